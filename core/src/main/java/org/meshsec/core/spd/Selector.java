@@ -1,0 +1,71 @@
+package org.meshsec.core.spd;
+
+import org.meshsec.core.packet.PacketInfo;
+
+/**
+ * A traffic selector (RFC 4301 section 4.4.1.1): source and destination prefixes, upper-layer
+ * protocol, port ranges, ICMP type and code. Written from the point of view of the direction of the
+ * policy that holds it (for an OUT policy, {@code src} is the local side).
+ *
+ * @param src source prefix
+ * @param dst destination prefix (same IP version as {@code src})
+ * @param protocol upper-layer protocol number, or {@link #ANY_PROTOCOL}
+ * @param srcPorts source ports (TCP, UDP, SCTP); {@link PortRange#ANY} otherwise
+ * @param dstPorts destination ports (TCP, UDP, SCTP); {@link PortRange#ANY} otherwise
+ * @param icmpType ICMP / ICMPv6 type, or -1 for any
+ * @param icmpCode ICMP / ICMPv6 code, or -1 for any
+ */
+public record Selector(
+    IpPrefix src,
+    IpPrefix dst,
+    int protocol,
+    PortRange srcPorts,
+    PortRange dstPorts,
+    int icmpType,
+    int icmpCode) {
+
+  public static final int ANY_PROTOCOL = 0;
+
+  public Selector {
+    if (src.version() != dst.version()) {
+      throw new IllegalArgumentException("source and destination must be the same IP version");
+    }
+    if (protocol < 0 || protocol > 255) {
+      throw new IllegalArgumentException("protocol out of range: " + protocol);
+    }
+    if (icmpType < -1 || icmpType > 255 || icmpCode < -1 || icmpCode > 255) {
+      throw new IllegalArgumentException("ICMP type/code out of range");
+    }
+  }
+
+  /** A selector on addresses only. */
+  public static Selector between(IpPrefix src, IpPrefix dst) {
+    return new Selector(src, dst, ANY_PROTOCOL, PortRange.ANY, PortRange.ANY, -1, -1);
+  }
+
+  /** The same selector seen from the other end (src and dst, and their ports, swapped). */
+  public Selector reverse() {
+    return new Selector(dst, src, protocol, dstPorts, srcPorts, icmpType, icmpCode);
+  }
+
+  /** Whether the parsed packet falls under this selector. */
+  public boolean matches(PacketInfo p) {
+    if (!src.contains(p.version, p.srcHi, p.srcLo) || !dst.contains(p.version, p.dstHi, p.dstLo)) {
+      return false;
+    }
+    if (protocol == ANY_PROTOCOL) {
+      return true;
+    }
+    if (p.protocol != protocol) {
+      return false;
+    }
+    if (protocol == 1 || protocol == 58) {
+      return (icmpType < 0 || (!p.fragment && p.icmpType == icmpType))
+          && (icmpCode < 0 || (!p.fragment && p.icmpCode == icmpCode));
+    }
+    if (srcPorts.isAny() && dstPorts.isAny()) {
+      return true;
+    }
+    return !p.fragment && srcPorts.contains(p.srcPort) && dstPorts.contains(p.dstPort);
+  }
+}
