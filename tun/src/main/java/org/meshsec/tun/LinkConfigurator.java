@@ -1,5 +1,6 @@
 package org.meshsec.tun;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Inet4Address;
@@ -52,7 +53,12 @@ public final class LinkConfigurator implements AutoCloseable {
   private final Duration timeout;
   private final Deque<Step> undoLog = new ArrayDeque<>();
 
-  private record Step(String operation, List<String> undoArgs) {}
+  /**
+   * One recorded undo: the operation's name, its command and, for deletions, a query whose output
+   * is non-empty while the object still exists (a failed deletion of something already gone, such
+   * as an IPv6 address the kernel flushed when the link went down, is not an error).
+   */
+  private record Step(String operation, List<String> undoArgs, List<String> presenceQuery) {}
 
   /** Configures {@code ifname} with {@code ip} from the PATH and the default timeout. */
   public LinkConfigurator(String ifname) {
@@ -99,17 +105,35 @@ public final class LinkConfigurator implements AutoCloseable {
   /** {@code ip link set dev IF up}; undone by setting it down. */
   public synchronized void up() throws IOException {
     run("bring link up", List.of("link", "set", "dev", ifname, "up"));
-    undoLog.push(new Step("bring link down", List.of("link", "set", "dev", ifname, "down")));
+    undoLog.push(new Step("bring link down", List.of("link", "set", "dev", ifname, "down"), null));
   }
 
-  /** {@code ip -4|-6 addr add ADDRESS/PREFIX dev IF}; undone by deleting the address. */
+  /**
+   * {@code ip -4|-6 addr add ADDRESS/PREFIX dev IF}, plus {@code nodad} for IPv6; undone by
+   * deleting the address. IPv6 duplicate address detection means nothing on a point-to-point
+   * interface without a link layer, and while it runs the address is "tentative": unusable as a
+   * source, so the kernel would pick another interface's address for traffic into the tunnel.
+   */
   public synchronized void addAddress(InetAddress address, int prefixLength) throws IOException {
-    List<String> args = addressArgs("add", address, prefixLength);
+    List<String> args = new ArrayList<>(addressArgs("add", address, prefixLength));
+    if (!(address instanceof Inet4Address)) {
+      args.add("nodad");
+    }
     run("add address " + cidr(address, prefixLength), args);
+    int hostBits = address.getAddress().length * 8;
     undoLog.push(
         new Step(
             "delete address " + cidr(address, prefixLength),
-            addressArgs("del", address, prefixLength)));
+            addressArgs("del", address, prefixLength),
+            List.of(
+                family(address),
+                "-o",
+                "addr",
+                "show",
+                "dev",
+                ifname,
+                "to",
+                cidr(address, hostBits))));
   }
 
   /** {@code ip -4|-6 addr del ADDRESS/PREFIX dev IF}; forgets a recorded add of it. */
@@ -129,7 +153,16 @@ public final class LinkConfigurator implements AutoCloseable {
     undoLog.push(
         new Step(
             "delete route " + cidr(network, prefixLength),
-            routeArgs("del", network, prefixLength)));
+            routeArgs("del", network, prefixLength),
+            List.of(
+                family(network),
+                "-o",
+                "route",
+                "show",
+                "exact",
+                cidr(network, prefixLength),
+                "dev",
+                ifname)));
   }
 
   /** {@code ip -4|-6 route del NETWORK/PREFIX dev IF}; forgets a recorded add of it. */
@@ -174,6 +207,10 @@ public final class LinkConfigurator implements AutoCloseable {
           undoLog.clear();
           break;
         }
+        if (step.presenceQuery() != null && isGone(step)) {
+          log.debug("{} on {}: already gone", step.operation(), ifname);
+          continue;
+        }
         if (first == null) {
           first = e;
         } else {
@@ -183,6 +220,14 @@ public final class LinkConfigurator implements AutoCloseable {
     }
     if (first != null) {
       throw first;
+    }
+  }
+
+  private boolean isGone(Step step) {
+    try {
+      return query("check " + step.operation(), step.presenceQuery()).isBlank();
+    } catch (IOException e) {
+      return false;
     }
   }
 
@@ -218,7 +263,49 @@ public final class LinkConfigurator implements AutoCloseable {
     if (prefixLength < 0 || prefixLength > max) {
       throw new IllegalArgumentException("prefix length must be in [0, " + max + "]");
     }
-    return a.getHostAddress() + "/" + prefixLength;
+    return format(a) + "/" + prefixLength;
+  }
+
+  /** The address in its usual text form: dotted quad, or RFC 5952 for IPv6 (zero run as ::). */
+  static String format(InetAddress a) {
+    byte[] b = a.getAddress();
+    if (b.length == 4) {
+      return a.getHostAddress();
+    }
+    int[] w = new int[8];
+    for (int i = 0; i < 8; i++) {
+      w[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+    }
+    int bestStart = -1;
+    int bestLen = 1; // a single zero word is not compressed
+    for (int i = 0; i < 8; ) {
+      if (w[i] != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && w[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLen) {
+        bestStart = i;
+        bestLen = j - i;
+      }
+      i = j;
+    }
+    StringBuilder sb = new StringBuilder(39);
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        sb.append("::");
+        i += bestLen - 1;
+        continue;
+      }
+      if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+        sb.append(':');
+      }
+      sb.append(Integer.toHexString(w[i]));
+    }
+    return sb.toString();
   }
 
   /** {@code a} with the bits after {@code prefixLength} cleared. */
@@ -237,6 +324,16 @@ public final class LinkConfigurator implements AutoCloseable {
 
   /** Runs {@code ip ARGS}; throws naming the operation, the command and its stderr. */
   private void run(String operation, List<String> args) throws IOException {
+    exec(operation, args, false);
+  }
+
+  /** Runs {@code ip ARGS} and returns its standard output. */
+  private String query(String operation, List<String> args) throws IOException {
+    return exec(operation, args, true);
+  }
+
+  private String exec(String operation, List<String> args, boolean captureOutput)
+      throws IOException {
     List<String> cmd = new ArrayList<>(args.size() + 1);
     cmd.add(ipCommand);
     cmd.addAll(args);
@@ -247,8 +344,9 @@ public final class LinkConfigurator implements AutoCloseable {
     try {
       p =
           new ProcessBuilder(cmd)
-              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .redirectOutput(
+                  captureOutput ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.DISCARD)
               .start();
     } catch (IOException e) {
       throw new IOException(
@@ -267,11 +365,9 @@ public final class LinkConfigurator implements AutoCloseable {
       p.destroyForcibly();
       throw new IOException(what + " failed: `" + line + "` timed out after " + timeout);
     }
-    // ip writes a line or two at most, which fits the pipe, so reading after exit cannot block.
-    String stderr;
-    try (InputStream err = p.getErrorStream()) {
-      stderr = new String(err.readAllBytes(), StandardCharsets.UTF_8).trim();
-    }
+    // ip writes a few lines at most, which fit the pipes, so reading after exit cannot block.
+    String stdout = captureOutput ? readAll(p.getInputStream()) : "";
+    String stderr = readAll(p.getErrorStream()).trim();
     int code = p.exitValue();
     if (code != 0) {
       throw new IOException(
@@ -281,6 +377,13 @@ public final class LinkConfigurator implements AutoCloseable {
               + "` exited with "
               + code
               + (stderr.isEmpty() ? "" : ": " + stderr));
+    }
+    return stdout;
+  }
+
+  private static String readAll(InputStream in) throws IOException {
+    try (in) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 }

@@ -211,6 +211,11 @@ public final class TunDevice implements TunInterface {
     return name;
   }
 
+  /** The fd of queue {@code queue} (for tests). */
+  int fd(int queue) {
+    return queues[queue].fd();
+  }
+
   /** The number of queues (fds). */
   public int queueCount() {
     return queues.length;
@@ -272,7 +277,9 @@ public final class TunDevice implements TunInterface {
    * #start} was called.
    *
    * @return the packet length (the writer index advanced by it); 0 if no packet is waiting; -1 if
-   *     the packet was longer than {@code dst.writableBytes()} (dropped and counted as truncated)
+   *     the packet did not fit (dropped and counted as truncated). The kernel truncates silently,
+   *     so a packet that fills all of {@code dst.writableBytes()} counts as not fitting: give
+   *     {@code dst} more room than the largest packet (MTU + 1).
    * @throws IOException if the read fails for another reason, or the device is closed
    */
   public int read(int queue, ByteBuf dst) throws IOException {

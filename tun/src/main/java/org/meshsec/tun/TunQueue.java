@@ -108,14 +108,17 @@ final class TunQueue {
     int count = 0;
     long bytes = 0;
     try {
-      int capacity = headroom + readSize + tailroom;
+      // One byte more than readSize is offered, so that a longer packet is detected: Linux
+      // copies what fits, drops the rest, and returns the copied length.
+      int offered = readSize + 1;
+      int capacity = headroom + readSize + Math.max(tailroom, 1);
       while (count < max) {
         ByteBuf buf = spare;
         spare = null;
         if (buf == null) {
           buf = allocator.directBuffer(capacity);
         }
-        long n = readInto(buf, headroom, readSize);
+        long n = readInto(buf, headroom, offered);
         if (n < 0) {
           spare = buf;
           int err = (int) -n;
@@ -137,7 +140,6 @@ final class TunQueue {
           break;
         }
         if (n > readSize) {
-          // The kernel copied readSize bytes and returned the packet's full length.
           spare = buf;
           counters.rxTruncated.increment();
           continue;
@@ -183,7 +185,8 @@ final class TunQueue {
 
   /**
    * Reads one packet into {@code dst} at its writer index: the packet length, 0 if none is waiting,
-   * or -1 if the packet was longer than {@code dst.writableBytes()} (dropped, counted).
+   * or -1 if the packet did not fit (dropped, counted). A packet that fills all of {@code
+   * dst.writableBytes()} counts as not fitting, since the kernel truncates silently.
    */
   int readOne(ByteBuf dst) throws NativeIoException {
     if (!acquire()) {
@@ -203,7 +206,7 @@ final class TunQueue {
           }
           throw Native.newIoException("read(" + label + ")", err, readHint(err));
         }
-        if (n > room) {
+        if (n >= room) {
           counters.rxTruncated.increment();
           return -1;
         }

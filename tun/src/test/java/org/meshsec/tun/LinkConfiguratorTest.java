@@ -39,6 +39,9 @@ class LinkConfiguratorTest {
             + "  *'addr del'*) echo 'RTNETLINK answers: Cannot assign requested address' >&2;"
             + " exit 2;;\n"
             + "  *'mtu 1234'*) sleep 5;;\n"
+            + "  *' show '*) [ -f '"
+            + dir.resolve("present")
+            + "' ] && echo 'still there';;\n"
             + "esac\n"
             + "exit 0\n");
     Files.setPosixFilePermissions(ip, PosixFilePermissions.fromString("rwx------"));
@@ -63,32 +66,66 @@ class LinkConfiguratorTest {
             "link set dev lo mtu 1400",
             "link set dev lo up",
             "-4 addr add 10.1.2.3/24 dev lo",
-            "-6 addr add fd00:0:0:0:0:0:0:1/64 dev lo",
+            "-6 addr add fd00::1/64 dev lo nodad",
             "-4 route add 10.7.7.0/24 dev lo",
-            "-6 route add fd01:0:0:0:0:0:0:0/48 dev lo",
-            "-6 route del fd01:0:0:0:0:0:0:0/48 dev lo"),
+            "-6 route add fd01::/48 dev lo",
+            "-6 route del fd01::/48 dev lo"),
         calls());
     assertEquals(
         List.of(
             "delete route 10.7.7.0/24",
-            "delete address fd00:0:0:0:0:0:0:1/64",
+            "delete address fd00::1/64",
             "delete address 10.1.2.3/24",
             "bring link down"),
         c.pendingUndo());
 
     Files.delete(log);
-    // The fake fails every "addr del": undo goes on, then reports the first failure.
+    // The fake fails every "addr del" and says the address is still there: undo goes on, then
+    // reports the first failure.
+    Files.createFile(dir.resolve("present"));
     IOException e = assertThrows(IOException.class, c::close);
     assertEquals(
         List.of(
             "-4 route del 10.7.7.0/24 dev lo",
-            "-6 addr del fd00:0:0:0:0:0:0:1/64 dev lo",
+            "-6 addr del fd00::1/64 dev lo",
+            "-6 -o addr show dev lo to fd00::1/128",
             "-4 addr del 10.1.2.3/24 dev lo",
+            "-4 -o addr show dev lo to 10.1.2.3/32",
             "link set dev lo down"),
         calls());
-    assertTrue(e.getMessage().startsWith("delete address fd00:0:0:0:0:0:0:1/64 on lo failed"));
+    assertTrue(e.getMessage().startsWith("delete address fd00::1/64 on lo failed"));
     assertEquals(1, e.getSuppressed().length);
     assertTrue(c.pendingUndo().isEmpty());
+  }
+
+  @Test
+  void failedDeletionOfSomethingAlreadyGoneIsNotAnError() throws Exception {
+    // Like an IPv6 address the kernel flushed when the link went down.
+    LinkConfigurator c = new LinkConfigurator("lo", ip.toString(), Duration.ofSeconds(5));
+    c.addAddress(InetAddress.getByName("fd00::1"), 64);
+    c.up();
+    Files.delete(log);
+    c.undo();
+    assertEquals(
+        List.of(
+            "link set dev lo down",
+            "-6 addr del fd00::1/64 dev lo",
+            "-6 -o addr show dev lo to fd00::1/128"),
+        calls());
+  }
+
+  @Test
+  void formatsIpv6AsRfc5952() throws Exception {
+    assertEquals("fd00::1", LinkConfigurator.format(InetAddress.getByName("fd00:0:0:0:0:0:0:1")));
+    assertEquals("::", LinkConfigurator.format(InetAddress.getByName("::")));
+    assertEquals("::1", LinkConfigurator.format(InetAddress.getByName("::1")));
+    assertEquals("fd00::", LinkConfigurator.format(InetAddress.getByName("fd00::")));
+    assertEquals(
+        "2001:db8:0:1:1:1:1:1",
+        LinkConfigurator.format(InetAddress.getByName("2001:db8:0:1:1:1:1:1")));
+    assertEquals(
+        "2001:0:0:1::1", LinkConfigurator.format(InetAddress.getByName("2001:0:0:1:0:0:0:1")));
+    assertEquals("10.0.0.1", LinkConfigurator.format(InetAddress.getByName("10.0.0.1")));
   }
 
   @Test
