@@ -114,8 +114,18 @@ final class EpollQueueReader implements EpollIoHandle, QueueReader {
 
   @Override
   public void close() {
-    // Called by Netty when the loop shuts down with us still registered.
-    stopped = true;
+    // Called by Netty when the loop shuts down with the queue still registered: a shared group
+    // was shut down before the device was closed. Reading this queue ends here.
+    if (!stopped) {
+      stopped = true;
+      IOException e = new IOException("event loop " + loop + " shut down while reading " + queue);
+      log.warn("{}", e.getMessage());
+      try {
+        handler.onReadError(queue.index, e);
+      } catch (RuntimeException t) {
+        log.error("TUN handler's onReadError threw", t);
+      }
+    }
   }
 
   @Override

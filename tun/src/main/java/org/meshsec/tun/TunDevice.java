@@ -298,7 +298,13 @@ public final class TunDevice implements TunInterface {
       if (state != State.OPEN) {
         throw new IllegalStateException("TUN device " + name + " is " + state);
       }
-      int readSize = options.readBufferSize() > 0 ? options.readBufferSize() : mtu();
+      int readSize;
+      try {
+        readSize = options.readBufferSize() > 0 ? options.readBufferSize() : mtu();
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+      checkAllocator();
       for (TunQueue q : queues) {
         q.readSize(readSize);
       }
@@ -319,6 +325,19 @@ public final class TunDevice implements TunInterface {
       activeMode = mode;
       state = State.STARTED;
       log.info("TUN device {}: reading {} queue(s) with {}", name, queues.length, mode);
+    }
+  }
+
+  /** Reads go to native addresses: refuse an allocator that cannot give direct buffers. */
+  private void checkAllocator() {
+    ByteBuf probe = options.allocator().directBuffer(1);
+    try {
+      if (!probe.isDirect() || !(probe.hasMemoryAddress() || probe.nioBufferCount() == 1)) {
+        throw new IllegalArgumentException(
+            "TunOptions.allocator must produce direct buffers, got " + probe);
+      }
+    } finally {
+      probe.release();
     }
   }
 

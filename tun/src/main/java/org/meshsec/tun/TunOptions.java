@@ -72,7 +72,10 @@ public record TunOptions(
     return new Builder(name);
   }
 
-  /** True if {@code name} (without %d) or the kernel-chosen name is well formed. */
+  /**
+   * Throws {@link IllegalArgumentException} unless {@code name} is a valid interface name, or a
+   * pattern with one {@code %d}.
+   */
   static void validateName(String name) {
     Objects.requireNonNull(name, "name");
     byte[] bytes = name.getBytes(StandardCharsets.UTF_8);

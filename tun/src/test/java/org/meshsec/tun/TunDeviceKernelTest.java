@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -379,6 +380,59 @@ class TunDeviceKernelTest {
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
+  }
+
+  @Test
+  void sharedGroupShutDownFirstReportsAReadError() throws Exception {
+    MultiThreadIoEventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    TunDevice dev = open(options(KernelTestSupport.uniqueName()).eventLoopGroup(group).build());
+    AtomicReference<IOException> error = new AtomicReference<>();
+    dev.start(
+        new TunHandler() {
+          @Override
+          public void onPackets(int queue, List<ByteBuf> packets) {
+            packets.forEach(ByteBuf::release);
+          }
+
+          @Override
+          public void onReadError(int queue, IOException cause) {
+            error.set(cause);
+          }
+        });
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    assertNotNull(error.get(), "the handler hears that reading stopped");
+    assertTrue(error.get().getMessage().contains("shut down"), error.get().getMessage());
+    dev.close();
+    assertFalse(LinkConfigurator.linkExists(dev.name()));
+  }
+
+  @Test
+  void heapAllocatorIsRefused() throws Exception {
+    TunDevice dev =
+        open(
+            TunOptions.builder(KernelTestSupport.uniqueName())
+                .allocator(
+                    new AbstractByteBufAllocator(false) {
+                      @Override
+                      protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+                        return Unpooled.buffer(initialCapacity, maxCapacity);
+                      }
+
+                      @Override
+                      protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+                        return newHeapBuffer(initialCapacity, maxCapacity);
+                      }
+
+                      @Override
+                      public boolean isDirectBufferPooled() {
+                        return false;
+                      }
+                    })
+                .build());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> dev.start((q, p) -> {}));
+    assertTrue(e.getMessage().contains("direct buffers"), e.getMessage());
   }
 
   @ParameterizedTest

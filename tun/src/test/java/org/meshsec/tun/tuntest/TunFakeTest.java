@@ -105,7 +105,8 @@ class TunFakeTest {
 
   @Test
   void writeRefusesLikeTheKernel() throws Exception {
-    try (TunFake tun = new TunFake("fake0", 1500, 0, 0, 8, 2, null)) {
+    TunFake tun = new TunFake("fake0", 1500, 0, 0, 8, 2, null);
+    try {
       ByteBuf empty = Unpooled.buffer(0);
       assertEquals(WriteResult.REJECTED, tun.write(empty));
       assertEquals(0, empty.refCnt());
@@ -131,6 +132,8 @@ class TunFakeTest {
       ByteBuf late = Unpooled.wrappedBuffer(ipv4(4, 20));
       assertEquals(WriteResult.CLOSED, tun.write(late));
       assertEquals(0, late.refCnt());
+    } finally {
+      tun.close();
     }
   }
 
