@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
  * 2, NIST SP 800-38D) or ChaCha20-Poly1305 (RFC 7634 section 2, RFC 8439 section 2.8).
  *
  * <p>Both operations work in place on {@code buf[off, off+len)} with absolute offsets; the buffer's
- * position and limit are not meaningful on entry and unspecified on return. Heap buffers are
- * processed through their backing array.
+ * position and limit are ignored and left unchanged (the region must lie below the limit). Heap
+ * buffers are processed through their backing array.
  *
  * <p><b>Not thread-safe</b>: the underlying cipher object is stateful and reused for every packet.
  */

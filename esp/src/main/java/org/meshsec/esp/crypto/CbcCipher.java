@@ -20,7 +20,8 @@ public interface CbcCipher extends AutoCloseable {
   int BLOCK_SIZE = 16;
 
   /**
-   * Encrypts {@code buf[off, off+len)} in place; {@code len} must be a positive multiple of 16.
+   * Encrypts {@code buf[off, off+len)} in place (absolute offsets below the limit; position and
+   * limit are left unchanged); {@code len} must be a positive multiple of 16.
    *
    * @param iv 16 bytes at {@code iv[ivOff]}
    */

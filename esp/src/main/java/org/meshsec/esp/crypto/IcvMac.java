@@ -19,7 +19,10 @@ public interface IcvMac extends AutoCloseable {
   /** Feeds {@code b[off, off+len)}. */
   void update(byte[] b, int off, int len);
 
-  /** Feeds {@code buf[off, off+len)} (absolute offsets; position and limit are ignored). */
+  /**
+   * Feeds {@code buf[off, off+len)} (absolute offsets below the limit; position and limit are left
+   * unchanged).
+   */
   void update(ByteBuffer buf, int off, int len);
 
   /** Writes the full {@link #macLength()} bytes at {@code out[outOff]} and resets. */

@@ -23,10 +23,11 @@ import org.meshsec.esp.IntegAlgorithm;
  * <p><b>Per-packet allocation.</b> JCA has no way to re-key an AEAD cipher with a new nonce without
  * an {@link AlgorithmParameterSpec}, and both {@link GCMParameterSpec} and {@link IvParameterSpec}
  * are immutable and clone the nonce: so every AEAD packet allocates one spec and its 12-byte copy
- * (plus whatever the provider allocates inside {@code init}/{@code doFinal}; EspContextAllocTest
- * measures the total). Direct buffers additionally need one {@link ByteBuffer#duplicate()}, since
- * {@code Cipher.doFinal(ByteBuffer, ByteBuffer)} refuses the same object as input and output. CBC
- * avoids per-packet {@code init} entirely (see {@link CbcCipher}); HMAC is keyed once per SA.
+ * (plus whatever the provider allocates inside {@code init}/{@code doFinal}; EspAllocationTest
+ * measures the total). Direct buffers additionally need two {@link ByteBuffer#duplicate()} views
+ * (input and output), since {@code Cipher.doFinal(ByteBuffer, ByteBuffer)} refuses one object as
+ * both and the caller's buffer position and limit are left alone. CBC avoids per-packet {@code
+ * init} entirely (see {@link CbcCipher}); HMAC is keyed once per SA.
  *
  * <p>Stateless and thread-safe; the ciphers it creates are not.
  */
@@ -137,8 +138,9 @@ public final class JcaCryptoEngine implements CryptoEngine {
         } else {
           ByteBuffer out = buf.duplicate();
           out.clear().position(off).limit(off + len + TAG_LENGTH);
-          buf.clear().position(off).limit(off + len);
-          cipher.doFinal(buf, out);
+          ByteBuffer in = buf.duplicate();
+          in.clear().position(off).limit(off + len);
+          cipher.doFinal(in, out);
         }
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("AEAD encryption refused: " + e.getMessage(), e);
@@ -160,8 +162,9 @@ public final class JcaCryptoEngine implements CryptoEngine {
         } else {
           ByteBuffer out = buf.duplicate();
           out.clear().position(off).limit(off + len);
-          buf.clear().position(off).limit(off + len + TAG_LENGTH);
-          cipher.doFinal(buf, out);
+          ByteBuffer in = buf.duplicate();
+          in.clear().position(off).limit(off + len + TAG_LENGTH);
+          cipher.doFinal(in, out);
         }
         return true;
       } catch (AEADBadTagException e) {
@@ -299,8 +302,11 @@ public final class JcaCryptoEngine implements CryptoEngine {
       if (buf.hasArray()) {
         mac.update(buf.array(), buf.arrayOffset() + off, len);
       } else {
+        int position = buf.position();
+        int limit = buf.limit();
         buf.clear().position(off).limit(off + len);
         mac.update(buf);
+        buf.limit(limit).position(position);
       }
     }
 
