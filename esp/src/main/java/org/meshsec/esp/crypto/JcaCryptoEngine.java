@@ -2,8 +2,10 @@ package org.meshsec.esp.crypto;
 
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.security.spec.AlgorithmParameterSpec;
+import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -153,7 +155,7 @@ public final class JcaCryptoEngine implements CryptoEngine {
         return false;
       }
       try {
-        cipher.init(Cipher.DECRYPT_MODE, key, spec(nonce));
+        initDecrypt(nonce);
         cipher.updateAAD(aad, 0, aadLength);
         if (buf.hasArray()) {
           byte[] a = buf.array();
@@ -172,6 +174,22 @@ public final class JcaCryptoEngine implements CryptoEngine {
       } catch (GeneralSecurityException | RuntimeException e) {
         // Any other refusal of received bytes is an authentication failure too: never throw.
         return false;
+      }
+    }
+
+    /**
+     * The JDK's ChaCha20-Poly1305 refuses an init with the key and nonce of the previous init even
+     * for decryption, so a forged packet carrying the IV of the next genuine one would make that
+     * genuine packet fail. On that refusal, re-init once with a different nonce in between.
+     */
+    private void initDecrypt(byte[] nonce) throws GeneralSecurityException {
+      try {
+        cipher.init(Cipher.DECRYPT_MODE, key, spec(nonce));
+      } catch (InvalidKeyException sameKeyAndNonce) {
+        byte[] other = Arrays.copyOf(nonce, NONCE_LENGTH);
+        other[NONCE_LENGTH - 1] ^= 1;
+        cipher.init(Cipher.DECRYPT_MODE, key, spec(other));
+        cipher.init(Cipher.DECRYPT_MODE, key, spec(nonce));
       }
     }
 
