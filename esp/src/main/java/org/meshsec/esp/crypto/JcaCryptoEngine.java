@@ -24,12 +24,13 @@ import org.meshsec.esp.IntegAlgorithm;
  *
  * <p><b>Per-packet allocation.</b> JCA has no way to re-key an AEAD cipher with a new nonce without
  * an {@link AlgorithmParameterSpec}, and both {@link GCMParameterSpec} and {@link IvParameterSpec}
- * are immutable and clone the nonce: so every AEAD packet allocates one spec and its 12-byte copy
- * (plus whatever the provider allocates inside {@code init}/{@code doFinal}; EspAllocationTest
- * measures the total). Direct buffers additionally need two {@link ByteBuffer#duplicate()} views
- * (input and output), since {@code Cipher.doFinal(ByteBuffer, ByteBuffer)} refuses one object as
- * both and the caller's buffer position and limit are left alone. CBC avoids per-packet {@code
- * init} entirely (see {@link CbcCipher}); HMAC is keyed once per SA.
+ * are immutable and clone the nonce: so every AEAD packet allocates one spec and its 12-byte copy,
+ * plus what the provider allocates inside {@code init} and {@code doFinal} (JDK 17's
+ * ChaCha20-Poly1305 buffers the whole ciphertext of a decryption in a fresh stream). CBC avoids a
+ * per-packet {@code init} entirely (see {@link CbcCipher}); HMAC is keyed once per SA. Input and
+ * output never alias and direct buffers go through reused scratch arrays, because both in-place
+ * {@code doFinal} and {@code doFinal(ByteBuffer, ByteBuffer)} on direct buffers made the JDK 17
+ * providers allocate per packet (see {@link #crypt}). EspAllocationTest measures the totals.
  *
  * <p>Stateless and thread-safe; the ciphers it creates are not.
  */
@@ -110,6 +111,8 @@ public final class JcaCryptoEngine implements CryptoEngine {
     private final Cipher cipher;
     private final DestroyableKey key;
     private final boolean gcm;
+    private final Scratch in = new Scratch();
+    private final Scratch out = new Scratch();
     private boolean closed;
 
     Aead(Cipher cipher, DestroyableKey key) {
@@ -133,17 +136,7 @@ public final class JcaCryptoEngine implements CryptoEngine {
       try {
         cipher.init(Cipher.ENCRYPT_MODE, key, spec(nonce));
         cipher.updateAAD(aad, 0, aadLength);
-        if (buf.hasArray()) {
-          byte[] a = buf.array();
-          int o = buf.arrayOffset() + off;
-          cipher.doFinal(a, o, len, a, o);
-        } else {
-          ByteBuffer out = buf.duplicate();
-          out.clear().position(off).limit(off + len + TAG_LENGTH);
-          ByteBuffer in = buf.duplicate();
-          in.clear().position(off).limit(off + len);
-          cipher.doFinal(in, out);
-        }
+        crypt(cipher, buf, off, len, len + TAG_LENGTH, in, out);
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("AEAD encryption refused: " + e.getMessage(), e);
       }
@@ -157,17 +150,7 @@ public final class JcaCryptoEngine implements CryptoEngine {
       try {
         initDecrypt(nonce);
         cipher.updateAAD(aad, 0, aadLength);
-        if (buf.hasArray()) {
-          byte[] a = buf.array();
-          int o = buf.arrayOffset() + off;
-          cipher.doFinal(a, o, len + TAG_LENGTH, a, o);
-        } else {
-          ByteBuffer out = buf.duplicate();
-          out.clear().position(off).limit(off + len);
-          ByteBuffer in = buf.duplicate();
-          in.clear().position(off).limit(off + len + TAG_LENGTH);
-          cipher.doFinal(in, out);
-        }
+        crypt(cipher, buf, off, len + TAG_LENGTH, len, in, out);
         return true;
       } catch (AEADBadTagException e) {
         return false;
@@ -197,6 +180,32 @@ public final class JcaCryptoEngine implements CryptoEngine {
     public void close() {
       closed = true;
       key.destroy();
+      in.wipe();
+      out.wipe();
+    }
+  }
+
+  /**
+   * {@code c.doFinal} from {@code buf[off, off+inLen)} into {@code buf[off, off+outLen)} through
+   * the scratch arrays: the output goes to a scratch array and is copied back, so input and output
+   * never alias. Measured on JDK 17 (EspAllocationTest), in-place {@code doFinal} on one array
+   * makes the provider copy the whole input per call, and {@code doFinal(ByteBuffer, ByteBuffer)}
+   * on direct buffers allocates several kilobytes per packet; one copy back through a reused array
+   * allocates nothing. Direct buffers are also loaded into the input scratch array first.
+   */
+  private static void crypt(
+      Cipher c, ByteBuffer buf, int off, int inLen, int outLen, Scratch in, Scratch out)
+      throws GeneralSecurityException {
+    byte[] dst = out.get(outLen);
+    if (buf.hasArray()) {
+      byte[] a = buf.array();
+      int o = buf.arrayOffset() + off;
+      c.doFinal(a, o, inLen, dst, 0);
+      System.arraycopy(dst, 0, a, o, outLen);
+    } else {
+      byte[] src = in.load(buf, off, inLen);
+      c.doFinal(src, 0, inLen, dst, 0);
+      out.store(buf, off, outLen);
     }
   }
 
@@ -205,7 +214,8 @@ public final class JcaCryptoEngine implements CryptoEngine {
     private final Cipher enc;
     private final Cipher dec;
     private final DestroyableKey key;
-    private final Scratch scratch = new Scratch();
+    private final Scratch in = new Scratch();
+    private final Scratch out = new Scratch();
     private boolean closed;
 
     Cbc(byte[] keyBytes) {
@@ -224,51 +234,28 @@ public final class JcaCryptoEngine implements CryptoEngine {
     @Override
     public void encrypt(byte[] iv, int ivOff, ByteBuffer buf, int off, int len) {
       check(len);
-      byte[] a;
-      int o;
-      if (buf.hasArray()) {
-        a = buf.array();
-        o = buf.arrayOffset() + off;
-      } else {
-        a = scratch.load(buf, off, len);
-        o = 0;
-      }
+      // CBC with IV = E(P1 xor IV) ...: XOR the IV into the first block, encrypt with zero IV.
       for (int i = 0; i < BLOCK_SIZE; i++) {
-        a[o + i] ^= iv[ivOff + i];
+        buf.put(off + i, (byte) (buf.get(off + i) ^ iv[ivOff + i]));
       }
       try {
         // doFinal leaves the cipher reset to its init state (zero IV) for the next packet.
-        enc.doFinal(a, o, len, a, o);
+        crypt(enc, buf, off, len, len, in, out);
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("AES-CBC encryption failed", e);
-      }
-      if (!buf.hasArray()) {
-        scratch.store(buf, off, len);
       }
     }
 
     @Override
     public void decrypt(byte[] iv, int ivOff, ByteBuffer buf, int off, int len) {
       check(len);
-      byte[] a;
-      int o;
-      if (buf.hasArray()) {
-        a = buf.array();
-        o = buf.arrayOffset() + off;
-      } else {
-        a = scratch.load(buf, off, len);
-        o = 0;
-      }
       try {
-        dec.doFinal(a, o, len, a, o);
+        crypt(dec, buf, off, len, len, in, out);
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("AES-CBC decryption failed", e);
       }
       for (int i = 0; i < BLOCK_SIZE; i++) {
-        a[o + i] ^= iv[ivOff + i];
-      }
-      if (!buf.hasArray()) {
-        scratch.store(buf, off, len);
+        buf.put(off + i, (byte) (buf.get(off + i) ^ iv[ivOff + i]));
       }
     }
 
@@ -285,7 +272,8 @@ public final class JcaCryptoEngine implements CryptoEngine {
     public void close() {
       closed = true;
       key.destroy();
-      scratch.wipe();
+      in.wipe();
+      out.wipe();
     }
   }
 
