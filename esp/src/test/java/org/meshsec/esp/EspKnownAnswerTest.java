@@ -23,12 +23,12 @@ import org.meshsec.esp.PublishedVectors.GcmEspCase;
  * just below the vector's sequence number.
  *
  * <p><b>RFC 3602 cases 5-8</b> are ESP packets without integrity (encryption-only ESP, which
- * meshsec refuses to configure: RFC 4303 section 3.2 and {@link EspSuite#of}). They are checked as
- * the prefix of an AES-CBC + HMAC-SHA-256-128 packet: encrypt-then-MAC leaves SPI, sequence, IV and
- * ciphertext exactly as RFC 3602 prints them, and only appends the ICV. The test then checks the
- * appended ICV independently, with {@code javax.crypto.Mac} over the RFC's packet bytes (the
- * integrity key is not from the RFC, which has none), and opens the packet again. The CBC cipher
- * alone is checked against cases 1-8 in {@code PrimitiveKnownAnswerTest}.
+ * meshsec refuses to configure: RFC 4303 section 3.2 and {@link EspSuite#problem}). They are
+ * checked as the prefix of an AES-CBC + HMAC-SHA-256-128 packet: encrypt-then-MAC leaves SPI,
+ * sequence, IV and ciphertext exactly as RFC 3602 prints them, and only appends the ICV. The test
+ * then checks the appended ICV independently, with {@code javax.crypto.Mac} over the RFC's packet
+ * bytes (the integrity key is not from the RFC, which has none), and opens the packet again. The
+ * CBC cipher alone is checked against cases 1-8 in {@code PrimitiveKnownAnswerTest}.
  */
 class EspKnownAnswerTest {
 
