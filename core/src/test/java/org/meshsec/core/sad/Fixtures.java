@@ -91,8 +91,8 @@ final class Fixtures {
   }
 
   static void assertAllReleased(List<ByteBuf> bufs) {
-    for (ByteBuf b : bufs) {
-      assertEquals(0, b.refCnt(), "buffer " + number(b) + " not released");
+    for (int i = 0; i < bufs.size(); i++) {
+      assertEquals(0, bufs.get(i).refCnt(), "buffer #" + i + " of the list not released");
     }
   }
 
