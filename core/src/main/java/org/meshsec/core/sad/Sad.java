@@ -97,6 +97,12 @@ public final class Sad implements KeyEngine {
   private final int queueLimit;
   private final long acquireTimeoutMillis;
 
+  /**
+   * Test seam, null in production: run on the slow paths between the lock-free look and the locked
+   * re-check, where a stress test widens the race window the re-check closes.
+   */
+  private final Runnable raceWindowHook;
+
   private volatile SadListener listener = NO_LISTENER;
   private volatile long coarseNow;
 
@@ -176,6 +182,7 @@ public final class Sad implements KeyEngine {
     this.outboundDrain = b.outboundDrain;
     this.queueLimit = b.queueLimit;
     this.acquireTimeoutMillis = b.acquireTimeout.toMillis();
+    this.raceWindowHook = b.raceWindowHook;
     this.coarseNow = clock.getAsLong();
   }
 
@@ -213,6 +220,9 @@ public final class Sad implements KeyEngine {
     if (sa.isDirect()) {
       return sa;
     }
+    if (raceWindowHook != null) {
+      raceWindowHook.run();
+    }
     return sa.admit(esp, queueLimit) ? sa : null;
   }
 
@@ -241,6 +251,9 @@ public final class Sad implements KeyEngine {
   private SecurityAssociation outboundSlow(Policy policy, InetAddress peer, ByteBuf packet) {
     if (policy.template() == null) {
       throw new IllegalArgumentException("policy " + policy.name() + " is not PROTECT");
+    }
+    if (raceWindowHook != null) {
+      raceWindowHook.run();
     }
     while (true) {
       OutboundSlot slot = slotFor(policy.id(), peer);
@@ -753,6 +766,7 @@ public final class Sad implements KeyEngine {
     private LarvalDrain outboundDrain = Builder::dropUnwired;
     private int queueLimit = DEFAULT_LARVAL_QUEUE_LIMIT;
     private Duration acquireTimeout = DEFAULT_ACQUIRE_TIMEOUT;
+    private Runnable raceWindowHook;
 
     private Builder() {}
 
@@ -819,6 +833,12 @@ public final class Sad implements KeyEngine {
         throw new IllegalArgumentException("acquire timeout must be positive");
       }
       this.acquireTimeout = timeout;
+      return this;
+    }
+
+    /** Test seam: see {@link Sad#raceWindowHook}. */
+    Builder raceWindowHook(Runnable hook) {
+      this.raceWindowHook = hook;
       return this;
     }
 

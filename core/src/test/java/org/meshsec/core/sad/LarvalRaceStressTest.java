@@ -46,6 +46,28 @@ class LarvalRaceStressTest {
 
   private ExecutorService pool;
 
+  /**
+   * Now and then yields or spins, as a preempted or busy thread would. Passed to the SAD's
+   * race-window seam (a thread that found the SA not usable without the lock pauses before it takes
+   * the lock) and run by the drain callbacks (draining takes time, as sealing and sending would).
+   * This makes the windows the SAD's locking closes wide enough to hit on a small machine; it
+   * forces no order.
+   */
+  private static Runnable widenWindow(long seed) {
+    ThreadLocal<Random> r =
+        ThreadLocal.withInitial(() -> new Random(seed ^ Thread.currentThread().getId()));
+    return () -> {
+      int x = r.get().nextInt(16);
+      if (x == 0) {
+        Thread.yield();
+      } else if (x == 1) {
+        for (int i = 0; i < 200; i++) {
+          Thread.onSpinWait();
+        }
+      }
+    };
+  }
+
   @BeforeEach
   void startPool() {
     pool = Executors.newFixedThreadPool(SENDERS + 1);
@@ -161,13 +183,16 @@ class LarvalRaceStressTest {
     int mixed = 0;
     while (rounds < MIN_ROUNDS || System.nanoTime() < deadline) {
       Tracker tr = new Tracker();
+      Runnable drainWork = widenWindow(rnd.nextLong());
       Sad sad =
           Sad.builder()
               .random(new Random(rnd.nextLong()))
+              .raceWindowHook(widenWindow(rnd.nextLong()))
               .transforms(new FakeTransform.Factory())
               .larvalQueueLimit(TOTAL)
               .inboundDrain(
                   (sa, b) -> {
+                    drainWork.run();
                     tr.processed(number(b), true);
                     b.release();
                   })
@@ -205,13 +230,16 @@ class LarvalRaceStressTest {
     int mixed = 0;
     while (rounds < MIN_ROUNDS || System.nanoTime() < deadline) {
       Tracker tr = new Tracker();
+      Runnable drainWork = widenWindow(rnd.nextLong());
       AtomicInteger acquires = new AtomicInteger();
       Sad sad =
           Sad.builder()
               .transforms(new FakeTransform.Factory())
+              .raceWindowHook(widenWindow(rnd.nextLong()))
               .larvalQueueLimit(TOTAL)
               .outboundDrain(
                   (sa, b) -> {
+                    drainWork.run();
                     tr.processed(number(b), true);
                     b.release();
                   })
