@@ -2,8 +2,8 @@ package org.meshsec.core.sad;
 
 /**
  * One set of SA lifetime limits (RFC 4301 section 4.4.2.1, "SA Lifetime"; PF_KEY's
- * SADB_EXT_LIFETIME_SOFT / _HARD, RFC 2367 section 2.3.3). An SA has a soft and a hard one. Zero
- * means "no limit" for that dimension.
+ * SADB_EXT_LIFETIME_SOFT / _HARD, the Lifetime extension of RFC 2367). An SA has a soft and a hard
+ * one. Zero means "no limit" for that dimension.
  *
  * @param seconds seconds since the SA became MATURE (its add time), 0 for none
  * @param bytes payload bytes (the inner packet before sealing, after opening), 0 for none

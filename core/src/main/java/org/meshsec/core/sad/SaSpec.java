@@ -9,7 +9,7 @@ import org.meshsec.esp.EspSuite;
 
 /**
  * What key management (IKE, or manual keying from the config file) supplies for one SA in one
- * direction: the PF_KEY SADB_ADD / SADB_UPDATE message of RFC 2367 section 2.3, as a value.
+ * direction: the PF_KEY SADB_ADD / SADB_UPDATE message of RFC 2367 section 3.1, as a value.
  *
  * <p><b>Key material ownership.</b> {@link KeyEngine#add} and {@link KeyEngine#update} hand the
  * array to the ESP transform, which copies it; the SAD keeps no reference. The caller wipes its

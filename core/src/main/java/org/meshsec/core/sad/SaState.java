@@ -1,8 +1,8 @@
 package org.meshsec.core.sad;
 
 /**
- * Life cycle of a {@link SecurityAssociation} (the PF_KEY SA states of RFC 2367 section 2.3.3,
- * LARVAL / MATURE / DYING / DEAD).
+ * Life cycle of a {@link SecurityAssociation} (the PF_KEY {@code sadb_sa_state} values of RFC 2367,
+ * Association extension: LARVAL / MATURE / DYING / DEAD).
  *
  * <pre>
  *   getSpi()                       add()

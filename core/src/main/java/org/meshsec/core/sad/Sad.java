@@ -343,8 +343,11 @@ public final class Sad implements KeyEngine {
       if (existing != null && existing.state() != SaState.DEAD) {
         return SadStatus.SPI_IN_USE; // cheap early answer; re-checked below
       }
-    } else if (outboundById.get(new OutboundKey(spec.peer(), spec.spi())) != null) {
-      return SadStatus.SPI_IN_USE;
+    } else {
+      SecurityAssociation existing = outboundById.get(new OutboundKey(spec.peer(), spec.spi()));
+      if (existing != null && existing.state() != SaState.DEAD) {
+        return SadStatus.SPI_IN_USE; // cheap early answer; re-checked below
+      }
     }
     EspTransform t = newTransform(spec);
     if (t == null) {

@@ -11,8 +11,8 @@ public sealed interface SadEvent {
 
   /**
    * An outbound packet matched {@code policy} and there is no usable SA for ({@code policy.id()},
-   * {@code peer}): negotiate one. Raised once per pending acquire (RFC 2367 section 3.1.6); after
-   * the acquire times out, the next such packet raises a new one.
+   * {@code peer}): negotiate one. Raised once per pending acquire (SADB_ACQUIRE, RFC 2367 section
+   * 3.1); after the acquire times out, the next such packet raises a new one.
    */
   record Acquire(Policy policy, InetAddress peer) implements SadEvent {}
 
