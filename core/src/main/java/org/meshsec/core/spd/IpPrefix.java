@@ -25,9 +25,8 @@ public record IpPrefix(int version, long hi, long lo, int length) {
     if (length < 0 || length > max) {
       throw new IllegalArgumentException("prefix length " + length + " out of range 0.." + max);
     }
-    long[] m = masks(version, length);
-    hi &= m[0];
-    lo &= m[1];
+    hi &= maskHi(version, length);
+    lo &= maskLo(version, length);
   }
 
   /** The IPv4 prefix 0.0.0.0/0. */
@@ -50,11 +49,11 @@ public record IpPrefix(int version, long hi, long lo, int length) {
     int max = a instanceof Inet4Address ? 32 : 128;
     int len = max;
     if (slash >= 0) {
-      try {
-        len = Integer.parseInt(s.substring(slash + 1));
-      } catch (NumberFormatException e) {
+      String lenText = s.substring(slash + 1);
+      if (!lenText.matches("\\d{1,3}")) {
         throw new IllegalArgumentException("bad prefix length in '" + text + "'");
       }
+      len = Integer.parseInt(lenText);
       if (len < 0 || len > max) {
         throw new IllegalArgumentException("prefix length out of range in '" + text + "'");
       }
@@ -81,8 +80,7 @@ public record IpPrefix(int version, long hi, long lo, int length) {
     if (addrVersion != version) {
       return false;
     }
-    long[] m = masks(version, length);
-    return (addrHi & m[0]) == hi && (addrLo & m[1]) == lo;
+    return (addrHi & maskHi(version, length)) == hi && (addrLo & maskLo(version, length)) == lo;
   }
 
   /** Whether {@code other} is entirely inside this prefix. */
@@ -111,15 +109,23 @@ public record IpPrefix(int version, long hi, long lo, int length) {
     }
   }
 
-  /** Masks {hiMask, loMask} for a prefix length. */
-  static long[] masks(int version, int length) {
-    if (version == 4) {
-      long m = length == 0 ? 0 : (0xFFFFFFFFL << (32 - length)) & 0xFFFFFFFFL;
-      return new long[] {0, m};
+  /**
+   * The mask of the high 64 bits for a prefix of {@code length} bits (always 0 for IPv4).
+   * Allocation-free: used on the packet path.
+   */
+  public static long maskHi(int version, int length) {
+    if (version == 4 || length == 0) {
+      return 0;
     }
-    long mh = length == 0 ? 0 : length >= 64 ? -1L : -1L << (64 - length);
-    long ml = length <= 64 ? 0 : length == 128 ? -1L : -1L << (128 - length);
-    return new long[] {mh, ml};
+    return length >= 64 ? -1L : -1L << (64 - length);
+  }
+
+  /** The mask of the low 64 bits for a prefix of {@code length} bits (IPv4: the low 32 bits). */
+  public static long maskLo(int version, int length) {
+    if (version == 4) {
+      return length == 0 ? 0 : (0xFFFFFFFFL << (32 - length)) & 0xFFFFFFFFL;
+    }
+    return length <= 64 ? 0 : length == 128 ? -1L : -1L << (128 - length);
   }
 
   private static long toLong(byte[] b, int off, int n) {
@@ -130,25 +136,47 @@ public record IpPrefix(int version, long hi, long lo, int length) {
     return v;
   }
 
+  /**
+   * Parses a numeric address without ever resolving a name: IPv4 dotted quads are parsed here (four
+   * decimal octets, each 0..255, no leading zeros that BSD would read as octal); IPv6 literals are
+   * handed to the JDK only when they start with a hex digit or ':' and contain a ':', the form for
+   * which {@link InetAddress#getByName} parses a literal and never does DNS.
+   */
   private static InetAddress parseNumericAddress(String addr) {
-    boolean v4 = addr.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-    boolean v6 = addr.contains(":") && addr.matches("[0-9A-Fa-f:.]+");
-    if (!v4 && !v6) {
+    if (addr.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+      String[] parts = addr.split("\\.");
+      byte[] b = new byte[4];
+      for (int i = 0; i < 4; i++) {
+        String part = parts[i];
+        int v = Integer.parseInt(part);
+        if (v > 255 || (part.length() > 1 && part.charAt(0) == '0')) {
+          throw new IllegalArgumentException("not a valid IPv4 address: '" + addr + "'");
+        }
+        b[i] = (byte) v;
+      }
+      try {
+        return InetAddress.getByAddress(b);
+      } catch (UnknownHostException e) {
+        throw new AssertionError(e);
+      }
+    }
+    boolean v6 =
+        addr.contains(":")
+            && addr.matches("[0-9A-Fa-f:.]+")
+            && (addr.charAt(0) == ':' || Character.digit(addr.charAt(0), 16) >= 0);
+    if (!v6) {
       throw new IllegalArgumentException("not a numeric IP address: '" + addr + "'");
     }
     try {
       InetAddress a = InetAddress.getByName(addr);
-      if (v4 && !(a instanceof Inet4Address) || v6 && !(a instanceof Inet6Address)) {
-        // e.g. an IPv4-mapped IPv6 literal is returned as IPv4 by the JDK; keep it IPv6 as written
-        if (v6) {
-          byte[] b4 = a.getAddress();
-          byte[] b = new byte[16];
-          b[10] = (byte) 0xFF;
-          b[11] = (byte) 0xFF;
-          System.arraycopy(b4, 0, b, 12, 4);
-          return Inet6Address.getByAddress(null, b, -1);
-        }
-        throw new IllegalArgumentException("not an IPv4 address: '" + addr + "'");
+      if (a instanceof Inet4Address) {
+        // an IPv4-mapped IPv6 literal is returned as IPv4 by the JDK; keep it IPv6 as written
+        byte[] b4 = a.getAddress();
+        byte[] b = new byte[16];
+        b[10] = (byte) 0xFF;
+        b[11] = (byte) 0xFF;
+        System.arraycopy(b4, 0, b, 12, 4);
+        return Inet6Address.getByAddress(null, b, -1);
       }
       return a;
     } catch (UnknownHostException e) {
@@ -156,8 +184,59 @@ public record IpPrefix(int version, long hi, long lo, int length) {
     }
   }
 
+  /**
+   * Formats an address in two-long form: dotted quad for IPv4, the RFC 5952 canonical text for IPv6
+   * (lower case, longest run of two or more zero groups as "::", leftmost on a tie).
+   */
+  public static String format(int version, long hi, long lo) {
+    if (version == 4) {
+      return ((lo >>> 24) & 0xFF)
+          + "."
+          + ((lo >>> 16) & 0xFF)
+          + "."
+          + ((lo >>> 8) & 0xFF)
+          + "."
+          + (lo & 0xFF);
+    }
+    int[] g = new int[8];
+    for (int i = 0; i < 4; i++) {
+      g[i] = (int) (hi >>> (48 - 16 * i)) & 0xFFFF;
+      g[4 + i] = (int) (lo >>> (48 - 16 * i)) & 0xFFFF;
+    }
+    int bestStart = -1;
+    int bestLen = 1;
+    for (int i = 0; i < 8; ) {
+      if (g[i] != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && g[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLen) {
+        bestStart = i;
+        bestLen = j - i;
+      }
+      i = j;
+    }
+    StringBuilder sb = new StringBuilder(39);
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        sb.append("::");
+        i += bestLen - 1;
+        continue;
+      }
+      if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+        sb.append(':');
+      }
+      sb.append(Integer.toHexString(g[i]));
+    }
+    return sb.toString();
+  }
+
   @Override
   public String toString() {
-    return address().getHostAddress() + "/" + length;
+    return format(version, hi, lo) + "/" + length;
   }
 }

@@ -1,5 +1,7 @@
 package org.meshsec.core.spd;
 
+import java.util.Objects;
+
 /**
  * One SPD entry (RFC 4301 section 4.4.1). Higher {@code priority} wins; among equal priorities the
  * policy added first wins (its lower {@code id}), so the SPD keeps the "ordered" semantics of RFC
@@ -22,8 +24,25 @@ public record Policy(
     Action action,
     IpsecTemplate template) {
   public Policy {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(direction, "direction");
+    Objects.requireNonNull(selector, "selector");
+    Objects.requireNonNull(action, "action");
     if ((action == Action.PROTECT) != (template != null)) {
       throw new IllegalArgumentException("a template is required exactly for PROTECT policies");
     }
+  }
+
+  /** This policy with another id (the SPD assigns ids; callers pass any value, e.g. 0). */
+  public Policy withId(long newId) {
+    return new Policy(newId, name, priority, direction, selector, action, template);
+  }
+
+  /**
+   * Whether this policy wins over {@code other} under the SPD's order: higher priority, then lower
+   * id.
+   */
+  public boolean beats(Policy other) {
+    return priority != other.priority ? priority > other.priority : id < other.id;
   }
 }

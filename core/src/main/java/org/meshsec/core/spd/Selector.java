@@ -1,5 +1,6 @@
 package org.meshsec.core.spd;
 
+import java.util.Objects;
 import org.meshsec.core.packet.PacketInfo;
 
 /**
@@ -10,8 +11,8 @@ import org.meshsec.core.packet.PacketInfo;
  * @param src source prefix
  * @param dst destination prefix (same IP version as {@code src})
  * @param protocol upper-layer protocol number, or {@link #ANY_PROTOCOL}
- * @param srcPorts source ports (TCP, UDP, SCTP); {@link PortRange#ANY} otherwise
- * @param dstPorts destination ports (TCP, UDP, SCTP); {@link PortRange#ANY} otherwise
+ * @param srcPorts source ports (TCP, UDP, SCTP, UDP-Lite); {@link PortRange#ANY} otherwise
+ * @param dstPorts destination ports (TCP, UDP, SCTP, UDP-Lite); {@link PortRange#ANY} otherwise
  * @param icmpType ICMP / ICMPv6 type, or -1 for any
  * @param icmpCode ICMP / ICMPv6 code, or -1 for any
  */
@@ -27,6 +28,10 @@ public record Selector(
   public static final int ANY_PROTOCOL = 0;
 
   public Selector {
+    Objects.requireNonNull(src, "src");
+    Objects.requireNonNull(dst, "dst");
+    Objects.requireNonNull(srcPorts, "srcPorts");
+    Objects.requireNonNull(dstPorts, "dstPorts");
     if (src.version() != dst.version()) {
       throw new IllegalArgumentException("source and destination must be the same IP version");
     }
@@ -36,6 +41,20 @@ public record Selector(
     if (icmpType < -1 || icmpType > 255 || icmpCode < -1 || icmpCode > 255) {
       throw new IllegalArgumentException("ICMP type/code out of range");
     }
+    // A port or ICMP constraint on a protocol that has none would be silently ignored by
+    // matches() (an operator's "port 22 BYPASS" without "tcp" would bypass everything): refuse.
+    if ((!srcPorts.isAny() || !dstPorts.isAny()) && !PacketInfo.hasPorts(protocol)) {
+      throw new IllegalArgumentException(
+          "ports need protocol tcp, udp, sctp or udplite, not " + protocol);
+    }
+    if ((icmpType >= 0 || icmpCode >= 0) && !PacketInfo.isIcmp(protocol)) {
+      throw new IllegalArgumentException("ICMP type/code need protocol icmp or ipv6-icmp");
+    }
+  }
+
+  /** The IP version (4 or 6) of both prefixes. */
+  public int version() {
+    return src.version();
   }
 
   /** A selector on addresses only. */
@@ -59,7 +78,7 @@ public record Selector(
     if (p.protocol != protocol) {
       return false;
     }
-    if (protocol == 1 || protocol == 58) {
+    if (PacketInfo.isIcmp(protocol)) {
       return (icmpType < 0 || (!p.fragment && p.icmpType == icmpType))
           && (icmpCode < 0 || (!p.fragment && p.icmpCode == icmpCode));
     }

@@ -1,0 +1,74 @@
+package org.meshsec.core.sad;
+
+import io.netty.buffer.ByteBuf;
+import org.meshsec.core.spd.Direction;
+import org.meshsec.esp.CryptoEngine;
+import org.meshsec.esp.EspContext;
+import org.meshsec.esp.EspSaParams;
+import org.meshsec.esp.EspStatus;
+import org.meshsec.esp.OpenResult;
+
+/**
+ * The ESP transform of one SA as the SAD sees it: the three {@link EspContext} operations it uses.
+ * It is a seam so that the SAD can be tested without real crypto; production uses {@link
+ * #of(EspContext)} through {@link Factory#esp()}.
+ *
+ * <p>Not thread-safe, like {@link EspContext}: {@link SecurityAssociation} calls it only under the
+ * SA's lock.
+ */
+public interface EspTransform extends AutoCloseable {
+
+  /** {@link EspContext#seal}. */
+  EspStatus seal(ByteBuf buf, int nextHeader);
+
+  /** {@link EspContext#open}. */
+  EspStatus open(ByteBuf buf, OpenResult out);
+
+  /** Wipes the keys ({@link EspContext#close}); idempotent. */
+  @Override
+  void close();
+
+  /** Adapts an {@link EspContext}. */
+  static EspTransform of(EspContext context) {
+    return new EspTransform() {
+      @Override
+      public EspStatus seal(ByteBuf buf, int nextHeader) {
+        return context.seal(buf, nextHeader);
+      }
+
+      @Override
+      public EspStatus open(ByteBuf buf, OpenResult out) {
+        return context.open(buf, out);
+      }
+
+      @Override
+      public void close() {
+        context.close();
+      }
+    };
+  }
+
+  /** Builds the transform for an SA when it gets its keys. Must be thread-safe. */
+  @FunctionalInterface
+  interface Factory {
+    /**
+     * Creates the transform for {@code direction}. The key array in {@code params} belongs to the
+     * caller: copy it, do not keep it. May throw on a bad key (the SAD answers TRANSFORM_FAILED).
+     */
+    EspTransform create(Direction direction, EspSaParams params);
+
+    /**
+     * The real one: {@link EspContext#outbound} / {@link EspContext#inbound} with {@link
+     * CryptoEngine#preferred} for the suite.
+     */
+    static Factory esp() {
+      return (direction, params) -> {
+        CryptoEngine engine = CryptoEngine.preferred(params.suite());
+        return of(
+            direction == Direction.OUT
+                ? EspContext.outbound(params, engine)
+                : EspContext.inbound(params, engine));
+      };
+    }
+  }
+}

@@ -1,0 +1,582 @@
+package org.meshsec.core.sad;
+
+import io.netty.buffer.ByteBuf;
+import java.net.InetAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.ReentrantLock;
+import org.meshsec.core.packet.PacketInfo;
+import org.meshsec.core.spd.Direction;
+import org.meshsec.core.spd.IpsecMode;
+import org.meshsec.core.spd.Selector;
+import org.meshsec.core.stats.XfrmStat;
+import org.meshsec.core.stats.XfrmStats;
+import org.meshsec.esp.EspStatus;
+import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.OpenResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One IPsec SA in one direction (RFC 4301 section 4.4.2): its identity (direction, SPI), the
+ * attributes key management gave it, its {@link SaState}, its ESP transform and its counters.
+ * Created and indexed by {@link Sad}; the data path uses {@link #seal} / {@link #open}.
+ *
+ * <p><b>Thread-safety and locking.</b> Each SA has its own lock. Under it happen: every state
+ * change (see the diagram on {@link SaState}), every use of the ESP transform ({@link #seal},
+ * {@link #open}: the transform is not thread-safe, and this is how it is serialised, so wiping its
+ * keys on DEAD can never race a packet), the LARVAL queue, and the counters. The counters are plain
+ * fields written only under the lock; {@link #info()} reads them under it too, so a snapshot is
+ * consistent. The attributes (addresses, ports, mode, selector, suite, lifetimes) are one immutable
+ * object behind a volatile field, replaced once when {@link KeyEngine#update} promotes a LARVAL SA;
+ * the state is volatile so the hot path can read it without the lock.
+ *
+ * <p><b>The LARVAL race</b> (Solaris's {@code sadb_set_lpkt}): deciding "this SA is LARVAL, queue
+ * the packet" is done under the lock, the same lock {@link KeyEngine#update} holds while it
+ * promotes the SA and drains the queue. A packet is therefore either queued before promotion (and
+ * drained, in order, by the update) or sees MATURE and is processed directly, after the drain:
+ * never lost, never twice. The lock-free fast path of {@link Sad#inbound} reads only the volatile
+ * {@code direct} flag, which becomes true after the drain is complete.
+ *
+ * <p>{@link #toString()} shows no key material (the SA holds none itself: only its transform does).
+ */
+public final class SecurityAssociation {
+  private static final Logger log = LoggerFactory.getLogger(SecurityAssociation.class);
+
+  /** The attributes from key management; immutable, replaced as a whole. No key material. */
+  record Attributes(
+      InetAddress local,
+      int localPort,
+      InetAddress peer,
+      int peerPort,
+      IpsecMode mode,
+      Selector selector,
+      long policyId,
+      EspSuite suite,
+      boolean esn,
+      int replayWindow,
+      Lifetime soft,
+      Lifetime hard) {
+
+    static Attributes of(SaSpec s) {
+      return new Attributes(
+          s.local(),
+          s.localPort(),
+          s.peer(),
+          s.peerPort(),
+          s.mode(),
+          s.selector(),
+          s.policyId(),
+          s.suite(),
+          s.esn(),
+          s.replayWindow(),
+          s.soft(),
+          s.hard());
+    }
+
+    static Attributes larval(InetAddress local, InetAddress peer) {
+      return new Attributes(
+          local, 0, peer, 0, null, null, -1, null, false, 0, Lifetime.NONE, Lifetime.NONE);
+    }
+  }
+
+  private final Sad sad;
+  private final Direction direction;
+  private final int spi;
+  private final long createdMillis;
+  private final ReentrantLock lock = new ReentrantLock();
+
+  private volatile Attributes attrs;
+
+  /** Written under {@link #lock}. */
+  private volatile SaState state;
+
+  /**
+   * Fast-path gate of {@link Sad#inbound}: true exactly when the SA is usable and nothing is queued
+   * or being drained. Written under {@link #lock}.
+   */
+  private volatile boolean direct;
+
+  // ---- guarded by lock ----
+  private EspTransform transform;
+  private ArrayDeque<ByteBuf> larvalQueue;
+  private boolean draining;
+  private long bytes;
+  private long packets;
+  private long replayDrops;
+  private long icvFailures;
+  private long addMillis = -1;
+  private long lastUseMillis = -1;
+
+  private SecurityAssociation(
+      Sad sad, Direction direction, int spi, Attributes attrs, long createdMillis) {
+    this.sad = sad;
+    this.direction = direction;
+    this.spi = spi;
+    this.attrs = attrs;
+    this.createdMillis = createdMillis;
+  }
+
+  /** A LARVAL inbound SA for {@link KeyEngine#getSpi}. */
+  static SecurityAssociation larval(
+      Sad sad, int spi, InetAddress local, InetAddress peer, long now) {
+    SecurityAssociation sa =
+        new SecurityAssociation(sad, Direction.IN, spi, Attributes.larval(local, peer), now);
+    sa.lock.lock();
+    try {
+      sa.state = SaState.LARVAL;
+      sa.larvalQueue = new ArrayDeque<>();
+    } finally {
+      sa.lock.unlock();
+    }
+    return sa;
+  }
+
+  /** A MATURE SA for {@link KeyEngine#add}. */
+  static SecurityAssociation mature(Sad sad, SaSpec spec, EspTransform transform, long now) {
+    SecurityAssociation sa =
+        new SecurityAssociation(sad, spec.direction(), spec.spi(), Attributes.of(spec), now);
+    sa.lock.lock();
+    try {
+      sa.transform = transform;
+      sa.addMillis = now;
+      sa.state = SaState.MATURE;
+      sa.direct = true;
+    } finally {
+      sa.lock.unlock();
+    }
+    return sa;
+  }
+
+  // ------------------------------------------------------------------ identity and attributes
+
+  public Direction direction() {
+    return direction;
+  }
+
+  /** The SPI (an unsigned 32-bit value held in an int). */
+  public int spi() {
+    return spi;
+  }
+
+  /** The current state (a volatile read; may change right after). */
+  public SaState state() {
+    return state;
+  }
+
+  public InetAddress local() {
+    return attrs.local();
+  }
+
+  /** Our UDP port; 0 while LARVAL. */
+  public int localPort() {
+    return attrs.localPort();
+  }
+
+  public InetAddress peer() {
+    return attrs.peer();
+  }
+
+  /** The peer's UDP port; 0 while LARVAL. */
+  public int peerPort() {
+    return attrs.peerPort();
+  }
+
+  /** Transport or tunnel; null while LARVAL. */
+  public IpsecMode mode() {
+    return attrs.mode();
+  }
+
+  /** The selector the SA protects, in its own direction; null while LARVAL. */
+  public Selector selector() {
+    return attrs.selector();
+  }
+
+  /** The policy this SA serves; -1 while LARVAL. */
+  public long policyId() {
+    return attrs.policyId();
+  }
+
+  /** The ESP suite; null while LARVAL. */
+  public EspSuite suite() {
+    return attrs.suite();
+  }
+
+  public Lifetime softLifetime() {
+    return attrs.soft();
+  }
+
+  public Lifetime hardLifetime() {
+    return attrs.hard();
+  }
+
+  /**
+   * The inbound policy check of RFC 4301 section 5.2 step 4: whether a decrypted inner packet falls
+   * under this SA's selector. The caller counts {@link XfrmStat#IN_TMPL_MISMATCH} and drops it if
+   * not.
+   */
+  public boolean permits(PacketInfo inner) {
+    Selector s = attrs.selector();
+    return s != null && s.matches(inner);
+  }
+
+  // ------------------------------------------------------------------ data path
+
+  /**
+   * Seals the readable bytes of {@code buf} (the {@link org.meshsec.esp.EspContext#seal} buffer
+   * contract) under the SA's lock, then accounts the packet against the lifetimes. Counts failures
+   * in the SAD's {@link XfrmStats}. A DEAD SA answers {@link EspStatus#CLOSED} (counted
+   * OutStateExpired). The packet that reaches a hard byte or packet limit is still sealed ({@code
+   * OK}) and is the last: the SA becomes DEAD right after it (HARD_EXPIRE); the one that reaches a
+   * soft limit makes it DYING (SOFT_EXPIRE). Sequence exhaustion makes it DEAD too. Never retains
+   * or releases {@code buf}. Events are raised after the lock is released (see {@link
+   * SadListener}).
+   *
+   * @throws IllegalStateException if this is an inbound SA (a programming error)
+   */
+  public EspStatus seal(ByteBuf buf, int nextHeader) {
+    if (direction != Direction.OUT) {
+      throw new IllegalStateException("seal on an inbound SA");
+    }
+    XfrmStats stats = sad.stats();
+    ExpireCause soft = null;
+    ExpireCause hard = null;
+    EspStatus status;
+    lock.lock();
+    try {
+      if (!state.usable()) {
+        stats.increment(XfrmStat.OUT_STATE_EXPIRED);
+        return EspStatus.CLOSED;
+      }
+      int length = buf.readableBytes();
+      status = transform.seal(buf, nextHeader);
+      switch (status) {
+        case OK -> {
+          bytes += length;
+          packets++;
+          lastUseMillis = sad.coarseNow();
+          hard = attrs.hard().reached(-1, bytes, packets);
+          if (hard != null) {
+            killLocked(XfrmStat.OUT_LARVAL_QUEUE_DROPS);
+          } else {
+            soft = softLocked();
+          }
+        }
+        case SEQ_EXHAUSTED -> {
+          stats.increment(XfrmStat.OUT_STATE_SEQ_ERROR);
+          hard = ExpireCause.SEQUENCE;
+          killLocked(XfrmStat.OUT_LARVAL_QUEUE_DROPS);
+        }
+        case CLOSED -> stats.increment(XfrmStat.OUT_STATE_EXPIRED);
+        default -> stats.increment(XfrmStat.OUT_ERROR);
+      }
+    } finally {
+      lock.unlock();
+    }
+    raise(soft, hard);
+    return status;
+  }
+
+  /**
+   * Opens one ESP packet (the {@link org.meshsec.esp.EspContext#open} buffer contract: replay
+   * check, ICV, decrypt, replay commit) under the SA's lock, then accounts it against the
+   * lifetimes. Counts per-SA replay drops and ICV failures and the matching {@link XfrmStat}s. A
+   * LARVAL SA (reached without going through {@link Sad#inbound}) answers {@link EspStatus#CLOSED}
+   * counted InStateInvalid; a DEAD one CLOSED counted InStateExpired. Lifetimes as for {@link
+   * #seal}. Never retains or releases {@code buf}.
+   *
+   * @throws IllegalStateException if this is an outbound SA (a programming error)
+   */
+  public EspStatus open(ByteBuf buf, OpenResult out) {
+    if (direction != Direction.IN) {
+      throw new IllegalStateException("open on an outbound SA");
+    }
+    XfrmStats stats = sad.stats();
+    ExpireCause soft = null;
+    ExpireCause hard = null;
+    EspStatus status;
+    lock.lock();
+    try {
+      SaState s = state;
+      if (s == SaState.LARVAL) {
+        stats.increment(XfrmStat.IN_STATE_INVALID);
+        return EspStatus.CLOSED;
+      }
+      if (s == SaState.DEAD) {
+        stats.increment(XfrmStat.IN_STATE_EXPIRED);
+        return EspStatus.CLOSED;
+      }
+      status = transform.open(buf, out);
+      switch (status) {
+        case OK -> {
+          bytes += buf.readableBytes();
+          packets++;
+          lastUseMillis = sad.coarseNow();
+          hard = attrs.hard().reached(-1, bytes, packets);
+          if (hard != null) {
+            killLocked(XfrmStat.IN_LARVAL_QUEUE_DROPS);
+          } else {
+            soft = softLocked();
+          }
+        }
+        case REPLAY -> {
+          replayDrops++;
+          stats.increment(XfrmStat.IN_STATE_SEQ_ERROR);
+        }
+        case ICV_MISMATCH -> {
+          icvFailures++;
+          stats.increment(XfrmStat.IN_STATE_PROTO_ERROR);
+        }
+        case BAD_LENGTH, BAD_PAD_LENGTH, BAD_PADDING ->
+            stats.increment(XfrmStat.IN_STATE_PROTO_ERROR);
+        case TRUNCATED -> stats.increment(XfrmStat.IN_HDR_ERROR);
+        case NO_ROOM -> stats.increment(XfrmStat.IN_BUFFER_ERROR);
+        case CLOSED -> stats.increment(XfrmStat.IN_STATE_EXPIRED);
+        default -> stats.increment(XfrmStat.IN_ERROR);
+      }
+    } finally {
+      lock.unlock();
+    }
+    raise(soft, hard);
+    return status;
+  }
+
+  private void raise(ExpireCause soft, ExpireCause hard) {
+    if (hard != null) {
+      sad.hardExpired(this, hard);
+    } else if (soft != null) {
+      sad.softExpired(this, soft);
+    }
+  }
+
+  /** MATURE -> DYING if a soft byte/packet limit is reached; returns the cause or null. */
+  private ExpireCause softLocked() {
+    if (state != SaState.MATURE) {
+      return null;
+    }
+    ExpireCause c = attrs.soft().reached(-1, bytes, packets);
+    if (c != null) {
+      state = SaState.DYING;
+    }
+    return c;
+  }
+
+  // ------------------------------------------------------------------ SAD internals
+
+  /** The lock-free fast-path gate (see the class comment). */
+  boolean isDirect() {
+    return direct;
+  }
+
+  /**
+   * The slow path of {@link Sad#inbound}, under the lock: queue on LARVAL, else decide.
+   *
+   * @return true if the caller processes {@code esp} now (it keeps ownership); false if the SA took
+   *     ownership (queued, or dropped and released because the SA is DEAD or the queue is off)
+   */
+  boolean admit(ByteBuf esp, int queueLimit) {
+    lock.lock();
+    try {
+      switch (state) {
+        case LARVAL -> {
+          // The re-check under the lock (the Solaris sadb_set_lpkt race): update() cannot promote
+          // the SA between this test and the enqueue, because it needs this lock.
+          if (queueLimit == 0) {
+            sad.stats().increment(XfrmStat.IN_LARVAL_QUEUE_DROPS);
+            esp.release();
+            return false;
+          }
+          if (larvalQueue.size() >= queueLimit) {
+            larvalQueue.poll().release();
+            sad.stats().increment(XfrmStat.IN_LARVAL_QUEUE_DROPS);
+          }
+          larvalQueue.add(esp);
+          return false;
+        }
+        case DEAD -> {
+          sad.stats().increment(XfrmStat.IN_STATE_EXPIRED);
+          esp.release();
+          return false;
+        }
+        default -> {
+          // MATURE or DYING: the drain is over, or we are the draining thread re-entering from
+          // the LarvalDrain (we hold the lock, so nobody else can be draining).
+          return true;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * LARVAL -> MATURE with the spec's attributes and {@code newTransform}, then hands every queued
+   * packet, in order, to {@code drain}, all under the lock. On any status but OK the transform is
+   * closed and the SA is unchanged.
+   */
+  SadStatus promote(SaSpec spec, EspTransform newTransform, long now, LarvalDrain drain) {
+    lock.lock();
+    try {
+      if (state != SaState.LARVAL) {
+        newTransform.close();
+        return SadStatus.NOT_LARVAL;
+      }
+      attrs = Attributes.of(spec);
+      transform = newTransform;
+      addMillis = now;
+      state = SaState.MATURE;
+      draining = true;
+      try {
+        ByteBuf b;
+        // poll() one at a time: if the SA dies during the drain (a hard limit hit by a drained
+        // packet), killLocked() empties the queue and the loop ends.
+        while ((b = larvalQueue.poll()) != null) {
+          try {
+            drain.drain(this, b);
+          } catch (RuntimeException e) {
+            log.warn("inbound LarvalDrain failed for SPI 0x{}", Integer.toHexString(spi), e);
+          }
+        }
+      } finally {
+        draining = false;
+        larvalQueue = null;
+        direct = state.usable();
+      }
+      return SadStatus.OK;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Makes the SA DEAD; false if it already was. Queued packets are counted in {@code dropStat}. */
+  boolean kill(XfrmStat dropStat) {
+    lock.lock();
+    try {
+      if (state == SaState.DEAD) {
+        return false;
+      }
+      killLocked(dropStat);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void killLocked(XfrmStat dropStat) {
+    state = SaState.DEAD;
+    direct = false;
+    if (transform != null) {
+      try {
+        transform.close(); // wipes the keys
+      } catch (RuntimeException e) {
+        log.warn("closing the ESP transform of SPI 0x{} failed", Integer.toHexString(spi), e);
+      }
+      transform = null;
+    }
+    if (larvalQueue != null) {
+      int n = larvalQueue.size();
+      ByteBuf b;
+      while ((b = larvalQueue.poll()) != null) {
+        b.release();
+      }
+      sad.stats().add(dropStat, n);
+      if (!draining) {
+        larvalQueue = null;
+      }
+    }
+  }
+
+  /**
+   * The timer's part of the life cycle: LARVAL timeout, time lifetimes (and byte/packet ones, in
+   * case they were reached without a later packet). Returns the event to raise, or null; a
+   * HardExpire means the SA is now DEAD.
+   */
+  SadEvent expire(long now, long larvalTimeoutMillis) {
+    lock.lock();
+    try {
+      switch (state) {
+        case LARVAL -> {
+          if (now - createdMillis >= larvalTimeoutMillis) {
+            killLocked(XfrmStat.ACQUIRE_TIMEOUTS);
+            return new SadEvent.HardExpire(infoLocked(), ExpireCause.LARVAL_TIMEOUT);
+          }
+          return null;
+        }
+        case MATURE, DYING -> {
+          Attributes a = attrs;
+          long age = now - addMillis;
+          ExpireCause hard = a.hard().reached(age, bytes, packets);
+          if (hard != null) {
+            killLocked(XfrmStat.IN_LARVAL_QUEUE_DROPS);
+            return new SadEvent.HardExpire(infoLocked(), hard);
+          }
+          if (state == SaState.MATURE) {
+            ExpireCause soft = a.soft().reached(age, bytes, packets);
+            if (soft != null) {
+              state = SaState.DYING;
+              return new SadEvent.SoftExpire(infoLocked(), soft);
+            }
+          }
+          return null;
+        }
+        default -> {
+          return null;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether the current thread holds this SA's lock (for assertions in tests). */
+  boolean isLockedByCurrentThread() {
+    return lock.isHeldByCurrentThread();
+  }
+
+  // ------------------------------------------------------------------ observation
+
+  /** A consistent snapshot of attributes and counters, taken under the lock. */
+  public SaInfo info() {
+    lock.lock();
+    try {
+      return infoLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private SaInfo infoLocked() {
+    Attributes a = attrs;
+    return new SaInfo(
+        direction,
+        spi,
+        state,
+        a.local(),
+        a.localPort(),
+        a.peer(),
+        a.peerPort(),
+        a.mode(),
+        a.selector(),
+        a.policyId(),
+        a.suite(),
+        a.esn(),
+        a.replayWindow(),
+        a.soft(),
+        a.hard(),
+        bytes,
+        packets,
+        replayDrops,
+        icvFailures,
+        createdMillis,
+        addMillis,
+        lastUseMillis,
+        larvalQueue == null ? 0 : larvalQueue.size());
+  }
+
+  @Override
+  public String toString() {
+    Attributes a = attrs;
+    return String.format(
+        "SA[%s spi=0x%08x %s peer=%s policy=%d %s]",
+        direction, spi, state, a.peer().getHostAddress(), a.policyId(), a.suite());
+  }
+}
