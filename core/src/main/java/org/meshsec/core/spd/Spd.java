@@ -131,6 +131,11 @@ public final class Spd {
   public void restore(Snapshot snapshot) {
     Objects.requireNonNull(snapshot, "snapshot");
     synchronized (writeLock) {
+      int n = snapshot.size();
+      if (n > 0) {
+        // a snapshot of another Spd may hold ids beyond ours: never hand them out again
+        nextId = Math.max(nextId, snapshot.policies().get(n - 1).id() + 1);
+      }
       current = snapshot;
     }
   }
