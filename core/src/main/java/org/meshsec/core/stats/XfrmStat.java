@@ -53,6 +53,11 @@ public enum XfrmStat {
   OUT_STATE_SEQ_ERROR("XfrmOutStateSeqError"),
   /** The outbound SA had expired (hard limit, deleted) by the time the packet was sealed. */
   OUT_STATE_EXPIRED("XfrmOutStateExpired"),
+  /**
+   * No outbound policy matched a packet read from the TUN device: it is dropped (the SPD's default
+   * is DISCARD, RFC 4301 section 4.4.1). (meshsec; Linux passes such packets in the clear.)
+   */
+  OUT_NO_POLS("XfrmOutNoPols"),
   /** An outbound policy said DISCARD. */
   OUT_POL_BLOCK("XfrmOutPolBlock"),
   /**

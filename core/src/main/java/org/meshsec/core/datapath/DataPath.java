@@ -1,0 +1,401 @@
+package org.meshsec.core.datapath;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import org.meshsec.core.packet.Checksums;
+import org.meshsec.core.packet.PacketInfo;
+import org.meshsec.core.packet.ParseStatus;
+import org.meshsec.core.sad.Sad;
+import org.meshsec.core.sad.SecurityAssociation;
+import org.meshsec.core.spd.Direction;
+import org.meshsec.core.spd.IpPrefix;
+import org.meshsec.core.spd.IpsecMode;
+import org.meshsec.core.spd.Policy;
+import org.meshsec.core.spd.Selector;
+import org.meshsec.core.spd.Spd;
+import org.meshsec.core.stats.XfrmStat;
+import org.meshsec.core.stats.XfrmStats;
+import org.meshsec.esp.EspStatus;
+import org.meshsec.esp.OpenResult;
+import org.meshsec.esp.encap.UdpEncap;
+
+/**
+ * The packet path between the TUN side (clear IP packets) and the UDP side (ESP in UDP, RFC 3948),
+ * over the {@link Spd} and the {@link Sad}.
+ *
+ * <pre>
+ *  outbound(ip):  parse -------------------------------- malformed      -&gt; OutError
+ *                 Spd.lookup(OUT) ---------------------- none           -&gt; OutNoPols
+ *                   DISCARD -&gt; OutPolBlock;  BYPASS -&gt; {@link ClearOut}
+ *                   PROTECT -&gt; Sad.outbound(policy, peer) -- no SA       -&gt; queued (LARVAL), ACQUIRE
+ *                 tunnel: next header 4 / 41, whole packet;  transport: IP header stripped
+ *                 sa.seal (under the SA's lock: seq, IV, pad, encrypt, ICV) -&gt; {@link EspOut}
+ *
+ *  inbound(udp):  UdpEncap.classify --------------------- keepalive     -&gt; ignored
+ *                   IKE -&gt; {@link IkeIn} (marker stripped);  malformed -&gt; InHdrError
+ *                 Sad.inbound(spi) ---------------------- unknown       -&gt; InNoStates, {@link UnknownSpi}
+ *                                                          LARVAL        -&gt; queued until MATURE
+ *                 sa.open (replay check, ICV, decrypt, replay commit; counted by the SA)
+ *                 tunnel: inner packet as is;  transport: IP header rebuilt from the SA's selector
+ *                 parse inner ---------------------------- malformed     -&gt; InHdrError
+ *                 sa.permits(inner) ---------------------- no            -&gt; InTmplMismatch
+ *                 {@link InnerOut} (the TUN device)
+ * </pre>
+ *
+ * <p><b>Buffers.</b> {@link #outbound} and {@link #inbound} take ownership of their buffer: it is
+ * passed on to exactly one port (which then owns it) or released. ESP is built in place in front of
+ * the payload, so TUN buffers should have {@link #HEADROOM} bytes before the packet and {@link
+ * #TAILROOM} after it; a buffer without that room is copied once into one that has it.
+ *
+ * <p><b>Thread-safety.</b> Thread-safe: any number of threads (event loops reading TUN queues and
+ * UDP sockets) may call {@link #outbound} and {@link #inbound} at once. Per-thread scratch state
+ * (the parsed header, the open result) lives in thread locals; per-SA ordering and the replay
+ * window are protected by each SA's lock inside {@link SecurityAssociation#seal} / {@link
+ * SecurityAssociation#open}. The LARVAL drains run on the thread that installed the SA.
+ */
+public final class DataPath {
+
+  /** Room to leave in front of a TUN packet: ESP header + the largest IV (CBC, 16). */
+  public static final int HEADROOM = 8 + 16;
+
+  /** Room to leave after a TUN packet: max padding (15) + pad length + next header + max ICV. */
+  public static final int TAILROOM = 15 + 2 + 32;
+
+  /** Where sealed ESP packets go: a UDP socket. Takes ownership of {@code esp}. */
+  public interface EspOut {
+    /** Queues one datagram (the readable bytes are ESP, starting at the SPI) for the peer. */
+    void send(ByteBuf esp, InetAddress peer, int peerPort);
+
+    /** Pushes queued datagrams to the socket (called at the end of a batch). */
+    default void flush() {}
+  }
+
+  /** Where decrypted inner packets go: the TUN device. Takes ownership of {@code ip}. */
+  @FunctionalInterface
+  public interface InnerOut {
+    void deliver(ByteBuf ip);
+  }
+
+  /** Where BYPASS packets go (sent in the clear over the underlay). Takes ownership. */
+  @FunctionalInterface
+  public interface ClearOut {
+    void send(ByteBuf ip);
+  }
+
+  /** Where IKE messages received on the ESP port go (non-ESP marker removed). Takes ownership. */
+  @FunctionalInterface
+  public interface IkeIn {
+    void receive(ByteBuf ike, InetSocketAddress from);
+  }
+
+  /**
+   * Told about ESP for an SPI we do not know (the "one-sided SA"), so key management can send
+   * INVALID_SPI (RFC 7296 section 2.21.4) at a rate it chooses. Must not block.
+   */
+  @FunctionalInterface
+  public interface UnknownSpi {
+    void onUnknownSpi(int spi, InetSocketAddress from);
+  }
+
+  private static final class Scratch {
+    final PacketInfo info = new PacketInfo();
+    final PacketInfo inner = new PacketInfo();
+    final OpenResult result = new OpenResult();
+  }
+
+  private final Spd spd;
+  private final Sad sad;
+  private final XfrmStats stats;
+  private final ByteBufAllocator alloc;
+  private final EspOut espOut;
+  private final InnerOut innerOut;
+  private final ClearOut clearOut;
+  private final IkeIn ikeIn;
+  private final UnknownSpi unknownSpi;
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+  private DataPath(Builder b, Sad.Builder sadBuilder) {
+    this.spd = b.spd;
+    this.alloc = b.alloc;
+    this.espOut = b.espOut;
+    this.innerOut = b.innerOut;
+    this.clearOut = b.clearOut;
+    this.ikeIn = b.ikeIn;
+    this.unknownSpi = b.unknownSpi;
+    this.sad =
+        sadBuilder.inboundDrain(this::drainInbound).outboundDrain(this::drainOutbound).build();
+    this.stats = sad.stats();
+  }
+
+  /**
+   * Starts building a data path. The {@link Sad} is built by the data path (from the given builder)
+   * because its LARVAL drains call back into this path.
+   */
+  public static Builder builder(Spd spd, Sad.Builder sad) {
+    return new Builder(spd, sad);
+  }
+
+  public Sad sad() {
+    return sad;
+  }
+
+  public Spd spd() {
+    return spd;
+  }
+
+  public XfrmStats stats() {
+    return stats;
+  }
+
+  // ------------------------------------------------------------------ outbound
+
+  /** Processes one IP packet read from the TUN device. Takes ownership of {@code ip}. */
+  public void outbound(ByteBuf ip) {
+    PacketInfo info = scratch.get().info;
+    if (info.parse(ip) != ParseStatus.OK) {
+      stats.increment(XfrmStat.OUT_ERROR);
+      ip.release();
+      return;
+    }
+    trimToIpLength(ip, info);
+    Policy p = spd.lookup(Direction.OUT, info);
+    if (p == null) {
+      stats.increment(XfrmStat.OUT_NO_POLS);
+      ip.release();
+      return;
+    }
+    switch (p.action()) {
+      case DISCARD -> {
+        stats.increment(XfrmStat.OUT_POL_BLOCK);
+        ip.release();
+      }
+      case BYPASS -> clearOut.send(ip);
+      case PROTECT -> {
+        SecurityAssociation sa = sad.outbound(p, p.template().peer(), ip);
+        if (sa != null) {
+          sealAndSend(sa, ip, info);
+        }
+      }
+    }
+  }
+
+  /** Flushes the UDP side; call after a batch of {@link #outbound} calls. */
+  public void flush() {
+    espOut.flush();
+  }
+
+  private void drainOutbound(SecurityAssociation sa, ByteBuf ip) {
+    PacketInfo info = scratch.get().info;
+    if (info.parse(ip) != ParseStatus.OK) { // parsed before queueing; cannot fail unless mutated
+      stats.increment(XfrmStat.OUT_ERROR);
+      ip.release();
+      return;
+    }
+    sealAndSend(sa, ip, info);
+    espOut.flush();
+  }
+
+  private void sealAndSend(SecurityAssociation sa, ByteBuf ip, PacketInfo info) {
+    int nextHeader;
+    if (sa.mode() == IpsecMode.TUNNEL) {
+      nextHeader = info.version == 4 ? 4 : 41; // IP-in-IP / IPv6 (RFC 4303 section 2.6)
+    } else {
+      ip.skipBytes(info.l4Offset); // transport mode: the IP header is rebuilt by the receiver
+      nextHeader = info.protocol;
+    }
+    int head = sa.suite().headerLength();
+    int tail = sa.suite().maxTrailerLength();
+    ByteBuf buf = ip;
+    if (ip.readerIndex() < head || ip.capacity() - ip.writerIndex() < tail) {
+      buf = withRoom(ip, head, tail);
+    }
+    EspStatus st = sa.seal(buf, nextHeader);
+    if (st != EspStatus.OK) { // counted by the SA
+      buf.release();
+      return;
+    }
+    espOut.send(buf, sa.peer(), sa.peerPort());
+  }
+
+  // ------------------------------------------------------------------ inbound
+
+  /** Processes one UDP payload received on the ESP port. Takes ownership of {@code datagram}. */
+  public void inbound(ByteBuf datagram, InetSocketAddress from) {
+    switch (UdpEncap.classify(datagram)) {
+      case KEEPALIVE -> datagram.release();
+      case MALFORMED -> {
+        stats.increment(XfrmStat.IN_HDR_ERROR);
+        datagram.release();
+      }
+      case IKE -> {
+        datagram.skipBytes(UdpEncap.NON_ESP_MARKER_LENGTH);
+        ikeIn.receive(datagram, from);
+      }
+      case ESP -> {
+        int spi = UdpEncap.spi(datagram);
+        SecurityAssociation sa = sad.inbound(spi, datagram);
+        if (sa != null) {
+          openAndDeliver(sa, datagram);
+        } else if (sad.findInbound(spi) == null) {
+          unknownSpi.onUnknownSpi(spi, from); // counted InNoStates and released by the SAD
+        }
+      }
+    }
+  }
+
+  private void drainInbound(SecurityAssociation sa, ByteBuf esp) {
+    openAndDeliver(sa, esp);
+  }
+
+  private void openAndDeliver(SecurityAssociation sa, ByteBuf esp) {
+    Scratch s = scratch.get();
+    OpenResult r = s.result;
+    r.clear();
+    if (sa.open(esp, r) != EspStatus.OK) { // counted by the SA
+      esp.release();
+      return;
+    }
+    int nh = r.nextHeader;
+    if (nh == 59) { // "no next header": a dummy packet for traffic flow confidentiality
+      esp.release();
+      return;
+    }
+    ByteBuf ip = esp;
+    if (sa.mode() == IpsecMode.TUNNEL) {
+      if (nh != 4 && nh != 41) {
+        stats.increment(XfrmStat.IN_TMPL_MISMATCH); // not an IP packet: cannot match the SA
+        esp.release();
+        return;
+      }
+    } else {
+      ip = rebuildHeader(esp, sa.selector(), nh);
+    }
+    PacketInfo inner = s.inner;
+    if (inner.parse(ip) != ParseStatus.OK
+        || (sa.mode() == IpsecMode.TUNNEL && inner.version != (nh == 4 ? 4 : 6))) {
+      stats.increment(XfrmStat.IN_HDR_ERROR);
+      ip.release();
+      return;
+    }
+    trimToIpLength(ip, inner);
+    if (!sa.permits(inner)) {
+      stats.increment(XfrmStat.IN_TMPL_MISMATCH);
+      ip.release();
+      return;
+    }
+    innerOut.deliver(ip);
+  }
+
+  /**
+   * Transport mode on receipt: puts an IP header in front of the transport segment, with the
+   * addresses of the SA's selector (for an inbound SA, {@code src} is the peer). The sender's
+   * transport checksum was computed over the same addresses, so it stays valid.
+   */
+  private ByteBuf rebuildHeader(ByteBuf seg, Selector sel, int protocol) {
+    IpPrefix src = sel.src();
+    IpPrefix dst = sel.dst();
+    int hl = src.version() == 4 ? 20 : 40;
+    ByteBuf buf = seg.readerIndex() >= hl ? seg : withRoom(seg, hl, 0);
+    int len = buf.readableBytes();
+    int at = buf.readerIndex() - hl;
+    if (src.version() == 4) {
+      buf.setByte(at, 0x45);
+      buf.setByte(at + 1, 0);
+      buf.setShort(at + 2, hl + len);
+      buf.setShort(at + 4, 0); // identification: DF is set, so unused (RFC 6864)
+      buf.setShort(at + 6, 0x4000); // DF
+      buf.setByte(at + 8, 64);
+      buf.setByte(at + 9, protocol);
+      buf.setShort(at + 10, 0);
+      buf.setInt(at + 12, (int) src.lo());
+      buf.setInt(at + 16, (int) dst.lo());
+      Checksums.setIpv4HeaderChecksum(buf, at);
+    } else {
+      buf.setInt(at, 0x60000000);
+      buf.setShort(at + 4, len);
+      buf.setByte(at + 6, protocol);
+      buf.setByte(at + 7, 64);
+      buf.setLong(at + 8, src.hi());
+      buf.setLong(at + 16, src.lo());
+      buf.setLong(at + 24, dst.hi());
+      buf.setLong(at + 32, dst.lo());
+    }
+    buf.readerIndex(at);
+    return buf;
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** Drops bytes after the IP packet's own length (link-layer padding, a buggy sender). */
+  private static void trimToIpLength(ByteBuf ip, PacketInfo info) {
+    if (ip.readableBytes() > info.totalLength) {
+      ip.writerIndex(ip.readerIndex() + info.totalLength);
+    }
+  }
+
+  /** Copies the readable bytes into a new buffer with the given room; releases the old one. */
+  private ByteBuf withRoom(ByteBuf src, int head, int tail) {
+    int len = src.readableBytes();
+    ByteBuf dst = alloc.directBuffer(head + len + tail);
+    dst.writerIndex(head).writeBytes(src, src.readerIndex(), len).readerIndex(head);
+    src.release();
+    return dst;
+  }
+
+  /** Builds a {@link DataPath}. */
+  public static final class Builder {
+    private final Spd spd;
+    private final Sad.Builder sadBuilder;
+    private ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
+    private EspOut espOut;
+    private InnerOut innerOut;
+    private ClearOut clearOut = ByteBuf::release;
+    private IkeIn ikeIn = (ike, from) -> ike.release();
+    private UnknownSpi unknownSpi = (spi, from) -> {};
+
+    private Builder(Spd spd, Sad.Builder sadBuilder) {
+      this.spd = spd;
+      this.sadBuilder = sadBuilder;
+    }
+
+    public Builder allocator(ByteBufAllocator alloc) {
+      this.alloc = alloc;
+      return this;
+    }
+
+    public Builder espOut(EspOut espOut) {
+      this.espOut = espOut;
+      return this;
+    }
+
+    public Builder innerOut(InnerOut innerOut) {
+      this.innerOut = innerOut;
+      return this;
+    }
+
+    /** BYPASS packets; by default they are released (a node without a clear-text sender). */
+    public Builder clearOut(ClearOut clearOut) {
+      this.clearOut = clearOut;
+      return this;
+    }
+
+    public Builder ikeIn(IkeIn ikeIn) {
+      this.ikeIn = ikeIn;
+      return this;
+    }
+
+    public Builder unknownSpi(UnknownSpi unknownSpi) {
+      this.unknownSpi = unknownSpi;
+      return this;
+    }
+
+    public DataPath build() {
+      if (espOut == null || innerOut == null) {
+        throw new IllegalStateException("espOut and innerOut are required");
+      }
+      return new DataPath(this, sadBuilder);
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package org.meshsec.core.datapath;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.meshsec.core.sad.Lifetime;
+import org.meshsec.core.sad.SaSpec;
+import org.meshsec.core.sad.Sad;
+import org.meshsec.core.sad.SadEvent;
+import org.meshsec.core.sad.SadStatus;
+import org.meshsec.core.spd.Action;
+import org.meshsec.core.spd.Direction;
+import org.meshsec.core.spd.IpsecMode;
+import org.meshsec.core.spd.IpsecTemplate;
+import org.meshsec.core.spd.Policy;
+import org.meshsec.core.spd.Selector;
+import org.meshsec.core.spd.Spd;
+import org.meshsec.esp.EspSuite;
+
+/**
+ * One meshsec data path in a test: its TUN side is a queue of delivered packets, its UDP side sends
+ * to whatever {@link #wire} says (another node, a capture, a tamperer).
+ */
+final class Node {
+  final String name;
+  final InetAddress underlay;
+  final Spd spd = new Spd();
+  final DataPath dp;
+  final ArrayDeque<byte[]> delivered = new ArrayDeque<>();
+  final ArrayDeque<byte[]> clear = new ArrayDeque<>();
+  final List<SadEvent> events = new ArrayList<>();
+  final List<Integer> unknownSpis = new ArrayList<>();
+  final ArrayDeque<byte[]> ike = new ArrayDeque<>();
+  Wire wire;
+
+  /** Where a node's sealed ESP goes. Takes ownership of {@code esp}. */
+  interface Wire {
+    void carry(ByteBuf esp, InetSocketAddress from, InetAddress to);
+  }
+
+  Node(String name, String underlay) throws Exception {
+    this.name = name;
+    this.underlay = InetAddress.getByName(underlay);
+    Sad.Builder sb = Sad.builder().random(new Random(name.hashCode()));
+    dp =
+        DataPath.builder(spd, sb)
+            .allocator(PooledByteBufAllocator.DEFAULT)
+            .espOut(
+                (esp, peer, port) ->
+                    wire.carry(esp, new InetSocketAddress(this.underlay, 4500), peer))
+            .innerOut(ip -> delivered.add(take(ip)))
+            .clearOut(ip -> clear.add(take(ip)))
+            .ikeIn((msg, from) -> ike.add(take(msg)))
+            .unknownSpi((spi, from) -> unknownSpis.add(spi))
+            .build();
+    dp.sad().setListener(events::add);
+  }
+
+  static byte[] take(ByteBuf b) {
+    try {
+      return ByteBufUtil.getBytes(b);
+    } finally {
+      b.release();
+    }
+  }
+
+  Policy protect(Selector out, IpsecMode mode, EspSuite suite, Node peer) {
+    return spd.add(
+        "p-" + name + "-" + spd.size(),
+        10,
+        Direction.OUT,
+        out,
+        Action.PROTECT,
+        new IpsecTemplate(mode, List.of(suite), underlay, peer.underlay));
+  }
+
+  /**
+   * Installs a manual SA pair between {@code a} (policy {@code pa}, selector {@code sel} outbound)
+   * and {@code b}: a's outbound = b's inbound with SPI {@code spi}, and the reverse with spi+1.
+   */
+  static void keyPair(
+      Node a, Policy pa, Node b, Policy pb, Selector sel, IpsecMode mode, EspSuite suite, int spi) {
+    byte[] k1 = key(suite, spi);
+    byte[] k2 = key(suite, spi + 1);
+    add(a, out(a, b, pa, sel, mode, suite, spi, k1));
+    add(b, in(b, a, sel, mode, suite, spi, k1));
+    add(b, out(b, a, pb, sel.reverse(), mode, suite, spi + 1, k2));
+    add(a, in(a, b, sel.reverse(), mode, suite, spi + 1, k2));
+  }
+
+  static void add(Node n, SaSpec s) {
+    SadStatus st = n.dp.sad().add(s);
+    if (st != SadStatus.OK) {
+      throw new IllegalStateException("add failed: " + st);
+    }
+  }
+
+  static SaSpec out(
+      Node self,
+      Node peer,
+      Policy p,
+      Selector sel,
+      IpsecMode mode,
+      EspSuite suite,
+      int spi,
+      byte[] k) {
+    return new SaSpec(
+        Direction.OUT,
+        spi,
+        self.underlay,
+        4500,
+        peer.underlay,
+        4500,
+        mode,
+        sel,
+        p.id(),
+        suite,
+        k.clone(),
+        false,
+        1024,
+        Lifetime.NONE,
+        Lifetime.NONE);
+  }
+
+  static SaSpec in(
+      Node self, Node peer, Selector sel, IpsecMode mode, EspSuite suite, int spi, byte[] k) {
+    return new SaSpec(
+        Direction.IN,
+        spi,
+        self.underlay,
+        4500,
+        peer.underlay,
+        4500,
+        mode,
+        sel,
+        -1,
+        suite,
+        k.clone(),
+        false,
+        1024,
+        Lifetime.NONE,
+        Lifetime.NONE);
+  }
+
+  static byte[] key(EspSuite suite, int seed) {
+    byte[] k = new byte[suite.keyMaterialLength()];
+    new Random(seed).nextBytes(k);
+    return k;
+  }
+
+  /** Sends bytes as if read from this node's TUN device, with realistic head- and tailroom. */
+  void fromTun(byte[] ip) {
+    ByteBuf b =
+        PooledByteBufAllocator.DEFAULT.directBuffer(
+            DataPath.HEADROOM + ip.length + DataPath.TAILROOM);
+    b.writerIndex(DataPath.HEADROOM).writeBytes(ip).readerIndex(DataPath.HEADROOM);
+    dp.outbound(b);
+    dp.flush();
+  }
+}
