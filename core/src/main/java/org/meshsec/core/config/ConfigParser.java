@@ -128,7 +128,16 @@ final class ConfigParser {
   /** Parses everything; the result is meaningful only if no error was reported. */
   NodeConfig parse() {
     TomlSection top = new TomlSection(source, root, "the top level", "", 0);
-    top.checkKeys(TOP_KEYS);
+    for (String k : new java.util.TreeSet<>(root.keySet())) {
+      if (!TOP_KEYS.contains(k)) {
+        Object v = root.get(List.of(k));
+        String what =
+            v instanceof TomlTable || v instanceof TomlArray
+                ? "unknown table [" + k + "]"
+                : "unknown key \"" + k + "\" outside any table";
+        top.errorAt(top.lineOf(k), what + TomlSection.suggestion(k, TOP_KEYS));
+      }
+    }
     TomlSection nodeSection = table(top, "node");
     TomlSection tunSection = table(top, "tun");
     TomlSection listenSection = table(top, "listen");
@@ -426,11 +435,11 @@ final class ConfigParser {
     if (src != null && dst != null && src.version() != dst.version()) {
       s.error(
           "dst",
-          dst
+          Addresses.format(dst)
               + " is "
               + Addresses.versionName(dst.version())
               + " but src "
-              + src
+              + Addresses.format(src)
               + " is "
               + Addresses.versionName(src.version())
               + "; a selector has one IP version");
@@ -774,7 +783,7 @@ final class ConfigParser {
         e.section()
             .error(
                 "peer",
-                e.template().peer().getHostAddress()
+                Addresses.format(e.template().peer())
                     + " is "
                     + Addresses.versionName(v)
                     + " but [listen] has no "
@@ -787,7 +796,7 @@ final class ConfigParser {
             .error(
                 key,
                 "local address "
-                    + e.template().local().getHostAddress()
+                    + Addresses.format(e.template().local())
                     + " is not one of the [listen] addresses");
       }
     }
@@ -931,6 +940,7 @@ final class ConfigParser {
                   + String.join(", ", t.suites().stream().map(EspSuite::configName).toList())
                   + ")");
           ok = false;
+          suite = null; // no key length check against a suite that cannot be used
         }
       }
     }
@@ -1061,7 +1071,7 @@ final class ConfigParser {
               + "\"'s "
               + key
               + " "
-              + fromPolicy.getHostAddress());
+              + Addresses.format(fromPolicy));
       return null;
     }
     return a;
@@ -1194,7 +1204,7 @@ final class ConfigParser {
                   + "); inbound SPIs must be unique");
         }
       } else {
-        String k = sa.spi() + "@" + sa.peer().getHostAddress();
+        String k = sa.spi() + "@" + Addresses.format(sa.peer());
         ManualSa other = outboundSpis.putIfAbsent(k, sa);
         if (other != null) {
           s.error(
@@ -1203,7 +1213,7 @@ final class ConfigParser {
                   + " is already used by outbound sa \""
                   + other.name()
                   + "\" to the same peer "
-                  + sa.peer().getHostAddress());
+                  + Addresses.format(sa.peer()));
         }
         ManualSa samePolicy = outboundPolicy.putIfAbsent(sa.policy(), sa);
         if (samePolicy != null) {
@@ -1288,7 +1298,8 @@ final class ConfigParser {
           TunAddress a = Addresses.interfaceAddress(it.value());
           if (addresses.stream().anyMatch(b -> b.address().equals(a.address()))) {
             t.errorAt(
-                it.line(), "[tun] addresses: " + a.address().getHostAddress() + " is listed twice");
+                it.line(),
+                "[tun] addresses: " + Addresses.format(a.address()) + " is listed twice");
             ok = false;
           } else {
             addresses.add(a);
@@ -1309,7 +1320,7 @@ final class ConfigParser {
         try {
           IpPrefix p = Addresses.network(it.value());
           if (routeLines.putIfAbsent(p, it.line()) != null) {
-            t.errorAt(it.line(), "[tun] routes: " + p + " is listed twice");
+            t.errorAt(it.line(), "[tun] routes: " + Addresses.format(p) + " is listed twice");
             ok = false;
           } else {
             routes.add(p);
@@ -1473,9 +1484,9 @@ final class ConfigParser {
           e.section()
               .error(
                   "peer",
-                  e.template().peer().getHostAddress()
+                  Addresses.format(e.template().peer())
                       + " lies inside [tun] route "
-                      + r
+                      + Addresses.format(r)
                       + " (line "
                       + routes.get(r)
                       + "): ESP packets to the peer would be routed back into the tunnel");

@@ -33,6 +33,6 @@ public record TunAddress(InetAddress address, int prefixLength) {
 
   @Override
   public String toString() {
-    return address.getHostAddress() + "/" + prefixLength;
+    return Addresses.format(address) + "/" + prefixLength;
   }
 }

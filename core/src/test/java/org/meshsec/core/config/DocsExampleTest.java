@@ -77,7 +77,7 @@ class DocsExampleTest {
     assertEquals(1400, tun.mtu());
     assertTrue(tun.mtuConfigured());
     assertEquals(1500, tun.underlayMtu());
-    assertEquals("[10.9.0.1/24, fd00:9:0:0:0:0:0:1/64]", tun.addresses().toString());
+    assertEquals("[10.9.0.1/24, fd00:9::1/64]", tun.addresses().toString());
     assertEquals(
         List.of(IpPrefix.parse("10.9.0.0/16"), IpPrefix.parse("fd00:9::/48")), tun.routes());
     assertTrue(tun.mssClamp());
