@@ -36,6 +36,8 @@ public final class ConfigLoader {
     try {
       if (Files.isDirectory(configFile)) {
         diag.add(configFile, 0, "is a directory, not a configuration file");
+      } else if (Files.exists(configFile) && !Files.isRegularFile(configFile)) {
+        diag.add(configFile, 0, "is not a regular file");
       } else {
         text = FileText.read(configFile, MAX_CONFIG_SIZE);
       }

@@ -622,4 +622,17 @@ class ConfigErrorsTest {
     org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, r::config);
     assertError(r.errors(), f.config, 1, "[node]: name is required");
   }
+
+  @Test
+  void anInvalidNodeNameDoesNotCascade() throws IOException {
+    List<ConfigError> e = errorsWith("name = \"alpha\"", "name = \"-alpha\"");
+    assertEquals(1, e.size(), ConfigFixture.join(e));
+    assertError(e, f.config, 2, "\"-alpha\" is not a valid name");
+  }
+
+  @Test
+  void specialFilesAreRefused() {
+    List<ConfigError> e = ConfigLoader.load(Path.of("/dev/null")).errors();
+    assertEquals("/dev/null: is not a regular file", e.get(0).toString());
+  }
 }

@@ -99,7 +99,7 @@ class EspOverheadTest {
 
   @Test
   void everyUnderlayMtuGivesTheExactLargestPacket() {
-    for (EspSuite s : ConfigParser.knownSuites()) {
+    for (EspSuite s : Fields.knownSuites()) {
       for (IpsecMode m : IpsecMode.values()) {
         for (int ip : new int[] {4, 6}) {
           for (int mtu = 576; mtu <= 9000; mtu += 7) {
