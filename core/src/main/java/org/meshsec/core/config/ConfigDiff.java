@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.Policy;
 
@@ -135,6 +136,6 @@ public record ConfigDiff(
         && a.name().equals(b.name())
         && a.selector().equals(b.selector())
         && a.action() == b.action()
-        && java.util.Objects.equals(a.template(), b.template());
+        && Objects.equals(a.template(), b.template());
   }
 }

@@ -88,7 +88,9 @@ final class ConfigParser {
     Fields.checkUniqueNames(saSections, "sa");
     saParser.checkSas(sas, saSectionByName);
 
-    TunConfig tun = TunParser.parse(source, tunSection, entries, listen);
+    TunConfig tun =
+        TunParser.parse(
+            source, tunSection, entries, entries.size() == policySections.size(), listen);
 
     if (!diag.isEmpty() || node == null || tun == null || listen == null) {
       return null;

@@ -11,11 +11,6 @@ import org.meshsec.esp.EncrAlgorithm;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.IntegAlgorithm;
 
-/**
- * Turns a parsed TOML document into a {@link NodeConfig}, reporting every problem it finds. One
- * instance per load; not thread-safe. The schema is documented in {@code docs/configuration.md}.
- */
-
 /** Parsing of the field types shared by several tables. Stateless. */
 final class Fields {
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");

@@ -19,11 +19,6 @@ import org.meshsec.core.spd.PortRange;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.esp.EspSuite;
 
-/**
- * Turns a parsed TOML document into a {@link NodeConfig}, reporting every problem it finds. One
- * instance per load; not thread-safe. The schema is documented in {@code docs/configuration.md}.
- */
-
 /** The {@code [[policy]]} tables. Stateless. */
 final class PolicyParser {
   static final List<String> POLICY_KEYS =

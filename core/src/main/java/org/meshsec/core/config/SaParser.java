@@ -17,11 +17,6 @@ import org.meshsec.esp.EspSuite;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlTable;
 
-/**
- * Turns a parsed TOML document into a {@link NodeConfig}, reporting every problem it finds. One
- * instance per load; not thread-safe. The schema is documented in {@code docs/configuration.md}.
- */
-
 /** The {@code [[sa]]} tables and the checks across them. One per load; not thread-safe. */
 final class SaParser {
   static final List<String> SA_KEYS =

@@ -15,11 +15,6 @@ import org.meshsec.esp.EspSuite;
 import org.tomlj.Toml;
 import org.tomlj.TomlTable;
 
-/**
- * Turns a parsed TOML document into a {@link NodeConfig}, reporting every problem it finds. One
- * instance per load; not thread-safe. The schema is documented in {@code docs/configuration.md}.
- */
-
 /** The {@code [tun]} table, with the MTU computation. Stateless. */
 final class TunParser {
   static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}");
@@ -52,9 +47,19 @@ final class TunParser {
     }
   }
 
-  /** Parses {@code [tun]} (absent: all defaults); null when invalid (reported). */
+  /**
+   * Parses {@code [tun]} (absent: all defaults); null when invalid (reported).
+   *
+   * @param policiesComplete false when some {@code [[policy]]} entry was invalid: the MTU is then
+   *     checked only against the valid PROTECT entries, and not at all if there are none (no
+   *     follow-on errors from a guessed set of suites)
+   */
   static TunConfig parse(
-      SourceFile source, TomlSection s, List<PolicyEntry> entries, ListenConfig listen) {
+      SourceFile source,
+      TomlSection s,
+      List<PolicyEntry> entries,
+      boolean policiesComplete,
+      ListenConfig listen) {
     TomlSection t = s != null ? s : new TomlSection(source, EMPTY, "[tun]", "", 0);
     t.checkKeys(TUN_KEYS);
     boolean ok = true;
@@ -152,6 +157,7 @@ final class TunParser {
     }
 
     Fit fit = tightestFit(underlay, entries, listen);
+    boolean fitKnown = policiesComplete || entries.stream().anyMatch(e -> e.template() != null);
     boolean ipv6Inside =
         addresses.stream().anyMatch(a -> a.version() == 6)
             || routes.stream().anyMatch(r -> r.version() == 6);
@@ -171,7 +177,7 @@ final class TunParser {
         t.error("mtu", m + " is below " + minWhy);
         return null;
       }
-      if (m > fit.maxInner()) {
+      if (fitKnown && m > fit.maxInner()) {
         t.error(
             "mtu",
             m
@@ -187,7 +193,7 @@ final class TunParser {
       mtu = m.intValue();
     } else {
       mtu = fit.maxInner();
-      if (mtu < min) {
+      if (fitKnown && mtu < min) {
         String where = t.has("underlay_mtu") ? "underlay_mtu" : null;
         String reason =
             "underlay_mtu "

@@ -635,4 +635,40 @@ class ConfigErrorsTest {
     List<ConfigError> e = ConfigLoader.load(Path.of("/dev/null")).errors();
     assertEquals("/dev/null: is not a regular file", e.get(0).toString());
   }
+
+  @Test
+  void anInvalidPolicyDoesNotMakeTheMtuCheckGuess() throws IOException {
+    String t =
+        """
+        [node]
+        name = "alpha"
+        address = "192.0.2.1"
+        [tun]
+        mtu = 1438
+        [[policy]]
+        name = "beta"
+        direction = "both"
+        src = "10.9.0.0/24"
+        dst = "fd00::/64"
+        action = "protect"
+        peer = "192.0.2.2"
+        """;
+    f.write(t);
+    // beta is invalid, so its suites are unknown: mtu is not checked against the every-suite
+    // fallback (1390 over IPv6), which would blame a line that is fine.
+    List<ConfigError> e = f.loadErrors();
+    assertEquals(1, e.size(), ConfigFixture.join(e));
+    assertError(e, f.config, 10, "fd00::/64 is IPv6 but src 10.9.0.0/24 is IPv4");
+    // with the policy fixed, 1438 fits aes128gcm16 tunnel over IPv4 exactly
+    f.write(t.replace("fd00::/64", "10.9.1.0/24"));
+    assertEquals(1438, f.loadOk().tun().mtu());
+    // and a valid policy next to the invalid one still bounds the MTU
+    f.write(
+        t.replace("mtu = 1438", "mtu = 1439")
+            + "[[policy]]\nname = \"c\"\ndirection = \"out\"\nsrc = \"10.9.0.0/24\"\n"
+            + "dst = \"10.9.2.0/24\"\naction = \"protect\"\npeer = \"192.0.2.3\"\n");
+    e = f.loadErrors();
+    assertEquals(2, e.size(), ConfigFixture.join(e));
+    assertError(e, f.config, 5, "1439 does not fit");
+  }
 }
