@@ -198,7 +198,7 @@ final class ConfigParser {
     List<TomlSection.Item> items = s.stringList("address");
     if (items != null) {
       for (TomlSection.Item it : items) {
-        InetAddress a = Fields.address(s, it, true);
+        InetAddress a = Fields.address(s, "address", it, true);
         if (a == null) {
           continue;
         }

@@ -17,6 +17,9 @@ final class Fields {
 
   private Fields() {}
 
+  /**
+   * The required {@code name} key: letters, digits, '.', '_', '-'; null when invalid (reported).
+   */
   static String name(TomlSection s) {
     String n = s.requireString("name");
     if (n != null && !NAME.matcher(n).matches()) {
@@ -32,11 +35,11 @@ final class Fields {
   }
 
   /** Parses an address item; reports and returns null when invalid. */
-  static InetAddress address(TomlSection s, TomlSection.Item it, boolean endpoint) {
+  static InetAddress address(TomlSection s, String key, TomlSection.Item it, boolean endpoint) {
     try {
       return endpoint ? Addresses.endpoint(it.value()) : Addresses.address(it.value());
     } catch (IllegalArgumentException e) {
-      s.errorAt(it.line(), s.where() + " address: " + e.getMessage());
+      s.errorAt(it.line(), s.where() + " " + key + ": " + e.getMessage());
       return null;
     }
   }

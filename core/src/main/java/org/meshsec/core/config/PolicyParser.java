@@ -280,13 +280,13 @@ final class PolicyParser {
     InetAddress peer = null;
     String peerText = s.requireString("peer");
     if (peerText != null) {
-      peer = Fields.address(s, new TomlSection.Item(peerText, s.lineOf("peer")), true);
+      peer = Fields.address(s, "peer", new TomlSection.Item(peerText, s.lineOf("peer")), true);
     }
     ok &= peer != null;
     InetAddress local = null;
     String localText = s.string("local");
     if (localText != null) {
-      local = Fields.address(s, new TomlSection.Item(localText, s.lineOf("local")), true);
+      local = Fields.address(s, "local", new TomlSection.Item(localText, s.lineOf("local")), true);
       ok &= local != null;
       if (local != null && peer != null && Addresses.version(local) != Addresses.version(peer)) {
         s.error(

@@ -278,7 +278,7 @@ final class SaParser {
     if (text == null) {
       return s.has(key) ? null : fromPolicy;
     }
-    InetAddress a = Fields.address(s, new TomlSection.Item(text, s.lineOf(key)), true);
+    InetAddress a = Fields.address(s, key, new TomlSection.Item(text, s.lineOf(key)), true);
     if (a != null && fromPolicy != null && !a.equals(fromPolicy)) {
       s.error(
           key,
