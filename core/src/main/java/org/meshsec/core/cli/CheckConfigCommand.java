@@ -1,0 +1,41 @@
+package org.meshsec.core.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.meshsec.core.config.ConfigError;
+import org.meshsec.core.config.ConfigLoader;
+import org.meshsec.core.config.ConfigResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code meshsec check-config FILE}: validates a configuration (and its secrets file) without
+ * starting anything. Prints {@code configuration OK} on standard output and exits 0, or prints each
+ * error as {@code file:line: reason} on standard error and exits {@link ExitCode#CONFIG_ERROR}.
+ */
+@Command(
+    name = "check-config",
+    description = "Validate a configuration file and its secrets file without starting.")
+public final class CheckConfigCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "The configuration file.")
+  Path file;
+
+  @Override
+  public Integer call() {
+    ConfigResult result = ConfigLoader.load(file);
+    if (result.isOk()) {
+      spec.commandLine().getOut().println("configuration OK");
+      return ExitCode.OK.code();
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    for (ConfigError e : result.errors()) {
+      err.println(e);
+    }
+    return ExitCode.CONFIG_ERROR.code();
+  }
+}

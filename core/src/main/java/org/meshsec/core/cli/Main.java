@@ -1,0 +1,88 @@
+package org.meshsec.core.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code meshsec} command: a thin entry point that parses the command line and hands over to a
+ * subcommand, mapping every outcome to an {@link ExitCode}. Each subcommand is its own small class
+ * (one per control command), so it can be replaced without touching this one.
+ *
+ * <pre>
+ *   meshsec version
+ *   meshsec check-config FILE
+ *   meshsec run --config FILE
+ *   meshsec demo | status | sa list | policy list | stats | reload
+ * </pre>
+ */
+@Command(
+    name = "meshsec",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionInfo.class,
+    description = "Userspace IPsec for full-mesh networks.",
+    subcommands = {
+      VersionCommand.class,
+      CheckConfigCommand.class,
+      RunCommand.class,
+      DemoCommand.class,
+      StatusCommand.class,
+      SaCommand.class,
+      PolicyCommand.class,
+      StatsCommand.class,
+      ReloadCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  /** Without a subcommand: print usage and fail. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCode.USAGE.code();
+  }
+
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true, Charset.defaultCharset());
+    PrintWriter err = new PrintWriter(System.err, true, Charset.defaultCharset());
+    System.exit(execute(out, err, args));
+  }
+
+  /**
+   * Runs the command line with the given streams and returns the exit status instead of exiting;
+   * for tests and embedding.
+   */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    int code = commandLine(out, err).execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  /** The configured picocli command tree: usage errors exit 2, unexpected exceptions 3. */
+  public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          CommandLine c = ex.getCommandLine();
+          c.getErr().println("meshsec: " + ex.getMessage());
+          if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
+            c.usage(c.getErr());
+          }
+          return ExitCode.USAGE.code();
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, c, parseResult) -> {
+          c.getErr().println("meshsec: error: " + ex);
+          return ExitCode.RUNTIME.code();
+        });
+    return cl;
+  }
+}

@@ -1,0 +1,274 @@
+package org.meshsec.core.config;
+
+import java.net.InetAddress;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.tomlj.TomlArray;
+import org.tomlj.TomlTable;
+
+/**
+ * Turns a parsed TOML document into a {@link NodeConfig}, reporting every problem it finds. One
+ * instance per load; not thread-safe. The schema is documented in {@code docs/configuration.md}.
+ */
+final class ConfigParser {
+  static final List<String> TOP_KEYS = List.of("node", "tun", "listen", "policy", "sa");
+  static final List<String> NODE_KEYS = List.of("name", "log_level", "secrets", "address");
+  static final List<String> LISTEN_KEYS = List.of("address", "port");
+
+  /** Default listen addresses: both wildcards. */
+  static final List<String> DEFAULT_LISTEN = List.of("0.0.0.0", "::");
+
+  private final Path configFile;
+  private final SourceFile source;
+  private final TomlTable root;
+  private final Diagnostics diag;
+
+  /** Keys loaded from the secrets file, wiped if loading fails. */
+  private Map<String, SecretsLoader.Key> secrets;
+
+  ConfigParser(Path configFile, String text, TomlTable root, Diagnostics diag) {
+    this.configFile = configFile;
+    this.source = new SourceFile(configFile, text, diag);
+    this.root = root;
+    this.diag = diag;
+  }
+
+  /** Parses everything; the result is meaningful only if no error was reported. */
+  NodeConfig parse() {
+    TomlSection top = new TomlSection(source, root, "the top level", "", 0);
+    for (String k : new java.util.TreeSet<>(root.keySet())) {
+      if (!TOP_KEYS.contains(k)) {
+        Object v = root.get(List.of(k));
+        String what =
+            v instanceof TomlTable || v instanceof TomlArray
+                ? "unknown table [" + k + "]"
+                : "unknown key \"" + k + "\" outside any table";
+        top.errorAt(top.lineOf(k), what + TomlSection.suggestion(k, TOP_KEYS));
+      }
+    }
+    TomlSection nodeSection = table(top, "node");
+    TomlSection tunSection = table(top, "tun");
+    TomlSection listenSection = table(top, "listen");
+    List<TomlSection> policySections = arrayOfTables(top, "policy");
+    List<TomlSection> saSections = arrayOfTables(top, "sa");
+
+    if (nodeSection == null && !root.contains(List.of("node"))) {
+      source.error(0, "[node] is required (at least: [node] name = \"...\")");
+    }
+    NodeSettings node = parseNode(nodeSection);
+    ListenConfig listen = parseListen(listenSection);
+    List<PolicyEntry> entries = new ArrayList<>();
+    for (TomlSection s : policySections) {
+      PolicyEntry e = PolicyParser.parse(s, node);
+      if (e != null) {
+        entries.add(e);
+      }
+    }
+    Fields.checkUniqueNames(policySections, "policy");
+    PolicyParser.checkListenCoversPeers(entries, listen);
+
+    if (node != null && node.secretsFile().isPresent()) {
+      secrets = SecretsLoader.load(node.secretsFile().get(), nodeSection, "secrets", diag);
+    }
+    SaParser saParser = new SaParser(root, secrets);
+    List<ManualSa> sas = new ArrayList<>();
+    Map<String, TomlSection> saSectionByName = new HashMap<>();
+    for (TomlSection s : saSections) {
+      ManualSa sa = saParser.parse(s, entries, node);
+      if (sa != null) {
+        sas.add(sa);
+        saSectionByName.putIfAbsent(sa.name(), s);
+      }
+    }
+    Fields.checkUniqueNames(saSections, "sa");
+    saParser.checkSas(sas, saSectionByName);
+
+    TunConfig tun =
+        TunParser.parse(
+            source, tunSection, entries, entries.size() == policySections.size(), listen);
+
+    if (!diag.isEmpty() || node == null || tun == null || listen == null) {
+      return null;
+    }
+    return new NodeConfig(configFile, node, tun, listen, PolicyParser.expand(entries), sas);
+  }
+
+  /** Wipes every key read from the secrets file (called when the load fails). */
+  void wipeSecrets() {
+    if (secrets != null) {
+      secrets.values().forEach(k -> k.bytes().wipe());
+    }
+  }
+
+  /** Wipes the keys of the secrets file that no SA of {@code config} holds. */
+  void wipeUnusedSecrets(NodeConfig config) {
+    if (secrets == null) {
+      return;
+    }
+    for (SecretsLoader.Key k : secrets.values()) {
+      if (config.sas().stream().noneMatch(sa -> sa.key() == k.bytes())) {
+        k.bytes().wipe();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- structure
+
+  private TomlSection table(TomlSection top, String key) {
+    Object v = root.get(List.of(key));
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof TomlTable t) {
+      return new TomlSection(source, t, "[" + key + "]", "", top.lineOf(key));
+    }
+    if (v instanceof TomlArray) {
+      top.errorAt(
+          top.lineOf(key),
+          "[" + key + "] is a single table: write [" + key + "], not [[" + key + "]]");
+    } else {
+      top.errorAt(top.lineOf(key), key + " must be the table [" + key + "]");
+    }
+    return null;
+  }
+
+  private List<TomlSection> arrayOfTables(TomlSection top, String key) {
+    Object v = root.get(List.of(key));
+    List<TomlSection> out = new ArrayList<>();
+    if (v == null) {
+      return out;
+    }
+    if (!(v instanceof TomlArray arr)) {
+      top.errorAt(top.lineOf(key), key + " entries are an array of tables: write [[" + key + "]]");
+      return out;
+    }
+    for (int i = 0; i < arr.size(); i++) {
+      Object e = arr.get(i);
+      int line = source.elementLine(arr.inputPositionOf(i), top.lineOf(key));
+      if (!(e instanceof TomlTable t)) {
+        top.errorAt(line, key + " entries must be tables: write [[" + key + "]]");
+        continue;
+      }
+      Object n = t.get(List.of("name"));
+      String where =
+          n instanceof String s && Fields.NAME.matcher(s).matches()
+              ? key + " \"" + s + "\""
+              : key + " #" + (i + 1);
+      out.add(new TomlSection(source, t, where, "", line));
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- [node]
+
+  private NodeSettings parseNode(TomlSection s) {
+    if (s == null) {
+      return null;
+    }
+    s.checkKeys(NODE_KEYS);
+    String name = Fields.name(s);
+    LogLevel level = LogLevel.INFO;
+    String lv = s.string("log_level");
+    if (lv != null) {
+      level = LogLevel.parse(lv);
+      if (level == null) {
+        s.error("log_level", "\"" + lv + "\" is not one of trace, debug, info, warn, error");
+      }
+    }
+    Optional<Path> secretsFile = Optional.empty();
+    String sec = s.string("secrets");
+    if (sec != null) {
+      if (sec.isBlank()) {
+        s.error("secrets", "must not be empty");
+      } else {
+        try {
+          Path dir = configFile.toAbsolutePath().getParent();
+          secretsFile = Optional.of(dir.resolve(sec).normalize());
+        } catch (InvalidPathException e) {
+          s.error("secrets", "\"" + sec + "\" is not a valid path: " + e.getReason());
+        }
+      }
+    }
+    List<InetAddress> addresses = new ArrayList<>();
+    List<TomlSection.Item> items = s.stringList("address");
+    if (items != null) {
+      for (TomlSection.Item it : items) {
+        InetAddress a = Fields.address(s, "address", it, true);
+        if (a == null) {
+          continue;
+        }
+        if (addresses.stream().anyMatch(b -> Addresses.version(b) == Addresses.version(a))) {
+          s.errorAt(
+              it.line(),
+              "[node] address: at most one "
+                  + Addresses.versionName(Addresses.version(a))
+                  + " address; set local on policies that use another");
+          continue;
+        }
+        addresses.add(a);
+      }
+    }
+    // An invalid name or level is reported; keep the rest so that policies still find their
+    // default local address and SAs their keys (no cascade of follow-on errors).
+    return new NodeSettings(
+        name == null ? "" : name, level == null ? LogLevel.INFO : level, secretsFile, addresses);
+  }
+
+  // ---------------------------------------------------------------- [listen]
+
+  private ListenConfig parseListen(TomlSection s) {
+    if (s == null) {
+      List<InetAddress> any = DEFAULT_LISTEN.stream().map(Addresses::address).toList();
+      return new ListenConfig(any, ListenConfig.DEFAULT_PORT);
+    }
+    s.checkKeys(LISTEN_KEYS);
+    boolean ok = true;
+    List<InetAddress> addresses = new ArrayList<>();
+    List<TomlSection.Item> items = s.stringList("address");
+    if (items == null) {
+      DEFAULT_LISTEN.forEach(a -> addresses.add(Addresses.address(a)));
+    } else {
+      if (items.isEmpty() && s.raw("address") instanceof TomlArray) {
+        s.error("address", "must list at least one address");
+        ok = false;
+      }
+      for (TomlSection.Item it : items) {
+        InetAddress a;
+        try {
+          a = Addresses.address(it.value());
+          if (a.isMulticastAddress()) {
+            throw new IllegalArgumentException("\"" + it.value() + "\" is a multicast address");
+          }
+        } catch (IllegalArgumentException e) {
+          s.errorAt(it.line(), "[listen] address: " + e.getMessage());
+          ok = false;
+          continue;
+        }
+        if (addresses.contains(a)) {
+          s.errorAt(it.line(), "[listen] address: " + it.value() + " is listed twice");
+          ok = false;
+          continue;
+        }
+        addresses.add(a);
+      }
+    }
+    int port = ListenConfig.DEFAULT_PORT;
+    Long p = s.integer("port");
+    if (p != null) {
+      if (p < 1 || p > 65535) {
+        s.error("port", p + " is out of range 1..65535");
+        ok = false;
+      } else {
+        port = p.intValue();
+      }
+    } else if (s.has("port")) {
+      ok = false;
+    }
+    return ok ? new ListenConfig(addresses, port) : null;
+  }
+}

@@ -1,0 +1,120 @@
+package org.meshsec.core.config;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.meshsec.core.spd.IpsecMode;
+import org.meshsec.esp.EncrAlgorithm;
+import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IntegAlgorithm;
+
+/** Parsing of the field types shared by several tables. Stateless. */
+final class Fields {
+  static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+  private Fields() {}
+
+  /**
+   * The required {@code name} key: letters, digits, '.', '_', '-'; null when invalid (reported).
+   */
+  static String name(TomlSection s) {
+    String n = s.requireString("name");
+    if (n != null && !NAME.matcher(n).matches()) {
+      s.error(
+          "name",
+          "\""
+              + n
+              + "\" is not a valid name (letters, digits, '.', '_', '-'; starting with a letter"
+              + " or digit; at most 64)");
+      return null;
+    }
+    return n;
+  }
+
+  /** Parses an address item; reports and returns null when invalid. */
+  static InetAddress address(TomlSection s, String key, TomlSection.Item it, boolean endpoint) {
+    try {
+      return endpoint ? Addresses.endpoint(it.value()) : Addresses.address(it.value());
+    } catch (IllegalArgumentException e) {
+      s.errorAt(it.line(), s.where() + " " + key + ": " + e.getMessage());
+      return null;
+    }
+  }
+
+  static IpsecMode mode(TomlSection s, String key) {
+    String m = s.string(key);
+    if (m == null) {
+      return s.has(key) ? null : IpsecMode.TUNNEL;
+    }
+    return switch (m) {
+      case "tunnel" -> IpsecMode.TUNNEL;
+      case "transport" -> IpsecMode.TRANSPORT;
+      default -> {
+        s.error(key, "\"" + m + "\" is not one of tunnel, transport");
+        yield null;
+      }
+    };
+  }
+
+  static EspSuite suite(TomlSection s, String key, TomlSection.Item it) {
+    EspSuite suite;
+    try {
+      suite = EspSuite.parse(it.value());
+    } catch (IllegalArgumentException e) {
+      suite = null;
+    }
+    if (suite == null) {
+      s.errorAt(
+          it.line(),
+          s.where()
+              + " "
+              + key
+              + ": unknown ESP suite \""
+              + it.value()
+              + "\" (known: "
+              + String.join(", ", knownSuiteNames())
+              + ")");
+    }
+    return suite;
+  }
+
+  /** Every suite meshsec implements, in its canonical config name. */
+  static List<EspSuite> knownSuites() {
+    List<EspSuite> out = new ArrayList<>();
+    out.add(EspSuite.AES128_GCM16);
+    out.add(EspSuite.AES256_GCM16);
+    out.add(EspSuite.CHACHA20_POLY1305);
+    for (int bits : new int[] {128, 256}) {
+      for (IntegAlgorithm integ :
+          List.of(
+              IntegAlgorithm.HMAC_SHA2_256_128,
+              IntegAlgorithm.HMAC_SHA2_384_192,
+              IntegAlgorithm.HMAC_SHA2_512_256)) {
+        out.add(new EspSuite(EncrAlgorithm.AES_CBC, bits, integ));
+      }
+    }
+    return out;
+  }
+
+  static List<String> knownSuiteNames() {
+    return knownSuites().stream().map(EspSuite::configName).toList();
+  }
+
+  /** Reports the second and later entries that reuse a name ({@code kind}: "policy" or "sa"). */
+  static void checkUniqueNames(List<TomlSection> sections, String kind) {
+    Map<String, Integer> seen = new HashMap<>();
+    for (TomlSection s : sections) {
+      if (s.raw("name") instanceof String n && NAME.matcher(n).matches()) {
+        Integer first = seen.putIfAbsent(n, s.lineOf("name"));
+        if (first != null) {
+          s.error(
+              "name",
+              "duplicate " + kind + " name \"" + n + "\" (first defined at line " + first + ")");
+        }
+      }
+    }
+  }
+}

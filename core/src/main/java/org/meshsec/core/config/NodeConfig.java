@@ -1,0 +1,69 @@
+package org.meshsec.core.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.meshsec.core.spd.Direction;
+import org.meshsec.core.spd.Policy;
+
+/**
+ * A validated node configuration, as produced by {@link ConfigLoader#load}. Immutable, except that
+ * {@link #wipeKeys()} zeroes the key material it holds.
+ *
+ * <p>{@link #policies()} is ready to add to the SPD in list order: a {@code direction = "both"}
+ * entry appears as its OUT policy followed by the mirrored IN policy, both with the entry's name.
+ * Ids are 1, 2, 3, ... in that order; an SPD that assigns its own ids may ignore them. A policy is
+ * identified by its name and direction.
+ *
+ * @param source the file it was loaded from
+ * @param node the {@code [node]} table
+ * @param tun the {@code [tun]} table
+ * @param listen the {@code [listen]} table
+ * @param policies the SPD entries, in config order
+ * @param sas the manual SAs, in config order
+ */
+public record NodeConfig(
+    Path source,
+    NodeSettings node,
+    TunConfig tun,
+    ListenConfig listen,
+    List<Policy> policies,
+    List<ManualSa> sas) {
+
+  public NodeConfig {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(tun, "tun");
+    Objects.requireNonNull(listen, "listen");
+    policies = List.copyOf(policies);
+    sas = List.copyOf(sas);
+  }
+
+  /** The policy with this name and direction. */
+  public Optional<Policy> policy(String name, Direction direction) {
+    return policies.stream()
+        .filter(p -> p.name().equals(name) && p.direction() == direction)
+        .findFirst();
+  }
+
+  /** The manual SA with this name. */
+  public Optional<ManualSa> sa(String name) {
+    return sas.stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+
+  /**
+   * The policy half an SA serves (same name, same direction); always present in a loaded config.
+   */
+  public Policy policyOf(ManualSa sa) {
+    return policy(sa.policy(), sa.direction())
+        .orElseThrow(() -> new IllegalArgumentException("no policy for sa " + sa.name()));
+  }
+
+  /** Zeroes every SA key held by this configuration (after it has been replaced or applied). */
+  public void wipeKeys() {
+    for (ManualSa sa : sas) {
+      sa.key().wipe();
+    }
+  }
+}
