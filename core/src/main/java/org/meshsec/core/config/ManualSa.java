@@ -3,6 +3,7 @@ package org.meshsec.core.config;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Objects;
+import org.meshsec.core.sad.Lifetime;
 import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.esp.EspSaParams;

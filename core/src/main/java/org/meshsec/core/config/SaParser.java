@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.meshsec.core.sad.Lifetime;
 import org.meshsec.core.spd.Action;
 import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.IpsecMode;
@@ -296,7 +297,7 @@ final class SaParser {
 
   private static Lifetime lifetime(TomlSection s, String key) {
     if (!s.has(key)) {
-      return Lifetime.UNLIMITED;
+      return Lifetime.NONE;
     }
     TomlSection t = s.table(key);
     if (t == null) {

@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.meshsec.core.sad.Lifetime;
 import org.meshsec.core.spd.Action;
 import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.IpPrefix;
@@ -159,7 +160,7 @@ class DocsExampleTest {
     ManualSa in = c.sa("beta-in").orElseThrow();
     assertEquals(4098, in.spi());
     assertEquals(2048, in.replayWindow());
-    assertEquals(Lifetime.UNLIMITED, in.hard());
+    assertEquals(Lifetime.NONE, in.hard());
     assertEquals(betaIn, c.policyOf(in));
 
     ManualSa gammaIn = c.sa("gamma-in").orElseThrow();
@@ -211,7 +212,7 @@ class DocsExampleTest {
     ManualSa sa = c.sa("beta-out").orElseThrow();
     assertEquals(EspSuite.AES128_GCM16, sa.suite());
     assertFalse(sa.esn());
-    assertEquals(Lifetime.UNLIMITED, sa.soft());
+    assertEquals(Lifetime.NONE, sa.soft());
     assertNotNull(c.sa("beta-in").orElse(null));
   }
 
