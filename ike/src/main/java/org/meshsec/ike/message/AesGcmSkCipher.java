@@ -13,8 +13,10 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Keying (RFC 5282 section 7.1): SK_ei/SK_er is the AES key followed by a 4-byte salt. Nonce
  * (section 4): salt || the 8-byte IV carried in the payload. The IV is a 64-bit counter, so it
  * never repeats under one key (section 3.1 requires uniqueness, not unpredictability). Associated
- * data: the message up to the IV (section 5.1; see {@link SkCipher}). ICV: 8, 12 or 16 bytes
- * (ENCR_AES_GCM_8/12/16). No padding alignment is needed: {@link #blockSize()} is 1.
+ * data: the message up to the IV (section 5.1; see {@link SkCipher}). ICV: 12 or 16 bytes
+ * (ENCR_AES_GCM_12/16); ENCR_AES_GCM_8 is not offered because the JCA GCM implementation has no
+ * 64-bit tags (and RFC 8247 recommends only the 16-byte ICV). No padding alignment is needed:
+ * {@link #blockSize()} is 1.
  *
  * <p>Not thread-safe: one instance per IKE SA direction, used on the SA's executor.
  */
@@ -32,7 +34,7 @@ public final class AesGcmSkCipher implements SkCipher {
 
   /**
    * @param keyAndSalt AES key (16, 24 or 32 bytes) followed by the 4-byte salt; not retained
-   * @param icvLength 8, 12 or 16
+   * @param icvLength 12 or 16
    * @param firstIv the first IV counter value (tests pin it; 0 is fine for a fresh key)
    */
   public AesGcmSkCipher(byte[] keyAndSalt, int icvLength, long firstIv) {
@@ -40,8 +42,8 @@ public final class AesGcmSkCipher implements SkCipher {
     if (keyLength != 16 && keyLength != 24 && keyLength != 32) {
       throw new IllegalArgumentException("AES-GCM key material must be 20, 28 or 36 bytes");
     }
-    if (icvLength != 8 && icvLength != 12 && icvLength != 16) {
-      throw new IllegalArgumentException("AES-GCM ICV must be 8, 12 or 16 bytes");
+    if (icvLength != 12 && icvLength != 16) {
+      throw new IllegalArgumentException("AES-GCM ICV must be 12 or 16 bytes");
     }
     this.key = new SecretKeySpec(keyAndSalt, 0, keyLength, "AES");
     this.keyBits = keyLength * 8;

@@ -26,6 +26,9 @@ public record CertPayload(CertEncoding encoding, Bytes data) implements Payload 
     Objects.requireNonNull(encoding, "encoding");
     Objects.requireNonNull(data, "data");
     Wire.requireRange("certificate data length", data.length(), 1, MAX_BODY_LENGTH - 1);
+    if (encoding.isHashAndUrl() && data.length() <= 20) {
+      throw new IllegalArgumentException("Hash and URL needs a 20-byte hash and a URL");
+    }
   }
 
   @Override

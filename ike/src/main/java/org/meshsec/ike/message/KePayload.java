@@ -27,7 +27,12 @@ public record KePayload(int dhGroup, Bytes keyExchangeData) implements Payload {
   public KePayload {
     Wire.requireRange("DH group", dhGroup, 0, 0xFFFF);
     Objects.requireNonNull(keyExchangeData, "keyExchangeData");
-    Wire.requireRange("KE data length", keyExchangeData.length(), 0, MAX_BODY_LENGTH - 4);
+    Wire.requireRange("KE data length", keyExchangeData.length(), 1, MAX_BODY_LENGTH - 4);
+    int expected = expectedLength(dhGroup);
+    if (expected >= 0 && keyExchangeData.length() != expected) {
+      throw new IllegalArgumentException(
+          "group " + dhGroup + " needs " + expected + " bytes of KE data");
+    }
   }
 
   @Override

@@ -35,6 +35,10 @@ public record NotifyPayload(ProtocolId protocolId, Bytes spi, NotifyType notifyT
     Objects.requireNonNull(data, "data");
     Wire.requireRange("SPI size", spi.length(), 0, 255);
     Wire.requireRange("notify body", 4 + spi.length() + data.length(), 4, MAX_BODY_LENGTH);
+    String problem = problem(protocolId, spi.length(), notifyType, data.length());
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
   }
 
   /** A notification about the IKE SA (no SPI) without data. */

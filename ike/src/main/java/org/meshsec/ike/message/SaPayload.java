@@ -41,6 +41,13 @@ public record SaPayload(List<Proposal> proposals) implements Payload {
     if (proposals.isEmpty()) {
       throw new IllegalArgumentException("an SA payload needs at least one proposal");
     }
+    if (proposals.size() > 1) {
+      for (int i = 0; i < proposals.size(); i++) {
+        if (proposals.get(i).number() != i + 1) {
+          throw new IllegalArgumentException("proposals must be numbered 1, 2, 3, ...");
+        }
+      }
+    }
   }
 
   /** An SA payload with the given proposals. */
