@@ -15,6 +15,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.bouncycastle.crypto.engines.AESEngine;
 import org.bouncycastle.crypto.modes.GCMBlockCipher;
+import org.bouncycastle.crypto.modes.GCMModeCipher;
 import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.Test;
@@ -175,7 +176,7 @@ class SkCipherTest {
     byte[] content = PayloadChain.encode(m.encryptedPayload().get().payloads());
     byte[] plaintext = Arrays.copyOf(content, content.length + 1); // no padding, Pad Length 0
 
-    GCMBlockCipher gcm = new GCMBlockCipher(new AESEngine());
+    GCMModeCipher gcm = GCMBlockCipher.newInstance(AESEngine.newInstance());
     byte[] nonce = hex("a0a1a2a3" + "0102030405060708");
     gcm.init(
         true,
