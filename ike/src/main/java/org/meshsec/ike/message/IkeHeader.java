@@ -32,6 +32,8 @@ import java.util.Objects;
  *
  * <p>{@link #decode(byte[])} accepts any version so that an IKEv1 or future-version message can be
  * recognised; {@link Message#decode(byte[])} requires major version 2.
+ *
+ * <p>Immutable and thread-safe.
  */
 public record IkeHeader(
     long initiatorSpi,
