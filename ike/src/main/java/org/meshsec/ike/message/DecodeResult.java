@@ -1,0 +1,65 @@
+package org.meshsec.ike.message;
+
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The outcome of decoding untrusted bytes: {@link Ok} with the value or {@link Err} with an {@link
+ * IkeParseError}. Decoders in this package never throw on bad input; they return {@code Err}.
+ *
+ * @param <T> the decoded type
+ */
+public sealed interface DecodeResult<T> {
+
+  /** Decoding succeeded. */
+  record Ok<T>(T value) implements DecodeResult<T> {
+    public Ok {
+      Objects.requireNonNull(value, "value");
+    }
+  }
+
+  /** Decoding failed. */
+  record Err<T>(IkeParseError error) implements DecodeResult<T> {
+    public Err {
+      Objects.requireNonNull(error, "error");
+    }
+
+    /** The same error as a result of another type. */
+    public <U> Err<U> cast() {
+      return new Err<>(error);
+    }
+  }
+
+  static <T> DecodeResult<T> ok(T value) {
+    return new Ok<>(value);
+  }
+
+  static <T> DecodeResult<T> err(IkeParseError error) {
+    return new Err<>(error);
+  }
+
+  /** Shorthand for {@code err(IkeParseError.of(kind, offset, detail))}. */
+  static <T> DecodeResult<T> fail(IkeParseError.Kind kind, int offset, String detail) {
+    return new Err<>(IkeParseError.of(kind, offset, detail));
+  }
+
+  default boolean isOk() {
+    return this instanceof Ok;
+  }
+
+  /** The value of an {@link Ok}; throws {@link IllegalStateException} on an {@link Err}. */
+  default T orElseThrow() {
+    if (this instanceof Ok<T> ok) {
+      return ok.value();
+    }
+    throw new IllegalStateException("decode failed: " + ((Err<T>) this).error());
+  }
+
+  /** Applies {@code f} to an {@link Ok} value; passes an {@link Err} through. */
+  default <U> DecodeResult<U> map(Function<? super T, ? extends U> f) {
+    if (this instanceof Ok<T> ok) {
+      return new Ok<>(f.apply(ok.value()));
+    }
+    return ((Err<T>) this).cast();
+  }
+}
