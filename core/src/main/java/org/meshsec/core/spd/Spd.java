@@ -122,6 +122,35 @@ public final class Spd {
     }
   }
 
+  /**
+   * Atomically replaces every policy, keeping the id of each spec whose id is positive (a policy
+   * unchanged across a reload, so the SAs bound to it by id stay bound) and assigning a new id to
+   * each spec with id 0. Among equal priorities the lower id still wins, so a policy kept from
+   * before wins ties against one added by the reload.
+   *
+   * @throws IllegalArgumentException if two specs carry the same positive id
+   */
+  public List<Policy> replaceAllKeepingIds(List<Policy> specs) {
+    synchronized (writeLock) {
+      java.util.Set<Long> seen = new java.util.HashSet<>();
+      List<Policy> out = new ArrayList<>(specs.size());
+      for (Policy spec : specs) {
+        Objects.requireNonNull(spec, "policy");
+        if (spec.id() > 0) {
+          if (!seen.add(spec.id())) {
+            throw new IllegalArgumentException("duplicate policy id " + spec.id());
+          }
+          nextId = Math.max(nextId, spec.id() + 1);
+        }
+      }
+      for (Policy spec : specs) {
+        out.add(spec.id() > 0 ? spec : spec.withId(nextId++));
+      }
+      current = new Snapshot(out);
+      return out;
+    }
+  }
+
   /** The current immutable snapshot: one consistent view for a batch of lookups or the CLI. */
   public Snapshot snapshot() {
     return current;

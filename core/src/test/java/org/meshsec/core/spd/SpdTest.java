@@ -258,4 +258,27 @@ class SpdTest {
     }
     return out;
   }
+
+  @Test
+  void replaceAllKeepingIdsKeepsGivenIdsAndNumbersNewOnesAfterThem() {
+    Spd spd = new Spd();
+    List<Policy> first =
+        spd.replaceAll(
+            List.of(
+                spec("a", 1, Direction.OUT, sel("10.0.0.0/24", "10.0.1.0/24"), Action.PROTECT),
+                spec("b", 1, Direction.OUT, sel("10.0.0.0/24", "10.0.2.0/24"), Action.DISCARD)));
+    Policy b = first.get(1);
+    List<Policy> next =
+        spd.replaceAllKeepingIds(
+            List.of(
+                spec("c", 1, Direction.OUT, sel("10.0.0.0/24", "10.0.3.0/24"), Action.BYPASS), b));
+    assertEquals(b.id(), next.get(1).id(), "kept");
+    assertTrue(next.get(0).id() > b.id(), "new id after every kept one");
+    assertEquals(null, spd.get(first.get(0).id()), "removed");
+    p.reset();
+    p.ipv4(ip("10.0.0.1"), ip("10.0.2.1"));
+    assertEquals(b.id(), spd.lookup(Direction.OUT, p).id());
+    assertThrows(
+        IllegalArgumentException.class, () -> spd.replaceAllKeepingIds(List.of(b, b)), "dup id");
+  }
 }
