@@ -12,7 +12,7 @@ package org.meshsec.ike.crypto;
  *       to the prime length (RFC 7296 section 3.4).
  *   <li>ECP 256/384/521 (19, 20, 21; RFC 5903): x || y, each coordinate padded to the field length,
  *       without the 0x04 point-format octet (RFC 5903 section 7).
- *   <li>Curve25519 (31; RFC 8031 section 3.1): the 32-byte little-endian u-coordinate.
+ *   <li>Curve25519 (31; RFC 8031): the 32-byte little-endian u-coordinate.
  * </ul>
  *
  * @param id the IANA transform id, 0..65535

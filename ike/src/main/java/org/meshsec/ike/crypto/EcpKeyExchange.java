@@ -25,8 +25,8 @@ import org.bouncycastle.math.ec.FixedPointCombMultiplier;
  *
  * <p>Key Exchange Data is x || y, each coordinate left-padded to the field length, without the 0x04
  * point-format octet; the shared secret g^ir is the x-coordinate of the product only (RFC 5903
- * section 7). The peer's point is checked as RFC 6989 section 2.3 requires (both coordinates below
- * p, on the curve; the curves have cofactor 1 so no subgroup check is needed) before the JCA "ECDH"
+ * section 7). The peer's point is checked as RFC 6989 section 2 requires (both coordinates below p,
+ * on the curve; the curves have cofactor 1 so no subgroup check is needed) before the JCA "ECDH"
  * key agreement computes the secret. The public point is derived from the private scalar with
  * Bouncy Castle's fixed-point comb multiplier, because JCA offers no way to compute it from a given
  * scalar (needed for deterministic exchanges and the RFC 5903 known answers). Not thread-safe.

@@ -10,10 +10,10 @@ import org.meshsec.esp.EspSuite;
  * </pre>
  *
  * <p>SK_d, SK_pi and SK_pr have the PRF's key length. SK_ai/SK_ar have the integrity key length and
- * are empty for an AEAD cipher; SK_ei/SK_er are the encryption key followed, for AES-GCM (RFC 5282
- * section 7.1) and ChaCha20-Poly1305 (RFC 7634 section 4), by the 4-byte salt. The layout for
- * encryption and integrity is that of {@link EspSuite}, used here as the validated (ENCR, key size,
- * INTEG) triple of the IKE SA.
+ * are empty for an AEAD cipher; SK_ei/SK_er are the encryption key followed, for AES-GCM (RFC 5282)
+ * and ChaCha20-Poly1305 (RFC 7634), by the 4-byte salt. The layout for encryption and integrity is
+ * that of {@link EspSuite}, used here as the validated (ENCR, key size, INTEG) triple of the IKE
+ * SA.
  *
  * <p>Not thread-safe: owned by one IKE SA, which calls {@link #wipe()} when it is deleted. {@link
  * #toString()} shows only the algorithms.

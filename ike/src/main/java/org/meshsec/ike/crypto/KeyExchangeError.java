@@ -1,8 +1,8 @@
 package org.meshsec.ike.crypto;
 
 /**
- * Why a peer's Key Exchange Data was refused (RFC 6989 section 2 requires these checks; RFC 8031
- * section 2.1 the all-zero check for Curve25519). The IKE layer answers with INVALID_SYNTAX or
+ * Why a peer's Key Exchange Data was refused (RFC 6989 requires these checks; RFC 8031 section 2.1
+ * the all-zero check for Curve25519). The IKE layer answers with INVALID_SYNTAX or
  * INVALID_KE_PAYLOAD as the exchange requires.
  */
 public enum KeyExchangeError {

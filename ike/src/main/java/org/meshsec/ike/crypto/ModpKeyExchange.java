@@ -16,12 +16,12 @@ import org.bouncycastle.crypto.params.DHParameters;
 /**
  * Finite-field Diffie-Hellman in the RFC 3526 MODP groups 14, 15 and 16 (generator 2). The shared
  * secret is computed by the JCA "DH" key agreement after the peer value has been range-checked (RFC
- * 6989 section 2.1: 1 < y < p-1); public values and g^ir are left-padded to the prime length (RFC
- * 7296 sections 3.4 and 2.14).
+ * 6989: 1 < y < p-1); public values and g^ir are left-padded to the prime length (RFC 7296 sections
+ * 3.4 and 2.14).
  *
  * <p>The private exponent is a random number of {@link #exponentBits} bits (at least twice the
- * group's security strength, NIST SP 800-56A rev. 3 section 5.6.1.1.1), as strongSwan and the JDK
- * also use short exponents for safe-prime groups. Not thread-safe.
+ * group's security strength, as NIST SP 800-56A recommends), as strongSwan and the JDK also use
+ * short exponents for safe-prime groups. Not thread-safe.
  */
 final class ModpKeyExchange implements KeyExchange {
 
@@ -57,7 +57,7 @@ final class ModpKeyExchange implements KeyExchange {
     };
   }
 
-  /** Private exponent length: 2 x strength, rounded up (RFC 3526 section 8 strength estimates). */
+  /** Private exponent length: 2 x strength, rounded up (RFC 3526 strength estimates). */
   static int exponentBits(DhGroup group) {
     return switch (group.id()) {
       case 14 -> 256;

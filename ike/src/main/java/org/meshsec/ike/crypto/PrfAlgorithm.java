@@ -2,18 +2,18 @@ package org.meshsec.ike.crypto;
 
 /**
  * An IKEv2 Transform Type 2 (Pseudorandom Function) identifier from the IANA registry (RFC 7296
- * section 3.3.2; the HMAC-SHA2 ids from RFC 4868 section 4). A value type: lookup never fails on an
- * unknown number, and {@link #isSupported()} says whether meshsec implements it.
+ * section 3.3.2; the HMAC-SHA2 ids from RFC 4868). A value type: lookup never fails on an unknown
+ * number, and {@link #isSupported()} says whether meshsec implements it.
  *
- * <p>For the HMAC-based PRFs the preferred key length equals the output length (RFC 4868 section
- * 2.1.2 for SHA-2; RFC 7296 section 2.14 sizes SK_d, SK_pi and SK_pr by it).
+ * <p>For the HMAC-based PRFs the preferred key length equals the output length (RFC 4868 for SHA-2;
+ * RFC 7296 section 2.14 sizes SK_d, SK_pi and SK_pr by it).
  *
  * @param id the IANA transform id, 0..65535
  */
 public record PrfAlgorithm(int id) {
 
   /**
-   * PRF_HMAC_SHA1 (RFC 2104). Still listed as MUST- for interoperability by RFC 8247 section 3.3;
+   * PRF_HMAC_SHA1 (RFC 2104). Still listed as MUST- for interoperability by RFC 8247 section 3;
    * meshsec accepts it but never proposes it first.
    */
   public static final PrfAlgorithm HMAC_SHA1 = new PrfAlgorithm(2);

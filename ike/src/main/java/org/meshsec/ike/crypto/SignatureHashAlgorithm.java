@@ -9,7 +9,7 @@ package org.meshsec.ike.crypto;
  */
 public record SignatureHashAlgorithm(int id) {
 
-  /** SHA1 (1); never used by meshsec for DIGITAL_SIGNATURE (RFC 8247 section 4.1). */
+  /** SHA1 (1); never used by meshsec for DIGITAL_SIGNATURE (RFC 8247 section 4). */
   public static final SignatureHashAlgorithm SHA1 = new SignatureHashAlgorithm(1);
 
   /** SHA2-256 (2). */

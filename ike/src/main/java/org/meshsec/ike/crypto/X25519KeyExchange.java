@@ -19,8 +19,8 @@ import javax.crypto.KeyAgreement;
  * <p>Key Exchange Data and the shared secret are 32-byte little-endian u-coordinates (RFC 8031
  * section 3.1, RFC 7748 section 5). The public value is X25519(k, 9). A peer value of any other
  * length is refused, its top bit is masked (RFC 7748 section 5), and an all-zero result (a
- * small-order peer point) is refused as RFC 8031 section 2.1 requires. Not thread-safe; the scalar
- * is overwritten by {@link #destroy()}.
+ * small-order peer point) is refused as RFC 8031 requires. Not thread-safe; the scalar is
+ * overwritten by {@link #destroy()}.
  */
 final class X25519KeyExchange implements KeyExchange {
 

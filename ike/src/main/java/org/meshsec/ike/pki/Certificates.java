@@ -45,8 +45,7 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  * critical); end-entity certificates carry basicConstraints cA=FALSE and keyUsage digitalSignature
  * (both critical); all carry a subjectKeyIdentifier, and issued ones an authorityKeyIdentifier.
  * subjectAltNames are written as given (RFC 4945 section 3.1 on which ID types they match). No
- * extendedKeyUsage is written: RFC 4945 section 5.1.3.12 lets IKE peers ignore it, and strongSwan
- * does.
+ * extendedKeyUsage is written: RFC 4945 section 5.1.3.12 discusses it for IKE, and strongSwan does.
  */
 public final class Certificates {
   private Certificates() {}

@@ -8,7 +8,7 @@ import java.util.Locale;
  * Checks that an end-entity certificate carries the identity the peer claims in its ID payload, as
  * RFC 4945 section 3.1 prescribes: ID_DER_ASN1_DN against the subject (compared in canonical form),
  * ID_FQDN against dNSName, ID_RFC822_ADDR against rfc822Name and ID_IPV4/IPV6_ADDR against
- * iPAddress subjectAltNames, never against the subject's CN (RFC 4945 section 3.1.2). Host names
+ * iPAddress subjectAltNames, never against the subject's CN (RFC 4945 section 3.1). Host names
  * compare case-insensitively without wildcards; in e-mail addresses only the domain part does (RFC
  * 5280 section 4.2.1.6). Stateless and thread-safe.
  */

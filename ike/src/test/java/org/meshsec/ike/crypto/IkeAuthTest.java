@@ -70,7 +70,7 @@ class IkeAuthTest {
 
   @Test
   void algorithmIdentifiersAreThoseOfRfc7427AppendixA() {
-    // A.1.2 sha256WithRSAEncryption, A.1.3 sha384WithRSAEncryption, A.1.4 sha512WithRSAEncryption
+    // A.1: sha256WithRSAEncryption, sha384WithRSAEncryption, sha512WithRSAEncryption
     assertArrayEquals(
         h("30 0d 06 09 2a 86 48 86 f7 0d 01 01 0b 05 00"),
         SignatureScheme.RSA_PKCS1_SHA256.algorithmIdentifier());
@@ -80,7 +80,7 @@ class IkeAuthTest {
     assertArrayEquals(
         h("30 0d 06 09 2a 86 48 86 f7 0d 01 01 0d 05 00"),
         SignatureScheme.RSA_PKCS1_SHA512.algorithmIdentifier());
-    // A.3.2 ecdsa-with-sha256, A.3.3 ecdsa-with-sha384, A.3.4 ecdsa-with-sha512
+    // A.3: ecdsa-with-sha256, ecdsa-with-sha384, ecdsa-with-sha512
     assertArrayEquals(
         h("30 0a 06 08 2a 86 48 ce 3d 04 03 02"),
         SignatureScheme.ECDSA_SHA256.algorithmIdentifier());
@@ -239,7 +239,7 @@ class IkeAuthTest {
     garbage[1] = 0x05;
     assertEquals(AuthFailure.MALFORMED, failure(IkeAuth.verify(m, garbage, pub, OCTETS)));
     assertEquals(AuthFailure.MALFORMED, failure(IkeAuth.verify(m, new byte[0], pub, OCTETS)));
-    // sha1WithRSAEncryption (RFC 7427 A.1.1) is not accepted (RFC 8247 section 4.1).
+    // sha1WithRSAEncryption (RFC 7427 Appendix A.1) is not accepted (RFC 8247 section 4).
     byte[] sha1 = h("300d06092a864886f70d0101050500");
     byte[] sha1Auth = Bytes.concat(new byte[] {(byte) sha1.length}, sha1, new byte[256]);
     assertEquals(

@@ -26,9 +26,9 @@ class KeyDerivationTest {
 
   // ---------------------------------------------------------------------------------------------
   // NIST ACVP "kdf-components / ikev2" (SP 800-135 section 4.2), SHA2-256 case, verbatim from the
-  // ACVP server's unit test usnistgov/ACVP-Server
-  // gen-val/src/crypto/test/NIST.CVP.ACVTS.Libraries.Crypto.Tests/IKEv2/IkeV2Tests.cs
-  // ("IKEv2 SHA2-256", DKM length 3072 bits). SKEYSEED = prf(Ni|Nr, g^ir);
+  // ACVP server's own unit test: usnistgov/ACVP-Server
+  // gen-val/src/crypto/test/NIST.CVP.ACVTS.Libraries.Crypto.IKEv2.Tests/IKEv2Tests.cs,
+  // TestName "IKEv2 SHA2-256", DKM length 3072 bits. SKEYSEED = prf(Ni|Nr, g^ir);
   // DKM = prf+(SKEYSEED, Ni|Nr|SPIi|SPIr); SK_d = DKM[0..32); DKM(Child SA) = prf+(SK_d, Ni|Nr);
   // DKM(Child SA D-H) = prf+(SK_d, g^ir(new)|Ni|Nr); SKEYSEED(Rekey) = prf(SK_d, g^ir(new)|Ni|Nr).
   // ---------------------------------------------------------------------------------------------
@@ -111,9 +111,10 @@ class KeyDerivationTest {
       "05f796c8df322a7e33283ae5fa2f376d8d5efa0ac3745fc548e430031424c121";
 
   // ---------------------------------------------------------------------------------------------
-  // The CAVS "IKEv2 KDF" SHA-1 sample, as recorded with its inputs and outputs in libreswan's CAVS
-  // driver (libreswan/libreswan programs/cavp test_ikev2 comment, "-h 2 -l 132"): an independent
-  // implementation's output for PRF_HMAC_SHA1, DKM length 132 bytes.
+  // The CAVS "IKEv2 KDF" SHA-1 sample in CAVS response-file form, with the expected outputs of
+  // libreswan's CAVP driver: libreswan/libreswan programs/cavp/test.acvp.ikev2.run (also
+  // test.acvp.ikev2.json, tcId 100), DKM length 1056 bits. An independent implementation's answer
+  // for PRF_HMAC_SHA1, not a NIST file.
   // ---------------------------------------------------------------------------------------------
   private static final String SHA1_GIR =
       "4b2c1f971981a8ad8d0abeafabf38cf75fc8349c148142465ed9c8b516b8be52";
@@ -278,7 +279,7 @@ class KeyDerivationTest {
     assertEquals(32, cbc.skPi().length());
     assertEquals(32, cbc.skPr().length());
 
-    // RFC 5282 section 7.1: AES-GCM IKE SA: key + 4-byte salt, no SK_a.
+    // RFC 5282: AES-GCM IKE SA: key + 4-byte salt, no SK_a.
     IkeSaKeys gcm = KeyDerivation.ikeSaKeys(prf, EspSuite.AES128_GCM16, seed, ni, nr, 1L, 2L);
     assertEquals(0, gcm.skAi().length());
     assertEquals(0, gcm.skAr().length());

@@ -70,7 +70,7 @@ class IdentityMatcherTest {
     assertEquals(IdentityMatch.MATCH, m(new PeerIdentity.Fqdn("gw1.example.org.")));
     assertEquals(IdentityMatch.NO_MATCH, m(new PeerIdentity.Fqdn("gw2.example.org")));
     assertEquals(IdentityMatch.NO_MATCH, m(new PeerIdentity.Fqdn("example.org")));
-    // Never the CN (RFC 4945 section 3.1.2): a certificate without SANs does not match.
+    // Never the CN (RFC 4945 section 3.1): a certificate without SANs does not match.
     DeterministicRandom rnd = new DeterministicRandom(22);
     X509Certificate cnOnly =
         Certificates.selfSigned(
