@@ -2,16 +2,18 @@ package org.meshsec.core.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code meshsec policy list}: placeholder, not implemented yet (exits {@link ExitCode#USAGE}). */
-@Command(name = "list", description = "List security policies. (not implemented yet)")
+/** {@code meshsec ... list}: the control command {@code policy-list} of a running daemon. */
+@Command(name = "list", description = "List security policies.")
 public final class PolicyListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin ControlOptions control;
 
   @Override
   public Integer call() {
-    return NotImplemented.report(spec);
+    return control.call(spec, "policy-list");
   }
 }

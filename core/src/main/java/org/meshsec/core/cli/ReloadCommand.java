@@ -2,18 +2,18 @@ package org.meshsec.core.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code meshsec reload}: placeholder, not implemented yet (exits {@link ExitCode#USAGE}). */
-@Command(
-    name = "reload",
-    description = "Re-read the configuration and apply the difference. (not implemented yet)")
+/** {@code meshsec ... reload}: the control command {@code reload} of a running daemon. */
+@Command(name = "reload", description = "Re-read the configuration and apply only what changed.")
 public final class ReloadCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin ControlOptions control;
 
   @Override
   public Integer call() {
-    return NotImplemented.report(spec);
+    return control.call(spec, "reload");
   }
 }

@@ -2,16 +2,18 @@ package org.meshsec.core.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code meshsec sa list}: placeholder, not implemented yet (exits {@link ExitCode#USAGE}). */
-@Command(name = "list", description = "List security associations. (not implemented yet)")
+/** {@code meshsec ... list}: the control command {@code sa-list} of a running daemon. */
+@Command(name = "list", description = "List security associations with counters.")
 public final class SaListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin ControlOptions control;
 
   @Override
   public Integer call() {
-    return NotImplemented.report(spec);
+    return control.call(spec, "sa-list");
   }
 }

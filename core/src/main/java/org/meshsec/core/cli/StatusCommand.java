@@ -2,16 +2,18 @@ package org.meshsec.core.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code meshsec status}: placeholder, not implemented yet (exits {@link ExitCode#USAGE}). */
-@Command(name = "status", description = "Show the daemon's status. (not implemented yet)")
+/** {@code meshsec ... status}: the control command {@code status} of a running daemon. */
+@Command(name = "status", description = "Show the running node's state.")
 public final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin ControlOptions control;
 
   @Override
   public Integer call() {
-    return NotImplemented.report(spec);
+    return control.call(spec, "status");
   }
 }

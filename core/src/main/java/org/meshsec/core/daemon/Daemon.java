@@ -1,0 +1,425 @@
+package org.meshsec.core.daemon;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.meshsec.core.config.ConfigDiff;
+import org.meshsec.core.config.ConfigLoader;
+import org.meshsec.core.config.ConfigResult;
+import org.meshsec.core.config.ManualSa;
+import org.meshsec.core.config.NodeConfig;
+import org.meshsec.core.config.TunAddress;
+import org.meshsec.core.datapath.DataPath;
+import org.meshsec.core.sad.SaSpec;
+import org.meshsec.core.sad.Sad;
+import org.meshsec.core.sad.SadStatus;
+import org.meshsec.core.spd.IpPrefix;
+import org.meshsec.core.spd.Policy;
+import org.meshsec.core.spd.Spd;
+import org.meshsec.tun.LinkConfigurator;
+import org.meshsec.tun.TunDevice;
+import org.meshsec.tun.TunHandler;
+import org.meshsec.tun.TunInterface;
+import org.meshsec.tun.TunOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running meshsec node: the engine behind {@code meshsec run}. Started from a validated {@link
+ * NodeConfig}; stopped by {@link #close()} in the reverse order of start.
+ *
+ * <pre>
+ *  start:  event loop group (epoll, else NIO)
+ *          -&gt; SPD (policies) -&gt; data path + SAD -&gt; manual SAs through the key engine
+ *          -&gt; UDP sockets (port 4500) -&gt; TUN device (MTU, addresses, up, routes) -&gt; TUN reader
+ *          -&gt; SAD expiry timer
+ *  close:  TUN reader and device (its routes go with it) -&gt; UDP sockets -&gt; SAD flushed (keys
+ *          wiped) -&gt; event loops
+ * </pre>
+ *
+ * The TUN queue and the UDP sockets share one event loop, so a packet read from TUN is sealed and
+ * written to the socket on the thread that read it, and an ESP datagram is opened and written to
+ * TUN on the thread that received it.
+ *
+ * <p>Thread-safety: {@link #reload} and {@link #close} are serialised (synchronized); the status
+ * accessors read thread-safe structures and may be called from any thread.
+ */
+public final class Daemon implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+  /** How the daemon gets its TUN device: the real one, or a fake in tests. */
+  @FunctionalInterface
+  public interface TunFactory {
+    /** Opens (and configures) the device; the returned object is closed by the daemon. */
+    Opened open(NodeConfig config, IoEventLoopGroup group) throws IOException;
+
+    /** The device and the link configuration to undo on close (may be null for a fake). */
+    record Opened(TunInterface tun, LinkConfigurator link) {}
+  }
+
+  /** Knobs that are not part of the node's config file. */
+  public record Options(TunFactory tunFactory, Duration expireInterval) {
+    public static Options defaults() {
+      return new Options(Daemon::openRealTun, Duration.ofSeconds(1));
+    }
+  }
+
+  private final long startedMillis = System.currentTimeMillis();
+  private final Options options;
+  private final IoEventLoopGroup group;
+  private final Spd spd = new Spd();
+  private final DataPath dataPath;
+  private volatile NodeConfig config;
+  private UdpTransport udp;
+  private TunInterface tun;
+  private LinkConfigurator link;
+  private ScheduledFuture<?> expiry;
+  private boolean closed;
+
+  private Daemon(NodeConfig config, Options options) {
+    this.config = config;
+    this.options = options;
+    this.group =
+        new MultiThreadIoEventLoopGroup(
+            1, Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    this.dataPath =
+        DataPath.builder(spd, Sad.builder())
+            .allocator(PooledByteBufAllocator.DEFAULT)
+            .espOut(new LateEspOut())
+            .innerOut(this::toTun)
+            .build();
+  }
+
+  /**
+   * Starts a node. On failure everything started so far is stopped again and the exception names
+   * what failed.
+   */
+  public static Daemon start(NodeConfig config, Options options) throws IOException {
+    Daemon d = new Daemon(config, options);
+    try {
+      d.startUp();
+    } catch (IOException | RuntimeException e) {
+      d.close();
+      throw e;
+    }
+    return d;
+  }
+
+  private void startUp() throws IOException {
+    spd.replaceAllKeepingIds(config.policies());
+    for (ManualSa sa : config.sas()) {
+      install(sa, config.policyOf(sa));
+    }
+    udp =
+        UdpTransport.bind(
+            group, config.listen().endpoints(), (payload, from) -> dataPath.inbound(payload, from));
+    TunFactory.Opened opened = options.tunFactory().open(config, group);
+    tun = opened.tun();
+    link = opened.link();
+    tun.start(
+        new TunHandler() {
+          @Override
+          public void onPackets(int queue, List<ByteBuf> packets) {
+            for (ByteBuf p : packets) {
+              dataPath.outbound(p);
+            }
+            dataPath.flush();
+          }
+
+          @Override
+          public void onReadError(int queue, IOException cause) {
+            log.error("TUN queue {} stopped reading: {}", queue, cause.getMessage());
+          }
+        });
+    long ms = options.expireInterval().toMillis();
+    expiry =
+        group
+            .next()
+            .scheduleAtFixedRate(() -> dataPath.sad().tick(), ms, ms, TimeUnit.MILLISECONDS);
+    log.info(
+        "node {} up: tun {} mtu {}, {} policies, {} manual SAs",
+        config.node().name(),
+        tun.name(),
+        tun.mtu(),
+        spd.size(),
+        config.sas().size());
+  }
+
+  /** Opens the kernel TUN device on the daemon's event loop and configures the link. */
+  static TunFactory.Opened openRealTun(NodeConfig config, IoEventLoopGroup group)
+      throws IOException {
+    TunDevice dev =
+        TunDevice.open(
+            TunOptions.builder(config.tun().name())
+                .eventLoopGroup(group)
+                .headroom(Math.max(TunOptions.DEFAULT_HEADROOM, DataPath.HEADROOM))
+                .tailroom(Math.max(TunOptions.DEFAULT_TAILROOM, DataPath.TAILROOM))
+                .build());
+    LinkConfigurator link = new LinkConfigurator(dev.name());
+    try {
+      link.setMtu(config.tun().mtu());
+      for (TunAddress a : config.tun().addresses()) {
+        link.addAddress(a.address(), a.prefixLength());
+      }
+      link.up();
+      for (IpPrefix r : config.tun().routes()) {
+        link.addRoute(r.address(), r.length());
+      }
+    } catch (IOException | RuntimeException e) {
+      try {
+        link.undo();
+      } catch (IOException ignored) {
+        // the device goes away with its fd, and its routes with it
+      }
+      dev.close();
+      throw e;
+    }
+    return new TunFactory.Opened(dev, link);
+  }
+
+  private void toTun(ByteBuf ip) {
+    TunInterface t = tun;
+    if (t == null) {
+      ip.release();
+      return;
+    }
+    t.write(ip);
+  }
+
+  /** The UDP transport is bound after the data path is built; this forwards to it. */
+  private final class LateEspOut implements DataPath.EspOut {
+    @Override
+    public void send(ByteBuf esp, InetAddress peer, int peerPort) {
+      UdpTransport u = udp;
+      if (u == null) {
+        esp.release();
+        return;
+      }
+      u.send(esp, peer, peerPort);
+    }
+
+    @Override
+    public void flush() {
+      UdpTransport u = udp;
+      if (u != null) {
+        u.flush();
+      }
+    }
+  }
+
+  private void install(ManualSa sa, Policy policy) {
+    byte[] key = sa.key().copy();
+    try {
+      SaSpec spec =
+          new SaSpec(
+              sa.direction(),
+              sa.spi(),
+              sa.local(),
+              config.listen().port(),
+              sa.peer(),
+              config.listen().port(),
+              sa.mode(),
+              policy.selector(),
+              policy.id(),
+              sa.suite(),
+              key,
+              sa.esn(),
+              sa.replayWindow(),
+              sa.soft(),
+              sa.hard());
+      SadStatus st = dataPath.sad().add(spec);
+      if (st != SadStatus.OK) {
+        throw new IllegalStateException("installing SA " + sa.name() + ": " + st);
+      }
+    } finally {
+      java.util.Arrays.fill(key, (byte) 0);
+    }
+  }
+
+  // ------------------------------------------------------------------ reload
+
+  /** What a reload did, or why it did nothing. */
+  public record ReloadResult(boolean applied, List<String> messages) {}
+
+  /**
+   * Re-reads the configuration file and applies only the difference: policies and SAs that did not
+   * change are untouched (SAs keep their counters and sequence numbers). A file that fails
+   * validation, or a change to [node], [tun] or [listen] (which need a restart), changes nothing.
+   */
+  public synchronized ReloadResult reload() {
+    if (closed) {
+      return new ReloadResult(false, List.of("daemon is shutting down"));
+    }
+    ConfigResult r = ConfigLoader.load(config.source());
+    if (!r.isOk()) {
+      List<String> errs = new ArrayList<>();
+      errs.add("reload refused, running configuration unchanged:");
+      r.errors().forEach(e -> errs.add(e.toString()));
+      return new ReloadResult(false, errs);
+    }
+    return apply(r.config());
+  }
+
+  /** Applies {@code next} (already validated) as {@link #reload} does. */
+  public synchronized ReloadResult apply(NodeConfig next) {
+    NodeConfig prev = config;
+    ConfigDiff diff = ConfigDiff.diff(prev, next);
+    if (diff.nodeChanged() || diff.tunChanged() || diff.listenChanged()) {
+      next.wipeKeys();
+      return new ReloadResult(
+          false,
+          List.of(
+              "reload refused, running configuration unchanged: changes to [node], [tun] or"
+                  + " [listen] need a restart (meshsec run)"));
+    }
+    if (diff.isEmpty()) {
+      next.wipeKeys();
+      return new ReloadResult(true, List.of("no changes"));
+    }
+    // Keep the id of every policy that did not change, so SAs bound to it stay bound.
+    Map<String, Policy> running = new HashMap<>();
+    for (Policy p : spd.policies()) {
+      running.put(p.name() + "/" + p.direction(), p);
+    }
+    List<Policy> specs = new ArrayList<>();
+    Map<String, Policy> byKey = new HashMap<>();
+    for (Policy p : next.policies()) {
+      Policy old = running.get(p.name() + "/" + p.direction());
+      Policy spec = old != null && sameContent(old, p) ? old : p.withId(0);
+      specs.add(spec);
+    }
+    List<Policy> installed = spd.replaceAllKeepingIds(specs);
+    for (Policy p : installed) {
+      byKey.put(p.name() + "/" + p.direction(), p);
+    }
+    List<String> msgs = new ArrayList<>();
+    // SAs: remove what went away or changed, or whose policy got a new id; add the rest.
+    Map<String, ManualSa> prevSas = new HashMap<>();
+    prev.sas().forEach(s -> prevSas.put(s.name(), s));
+    int removed = 0;
+    int added = 0;
+    for (ManualSa s : prev.sas()) {
+      ManualSa n = next.sa(s.name()).orElse(null);
+      Policy np = n == null ? null : byKey.get(n.policy() + "/" + n.direction());
+      Policy op = running.get(s.policy() + "/" + s.direction());
+      boolean keep =
+          n != null && !changed(diff, s) && np != null && op != null && np.id() == op.id();
+      if (!keep) {
+        dataPath.sad().delete(s.direction(), s.spi(), s.peer());
+        removed++;
+      }
+    }
+    for (ManualSa n : next.sas()) {
+      ManualSa s = prevSas.get(n.name());
+      Policy np = byKey.get(n.policy() + "/" + n.direction());
+      Policy op = s == null ? null : running.get(s.policy() + "/" + s.direction());
+      boolean kept = s != null && !changed(diff, s) && op != null && np.id() == op.id();
+      if (!kept) {
+        install(n, np);
+        added++;
+      }
+    }
+    prev.wipeKeys();
+    config = next;
+    msgs.add(
+        String.format(
+            "reloaded: policies +%d -%d ~%d, SAs installed %d, removed %d",
+            diff.policiesAdded().size(),
+            diff.policiesRemoved().size(),
+            diff.policiesChanged().size(),
+            added,
+            removed));
+    log.info(msgs.get(0));
+    return new ReloadResult(true, msgs);
+  }
+
+  private static boolean changed(ConfigDiff diff, ManualSa s) {
+    return diff.sasChanged().stream().anyMatch(c -> c.before().name().equals(s.name()));
+  }
+
+  private static boolean sameContent(Policy a, Policy b) {
+    return a.priority() == b.priority()
+        && a.direction() == b.direction()
+        && a.selector().equals(b.selector())
+        && a.action() == b.action()
+        && Objects.equals(a.template(), b.template());
+  }
+
+  // ------------------------------------------------------------------ accessors
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  public DataPath dataPath() {
+    return dataPath;
+  }
+
+  public Spd spd() {
+    return spd;
+  }
+
+  public TunInterface tun() {
+    return tun;
+  }
+
+  public UdpTransport udp() {
+    return udp;
+  }
+
+  public long startedMillis() {
+    return startedMillis;
+  }
+
+  public Path configPath() {
+    return config.source();
+  }
+
+  /** Stops the node: TUN (and its routes), sockets, SAs (keys wiped), event loops. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (expiry != null) {
+      expiry.cancel(false);
+    }
+    if (tun != null) {
+      try {
+        tun.close();
+      } catch (Exception e) {
+        log.warn("closing TUN: {}", e.getMessage());
+      }
+    }
+    if (link != null) {
+      try {
+        link.undo();
+      } catch (IOException e) {
+        log.warn("removing link configuration: {}", e.getMessage());
+      }
+    }
+    if (udp != null) {
+      udp.close();
+    }
+    int n = dataPath.sad().flush();
+    config.wipeKeys();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    log.info("node {} stopped; {} SAs removed, keys wiped", config.node().name(), n);
+  }
+}

@@ -1,0 +1,209 @@
+package org.meshsec.core.daemon;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import org.meshsec.core.datapath.DataPath;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The UDP side of the data path: one Netty datagram channel per listen address (port 4500 for ESP
+ * in UDP and NAT-T IKE, RFC 3948), epoll where available (with recvmmsg batching), NIO otherwise.
+ *
+ * <p>Inbound: each datagram read on a channel's event loop goes straight to {@link
+ * DataPath#inbound} on that loop. Outbound: {@link #send} writes without flushing, {@link #flush}
+ * flushes every channel once per TUN batch; called on the channel's own loop (the daemon puts the
+ * TUN queue and the channels on one loop) this involves no thread hand-off.
+ *
+ * <p>Thread-safety: thread-safe (Netty channels accept writes from any thread).
+ */
+public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(UdpTransport.class);
+
+  /** Largest datagram we expect (jumbo underlays aside): sizes recvmmsg slots. */
+  static final int MAX_DATAGRAM = 9216;
+
+  /** Datagrams per recvmmsg call. */
+  static final int RECV_BATCH = 16;
+
+  private final List<Channel> channels = new ArrayList<>();
+  private volatile Channel v4;
+  private volatile Channel v6;
+  private final ConcurrentHashMap<InetAddress, InetSocketAddress> endpoints =
+      new ConcurrentHashMap<>();
+  private final int peerPortDefault;
+
+  private UdpTransport(int peerPortDefault) {
+    this.peerPortDefault = peerPortDefault;
+  }
+
+  /**
+   * Binds one channel per endpoint and delivers every datagram to {@code sink}.
+   *
+   * @throws IOException naming the address, when a bind fails (port in use, address not local)
+   */
+  public static UdpTransport bind(
+      IoEventLoopGroup group, List<InetSocketAddress> listen, Receiver sink) throws IOException {
+    UdpTransport t = new UdpTransport(listen.isEmpty() ? 4500 : listen.get(0).getPort());
+    boolean epoll = Epoll.isAvailable();
+    // Both wildcards: one dual-stack [::] socket serves IPv4 too (IPv4-mapped addresses, which the
+    // JDK turns back into Inet4Address), since binding 0.0.0.0 and [::] on one port needs
+    // IPV6_V6ONLY, which neither Netty transport exposes.
+    List<InetSocketAddress> binds = new ArrayList<>(listen);
+    boolean dualStack = false;
+    for (InetSocketAddress a : listen) {
+      if (a.getAddress().isAnyLocalAddress() && !(a.getAddress() instanceof Inet4Address)) {
+        int port = a.getPort();
+        dualStack =
+            binds.removeIf(
+                b ->
+                    b.getAddress().isAnyLocalAddress()
+                        && b.getAddress() instanceof Inet4Address
+                        && b.getPort() == port);
+      }
+    }
+    try {
+      for (InetSocketAddress a : binds) {
+        Bootstrap b =
+            new Bootstrap()
+                .group(group)
+                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                .handler(new Inbound(sink));
+        if (epoll) {
+          // recvmmsg: one syscall reads up to RECV_BATCH datagrams into one buffer
+          b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+              .option(
+                  ChannelOption.RECVBUF_ALLOCATOR,
+                  new FixedRecvByteBufAllocator(MAX_DATAGRAM * RECV_BATCH));
+        }
+        Channel ch;
+        try {
+          ch = b.bind(a).sync().channel();
+        } catch (Exception e) {
+          throw new IOException(
+              "cannot bind UDP "
+                  + a.getAddress().getHostAddress()
+                  + ":"
+                  + a.getPort()
+                  + ": "
+                  + e.getMessage()
+                  + " (another IPsec daemon on the port, or the address is not on this host?)",
+              e);
+        }
+        t.channels.add(ch);
+        if (a.getAddress() instanceof Inet4Address) {
+          t.v4 = t.v4 == null ? ch : t.v4;
+        } else {
+          t.v6 = t.v6 == null ? ch : t.v6;
+        }
+        log.info("listening on UDP {} ({})", a, epoll ? "epoll" : "nio");
+      }
+      if (dualStack && t.v4 == null) {
+        t.v4 = t.v6;
+      }
+    } catch (IOException | RuntimeException e) {
+      t.close();
+      throw e;
+    }
+    return t;
+  }
+
+  /** Receives each datagram read (takes ownership of {@code payload}). */
+  @FunctionalInterface
+  public interface Receiver {
+    void receive(ByteBuf payload, InetSocketAddress sender);
+  }
+
+  private static final class Inbound extends ChannelInboundHandlerAdapter {
+    private final Receiver sink;
+
+    Inbound(Receiver sink) {
+      this.sink = sink;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof DatagramPacket p) {
+        sink.receive(p.content(), p.sender());
+      } else {
+        io.netty.util.ReferenceCountUtil.release(msg);
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      log.warn("UDP channel {}: {}", ctx.channel().localAddress(), cause.toString());
+    }
+  }
+
+  @Override
+  public void send(ByteBuf esp, InetAddress peer, int peerPort) {
+    Channel ch = peer instanceof Inet4Address ? v4 : v6;
+    if (ch == null) {
+      ch = v6 != null ? v6 : v4; // a dual-stack socket can reach either family
+    }
+    if (ch == null) {
+      esp.release();
+      return;
+    }
+    InetSocketAddress to =
+        peerPort == peerPortDefault
+            ? endpoints.computeIfAbsent(peer, p -> new InetSocketAddress(p, peerPortDefault))
+            : new InetSocketAddress(peer, peerPort);
+    ch.write(new DatagramPacket(esp, to), ch.voidPromise());
+  }
+
+  @Override
+  public void flush() {
+    for (Channel ch : channels) {
+      ch.flush();
+    }
+  }
+
+  /** The bound local addresses, for the status command. */
+  public List<InetSocketAddress> localAddresses() {
+    List<InetSocketAddress> out = new ArrayList<>();
+    for (Channel ch : channels) {
+      out.add((InetSocketAddress) ch.localAddress());
+    }
+    return out;
+  }
+
+  /** Sends raw bytes (an IKE message with its non-ESP marker) to a peer; for the IKE module. */
+  public void sendRaw(ByteBuf payload, InetSocketAddress to) {
+    Channel ch = to.getAddress() instanceof Inet4Address ? v4 : v6;
+    if (ch == null) {
+      payload.release();
+      return;
+    }
+    ch.writeAndFlush(new DatagramPacket(payload, to), ch.voidPromise());
+  }
+
+  @Override
+  public void close() {
+    for (Channel ch : channels) {
+      ch.close().awaitUninterruptibly();
+    }
+    channels.clear();
+  }
+}
