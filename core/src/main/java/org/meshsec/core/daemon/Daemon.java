@@ -102,6 +102,8 @@ public final class Daemon implements AutoCloseable {
             .allocator(PooledByteBufAllocator.DEFAULT)
             .espOut(new LateEspOut())
             .innerOut(this::toTun)
+            .pathMtu(config.tun().underlayMtu())
+            .mssClamp(config.tun().mssClamp() ? config.tun().mtu() : 0)
             .build();
   }
 

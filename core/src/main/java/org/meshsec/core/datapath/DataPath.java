@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import org.meshsec.core.config.EspOverhead;
 import org.meshsec.core.packet.Checksums;
 import org.meshsec.core.packet.PacketInfo;
 import org.meshsec.core.packet.ParseStatus;
@@ -114,6 +115,8 @@ public final class DataPath {
   private final ClearOut clearOut;
   private final IkeIn ikeIn;
   private final UnknownSpi unknownSpi;
+  private final int pathMtu;
+  private final int mssClampMtu;
   private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
   private DataPath(Builder b, Sad.Builder sadBuilder) {
@@ -124,6 +127,8 @@ public final class DataPath {
     this.clearOut = b.clearOut;
     this.ikeIn = b.ikeIn;
     this.unknownSpi = b.unknownSpi;
+    this.pathMtu = b.pathMtu;
+    this.mssClampMtu = b.mssClampMtu;
     this.sad =
         sadBuilder.inboundDrain(this::drainInbound).outboundDrain(this::drainOutbound).build();
     this.stats = sad.stats();
@@ -198,6 +203,23 @@ public final class DataPath {
   }
 
   private void sealAndSend(SecurityAssociation sa, ByteBuf ip, PacketInfo info) {
+    if (pathMtu > 0) {
+      int outerVersion = sa.peer() instanceof java.net.Inet4Address ? 4 : 6;
+      int limit = EspOverhead.maxInnerPacket(pathMtu, sa.suite(), sa.mode(), outerVersion);
+      if (ip.readableBytes() > limit) {
+        ByteBuf icmp = MtuGuard.tooBig(alloc, ip, info, limit);
+        if (icmp != null) {
+          stats.increment(XfrmStat.OUT_PKT_TOO_BIG);
+          ip.release();
+          innerOut.deliver(icmp); // back into the TUN, to the sender: path-MTU discovery
+          return;
+        }
+        // IPv4 without DF: sent anyway; the kernel fragments the outer UDP datagram
+      }
+    }
+    if (mssClampMtu > 0) {
+      MtuGuard.clampMss(ip, info, mssClampMtu - (info.version == 4 ? 40 : 60));
+    }
     int nextHeader;
     if (sa.mode() == IpsecMode.TUNNEL) {
       nextHeader = info.version == 4 ? 4 : 41; // IP-in-IP / IPv6 (RFC 4303 section 2.6)
@@ -285,6 +307,9 @@ public final class DataPath {
       ip.release();
       return;
     }
+    if (mssClampMtu > 0) {
+      MtuGuard.clampMss(ip, inner, mssClampMtu - (inner.version == 4 ? 40 : 60));
+    }
     innerOut.deliver(ip);
   }
 
@@ -354,6 +379,8 @@ public final class DataPath {
     private ClearOut clearOut = ByteBuf::release;
     private IkeIn ikeIn = (ike, from) -> ike.release();
     private UnknownSpi unknownSpi = (spi, from) -> {};
+    private int pathMtu;
+    private int mssClampMtu;
 
     private Builder(Spd spd, Sad.Builder sadBuilder) {
       this.spd = spd;
@@ -388,6 +415,25 @@ public final class DataPath {
 
     public Builder unknownSpi(UnknownSpi unknownSpi) {
       this.unknownSpi = unknownSpi;
+      return this;
+    }
+
+    /**
+     * The underlay path MTU: a packet that would not fit once wrapped in ESP in UDP gets an ICMP
+     * "fragmentation needed" (IPv4 with DF) or ICMPv6 "packet too big" back into the TUN. 0 (the
+     * default) disables the check.
+     */
+    public Builder pathMtu(int pathMtu) {
+      this.pathMtu = pathMtu;
+      return this;
+    }
+
+    /**
+     * Clamps the MSS option of TCP SYNs crossing the tunnel (both ways) to fit a TUN MTU of {@code
+     * tunMtu}; 0 (the default) disables clamping.
+     */
+    public Builder mssClamp(int tunMtu) {
+      this.mssClampMtu = tunMtu;
       return this;
     }
 

@@ -58,6 +58,11 @@ public enum XfrmStat {
    * is DISCARD, RFC 4301 section 4.4.1). (meshsec; Linux passes such packets in the clear.)
    */
   OUT_NO_POLS("XfrmOutNoPols"),
+  /**
+   * Outbound packets too big for the underlay path once wrapped in ESP in UDP, answered with an
+   * ICMP "fragmentation needed" / ICMPv6 "packet too big" into the TUN. (meshsec)
+   */
+  OUT_PKT_TOO_BIG("XfrmOutPktTooBig"),
   /** An outbound policy said DISCARD. */
   OUT_POL_BLOCK("XfrmOutPolBlock"),
   /**
