@@ -85,9 +85,6 @@ public final class TcpSend {
       out.println("sent " + Report.transfer(bytes, md.digest(), nanos));
       out.flush();
       return Tool.OK;
-    } catch (SocketTimeoutException e) {
-      err.println("tcp-send: timed out: " + e.getMessage());
-      return Tool.FAILED;
     } catch (IOException e) {
       err.println("tcp-send: " + Report.endpoint(to) + ": " + e);
       return Tool.FAILED;
@@ -106,23 +103,28 @@ public final class TcpSend {
       }
     }
     long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+    ConnectException refused = null;
     while (true) {
+      long left = (deadline - System.nanoTime()) / 1_000_000L;
+      if (left <= 0) {
+        throw refused != null ? refused : new SocketTimeoutException("connect timed out");
+      }
       Socket s = new Socket();
       try {
-        long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
         s.connect(to, (int) Math.min(Integer.MAX_VALUE, left));
         return s;
       } catch (ConnectException e) {
         s.close();
-        if (System.nanoTime() - deadline >= 0) {
-          throw e;
-        }
+        refused = e;
         try {
-          Thread.sleep(100);
+          Thread.sleep(Math.min(100, left));
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
           throw new java.io.InterruptedIOException("interrupted while connecting");
         }
+      } catch (SocketTimeoutException e) {
+        s.close();
+        throw refused != null ? refused : e;
       } catch (IOException e) {
         s.close();
         throw e;

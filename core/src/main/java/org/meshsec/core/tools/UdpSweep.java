@@ -24,7 +24,8 @@ import java.util.Set;
  * failure message); an echo of the right length with other contents fails at once.
  *
  * <p>Output: {@code N sizes ok (FROM..TO), R retries} and exit 0; or {@code size S failed: WHY} and
- * exit 1. Sizes above 65507 (IPv4) or 65527 (IPv6) are bad usage (exit 2).
+ * exit 1. Sizes above 65507 (IPv4) or 65527 (IPv6) are bad usage (exit 2), and so is 0: the JDK 17
+ * DatagramSocket silently never returns a zero-length datagram from receive().
  */
 public final class UdpSweep {
   public static final String USAGE = "udp-sweep HOST PORT FROM TO [--timeout MS] [--tries N]";
@@ -67,7 +68,7 @@ public final class UdpSweep {
       int port = (int) Args.parseLong("PORT", a.positional().get(1), 1, 65535);
       to = new InetSocketAddress(host, port);
       int max = host instanceof Inet6Address ? MAX_V6 : MAX_V4;
-      from = (int) Args.parseLong("FROM", a.positional().get(2), 0, max);
+      from = (int) Args.parseLong("FROM", a.positional().get(2), 1, max);
       upto = (int) Args.parseLong("TO", a.positional().get(3), from, max);
       timeout = (int) a.longOption("--timeout", 500, 1, Integer.MAX_VALUE);
       tries = (int) a.longOption("--tries", 3, 1, 1000);
