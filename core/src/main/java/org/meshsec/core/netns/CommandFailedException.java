@@ -9,12 +9,20 @@ public final class CommandFailedException extends IOException {
 
   CommandFailedException(ExecResult result) {
     super(
-        "`"
-            + Commands.render(result.command())
-            + "` exited "
-            + result.exitCode()
-            + (result.stderr().isBlank() ? "" : ": " + result.stderr().strip()));
+        "`" + Commands.render(result.command()) + "` exited " + result.exitCode() + detail(result));
     this.result = result;
+  }
+
+  /** stderr; or, when that is empty, the end of stdout (tools print their verdict there). */
+  private static String detail(ExecResult r) {
+    if (!r.stderr().isBlank()) {
+      return ": " + r.stderr().strip();
+    }
+    String out = r.stdout().strip();
+    if (out.isEmpty()) {
+      return " (no output)";
+    }
+    return "; stdout: " + (out.length() > 2000 ? "..." + out.substring(out.length() - 2000) : out);
   }
 
   /** The failed command's result (argv, status, output). */

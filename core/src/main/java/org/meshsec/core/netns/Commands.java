@@ -78,9 +78,13 @@ public final class Commands {
     return new ExecResult(argv, p.exitValue(), out.text(), err.text());
   }
 
-  /** The command as a shell-like string, for messages and logs. */
+  /**
+   * The command as a shell-like string, for messages and logs. Arguments longer than 200 characters
+   * (class paths) are shortened.
+   */
   public static String render(List<String> argv) {
     return argv.stream()
+        .map(a -> a.length() > 200 ? a.substring(0, 60) + "...(" + a.length() + " chars)" : a)
         .map(a -> a.isEmpty() || a.matches(".*[\\s'\"$\\\\].*") ? "'" + a + "'" : a)
         .collect(Collectors.joining(" "));
   }

@@ -274,12 +274,16 @@ public final class Netns {
    * @throws IllegalStateException when namespaces are unusable and {@code CI=true}
    */
   public static boolean requireRoot(String what) {
-    Optional<String> problem = rootProblem();
+    return requireRoot(what, rootProblem(), System.getenv("CI"));
+  }
+
+  /** The decision of {@link #requireRoot(String)}, given the probe's verdict and $CI. */
+  static boolean requireRoot(String what, Optional<String> problem, String ciEnv) {
     if (problem.isEmpty()) {
       return true;
     }
     String msg = what + " needs root and a working `ip netns`: " + problem.get();
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+    if ("true".equalsIgnoreCase(ciEnv)) {
       throw new IllegalStateException(msg + " (CI=true: failing instead of skipping)");
     }
     log.warn("{}; skipping", msg);

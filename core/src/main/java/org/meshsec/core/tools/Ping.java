@@ -29,6 +29,8 @@ import java.util.Set;
  * ttl is shown only where the socket delivers the IP header (raw IPv4). A reply whose data differs
  * from what was sent is reported and not counted. Exit 0 iff every request got its reply, 1
  * otherwise (or on a socket error), 2 on bad usage.
+ *
+ * <p>Stateless: each {@code run} uses only its own sockets, so concurrent runs are independent.
  */
 public final class Ping {
   public static final String USAGE =

@@ -23,6 +23,8 @@ import java.util.Set;
  * may start slightly later; {@code --timeout} bounds each write and the wait for the peer's close
  * (default 30000 ms). HOST may be an IPv4 or IPv6 address (or a name). Exit 0 after the peer closed
  * cleanly, 1 on an I/O error or timeout, 2 on bad usage.
+ *
+ * <p>Stateless: each {@code run} uses only its own sockets, so concurrent runs are independent.
  */
 public final class TcpSend {
   public static final String USAGE =

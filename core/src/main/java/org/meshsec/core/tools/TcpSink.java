@@ -21,6 +21,8 @@ import java.util.Set;
  * {@code --bind} it listens on the IPv6 wildcard, which also accepts IPv4. {@code --timeout} bounds
  * the wait for the connection and each read (0, the default, waits forever). Exit 0 after a
  * complete transfer, 1 on an I/O error or timeout, 2 on bad usage.
+ *
+ * <p>Stateless: each {@code run} uses only its own sockets, so concurrent runs are independent.
  */
 public final class TcpSink {
   public static final String USAGE = "tcp-sink PORT [--bind ADDR] [--timeout MS]";

@@ -17,6 +17,8 @@ import java.util.Set;
  * echoed N datagrams}. Runs until killed, or until it has echoed {@code --count} datagrams, or
  * until no datagram arrived for {@code --timeout} ms; both ends exit 0. Without {@code --bind} it
  * listens on the IPv6 wildcard, which also receives IPv4. Exit 1 on an I/O error, 2 on bad usage.
+ *
+ * <p>Stateless: each {@code run} uses only its own sockets, so concurrent runs are independent.
  */
 public final class UdpEcho {
   public static final String USAGE = "udp-echo PORT [--bind ADDR] [--count N] [--timeout MS]";

@@ -26,6 +26,8 @@ import java.util.Set;
  * <p>Output: {@code N sizes ok (FROM..TO), R retries} and exit 0; or {@code size S failed: WHY} and
  * exit 1. Sizes above 65507 (IPv4) or 65527 (IPv6) are bad usage (exit 2), and so is 0: the JDK 17
  * DatagramSocket silently never returns a zero-length datagram from receive().
+ *
+ * <p>Stateless: each {@code run} uses only its own sockets, so concurrent runs are independent.
  */
 public final class UdpSweep {
   public static final String USAGE = "udp-sweep HOST PORT FROM TO [--timeout MS] [--tries N]";
