@@ -62,7 +62,7 @@ public final class DaemonCommands {
 
   static Response saList(Daemon d, boolean json) {
     List<SaInfo> sas = d.dataPath().sad().dump();
-    long now = System.currentTimeMillis();
+    long now = d.dataPath().sad().nowMillis(); // the SAD's clock, not the epoch
     if (json) {
       List<Object> out = new ArrayList<>();
       for (SaInfo s : sas) {

@@ -615,6 +615,14 @@ public final class Sad implements KeyEngine {
     }
   }
 
+  /**
+   * The SAD's clock now, in the scale of {@link SaInfo}'s times (monotonic milliseconds by default,
+   * not the epoch): subtract an SA's {@code addMillis} from it for the SA's age.
+   */
+  public long nowMillis() {
+    return clock.getAsLong();
+  }
+
   // ================================================================== internals
 
   /** Last time seen on the clock (by a control operation or {@link #expire}). */
