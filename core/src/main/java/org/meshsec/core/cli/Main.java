@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
       PolicyCommand.class,
       StatsCommand.class,
       ReloadCommand.class,
+      ToolCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {

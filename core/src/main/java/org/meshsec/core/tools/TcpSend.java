@@ -13,10 +13,11 @@ import java.security.MessageDigest;
 import java.util.Set;
 
 /**
- * {@code tcp-send HOST PORT BYTES [--seed N] [--connect-timeout MS] [--timeout MS]}: connects,
- * sends BYTES (suffixes K, M, G are binary: 5M = 5242880) of the {@link SplitMix64Stream} for the
- * seed (default 1), half-closes, and waits for the peer to close -- so the time printed includes
- * delivery to a {@link TcpSink}, which closes only after reading everything.
+ * {@code tcp-send HOST PORT BYTES [--seed N] [--marker TEXT] [--connect-timeout MS] [--timeout
+ * MS]}: connects, sends BYTES (suffixes K, M, G are binary: 5M = 5242880) of the {@link
+ * SplitMix64Stream} for the seed (default 1), the first bytes replaced by {@code --marker} if given
+ * (the hash covers what was sent), half-closes, and waits for the peer to close -- so the time
+ * printed includes delivery to a {@link TcpSink}, which closes only after reading everything.
  *
  * <p>Output: {@code sent N bytes sha256=HEX in T ms (R Mbit/s)}. A refused connection is retried
  * every 100 ms until {@code --connect-timeout} (default 5000 ms; 0 means one attempt), so the sink
@@ -28,7 +29,7 @@ import java.util.Set;
  */
 public final class TcpSend {
   public static final String USAGE =
-      "tcp-send HOST PORT BYTES [--seed N] [--connect-timeout MS] [--timeout MS]";
+      "tcp-send HOST PORT BYTES [--seed N] [--marker TEXT] [--connect-timeout MS] [--timeout MS]";
 
   private TcpSend() {}
 
@@ -46,8 +47,9 @@ public final class TcpSend {
     long seed;
     long connectTimeout;
     int timeout;
+    byte[] marker;
     try {
-      Args a = Args.parse(args, Set.of("--seed", "--connect-timeout", "--timeout"));
+      Args a = Args.parse(args, Set.of("--seed", "--marker", "--connect-timeout", "--timeout"));
       a.expectPositional(3, 3);
       InetAddress host = InetAddress.getByName(a.positional().get(0));
       int port = (int) Args.parseLong("PORT", a.positional().get(1), 1, 65535);
@@ -56,6 +58,11 @@ public final class TcpSend {
       seed = a.longOption("--seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
       connectTimeout = a.longOption("--connect-timeout", 5000, 0, Integer.MAX_VALUE);
       timeout = (int) a.longOption("--timeout", 30000, 0, Integer.MAX_VALUE);
+      String m = a.option("--marker", null);
+      marker = m == null ? new byte[0] : m.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      if (marker.length > bytes) {
+        throw new Args.UsageException("--marker is longer than BYTES");
+      }
     } catch (Args.UsageException | IOException e) {
       err.println("tcp-send: " + e.getMessage());
       err.println("usage: " + USAGE);
@@ -70,9 +77,15 @@ public final class TcpSend {
       OutputStream os = s.getOutputStream();
       long t0 = System.nanoTime();
       long left = bytes;
+      boolean first = true;
       while (left > 0) {
         int n = (int) Math.min(buf.length, left);
         gen.nextBytes(buf, 0, n);
+        if (first) {
+          // a recognisable plaintext, e.g. for a capture to prove it never crosses in the clear
+          System.arraycopy(marker, 0, buf, 0, marker.length);
+          first = false;
+        }
         md.update(buf, 0, n);
         os.write(buf, 0, n);
         left -= n;

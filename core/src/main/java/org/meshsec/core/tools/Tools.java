@@ -22,6 +22,8 @@ public final class Tools {
     u.put("udp-echo", UdpEcho.USAGE);
     m.put("udp-sweep", UdpSweep::run);
     u.put("udp-sweep", UdpSweep.USAGE);
+    m.put("capture", Capture::run);
+    u.put("capture", Capture.USAGE);
     ALL = java.util.Collections.unmodifiableMap(m);
     USAGES = java.util.Collections.unmodifiableMap(u);
   }
