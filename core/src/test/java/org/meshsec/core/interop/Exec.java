@@ -15,17 +15,17 @@ import java.util.concurrent.TimeUnit;
  * Runs a short external command to completion and returns its exit code and output. Test support
  * for the interop harness; stateless and thread-safe.
  */
-final class Exec {
+public final class Exec {
   private Exec() {}
 
   /** Exit code and the two output streams of a finished command. */
-  record Result(List<String> command, int exit, String out, String err) {
-    boolean ok() {
+  public record Result(List<String> command, int exit, String out, String err) {
+    public boolean ok() {
       return exit == 0;
     }
 
     /** Throws unless the exit code is 0; the message names the command and its stderr. */
-    Result check() {
+    public Result check() {
       if (exit != 0) {
         throw new IllegalStateException(
             "`" + String.join(" ", command) + "` exited " + exit + ": " + (err + out).strip());
@@ -34,7 +34,7 @@ final class Exec {
     }
   }
 
-  static Result run(List<String> command) {
+  public static Result run(List<String> command) {
     return run(command, Map.of(), Duration.ofSeconds(30));
   }
 
@@ -42,7 +42,7 @@ final class Exec {
    * Runs {@code command} with {@code env} added to this process's environment, stdin closed. A
    * command still running after {@code timeout} is killed and reported with exit code -1.
    */
-  static Result run(List<String> command, Map<String, String> env, Duration timeout) {
+  public static Result run(List<String> command, Map<String, String> env, Duration timeout) {
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(env);
     pb.redirectInput(ProcessBuilder.Redirect.PIPE);

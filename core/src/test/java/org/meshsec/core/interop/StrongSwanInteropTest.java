@@ -380,7 +380,10 @@ class StrongSwanInteropTest {
     }
   }
 
-  /** Certificate authentication: ECDSA P-256 leaves with IP subjectAltNames from one CA. */
+  /**
+   * Certificate authentication: ECDSA P-256 leaves with IP subjectAltNames from one CA; then {@link
+   * Charon#terminate} deletes the SA on both sides.
+   */
   @Test
   void pubkeyAuthenticationWithEcdsaCertificates() throws Exception {
     TestPki pki = TestPki.create(dir.resolve("pki"));
@@ -423,10 +426,25 @@ class StrongSwanInteropTest {
           left.logTail(40));
       Exec.Result ping = net.left().exec("ping", "-n", "-c", "1", "-W", "2", RIGHT_HOST);
       assertEquals(0, ping.exit(), ping.out() + ping.err());
+
+      left.terminate(CONN); // an INFORMATIONAL exchange with DELETE: the peer drops it too
+      assertTrue(left.listSas().isEmpty(), "terminated: " + left.listSas());
+      awaitNoSas(right, Duration.ofSeconds(5));
     }
   }
 
-  /** A transport-mode child cannot be installed by libipsec: the responder says NO_PROPOSAL. */
+  private static void awaitNoSas(Charon c, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!c.listSas().isEmpty()) {
+      assertTrue(System.nanoTime() < deadline, "SAs still up: " + c.listSas());
+      Thread.sleep(50);
+    }
+  }
+
+  /**
+   * A transport-mode child cannot be installed by libipsec: the responder says NO_PROPOSAL_CHOSEN
+   * after IKE_AUTH; reloaded as tunnel mode, the same pair works.
+   */
   @Test
   void transportModeIsRefusedByLibipsec() throws Exception {
     Suite suite = new Suite("transport", "aes128gcm16-prfsha256-x25519", "aes128gcm16", "", "");
@@ -449,6 +467,12 @@ class StrongSwanInteropTest {
       Charon.IkeSa l =
           left.awaitSa(sa -> "ESTABLISHED".equals(sa.state()), ESTABLISH, "IKE SA only");
       assertTrue(l.children().isEmpty(), "no child SA: " + l.children());
+
+      // The same pair in tunnel mode, loaded over the running daemons, works.
+      right.reload(hostToHost(suite, false, StartAction.NONE, Mode.TUNNEL));
+      left.reload(hostToHost(suite, true, StartAction.NONE, Mode.TUNNEL));
+      left.initiate(CHILD, ESTABLISH);
+      left.awaitEstablished(CONN, CHILD, ESTABLISH);
     }
   }
 
