@@ -45,6 +45,10 @@ final class Node {
   }
 
   Node(String name, String underlay) throws Exception {
+    this(name, underlay, 0);
+  }
+
+  Node(String name, String underlay, int pathMtu) throws Exception {
     this.name = name;
     this.underlay = InetAddress.getByName(underlay);
     Sad.Builder sb = Sad.builder().random(new Random(name.hashCode()));
@@ -58,6 +62,7 @@ final class Node {
             .clearOut(ip -> clear.add(take(ip)))
             .ikeIn((msg, from) -> ike.add(take(msg)))
             .unknownSpi((spi, from) -> unknownSpis.add(spi))
+            .pathMtu(pathMtu)
             .build();
     dp.sad().setListener(events::add);
   }
