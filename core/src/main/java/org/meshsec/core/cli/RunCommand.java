@@ -61,7 +61,7 @@ public final class RunCommand implements Callable<Integer> {
     Daemon daemon;
     try {
       daemon = Daemon.start(cfg, Daemon.Options.defaults());
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       err.println("meshsec: cannot start: " + e.getMessage());
       err.flush();
       return ExitCode.RUNTIME.code();

@@ -32,6 +32,7 @@ import org.meshsec.core.spd.IpPrefix;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.spd.Spd;
 import org.meshsec.tun.LinkConfigurator;
+import org.meshsec.tun.ReaderMode;
 import org.meshsec.tun.TunDevice;
 import org.meshsec.tun.TunHandler;
 import org.meshsec.tun.TunInterface;
@@ -165,13 +166,20 @@ public final class Daemon implements AutoCloseable {
   /** Opens the kernel TUN device on the daemon's event loop and configures the link. */
   static TunFactory.Opened openRealTun(NodeConfig config, IoEventLoopGroup group)
       throws IOException {
-    TunDevice dev =
-        TunDevice.open(
-            TunOptions.builder(config.tun().name())
-                .eventLoopGroup(group)
-                .headroom(Math.max(TunOptions.DEFAULT_HEADROOM, DataPath.HEADROOM))
-                .tailroom(Math.max(TunOptions.DEFAULT_TAILROOM, DataPath.TAILROOM))
-                .build());
+    // The TUN queue joins the daemon's epoll loop (no hand-off to the UDP sockets). Without native
+    // epoll, or with -Dmeshsec.tun.reader=poll_thread, it gets its own poll(2) thread instead.
+    ReaderMode mode =
+        ReaderMode.valueOf(
+            System.getProperty("meshsec.tun.reader", "AUTO").toUpperCase(java.util.Locale.ROOT));
+    TunOptions.Builder tb =
+        TunOptions.builder(config.tun().name())
+            .headroom(Math.max(TunOptions.DEFAULT_HEADROOM, DataPath.HEADROOM))
+            .tailroom(Math.max(TunOptions.DEFAULT_TAILROOM, DataPath.TAILROOM))
+            .readerMode(Epoll.isAvailable() ? mode : ReaderMode.POLL_THREAD);
+    if (Epoll.isAvailable() && mode != ReaderMode.POLL_THREAD) {
+      tb.eventLoopGroup(group);
+    }
+    TunDevice dev = TunDevice.open(tb.build());
     LinkConfigurator link = new LinkConfigurator(dev.name());
     try {
       link.setMtu(config.tun().mtu());
