@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
       PolicyCommand.class,
       StatsCommand.class,
       ReloadCommand.class,
+      PkiCommand.class,
       ToolCommand.class,
       CommandLine.HelpCommand.class
     })
