@@ -111,22 +111,21 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "demo",
-        "status",
-        "stats",
-        "reload",
-        "sa list",
-        "policy list",
-        "run --config x.toml"
-      })
-  void placeholdersSayNotImplementedAndExit2(String command) {
-    Run r = run(command.split(" "));
-    assertEquals(2, r.code());
-    String name = command.startsWith("run") ? "run" : command;
-    assertEquals("meshsec " + name + ": not implemented yet\n", r.err());
+  @ValueSource(strings = {"status", "stats", "reload", "sa list", "policy list"})
+  void controlCommandsWithoutADaemonNameTheSocketAndExit4(String command) {
+    String sock = "/nonexistent/meshsec-test.sock";
+    String[] words = (command + " --socket " + sock).split(" ");
+    Run r = run(words);
+    assertEquals(ExitCode.CONTROL_UNAVAILABLE.code(), r.code());
+    assertTrue(r.err().contains(sock) && r.err().contains("is `meshsec run` running"), r.err());
     assertEquals("", r.out());
+  }
+
+  @Test
+  void runWithABrokenConfigPrintsTheErrorsAndExits1() {
+    Run r = run("run", "--config", "/nonexistent/x.toml");
+    assertEquals(ExitCode.CONFIG_ERROR.code(), r.code());
+    assertTrue(r.err().contains("/nonexistent/x.toml"), r.err());
   }
 
   @Test

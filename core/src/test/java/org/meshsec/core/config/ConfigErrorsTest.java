@@ -141,7 +141,7 @@ class ConfigErrorsTest {
     List<ConfigError> e = f.loadErrors();
     assertError(e, f.config, lineOf(t, "log_level"), "\"loud\" is not one of trace, debug, info");
     assertError(
-        e, f.config, lineOf(t, "192.0.2.300"), "policy \"beta\" peer: not a valid IP address");
+        e, f.config, lineOf(t, "192.0.2.300"), "policy \"beta\" peer: not a valid IPv4 address");
     assertError(e, f.config, lineOf(t, "spi = 17"), "17 is reserved");
     for (int i = 1; i < e.size(); i++) {
       assertTrue(e.get(i - 1).line() <= e.get(i).line(), "not in line order");
