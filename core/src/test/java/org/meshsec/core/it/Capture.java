@@ -43,15 +43,45 @@ final class Capture implements AutoCloseable {
     return new Capture(bg, file);
   }
 
-  /** Stops tcpdump (SIGTERM: it writes what it has) and reads the file. */
-  List<Pcap.Packet> stop() throws IOException, InterruptedException {
-    if (!stopped) {
-      stopped = true;
-      Thread.sleep(200); // let the last packets of the test reach the capture
-      tcpdump.close();
-      tcpdump.process().waitFor();
+  /**
+   * Stops tcpdump and returns what it captured up to now. tcpdump hands packets to its file with a
+   * delay of up to a second (and drops what it holds when stopped), so a fixed pause is not enough:
+   * this sends a sentinel datagram from {@code from} to {@code to}:9 (UDP discard) over the
+   * captured link, waits until the sentinel is in the file, then stops tcpdump and returns the
+   * frames before the sentinel.
+   */
+  List<Pcap.Packet> stop(Netns from, String to) throws IOException, InterruptedException {
+    if (stopped) {
+      throw new IllegalStateException("already stopped");
     }
-    return Pcap.read(file);
+    byte[] sentinel = Pcap.ascii("MESHSEC-CAPTURE-SENTINEL-" + System.nanoTime());
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    long nextSend = 0;
+    while (true) {
+      if (System.nanoTime() - nextSend > 0) {
+        from.exec(
+            "bash",
+            "-c",
+            "printf '%s' \"$1\" > /dev/udp/" + to + "/9",
+            "bash",
+            new String(sentinel, java.nio.charset.StandardCharsets.US_ASCII));
+        nextSend = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+      }
+      Thread.sleep(100);
+      List<Pcap.Packet> now = Pcap.read(file);
+      for (int i = 0; i < now.size(); i++) {
+        if (now.get(i).contains(sentinel)) {
+          stopped = true;
+          tcpdump.close();
+          return List.copyOf(now.subList(0, i));
+        }
+      }
+      if (System.nanoTime() - deadline > 0 || !tcpdump.isAlive()) {
+        tcpdump.close();
+        throw new IOException(
+            "the capture sentinel never reached " + file + ": " + tcpdump.stderr());
+      }
+    }
   }
 
   /** tcpdump's own summary ("N packets captured ... dropped by kernel"). */
