@@ -5,13 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +25,13 @@ import org.junit.jupiter.api.TestInstance;
 import org.meshsec.core.netns.Background;
 import org.meshsec.core.netns.ExecResult;
 import org.meshsec.core.netns.Netns;
+import org.meshsec.core.packet.PacketBuilder;
 import org.meshsec.core.tools.UdpEcho;
+import org.meshsec.esp.EspContext;
+import org.meshsec.esp.EspSaParams;
+import org.meshsec.esp.EspStatus;
+import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.crypto.JcaCryptoEngine;
 
 /**
  * What the underlay sees: a tcpdump capture on A's veth end. Tunnel mode between the nodes' own TUN
@@ -151,6 +161,104 @@ class EspOnTheWireTest {
     assertTrue(
         packets.stream().anyMatch(p -> p.contains(needle) && p.isUdp(9)),
         "the marker check does not see a plaintext datagram: " + packets);
+  }
+
+  /** The first ESP datagram from A to B on {@code spi} in a capture: its UDP payload. */
+  static byte[] firstEsp(List<Pcap.Packet> packets, int spi) {
+    for (Pcap.Packet p : packets) {
+      if (p.isUdp(4500) && p.src().getHostAddress().equals(Lab.A4)) {
+        byte[] esp = p.payload();
+        if (esp.length > 8 && ByteBuffer.wrap(esp).getInt(0) == spi) {
+          return esp;
+        }
+      }
+    }
+    throw new AssertionError("no ESP from A on SPI " + Integer.toHexString(spi) + ": " + packets);
+  }
+
+  @Test
+  void replayedEspDatagramIsDroppedAndCounted() throws Exception {
+    List<Pcap.Packet> packets;
+    try (Capture cap = Capture.start(lab.a(), UL, pcap("replay"))) {
+      Lab.ping(lab.a(), "10.9.1.1");
+      packets = cap.stop(lab.a(), Lab.B4);
+    }
+    byte[] esp = firstEsp(packets, v4.spiAb());
+    long seqErrors = b.counter("XfrmInStateSeqError");
+    Map<String, Object> inSa = b.sa("in", v4.spiAb());
+    // The same bytes again, from A's underlay address (the SA is found by its SPI alone).
+    ExecResult r =
+        udpSend(lab.a(), "--bind", Lab.A4, Lab.B4, "4500", HexFormat.of().formatHex(esp));
+    assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+    assertEquals(seqErrors + 1, awaitCounter(b, "XfrmInStateSeqError", seqErrors + 1));
+    Map<String, Object> after = b.sa("in", v4.spiAb());
+    assertEquals((Long) inSa.get("replay_drops") + 1, after.get("replay_drops"));
+    assertEquals(inSa.get("packets"), after.get("packets"), "the replay was delivered");
+    Lab.ping(lab.a(), "10.9.1.1");
+  }
+
+  /**
+   * Forges ESP with the keys from the test's own secrets file: one datagram whose inner source lies
+   * inside the SA's selectors (the control: it must be accepted) and one with a spoofed inner
+   * source, both with sequence numbers beyond what A has sent. Only the second fails, and only at
+   * the inbound policy check: not at the ICV, not at the replay window.
+   */
+  @Test
+  void espWithASpoofedInnerSourceIsDroppedAndCounted() throws Exception {
+    Lab.ping(lab.a(), "10.9.1.1"); // so A's SA has sent something
+    long sentByA = (Long) a.sa("out", v4.spiAb()).get("packets");
+    long firstForged = sentByA + 50; // inside B's 1024-packet window, above anything A sent
+    byte[] key = lab.key(v4.keyAb());
+    String good;
+    String spoofed;
+    // A test-only key: the forged packets reuse nonces A will use for these sequence numbers.
+    try (EspContext ctx =
+        EspContext.outbound(
+            new EspSaParams(v4.spiAb(), EspSuite.AES128_GCM16, key, false, 0),
+            JcaCryptoEngine.INSTANCE)) {
+      for (long s = 1; s < firstForged; s++) {
+        seal(ctx, "10.9.0.1", 7010); // advance the sequence number; thrown away
+      }
+      good = seal(ctx, "10.9.0.1", 7010);
+      spoofed = seal(ctx, "172.16.66.66", 7010);
+      assertEquals(firstForged + 1, ctx.sequence());
+    } finally {
+      java.util.Arrays.fill(key, (byte) 0);
+    }
+    Map<String, Object> before = b.stats();
+    long inPackets = (Long) b.sa("in", v4.spiAb()).get("packets");
+    ExecResult r = udpSend(lab.a(), "--bind", Lab.A4, Lab.B4, "4500", good, spoofed);
+    assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+    long mismatch = (Long) before.get("XfrmInTmplMismatch");
+    assertEquals(mismatch + 1, awaitCounter(b, "XfrmInTmplMismatch", mismatch + 1));
+    Thread.sleep(300); // nothing else may arrive: the counters below are exact
+    Map<String, Object> after = b.stats();
+    assertEquals(mismatch + 1, after.get("XfrmInTmplMismatch"));
+    for (String c : List.of("XfrmInStateProtoError", "XfrmInStateSeqError", "XfrmInNoStates")) {
+      assertEquals(before.get(c), after.get(c), c);
+    }
+    // Both passed the ICV and the replay window (counted on the SA); only the control reached
+    // B's TUN device.
+    assertEquals(inPackets + 2, b.sa("in", v4.spiAb()).get("packets"));
+    assertEquals((Long) before.get("TunTxPackets") + 1, after.get("TunTxPackets"));
+    Lab.ping(lab.a(), "10.9.1.1"); // A's own sequence numbers are still inside the window
+  }
+
+  /** Seals an IPv4/UDP packet from {@code src} to B's TUN address in tunnel mode; returns hex. */
+  static String seal(EspContext ctx, String src, int port) {
+    ByteBuf buf = Unpooled.buffer(256);
+    try {
+      new PacketBuilder()
+          .addresses(src, "10.9.1.1")
+          .udp(buf, 64, 40000, port, Pcap.ascii("forged by the test"));
+      EspStatus st = ctx.seal(buf, 4); // next header 4: an IPv4 packet (tunnel mode)
+      assertEquals(EspStatus.OK, st);
+      byte[] out = new byte[buf.readableBytes()];
+      buf.getBytes(buf.readerIndex(), out);
+      return HexFormat.of().formatHex(out);
+    } finally {
+      buf.release();
+    }
   }
 
   static InetAddress addr(String s) throws Exception {
