@@ -450,7 +450,15 @@ public final class RoutingRules implements AutoCloseable {
    */
   private void removeStale() throws IOException {
     for (String fam : new String[] {"-4", "-6"}) {
-      String listing = query("list rules", List.of(fam, "rule", "show"));
+      String listing;
+      try {
+        listing = query("list rules", List.of(fam, "rule", "show"));
+      } catch (IOException e) {
+        // IPv6 disabled in this kernel, for instance: there is nothing of that family to remove,
+        // and adding a rule of it later fails with its own message.
+        log.debug("{}", e.getMessage());
+        continue;
+      }
       for (String line : listing.split("\n")) {
         Matcher m = RULE_LINE.matcher(line.strip());
         if (!m.find() || !m.group(2).equals(Integer.toString(RULE_PROTOCOL))) {

@@ -165,9 +165,11 @@ abstract class TrafficTestBase {
     long bIn = (Long) b.sa("in", p.spiAb()).get("packets");
     long bOut = (Long) b.sa("out", p.spiBa()).get("packets");
     long aIn = (Long) a.sa("in", p.spiBa()).get("packets");
-    assertTrue(aOut > 1000 && bOut > 1000, p + ": out packets " + aOut + ", " + bOut);
-    // Nothing is lost on a veth, and every packet sealed by one end was opened by the other.
-    assertEquals(aOut, bIn, p.name() + " A->B");
-    assertEquals(bOut, aIn, p.name() + " B->A");
+    // Not equal: a daemon starved of CPU may see its socket's receive buffer overflow, and TCP
+    // retransmits. But nothing is opened that the other end did not seal.
+    String counts =
+        p.name() + ": A out " + aOut + ", B in " + bIn + ", B out " + bOut + ", A in " + aIn;
+    assertTrue(bIn > 1000 && bIn <= aOut, counts);
+    assertTrue(aIn > 1000 && aIn <= bOut, counts);
   }
 }
