@@ -28,7 +28,6 @@ import org.meshsec.core.datapath.DataPath;
 import org.meshsec.core.sad.SaSpec;
 import org.meshsec.core.sad.Sad;
 import org.meshsec.core.sad.SadStatus;
-import org.meshsec.core.spd.IpPrefix;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.spd.Spd;
 import org.meshsec.tun.LinkConfigurator;
@@ -47,15 +46,19 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *  start:  event loop group (epoll, else NIO)
  *          -&gt; SPD (policies) -&gt; data path + SAD -&gt; manual SAs through the key engine
- *          -&gt; UDP sockets (port 4500) -&gt; TUN device (MTU, addresses, up, routes) -&gt; TUN reader
- *          -&gt; SAD expiry timer
- *  close:  TUN reader and device (its routes go with it) -&gt; UDP sockets -&gt; SAD flushed (keys
- *          wiped) -&gt; event loops
+ *          -&gt; UDP sockets (port 4500) -&gt; TUN device (MTU, addresses, up)
+ *          -&gt; routes in table 4500 + ip rules (stale ones of a killed run removed first)
+ *          -&gt; bypass rules from the SPD -&gt; TUN reader -&gt; SAD expiry timer
+ *  close:  TUN reader and device (its routes go with it) -&gt; ip rules -&gt; UDP sockets
+ *          -&gt; SAD flushed (keys wiped) -&gt; event loops
  * </pre>
  *
- * The TUN queue and the UDP sockets share one event loop, so a packet read from TUN is sealed and
- * written to the socket on the thread that read it, and an ESP datagram is opened and written to
- * TUN on the thread that received it.
+ * The TUN routes live in a routing table of their own so that OUT BYPASS policies can send matching
+ * traffic past the TUN device, in the clear over the main table's routes; see {@link RoutingRules}.
+ *
+ * <p>The TUN queue and the UDP sockets share one event loop, so a packet read from TUN is sealed
+ * and written to the socket on the thread that read it, and an ESP datagram is opened and written
+ * to TUN on the thread that received it.
  *
  * <p>Thread-safety: {@link #reload} and {@link #close} are serialised (synchronized); the status
  * accessors read thread-safe structures and may be called from any thread.
@@ -69,8 +72,16 @@ public final class Daemon implements AutoCloseable {
     /** Opens (and configures) the device; the returned object is closed by the daemon. */
     Opened open(NodeConfig config, IoEventLoopGroup group) throws IOException;
 
-    /** The device and the link configuration to undo on close (may be null for a fake). */
-    record Opened(TunInterface tun, LinkConfigurator link) {}
+    /**
+     * The device, the link configuration to undo on close, and the policy routing of its routes
+     * (both may be null for a fake).
+     */
+    record Opened(TunInterface tun, LinkConfigurator link, RoutingRules routing) {
+      /** A device without policy routing (fakes). */
+      public Opened(TunInterface tun, LinkConfigurator link) {
+        this(tun, link, null);
+      }
+    }
   }
 
   /** Knobs that are not part of the node's config file. */
@@ -89,6 +100,7 @@ public final class Daemon implements AutoCloseable {
   private UdpTransport udp;
   private TunInterface tun;
   private LinkConfigurator link;
+  private RoutingRules routing;
   private ScheduledFuture<?> expiry;
   private boolean closed;
 
@@ -134,6 +146,10 @@ public final class Daemon implements AutoCloseable {
     TunFactory.Opened opened = options.tunFactory().open(config, group);
     tun = opened.tun();
     link = opened.link();
+    routing = opened.routing();
+    if (routing != null) {
+      routing.applyPolicies(spd.policies());
+    }
     tun.start(
         new TunHandler() {
           @Override
@@ -163,7 +179,10 @@ public final class Daemon implements AutoCloseable {
         config.sas().size());
   }
 
-  /** Opens the kernel TUN device on the daemon's event loop and configures the link. */
+  /**
+   * Opens the kernel TUN device on the daemon's event loop, configures the link, and routes the
+   * [tun] routes into it through {@link RoutingRules} (table {@value RoutingRules#DEFAULT_TABLE}).
+   */
   static TunFactory.Opened openRealTun(NodeConfig config, IoEventLoopGroup group)
       throws IOException {
     // The TUN queue joins the daemon's epoll loop (no hand-off to the UDP sockets). Without native
@@ -181,15 +200,14 @@ public final class Daemon implements AutoCloseable {
     }
     TunDevice dev = TunDevice.open(tb.build());
     LinkConfigurator link = new LinkConfigurator(dev.name());
+    RoutingRules routing = null;
     try {
       link.setMtu(config.tun().mtu());
       for (TunAddress a : config.tun().addresses()) {
         link.addAddress(a.address(), a.prefixLength());
       }
       link.up();
-      for (IpPrefix r : config.tun().routes()) {
-        link.addRoute(r.address(), r.length());
-      }
+      routing = RoutingRules.open(dev.name(), config.tun().routes());
     } catch (IOException | RuntimeException e) {
       try {
         link.undo();
@@ -199,7 +217,7 @@ public final class Daemon implements AutoCloseable {
       dev.close();
       throw e;
     }
-    return new TunFactory.Opened(dev, link);
+    return new TunFactory.Opened(dev, link, routing);
   }
 
   private void toTun(ByteBuf ip) {
@@ -346,7 +364,16 @@ public final class Daemon implements AutoCloseable {
     }
     prev.wipeKeys();
     config = next;
+    if (routing != null) {
+      try {
+        routing.applyPolicies(spd.policies());
+      } catch (IOException | RuntimeException e) {
+        msgs.add("routing rules for bypass policies not fully applied: " + e.getMessage());
+        log.warn("reload: {}", e.getMessage());
+      }
+    }
     msgs.add(
+        0,
         String.format(
             "reloaded: policies +%d -%d ~%d, SAs installed %d, removed %d",
             diff.policiesAdded().size(),
@@ -396,6 +423,11 @@ public final class Daemon implements AutoCloseable {
     return startedMillis;
   }
 
+  /** The policy routing of the TUN routes, or null (a fake TUN device). */
+  public RoutingRules routing() {
+    return routing;
+  }
+
   public Path configPath() {
     return config.source();
   }
@@ -416,6 +448,9 @@ public final class Daemon implements AutoCloseable {
       } catch (Exception e) {
         log.warn("closing TUN: {}", e.getMessage());
       }
+    }
+    if (routing != null) {
+      routing.close();
     }
     if (link != null) {
       try {

@@ -1,0 +1,614 @@
+package org.meshsec.core.daemon;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.meshsec.core.packet.PacketInfo;
+import org.meshsec.core.spd.Action;
+import org.meshsec.core.spd.Direction;
+import org.meshsec.core.spd.IpPrefix;
+import org.meshsec.core.spd.Policy;
+import org.meshsec.core.spd.PortRange;
+import org.meshsec.core.spd.Selector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Policy routing for the TUN device, so that OUT BYPASS policies really bypass the tunnel: the
+ * daemon's routes live in a routing table of their own, reached through an {@code ip rule}, and
+ * each BYPASS policy that covers part of those routes gets a rule of higher precedence that looks
+ * up the main table instead. Traffic it matches never enters the TUN device and leaves in the clear
+ * over whatever route the main table has (the underlay route), as a WireGuard user expects from
+ * {@code wg-quick}'s table and rules.
+ *
+ * <pre>
+ *   ip rule priority P-1000+i  [from SRC] to DST [ipproto N [sport A[-B]] [dport C[-D]]]
+ *                              lookup main  (BYPASS)  |  lookup T  (see below)   proto 245
+ *   ip rule priority P         lookup T                                          proto 245
+ *   ip route ... table T:      every [tun] route, dev TUN                        proto 245
+ * </pre>
+ *
+ * With the defaults T = {@value #DEFAULT_TABLE} and P = {@value #DEFAULT_PRIORITY}. The rules of
+ * the range P-1000 .. P-1 follow the SPD's order (higher priority first; see {@link Policy#beats}):
+ * rule i is the i-th OUT policy, in that order, that needs a rule. A BYPASS policy needs one rule
+ * per TUN route its destination intersects ({@code to} is the intersection). A PROTECT or DISCARD
+ * policy needs one (looking up table T, so that the SPD decides) only when it ranks above a BYPASS
+ * it overlaps -- otherwise the BYPASS rule would steal traffic the SPD protects or discards.
+ * Policies after the last BYPASS are left to the catch-all rule P.
+ *
+ * <p><b>What cannot be expressed.</b> A rule has no ICMP type or code. A BYPASS rule must never be
+ * broader than its policy (that would send traffic in the clear that the SPD protects), so a BYPASS
+ * with an ICMP type or code gets no rule; its packets still reach the TUN device, where the data
+ * path sees BYPASS and drops them ({@link org.meshsec.core.datapath.DataPath.ClearOut}), and a
+ * warning says so at start. A PROTECT or DISCARD rule may be broader (it only sends traffic into
+ * the TUN, where the SPD decides exactly), so its ICMP type and code are simply left out. Matching
+ * happens on what the kernel knows at route lookup: for forwarded traffic the whole header; for
+ * locally originated traffic the source address is not chosen yet when a socket is not bound, so a
+ * {@code from} selector may miss the first lookup (use {@code src = "0.0.0.0/0"} for host-local
+ * bypasses). A BYPASS rule whose main-table lookup finds no route falls through to table T, so
+ * without an underlay route the traffic enters the TUN device and is dropped there: nothing leaks.
+ *
+ * <p><b>Crash recovery.</b> Rules outlive the process (a TUN device and its routes do not): after a
+ * {@code kill -9}, a restart would fail with "File exists". So {@link #open} first deletes every
+ * rule of priority P-1000 .. P tagged with protocol {@value #RULE_PROTOCOL} (routes of that tag in
+ * table T too) -- the range and tag are reserved for meshsec, which makes this one daemon per
+ * network namespace. {@link #close()} removes everything it added.
+ *
+ * <p>Every change runs iproute2's {@code ip} without a shell and with a timeout, as {@link
+ * org.meshsec.tun.LinkConfigurator} does, and a failure throws an {@link IOException} naming the
+ * operation, the command and {@code ip}'s stderr. Rule protocols need Linux 4.17 and iproute2 4.17.
+ *
+ * <p>Thread-safety: thread-safe; operations are serialised on this object.
+ */
+public final class RoutingRules implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RoutingRules.class);
+
+  /** The routing table that holds the TUN routes. */
+  public static final int DEFAULT_TABLE = 4500;
+
+  /** Priority of the rule that looks up {@link #DEFAULT_TABLE}. */
+  public static final int DEFAULT_PRIORITY = 10000;
+
+  /** How many priorities below the table rule are reserved for per-policy rules. */
+  public static final int POLICY_RULE_RANGE = 1000;
+
+  /** The {@code proto} tag on every rule and route meshsec adds (an unassigned RTPROT value). */
+  public static final int RULE_PROTOCOL = 245;
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final Pattern RULE_LINE = Pattern.compile("^(\\d+):.*\\bproto (\\S+)");
+
+  /**
+   * One {@code ip rule}.
+   *
+   * @param version 4 or 6
+   * @param priority the rule's priority (smaller is consulted first)
+   * @param from source prefix, or null for any
+   * @param to destination prefix, or null for any
+   * @param protocol IP protocol number, or 0 for any
+   * @param sport source ports ({@link PortRange#ANY} for any)
+   * @param dport destination ports ({@link PortRange#ANY} for any)
+   * @param table the table to look up: {@code "main"} or a number
+   */
+  public record Rule(
+      int version,
+      int priority,
+      IpPrefix from,
+      IpPrefix to,
+      int protocol,
+      PortRange sport,
+      PortRange dport,
+      String table) {
+    public Rule {
+      Objects.requireNonNull(sport, "sport");
+      Objects.requireNonNull(dport, "dport");
+      Objects.requireNonNull(table, "table");
+    }
+
+    /** The arguments of {@code ip} that add ({@code "add"}) or delete ({@code "del"}) it. */
+    public List<String> args(String verb) {
+      List<String> a = new ArrayList<>();
+      a.add(version == 4 ? "-4" : "-6");
+      a.addAll(List.of("rule", verb, "priority", Integer.toString(priority)));
+      if (from != null) {
+        a.add("from");
+        a.add(from.toString());
+      }
+      if (to != null) {
+        a.add("to");
+        a.add(to.toString());
+      }
+      if (protocol != Selector.ANY_PROTOCOL) {
+        a.add("ipproto");
+        a.add(Integer.toString(protocol));
+      }
+      if (!sport.isAny()) {
+        a.add("sport");
+        a.add(ports(sport));
+      }
+      if (!dport.isAny()) {
+        a.add("dport");
+        a.add(ports(dport));
+      }
+      a.addAll(List.of("lookup", table, "proto", Integer.toString(RULE_PROTOCOL)));
+      return a;
+    }
+
+    private static String ports(PortRange r) {
+      return r.from() == r.to() ? Integer.toString(r.from()) : r.from() + "-" + r.to();
+    }
+
+    @Override
+    public String toString() {
+      return String.join(" ", args("add"));
+    }
+  }
+
+  /**
+   * The rules for a set of routes and policies, and what could not be expressed.
+   *
+   * @param rules per-policy rules, then one table rule per IP family that has routes
+   * @param warnings one line per BYPASS policy that got no rule, and why
+   */
+  public record Plan(List<Rule> rules, List<String> warnings) {
+    public Plan {
+      rules = List.copyOf(rules);
+      warnings = List.copyOf(warnings);
+    }
+  }
+
+  private final String ifname;
+  private final int table;
+  private final int priority;
+  private final String ipCommand;
+  private final List<IpPrefix> routes;
+  private final List<Rule> tableRules = new ArrayList<>();
+  private final List<List<String>> addedRoutes = new ArrayList<>();
+  private List<Rule> policyRules = List.of();
+  private boolean closed;
+
+  private RoutingRules(
+      String ifname, List<IpPrefix> routes, int table, int priority, String ipCommand) {
+    if (table <= 0 || table == 253 || table == 254 || table == 255) {
+      throw new IllegalArgumentException("table must be a free table number, not " + table);
+    }
+    if (priority <= POLICY_RULE_RANGE || priority >= 32766) {
+      throw new IllegalArgumentException("priority must be in (1000, 32766): " + priority);
+    }
+    this.ifname = Objects.requireNonNull(ifname, "ifname");
+    this.routes = List.copyOf(routes);
+    this.table = table;
+    this.priority = priority;
+    this.ipCommand = Objects.requireNonNull(ipCommand, "ipCommand");
+  }
+
+  /**
+   * Removes stale rules (see the class comment), adds {@code routes} into the table through {@code
+   * ifname} and the table rule for each IP family that has a route. Per-policy rules come with
+   * {@link #applyPolicies}. On failure, what was added is removed again.
+   */
+  public static RoutingRules open(String ifname, List<IpPrefix> routes) throws IOException {
+    return open(ifname, routes, DEFAULT_TABLE, DEFAULT_PRIORITY, "ip");
+  }
+
+  /** Like {@link #open(String, List)} with another table, priority or {@code ip} executable. */
+  public static RoutingRules open(
+      String ifname, List<IpPrefix> routes, int table, int priority, String ipCommand)
+      throws IOException {
+    RoutingRules r = new RoutingRules(ifname, routes, table, priority, ipCommand);
+    try {
+      r.start();
+    } catch (IOException | RuntimeException e) {
+      r.close();
+      throw e;
+    }
+    return r;
+  }
+
+  private synchronized void start() throws IOException {
+    removeStale();
+    for (IpPrefix p : routes) {
+      List<String> args =
+          List.of(
+              family(p.version()),
+              "route",
+              "add",
+              p.toString(),
+              "dev",
+              ifname,
+              "table",
+              Integer.toString(table),
+              "proto",
+              Integer.toString(RULE_PROTOCOL));
+      run("add route " + p + " to table " + table, args);
+      addedRoutes.add(args);
+    }
+    for (int v : new int[] {4, 6}) {
+      if (routes.stream().anyMatch(p -> p.version() == v)) {
+        Rule r =
+            new Rule(
+                v, priority, null, null, 0, PortRange.ANY, PortRange.ANY, Integer.toString(table));
+        run("add rule", r.args("add"));
+        tableRules.add(r);
+      }
+    }
+  }
+
+  /** The table holding the TUN routes. */
+  public int table() {
+    return table;
+  }
+
+  /** The priority of the table rule. */
+  public int priority() {
+    return priority;
+  }
+
+  /** Every rule currently installed by this object, per-policy rules first. */
+  public synchronized List<Rule> rules() {
+    List<Rule> all = new ArrayList<>(policyRules);
+    all.addAll(tableRules);
+    return all;
+  }
+
+  /**
+   * Brings the per-policy rules in line with {@code policies} (the SPD's content, with ids): rules
+   * no longer wanted are deleted, missing ones added. Returns the plan's warnings.
+   *
+   * @throws IOException naming the first {@code ip} command that failed (later ones are attempted
+   *     and suppressed); the rules then installed are those that succeeded
+   */
+  public synchronized List<String> applyPolicies(List<Policy> policies) throws IOException {
+    if (closed) {
+      throw new IllegalStateException("routing rules already removed");
+    }
+    Plan plan = plan(routes, policies, table, priority);
+    Set<Rule> wanted = new LinkedHashSet<>(plan.rules());
+    tableRules.forEach(wanted::remove);
+    List<Rule> now = new ArrayList<>();
+    IOException first = null;
+    for (Rule r : policyRules) {
+      if (wanted.contains(r)) {
+        now.add(r);
+        continue;
+      }
+      try {
+        run("delete rule", r.args("del"));
+      } catch (IOException e) {
+        now.add(r);
+        first = chain(first, e);
+      }
+    }
+    for (Rule r : wanted) {
+      if (now.contains(r)) {
+        continue;
+      }
+      try {
+        run("add rule", r.args("add"));
+        now.add(r);
+      } catch (IOException e) {
+        first = chain(first, e);
+      }
+    }
+    now.sort(Comparator.comparingInt(Rule::priority));
+    policyRules = List.copyOf(now);
+    for (String w : plan.warnings()) {
+      log.warn("{}", w);
+    }
+    if (first != null) {
+      throw first;
+    }
+    return plan.warnings();
+  }
+
+  /**
+   * Computes the rules for {@code routes} and {@code policies}; see the class comment. Pure: runs
+   * nothing.
+   */
+  public static Plan plan(List<IpPrefix> routes, List<Policy> policies, int table, int priority) {
+    List<Policy> out = new ArrayList<>();
+    for (Policy p : policies) {
+      if (p.direction() == Direction.OUT) {
+        out.add(p);
+      }
+    }
+    out.sort((a, b) -> a.beats(b) ? -1 : b.beats(a) ? 1 : 0);
+    List<String> warnings = new ArrayList<>();
+    int last = -1;
+    for (int i = 0; i < out.size(); i++) {
+      Policy p = out.get(i);
+      if (p.action() == Action.BYPASS && !pieces(p.selector(), routes).isEmpty()) {
+        if (expressible(p.selector())) {
+          last = i;
+        } else {
+          warnings.add(
+              "bypass policy '"
+                  + p.name()
+                  + "' ("
+                  + DaemonCommands.selector(p.selector())
+                  + ") selects an ICMP type or code, which ip rules cannot match: its packets"
+                  + " enter the TUN device and are dropped there instead of bypassing it");
+        }
+      }
+    }
+    List<Rule> rules = new ArrayList<>();
+    int next = priority - POLICY_RULE_RANGE;
+    String tableName = Integer.toString(table);
+    for (int i = 0; i <= last; i++) {
+      Policy p = out.get(i);
+      Selector s = p.selector();
+      String lookup;
+      if (p.action() == Action.BYPASS) {
+        if (!expressible(s)) {
+          continue;
+        }
+        lookup = "main";
+      } else if (overlapsLaterBypass(out, i, last)) {
+        lookup = tableName;
+      } else {
+        continue;
+      }
+      for (IpPrefix to : pieces(s, routes)) {
+        if (next >= priority) {
+          throw new IllegalArgumentException(
+              "more than " + POLICY_RULE_RANGE + " routing rules needed for the bypass policies");
+        }
+        rules.add(
+            new Rule(
+                s.version(),
+                next++,
+                s.src().length() == 0 ? null : s.src(),
+                to,
+                s.protocol(),
+                s.srcPorts(),
+                s.dstPorts(),
+                lookup));
+      }
+    }
+    for (int v : new int[] {4, 6}) {
+      if (routes.stream().anyMatch(r -> r.version() == v)) {
+        rules.add(new Rule(v, priority, null, null, 0, PortRange.ANY, PortRange.ANY, tableName));
+      }
+    }
+    return new Plan(rules, warnings);
+  }
+
+  private static boolean expressible(Selector s) {
+    return s.icmpType() < 0 && s.icmpCode() < 0;
+  }
+
+  /** The parts of the selector's destination that lie inside a route: one prefix per route. */
+  private static List<IpPrefix> pieces(Selector s, List<IpPrefix> routes) {
+    List<IpPrefix> out = new ArrayList<>();
+    for (IpPrefix r : routes) {
+      IpPrefix i = intersection(s.dst(), r);
+      if (i != null && !out.contains(i)) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  static IpPrefix intersection(IpPrefix a, IpPrefix b) {
+    if (a.contains(b)) {
+      return b;
+    }
+    if (b.contains(a)) {
+      return a;
+    }
+    return null;
+  }
+
+  private static boolean overlapsLaterBypass(List<Policy> out, int i, int last) {
+    Selector s = out.get(i).selector();
+    for (int j = i + 1; j <= last; j++) {
+      Policy q = out.get(j);
+      if (q.action() == Action.BYPASS && expressible(q.selector()) && overlap(s, q.selector())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether some packet could match both selectors (ICMP type/code ignored: conservative). */
+  static boolean overlap(Selector a, Selector b) {
+    if (a.version() != b.version()
+        || intersection(a.src(), b.src()) == null
+        || intersection(a.dst(), b.dst()) == null) {
+      return false;
+    }
+    if (a.protocol() != Selector.ANY_PROTOCOL
+        && b.protocol() != Selector.ANY_PROTOCOL
+        && a.protocol() != b.protocol()) {
+      return false;
+    }
+    int proto = a.protocol() != Selector.ANY_PROTOCOL ? a.protocol() : b.protocol();
+    if (proto != Selector.ANY_PROTOCOL && !PacketInfo.hasPorts(proto)) {
+      return true;
+    }
+    return overlap(a.srcPorts(), b.srcPorts()) && overlap(a.dstPorts(), b.dstPorts());
+  }
+
+  private static boolean overlap(PortRange a, PortRange b) {
+    return a.from() <= b.to() && b.from() <= a.to();
+  }
+
+  /**
+   * Deletes rules of priority P-1000 .. P carrying protocol {@value #RULE_PROTOCOL}, and routes of
+   * that protocol in table T, for both IP families: what a killed daemon left behind.
+   */
+  private void removeStale() throws IOException {
+    for (String fam : new String[] {"-4", "-6"}) {
+      String listing;
+      try {
+        listing = query("list rules", List.of(fam, "rule", "show"));
+      } catch (IOException e) {
+        // IPv6 disabled in this kernel, for instance: there is nothing of that family to remove,
+        // and adding a rule of it later fails with its own message.
+        log.debug("{}", e.getMessage());
+        continue;
+      }
+      for (String line : listing.split("\n")) {
+        Matcher m = RULE_LINE.matcher(line.strip());
+        if (!m.find() || !m.group(2).equals(Integer.toString(RULE_PROTOCOL))) {
+          continue;
+        }
+        int pref = Integer.parseInt(m.group(1));
+        if (pref < priority - POLICY_RULE_RANGE || pref > priority) {
+          continue;
+        }
+        log.info("removing stale routing rule {}: {}", fam, line.strip());
+        run(
+            "delete stale rule",
+            List.of(
+                fam,
+                "rule",
+                "del",
+                "priority",
+                Integer.toString(pref),
+                "proto",
+                Integer.toString(RULE_PROTOCOL)));
+      }
+      // Routes die with their device; these exist only if a device of that name outlived us.
+      // An empty or missing table makes ip complain, which is fine.
+      ExecResult flush =
+          exec(
+              List.of(
+                  fam,
+                  "route",
+                  "flush",
+                  "table",
+                  Integer.toString(table),
+                  "proto",
+                  Integer.toString(RULE_PROTOCOL)),
+              false);
+      if (flush.code != 0) {
+        log.debug("flushing table {} ({}): {}", table, fam, flush.stderr);
+      }
+    }
+  }
+
+  /** Removes every rule and route added, newest first, continuing past failures. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    List<Rule> all = new ArrayList<>(policyRules);
+    all.addAll(tableRules);
+    for (Rule r : all) {
+      try {
+        run("delete rule", r.args("del"));
+      } catch (IOException e) {
+        log.warn("{}", e.getMessage());
+      }
+    }
+    policyRules = List.of();
+    tableRules.clear();
+    if (org.meshsec.tun.LinkConfigurator.linkExists(ifname)) {
+      for (int i = addedRoutes.size() - 1; i >= 0; i--) {
+        List<String> del = new ArrayList<>(addedRoutes.get(i));
+        del.set(2, "del");
+        try {
+          run("delete route", del);
+        } catch (IOException e) {
+          log.debug("{}", e.getMessage()); // the device went down and took its routes
+        }
+      }
+    }
+    addedRoutes.clear();
+  }
+
+  private static IOException chain(IOException first, IOException next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
+  }
+
+  private static String family(int version) {
+    return version == 4 ? "-4" : "-6";
+  }
+
+  private record ExecResult(int code, String stdout, String stderr) {}
+
+  private void run(String operation, List<String> args) throws IOException {
+    check(operation, args, exec(args, false));
+  }
+
+  private String query(String operation, List<String> args) throws IOException {
+    return check(operation, args, exec(args, true)).stdout;
+  }
+
+  private ExecResult check(String operation, List<String> args, ExecResult r) throws IOException {
+    if (r.code != 0) {
+      throw new IOException(
+          operation
+              + " for "
+              + ifname
+              + " failed: `"
+              + line(args)
+              + "` exited with "
+              + r.code
+              + (r.stderr.isEmpty() ? "" : ": " + r.stderr));
+    }
+    return r;
+  }
+
+  private String line(List<String> args) {
+    return ipCommand + " " + String.join(" ", args);
+  }
+
+  private ExecResult exec(List<String> args, boolean captureOutput) throws IOException {
+    List<String> cmd = new ArrayList<>(args.size() + 1);
+    cmd.add(ipCommand);
+    cmd.addAll(args);
+    log.debug("routing: {}", line(args));
+    Process p;
+    try {
+      p =
+          new ProcessBuilder(cmd)
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .redirectOutput(
+                  captureOutput ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.DISCARD)
+              .start();
+    } catch (IOException e) {
+      throw new IOException(
+          "cannot run `" + line(args) + "` (is iproute2 installed?): " + e.getMessage(), e);
+    }
+    // Read before waiting: a rule listing may exceed a pipe buffer.
+    String stdout = captureOutput ? readAll(p.getInputStream()) : "";
+    boolean exited;
+    try {
+      exited = p.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted: `" + line(args) + "`", e);
+    }
+    if (!exited) {
+      p.destroyForcibly();
+      throw new IOException("`" + line(args) + "` timed out after " + TIMEOUT);
+    }
+    return new ExecResult(p.exitValue(), stdout, readAll(p.getErrorStream()).trim());
+  }
+
+  private static String readAll(InputStream in) throws IOException {
+    try (in) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}
