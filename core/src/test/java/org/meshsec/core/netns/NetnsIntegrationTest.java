@@ -147,10 +147,19 @@ class NetnsIntegrationTest {
     } finally {
       t.close();
     }
-    ExecResult gone =
-        Commands.runAllowingFailure(
-            Duration.ofSeconds(10), List.of("ip", "link", "show", "dev", rootDev));
-    assertFalse(gone.ok(), "root end of the veth survived: " + gone.stdout());
+    // The kernel destroys a deleted namespace's devices asynchronously (cleanup_net runs on a work
+    // queue), so the root end of the veth may outlive `ip netns del` by a moment: wait for it.
+    ExecResult gone = null;
+    for (int i = 0; i < 50; i++) {
+      gone =
+          Commands.runAllowingFailure(
+              Duration.ofSeconds(10), List.of("ip", "link", "show", "dev", rootDev));
+      if (!gone.ok()) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertFalse(gone.ok(), "root end of the veth survived 5 s: " + gone.stdout());
     String routes = Commands.run(Duration.ofSeconds(10), List.of("ip", "route")).stdout();
     assertFalse(routes.contains("198.51.100."), routes);
     assertThrows(IllegalStateException.class, () -> t.namespace("late"));
