@@ -176,7 +176,14 @@ public final class DataPath {
         stats.increment(XfrmStat.OUT_POL_BLOCK);
         ip.release();
       }
-      case BYPASS -> clearOut.send(ip);
+      case BYPASS -> {
+        if (clearOut == null) {
+          stats.increment(XfrmStat.OUT_BYPASS_DROPPED);
+          ip.release();
+        } else {
+          clearOut.send(ip);
+        }
+      }
       case PROTECT -> {
         SecurityAssociation sa = sad.outbound(p, p.template().peer(), ip);
         if (sa != null) {
@@ -376,7 +383,7 @@ public final class DataPath {
     private ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
     private EspOut espOut;
     private InnerOut innerOut;
-    private ClearOut clearOut = ByteBuf::release;
+    private ClearOut clearOut;
     private IkeIn ikeIn = (ike, from) -> ike.release();
     private UnknownSpi unknownSpi = (spi, from) -> {};
     private int pathMtu;
@@ -402,7 +409,10 @@ public final class DataPath {
       return this;
     }
 
-    /** BYPASS packets; by default they are released (a node without a clear-text sender). */
+    /**
+     * Where BYPASS packets that reach the data path go; by default (null) they are dropped and
+     * counted as XfrmOutBypassDropped.
+     */
     public Builder clearOut(ClearOut clearOut) {
       this.clearOut = clearOut;
       return this;

@@ -63,6 +63,13 @@ public enum XfrmStat {
    * ICMP "fragmentation needed" / ICMPv6 "packet too big" into the TUN. (meshsec)
    */
   OUT_PKT_TOO_BIG("XfrmOutPktTooBig"),
+  /**
+   * Packets read from the TUN device that matched a BYPASS policy: the kernel's policy routing
+   * (docs/routing.md) normally keeps such traffic out of the TUN; those that still arrive (an
+   * ICMP-typed bypass, no underlay route) cannot be sent in the clear from here and are dropped.
+   * (meshsec)
+   */
+  OUT_BYPASS_DROPPED("XfrmOutBypassDropped"),
   /** An outbound policy said DISCARD. */
   OUT_POL_BLOCK("XfrmOutPolBlock"),
   /**
