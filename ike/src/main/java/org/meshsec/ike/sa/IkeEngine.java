@@ -98,6 +98,7 @@ public final class IkeEngine {
   private final Map<Integer, IkeSa> childOwners = new ConcurrentHashMap<>();
   private final AtomicInteger halfOpenCount = new AtomicInteger();
   private final AtomicLong ids = new AtomicLong();
+  private final AtomicLong events = new AtomicLong();
   private final byte[] fakeNatSource = new byte[4];
   private final byte[] cookieSecret = new byte[32];
   private final int cookieVersion;
@@ -617,8 +618,7 @@ public final class IkeEngine {
       if (other == sa || other.executor() == sa.executor()) {
         continue;
       }
-      Instant est = other.info().established();
-      if (est != null && est.isBefore(sa.created())) {
+      if (other.establishedBeforeCreationOf(sa)) {
         log.info("INITIAL_CONTACT from {}: removing old IKE SA {}", sa.config().name(), other.id());
         other.execute(() -> other.destroy("peer sent INITIAL_CONTACT"));
       }
@@ -769,6 +769,10 @@ public final class IkeEngine {
   void unregister(IkeSa sa) {
     bySpi.remove(sa.localSpi(), sa);
     halfOpen.values().remove(sa);
+  }
+
+  long nextEvent() {
+    return events.incrementAndGet();
   }
 
   void halfOpenDone() {

@@ -70,6 +70,8 @@ public final class IkeSa {
   private final SerialExecutor executor;
   private final boolean originalInitiator;
   private final Instant created;
+  private final long createdSeq;
+  private volatile long establishedSeq;
   private final IkeSa predecessor;
   private volatile IkeSaState state = IkeSaState.CREATED;
   private long spiI;
@@ -130,6 +132,7 @@ public final class IkeSa {
     this.remote = remote;
     this.predecessor = predecessor;
     this.created = engine.scheduler().now();
+    this.createdSeq = engine.nextEvent();
     this.lastReceived = created;
     this.tasks = new TaskManager(this);
     publish();
@@ -233,6 +236,15 @@ public final class IkeSa {
 
   public Instant established() {
     return established;
+  }
+
+  /**
+   * Whether this SA was established before {@code other} was created, in the engine's event order
+   * (virtual time in tests gives equal timestamps; the order does not). Thread-safe.
+   */
+  boolean establishedBeforeCreationOf(IkeSa other) {
+    long e = establishedSeq;
+    return e != 0 && e < other.createdSeq;
   }
 
   // ---------------------------------------------------------------- negotiated parameters
@@ -470,6 +482,7 @@ public final class IkeSa {
     }
     setState(IkeSaState.ESTABLISHED);
     established = engine.scheduler().now();
+    establishedSeq = engine.nextEvent();
     halfOpenTimer.cancel();
     if (halfOpen) {
       halfOpen = false;
