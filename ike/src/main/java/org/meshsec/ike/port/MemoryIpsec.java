@@ -31,6 +31,7 @@ public final class MemoryIpsec implements IpsecPort {
   private final Map<Integer, Pair> installed = new LinkedHashMap<>();
   private final List<Pair> history = new ArrayList<>();
   private final List<Deletion> deletions = new ArrayList<>();
+  private final List<String> log = new ArrayList<>();
 
   /**
    * @param base the first SPI handed out (above 255); each node of a test should use another base
@@ -58,11 +59,13 @@ public final class MemoryIpsec implements IpsecPort {
     Pair p = new Pair(sa, sa.inboundKeys().copy(), sa.outboundKeys().copy());
     installed.put(sa.inboundSpi(), p);
     history.add(p);
+    log.add(String.format("install %08x/%08x", sa.inboundSpi(), sa.outboundSpi()));
   }
 
   @Override
   public synchronized void delete(int inboundSpi, int outboundSpi, InetAddress peer) {
     deletions.add(new Deletion(inboundSpi, outboundSpi, peer));
+    log.add(String.format("delete %08x/%08x", inboundSpi, outboundSpi));
     reserved.remove(inboundSpi);
     installed.remove(inboundSpi);
   }
@@ -85,6 +88,13 @@ public final class MemoryIpsec implements IpsecPort {
   /** SPIs reserved and neither installed nor released. */
   public synchronized Set<Integer> reserved() {
     return new LinkedHashSet<>(reserved);
+  }
+
+  /**
+   * Installs and deletes in call order: {@code "install 01000100/02000100"}, {@code "delete ..."}.
+   */
+  public synchronized List<String> log() {
+    return new ArrayList<>(log);
   }
 
   /** Every delete call, in order. */

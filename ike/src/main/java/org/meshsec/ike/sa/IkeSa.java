@@ -68,6 +68,10 @@ public final class IkeSa {
   private final IkeEngine engine;
   private final long id;
   private final SerialExecutor executor;
+
+  /** The SAs sharing {@link #executor} (an SA and its rekeyed successors); executor-confined. */
+  private final List<IkeSa> family;
+
   private final boolean originalInitiator;
   private final Instant created;
   private final long createdSeq;
@@ -131,10 +135,12 @@ public final class IkeSa {
     this.local = local;
     this.remote = remote;
     this.predecessor = predecessor;
+    this.family = predecessor != null ? predecessor.family : new ArrayList<>();
     this.created = engine.scheduler().now();
     this.createdSeq = engine.nextEvent();
     this.lastReceived = created;
     this.tasks = new TaskManager(this);
+    family.add(this);
     publish();
   }
 
@@ -409,7 +415,9 @@ public final class IkeSa {
           try {
             r.run();
           } finally {
-            publish();
+            for (IkeSa member : List.copyOf(family)) {
+              member.publish();
+            }
           }
         });
   }
@@ -618,6 +626,8 @@ public final class IkeSa {
       engine.halfOpenDone();
     }
     state = IkeSaState.DESTROYED;
+    family.remove(this);
+    publish();
     engine.unregister(this);
   }
 

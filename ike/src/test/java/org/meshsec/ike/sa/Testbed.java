@@ -80,10 +80,22 @@ final class Testbed {
   }
 
   static Testbed custom(EngineSettings sa, EngineSettings sb, ConfigFactory configs) {
+    return seeded(sa, sb, configs, 1, 2);
+  }
+
+  /** Two nodes whose randomness (nonces, keys, SPIs, jitter) comes from the given seeds. */
+  static Testbed seeded(
+      EngineSettings sa, EngineSettings sb, ConfigFactory configs, long seedA, long seedB) {
     Testbed t = new Testbed();
-    t.a = new TestNode("a", 1, t.clock, t.net, sa, 1, List.of(configs.make(1, 2)));
-    t.b = new TestNode("b", 2, t.clock, t.net, sb, 2, List.of(configs.make(2, 1)));
+    t.a = new TestNode("a", 1, t.clock, t.net, sa, seedA, List.of(configs.make(1, 2)));
+    t.b = new TestNode("b", 2, t.clock, t.net, sb, seedB, List.of(configs.make(2, 1)));
     return t;
+  }
+
+  /** Runs what commands queued, then delivers until quiet. */
+  void settle() {
+    clock.runPending();
+    net.deliverAll();
   }
 
   /** Replaces node a with a fresh engine ("reboot"), keeping its address. */
