@@ -281,6 +281,19 @@ public final class TaskManager {
     retransmitTimer = sa.schedule(this::retransmitTimeout, policy().timeout(0));
   }
 
+  /**
+   * The initiator could not authenticate the responder: says so in one INFORMATIONAL request, sent
+   * once and not retransmitted, so that the responder does not keep an SA the initiator dropped
+   * (RFC 7296 section 2.21.2).
+   */
+  private void tellPeer(IkeProtocolError error) {
+    OutMessage out = new OutMessage(ExchangeType.INFORMATIONAL);
+    out.add(error.toNotifyPayload());
+    Message message = wrap(sa.header(ExchangeType.INFORMATIONAL, false, initiatingMid + 1), out);
+    sa.engine().observe(sa, true, message);
+    transmit(encode(message));
+  }
+
   private RetransmitPolicy policy() {
     return sa.engine().settings().retransmit();
   }
@@ -442,6 +455,9 @@ public final class TaskManager {
       } catch (IkeException e) {
         log.info("{}: {} failed: {}", sa, t.type(), e.toString());
         status = TaskStatus.FAILED;
+        if (t.type() == TaskType.IKE_AUTH && e.error().isPresent()) {
+          tellPeer(e.error().get());
+        }
       }
       if (sa.state() == IkeSaState.DESTROYED) {
         return;
