@@ -80,7 +80,7 @@ public final class IkeSa {
   private volatile IkeSaState state = IkeSaState.CREATED;
   private long spiI;
   private long spiR;
-  private PeerConfig config;
+  private volatile PeerConfig config;
   private List<PeerConfig> candidates;
   private InetSocketAddress local;
   private InetSocketAddress remote;
@@ -818,6 +818,8 @@ public final class IkeSa {
             created,
             established,
             state.isUsable() ? rekeyAt : null,
+            natHere,
+            natThere,
             children.values().stream().map(ChildSa::info).toList());
   }
 
