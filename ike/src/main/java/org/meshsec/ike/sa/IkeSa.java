@@ -651,6 +651,8 @@ public final class IkeSa {
   /**
    * Installs a negotiated pair in the data plane (inbound and outbound together), wipes the keys,
    * arms its rekey and lifetime timers and then checks for a duplicate of the same configuration.
+   *
+   * @throws IllegalStateException if the data plane refused the pair (the keys are wiped anyway)
    */
   public void installChild(ChildSa child, ChildSaKeys childKeys) {
     ChildConfig cc = child.config();
@@ -675,6 +677,8 @@ public final class IkeSa {
                   remote,
                   new SaLifetime(0, lt.rekeyBytes(), lt.rekeyPackets()),
                   new SaLifetime(lt.lifeTime().toSeconds(), 0, 0)));
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("the data plane refused Child SA " + child, e);
     } finally {
       childKeys.wipe();
     }

@@ -76,6 +76,7 @@ public final class TaskManager {
 
   private long respondingMid;
   private List<byte[]> responsePackets = List.of();
+  private boolean initiating;
 
   private final FragmentReassembler requestFragments =
       new FragmentReassembler(MAX_FRAGMENTS, Message.MAX_MESSAGE_LENGTH);
@@ -182,6 +183,18 @@ public final class TaskManager {
 
   /** Starts the next exchange if the window is free and a task is ready. */
   public void initiate() {
+    if (initiating) {
+      return; // a task building a request queued more work: the loop below picks it up
+    }
+    initiating = true;
+    try {
+      initiateLoop();
+    } finally {
+      initiating = false;
+    }
+  }
+
+  private void initiateLoop() {
     while (initiatingType == null && sa.state() != IkeSaState.DESTROYED) {
       if (active.isEmpty() && !activateNext()) {
         return;
