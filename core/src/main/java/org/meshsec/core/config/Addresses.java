@@ -10,44 +10,7 @@ final class Addresses {
 
   /** Text form for messages: IPv4 dotted quad, IPv6 compressed as RFC 5952 section 4 says. */
   static String format(InetAddress a) {
-    byte[] b = a.getAddress();
-    if (b.length == 4) {
-      return a.getHostAddress();
-    }
-    int[] g = new int[8];
-    for (int i = 0; i < 8; i++) {
-      g[i] = (b[2 * i] & 0xFF) << 8 | (b[2 * i + 1] & 0xFF);
-    }
-    int bestStart = -1;
-    int bestLen = 1; // a single zero group is not compressed (section 4.2.2)
-    for (int i = 0; i < 8; ) {
-      if (g[i] != 0) {
-        i++;
-        continue;
-      }
-      int j = i;
-      while (j < 8 && g[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLen) {
-        bestStart = i;
-        bestLen = j - i;
-      }
-      i = j;
-    }
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        sb.append("::");
-        i += bestLen - 1;
-        continue;
-      }
-      if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-        sb.append(':');
-      }
-      sb.append(Integer.toHexString(g[i]));
-    }
-    return sb.toString();
+    return org.meshsec.core.spd.IpPrefix.format(a);
   }
 
   /** Text form of a prefix for messages, with a compressed IPv6 address. */

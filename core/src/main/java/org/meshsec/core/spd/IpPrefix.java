@@ -185,9 +185,15 @@ public record IpPrefix(int version, long hi, long lo, int length) {
   }
 
   /**
-   * Formats an address in two-long form: dotted quad for IPv4, the RFC 5952 canonical text for IPv6
+   * Formats an address: dotted quad for IPv4, the RFC 5952 canonical text for IPv6
    * (lower case, longest run of two or more zero groups as "::", leftmost on a tie).
    */
+  public static String format(InetAddress address) {
+    IpPrefix p = host(address);
+    return format(p.version, p.hi, p.lo);
+  }
+
+  /** As {@link #format(InetAddress)}, from the two-long form. */
   public static String format(int version, long hi, long lo) {
     if (version == 4) {
       return ((lo >>> 24) & 0xFF)

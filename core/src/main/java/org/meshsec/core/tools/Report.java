@@ -35,44 +35,7 @@ final class Report {
 
   /** The address as text, IPv6 in the RFC 5952 canonical form ("2001:db8::1", "::1"). */
   static String literal(InetAddress a) {
-    if (!(a instanceof java.net.Inet6Address)) {
-      return a.getHostAddress();
-    }
-    byte[] b = a.getAddress();
-    int[] g = new int[8];
-    for (int i = 0; i < 8; i++) {
-      g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-    }
-    int bestStart = -1;
-    int bestLen = 1; // a single zero group is not shortened (RFC 5952 section 4.2.2)
-    for (int i = 0; i < 8; ) {
-      if (g[i] != 0) {
-        i++;
-        continue;
-      }
-      int j = i;
-      while (j < 8 && g[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLen) {
-        bestStart = i;
-        bestLen = j - i;
-      }
-      i = j;
-    }
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        sb.append("::");
-        i += bestLen - 1;
-        continue;
-      }
-      if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-        sb.append(':');
-      }
-      sb.append(Integer.toHexString(g[i]));
-    }
-    return sb.toString();
+    return org.meshsec.core.spd.IpPrefix.format(a);
   }
 
   static MessageDigest sha256() {
