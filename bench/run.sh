@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 out=bench/results
 mkdir -p "$out"
 jar=bench/target/benchmarks.jar
-opts="-wi 2 -w 1s -i 3 -r 1s -f 1 -prof gc -foe true"
+opts="-wi 2 -w 2s -i 3 -r 1s -f 1 -prof gc -foe true"
 jvmargs=()
 fork=()
 if "$java" -version 2>&1 | grep -q 'version "2[4-9]'; then
