@@ -28,8 +28,11 @@ trap 'kill $sampler' EXIT
 # 2. lookups
 "$java" "${jvmargs[@]}" -jar $jar 'SpdBenchmark|SadBenchmark|ReplayBenchmark' $opts \
   "${fork[@]}" -rf json -rff "$out/$tag-lookup.json" > "$out/$tag-lookup.log" 2>&1
-# 3. target (a) again with more forks and iterations: seal AES-128-GCM JCA vs raw at 1400 B.
+# 3. target (a) again with more forks and iterations: seal AES-128-GCM JCA vs raw at 1400 B
+#    (3 forks of seal, then 3 of each raw shape: minutes apart, so load drift still shows).
 "$java" "${jvmargs[@]}" -jar $jar 'EspBenchmark.seal|RawJcaGcmBenchmark' -p suite=aes128gcm16 -p engine=jca \
   -p size=1400 -wi 3 -w 1s -i 5 -r 1s -f 3 -prof gc -foe true \
   "${fork[@]}" -rf json -rff "$out/$tag-ratio.json" > "$out/$tag-ratio.log" 2>&1
+# 4. target (a) in five short rounds (see ratio.sh)
+bench/ratio.sh "$tag" "$java" 5
 echo done

@@ -63,6 +63,12 @@ class Result:
         return (1e9 / lo - 1e9 / self.score) if lo > 0 else float("inf")
 
 
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
 def finite(x):
     return x is not None and isinstance(x, (int, float)) and math.isfinite(x)
 
@@ -266,25 +272,45 @@ def replay_table(idx):
 
 def targets(by_file, idx):
     lines = []
-    # (a) per file (same run only)
-    found = False
+    # (a) per file (same run only): one line per run, and the median when there are several
+    found = []
     for path, results in by_file.items():
         for size, s, a, d in ratios(index(results)):
             if size != 1400:
                 continue
-            found = True
             best = max((x for x in (a, d) if x is not None), key=lambda x: x.score)
-            ratio = s.score / best.score
-            verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
             best_it = s.best / max(x.best for x in (a, d) if x is not None)
-            lines.append(
-                f"- (a) seal AES-128-GCM JCA at 1400 B vs the faster raw JCA AES-GCM baseline "
-                f"({'byte[]' if best is a else 'direct'}), run `{path}` (JDK {s.jdk}): "
-                f"{fmt(mbps(s, 1400))} / {fmt(mbps(best, 1400))} MB/s = **{ratio:.0%}** "
-                f"(range {ratio_range(s, best)}; best iterations: {best_it:.0%}) -> **{verdict}** (target >= 85%)"
-            )
+            found.append((path, s, best, s.score / best.score, best_it, best is a))
     if not found:
         lines.append("- (a) no run holds both seal AES-128-GCM JCA 1400 and the raw baseline")
+    elif len(found) == 1:
+        path, s, best, ratio, best_it, arrays = found[0]
+        verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
+        lines.append(
+            f"- (a) seal AES-128-GCM JCA at 1400 B vs the faster raw JCA AES-GCM baseline "
+            f"({'byte[]' if arrays else 'direct'}), run `{path}` (JDK {s.jdk}): "
+            f"{fmt(mbps(s, 1400))} / {fmt(mbps(best, 1400))} MB/s = **{ratio:.0%}** "
+            f"(range {ratio_range(s, best)}; best iterations: {best_it:.0%}) -> **{verdict}** (target >= 85%)"
+        )
+    else:
+        lines.append("- (a) seal AES-128-GCM JCA at 1400 B / the faster raw JCA AES-GCM baseline, per run:")
+        lines.append("")
+        lines.append("  | run | seal MB/s | raw MB/s (faster shape) | ratio of means | ratio of best iterations |")
+        lines.append("  | --- | ---: | ---: | ---: | ---: |")
+        for path, s, best, ratio, best_it, arrays in found:
+            lines.append(
+                f"  | `{path}` | {pm(mbps(s, 1400), mbps_err(s, 1400))} | "
+                f"{pm(mbps(best, 1400), mbps_err(best, 1400))} ({'byte[]' if arrays else 'direct'}) | "
+                f"{ratio:.0%} | {best_it:.0%} |"
+            )
+        med = median([x[3] for x in found])
+        med_best = median([x[4] for x in found])
+        verdict = "met" if med >= TARGET_RATIO else "NOT met"
+        lines.append("")
+        lines.append(
+            f"  Median over {len(found)} runs: ratio of means **{med:.0%}**, ratio of best iterations "
+            f"**{med_best:.0%}** -> **{verdict}** (target >= 85%)"
+        )
     # (b)
     for traffic in ("mix", "miss"):
         r = get(idx, "SpdBenchmark.lookup", policies=10000, traffic=traffic)
@@ -309,17 +335,21 @@ def targets(by_file, idx):
             f"- (c) steady-state allocation per ESP operation < 256 B: **{verdict}**: "
             f"{checked - len(worst)} of {checked} (suite, engine, size, seal/open) cases under 256 B"
         )
+        failing = {(r.params["suite"], r.params["engine"], r.name.split(".")[1]) for r in worst}
         by_case = {}
-        for r in worst:
+        for (name, params), r in idx.items():
+            if not name.startswith("EspBenchmark.") or r.alloc is None:
+                continue
             key = (r.params["suite"], r.params["engine"], r.name.split(".")[1])
-            by_case.setdefault(key, []).append(r)
+            if key in failing:
+                by_case.setdefault(key, []).append(r)
         if by_case:
             lines.append("")
-            lines.append("  | suite | engine | op | B/op at 64 / 512 / 1400 / 8192 |")
+            lines.append("  | suite | engine | op | B/op at 64 / 512 / 1400 / 8192 (- not measured) |")
             lines.append("  | --- | --- | --- | --- |")
             for (suite, engine, op), rs in sorted(by_case.items()):
                 per = {int(r.params["size"]): r.alloc for r in rs}
-                cells = " / ".join(fmt(per.get(sz)) if sz in per else "<256" for sz in (64, 512, 1400, 8192))
+                cells = " / ".join(fmt(per[sz]) if sz in per else "-" for sz in (64, 512, 1400, 8192))
                 lines.append(f"  | {suite} | {engine} | {op} | {cells} |")
     return lines
 
