@@ -185,8 +185,8 @@ public record IpPrefix(int version, long hi, long lo, int length) {
   }
 
   /**
-   * Formats an address: dotted quad for IPv4, the RFC 5952 canonical text for IPv6
-   * (lower case, longest run of two or more zero groups as "::", leftmost on a tie).
+   * Formats an address: dotted quad for IPv4, the RFC 5952 canonical text for IPv6 (lower case,
+   * longest run of two or more zero groups as "::", leftmost on a tie).
    */
   public static String format(InetAddress address) {
     IpPrefix p = host(address);
