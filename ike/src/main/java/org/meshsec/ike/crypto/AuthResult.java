@@ -1,5 +1,7 @@
 package org.meshsec.ike.crypto;
 
+import org.meshsec.ike.message.AuthMethod;
+
 /** The outcome of verifying a peer's AUTH payload (RFC 7296 section 2.15). */
 public sealed interface AuthResult permits AuthResult.Authentic, AuthResult.Rejected {
 

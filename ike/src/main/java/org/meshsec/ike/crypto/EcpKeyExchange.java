@@ -18,6 +18,7 @@ import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.math.ec.ECCurve;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
+import org.meshsec.ike.message.Bytes;
 
 /**
  * Elliptic-curve Diffie-Hellman in the RFC 5903 ECP groups 19, 20 and 21 (NIST P-256, P-384,
@@ -53,8 +54,8 @@ final class EcpKeyExchange implements KeyExchange {
         new FixedPointCombMultiplier().multiply(curve.getG(), d).normalize();
     this.publicValue =
         Bytes.concat(
-            Bytes.fixed(q.getAffineXCoord().toBigInteger(), fieldLength),
-            Bytes.fixed(q.getAffineYCoord().toBigInteger(), fieldLength));
+            Bytes.unsignedFixed(q.getAffineXCoord().toBigInteger(), fieldLength),
+            Bytes.unsignedFixed(q.getAffineYCoord().toBigInteger(), fieldLength));
   }
 
   static String curveName(DhGroup group) {
@@ -133,7 +134,7 @@ final class EcpKeyExchange implements KeyExchange {
       // The point was validated above; a provider refusing it now means a degenerate product.
       return new SharedSecretResult.Rejected(KeyExchangeError.ZERO_RESULT);
     }
-    byte[] z = Bytes.fixed(new BigInteger(1, raw), fieldLength);
+    byte[] z = Bytes.unsignedFixed(new BigInteger(1, raw), fieldLength);
     Arrays.fill(raw, (byte) 0);
     return new SharedSecretResult.Agreed(SecretBytes.wrap(z));
   }

@@ -31,6 +31,8 @@ import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSASSAPSSparams;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.meshsec.ike.message.AuthMethod;
+import org.meshsec.ike.message.Bytes;
 
 /**
  * The AUTH payload computation of IKEv2 (RFC 7296 section 2.15) for pre-shared keys and signatures.
@@ -132,7 +134,7 @@ public final class IkeAuth {
       byte[] signedOctets,
       SecureRandom random) {
     try {
-      switch (method.id()) {
+      switch (method.value()) {
         case 1 -> {
           requireKey(key, "RSA", method);
           return signRaw("SHA1withRSA", null, key, signedOctets, random);
@@ -189,7 +191,7 @@ public final class IkeAuth {
     if (authData == null || authData.length == 0) {
       return new AuthResult.Rejected(AuthFailure.MALFORMED);
     }
-    switch (method.id()) {
+    switch (method.value()) {
       case 1 -> {
         if (!(key instanceof RSAKey)) {
           return new AuthResult.Rejected(AuthFailure.WRONG_KEY);
@@ -367,7 +369,7 @@ public final class IkeAuth {
   }
 
   private static String p1363Name(AuthMethod method) {
-    return switch (method.id()) {
+    return switch (method.value()) {
       case 9 -> "SHA256withECDSAinP1363Format";
       case 10 -> "SHA384withECDSAinP1363Format";
       default -> "SHA512withECDSAinP1363Format";
@@ -375,7 +377,7 @@ public final class IkeAuth {
   }
 
   private static String curveName(AuthMethod method) {
-    return switch (method.id()) {
+    return switch (method.value()) {
       case 9 -> "secp256r1";
       case 10 -> "secp384r1";
       default -> "secp521r1";

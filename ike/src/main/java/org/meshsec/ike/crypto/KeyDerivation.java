@@ -1,6 +1,7 @@
 package org.meshsec.ike.crypto;
 
 import org.meshsec.esp.EspSuite;
+import org.meshsec.ike.message.Bytes;
 
 /**
  * IKEv2 key derivation (RFC 7296 sections 2.14, 2.17 and 2.18). Stateless and thread-safe.
@@ -31,7 +32,7 @@ public final class KeyDerivation {
    */
   public static IkeSaKeys ikeSaKeys(
       Prf prf, EspSuite suite, SecretBytes skeyseed, byte[] ni, byte[] nr, long spiI, long spiR) {
-    byte[] seed = Bytes.concat(ni, nr, Bytes.spi(spiI), Bytes.spi(spiR));
+    byte[] seed = Bytes.concat(ni, nr, Bytes.bigEndian64(spiI), Bytes.bigEndian64(spiR));
     try (SecretBytes keymat =
         prf.expand(skeyseed, seed, IkeSaKeys.keymatLength(prf.algorithm(), suite))) {
       return new IkeSaKeys(prf.algorithm(), suite, keymat);

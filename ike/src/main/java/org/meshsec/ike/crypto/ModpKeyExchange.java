@@ -12,6 +12,7 @@ import javax.crypto.spec.DHPrivateKeySpec;
 import javax.crypto.spec.DHPublicKeySpec;
 import org.bouncycastle.crypto.agreement.DHStandardGroups;
 import org.bouncycastle.crypto.params.DHParameters;
+import org.meshsec.ike.message.Bytes;
 
 /**
  * Finite-field Diffie-Hellman in the RFC 3526 MODP groups 14, 15 and 16 (generator 2). The shared
@@ -44,7 +45,7 @@ final class ModpKeyExchange implements KeyExchange {
       throw new IllegalArgumentException("private exponent out of range");
     }
     this.x = x;
-    this.publicValue = Bytes.fixed(g.modPow(x, p), primeLength);
+    this.publicValue = Bytes.unsignedFixed(g.modPow(x, p), primeLength);
   }
 
   /** The RFC 3526 prime and generator of a MODP group (taken from Bouncy Castle's table). */
@@ -115,9 +116,9 @@ final class ModpKeyExchange implements KeyExchange {
       // The range check above makes this unreachable with a working provider.
       throw new IllegalStateException("JCA DH key agreement failed", e);
     }
-    byte[] z = Bytes.fixed(new BigInteger(1, raw), primeLength);
+    byte[] z = Bytes.unsignedFixed(new BigInteger(1, raw), primeLength);
     Arrays.fill(raw, (byte) 0);
-    if (Bytes.allZero(z)) {
+    if (Bytes.isAllZero(z)) {
       return new SharedSecretResult.Rejected(KeyExchangeError.ZERO_RESULT);
     }
     return new SharedSecretResult.Agreed(SecretBytes.wrap(z));

@@ -12,6 +12,7 @@ import java.security.spec.XECPrivateKeySpec;
 import java.security.spec.XECPublicKeySpec;
 import java.util.Arrays;
 import javax.crypto.KeyAgreement;
+import org.meshsec.ike.message.Bytes;
 
 /**
  * X25519 key exchange for IKEv2 group 31 (RFC 8031), on the JDK's XDH implementation (JDK 11+).
@@ -82,7 +83,7 @@ final class X25519KeyExchange implements KeyExchange {
       // The JDK refuses small-order points itself ("Point has small order").
       return new SharedSecretResult.Rejected(KeyExchangeError.ZERO_RESULT);
     }
-    if (Bytes.allZero(z)) {
+    if (Bytes.isAllZero(z)) {
       return new SharedSecretResult.Rejected(KeyExchangeError.ZERO_RESULT);
     }
     return new SharedSecretResult.Agreed(SecretBytes.wrap(z));

@@ -1,12 +1,16 @@
 package org.meshsec.ike.message;
 
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
  * An immutable byte string, used for every opaque field of an IKE payload (nonces, key exchange
- * data, SPIs, notification data, ...), so that payload records compare by content.
+ * data, SPIs, notification data, ...), so that payload records compare by content; plus the few
+ * static {@code byte[]} helpers the rest of the {@code ike} module shares ({@link #concat}, {@link
+ * #unsignedFixed}, {@link #bigEndian64}, {@link #isAllZero}, {@link #compareNonces}). This is the
+ * one byte helper of the module: the crypto package used to have its own.
  *
  * <p>{@link #toString()} prints at most 32 bytes of hex. Nothing in an IKE message is key material
  * (keys are derived, never sent), but callers must not wrap secrets in this type anyway.
@@ -44,6 +48,79 @@ public final class Bytes {
   /** Takes ownership of {@code bytes} without copying; the caller must not modify it afterwards. */
   static Bytes wrap(byte[] bytes) {
     return bytes.length == 0 ? EMPTY : new Bytes(bytes);
+  }
+
+  /** Concatenation of the given arrays into a fresh array. */
+  public static byte[] concat(byte[]... parts) {
+    int n = 0;
+    for (byte[] p : parts) {
+      n += p.length;
+    }
+    byte[] out = new byte[n];
+    int off = 0;
+    for (byte[] p : parts) {
+      System.arraycopy(p, 0, out, off, p.length);
+      off += p.length;
+    }
+    return out;
+  }
+
+  /**
+   * Unsigned big-endian encoding of {@code v} left-padded with zeros to exactly {@code length}
+   * bytes (a MODP or ECP value in a KE payload, RFC 7296 section 3.4). The intermediate array is
+   * wiped, since the value may be a shared secret.
+   *
+   * @throws IllegalArgumentException if {@code v} does not fit
+   */
+  public static byte[] unsignedFixed(BigInteger v, int length) {
+    byte[] raw = v.toByteArray();
+    if (raw.length == length) {
+      return raw;
+    }
+    byte[] out = new byte[length];
+    if (raw.length > length) {
+      int extra = raw.length - length;
+      for (int i = 0; i < extra; i++) {
+        if (raw[i] != 0) {
+          throw new IllegalArgumentException("value does not fit in " + length + " bytes");
+        }
+      }
+      System.arraycopy(raw, extra, out, 0, length);
+    } else {
+      System.arraycopy(raw, 0, out, length - raw.length, raw.length);
+    }
+    Arrays.fill(raw, (byte) 0);
+    return out;
+  }
+
+  /** The 8 bytes of {@code v}, big-endian (an IKE SPI on the wire, RFC 7296 section 3.1). */
+  public static byte[] bigEndian64(long v) {
+    byte[] out = new byte[8];
+    for (int i = 7; i >= 0; i--) {
+      out[i] = (byte) v;
+      v >>>= 8;
+    }
+    return out;
+  }
+
+  /** Whether every byte is zero, in time independent of the contents. */
+  public static boolean isAllZero(byte[] b) {
+    int acc = 0;
+    for (byte x : b) {
+      acc |= x;
+    }
+    return acc == 0;
+  }
+
+  /**
+   * Compares two nonces as RFC 7296 section 2.8.1 prescribes for rekey collisions: octet by octet
+   * as unsigned values; if one nonce is a prefix of the other, the shorter one is lower.
+   *
+   * @return negative, zero or positive as {@code a} is lower than, equal to or higher than {@code
+   *     b}
+   */
+  public static int compareNonces(Bytes a, Bytes b) {
+    return Arrays.compareUnsigned(a.data, b.data);
   }
 
   public int length() {

@@ -29,6 +29,8 @@ import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.meshsec.ike.message.AuthMethod;
+import org.meshsec.ike.message.Bytes;
 
 /** AUTH payload computation and verification (RFC 7296 section 2.15, RFC 7427, RFC 4754). */
 class IkeAuthTest {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.meshsec.esp.EncrAlgorithm;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.IntegAlgorithm;
+import org.meshsec.ike.message.Bytes;
 
 /**
  * IKEv2 key derivation (RFC 7296 sections 2.14, 2.17, 2.18) against published SP 800-135 "IKEv2

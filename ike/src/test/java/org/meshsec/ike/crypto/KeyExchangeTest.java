@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import org.bouncycastle.crypto.params.DHParameters;
 import org.junit.jupiter.api.Test;
+import org.meshsec.ike.message.Bytes;
 
 /**
  * Key exchange known answers: RFC 5903 section 8 (ECP groups 19, 20, 21), RFC 7748 section 6.1
@@ -254,7 +255,7 @@ class KeyExchangeTest {
     for (BigInteger bad :
         new BigInteger[] {BigInteger.ZERO, BigInteger.ONE, p.subtract(BigInteger.ONE), p}) {
       assertEquals(
-          KeyExchangeError.OUT_OF_RANGE, error(a, Bytes.fixed(bad, 256)), bad.toString(16));
+          KeyExchangeError.OUT_OF_RANGE, error(a, Bytes.unsignedFixed(bad, 256)), bad.toString(16));
     }
     byte[] ff = new byte[256];
     Arrays.fill(ff, (byte) 0xff);
@@ -262,7 +263,7 @@ class KeyExchangeTest {
     assertEquals(KeyExchangeError.WRONG_LENGTH, error(a, new byte[255]));
     assertEquals(KeyExchangeError.WRONG_LENGTH, error(a, new byte[257]));
     // p - 2 is the largest value allowed.
-    secret(a, Bytes.fixed(p.subtract(BigInteger.TWO), 256));
+    secret(a, Bytes.unsignedFixed(p.subtract(BigInteger.TWO), 256));
   }
 
   /**
@@ -289,7 +290,7 @@ class KeyExchangeTest {
     assertEquals(p, params.getP(), g.toString());
     assertEquals(BigInteger.TWO, params.getG());
     assertEquals(n, p.bitLength());
-    byte[] bytes = Bytes.fixed(p, n / 8);
+    byte[] bytes = Bytes.unsignedFixed(p, n / 8);
     assertEquals("ffffffffffffffffc90fdaa22168c234", HEX.formatHex(bytes, 0, 16));
     assertEquals("ffffffffffffffff", HEX.formatHex(bytes, bytes.length - 8, bytes.length));
   }

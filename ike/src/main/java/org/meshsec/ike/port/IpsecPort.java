@@ -1,0 +1,43 @@
+package org.meshsec.ike.port;
+
+import java.net.InetAddress;
+
+/**
+ * The data plane as the IKE engine sees it: a typed PF_KEY (RFC 2367), as strongSwan's {@code
+ * kernel_ipsec_t} is for charon. {@code core} implements it over its SAD; tests use an in-memory
+ * fake.
+ *
+ * <p>Events flow the other way through methods of {@code IkeEngine}: {@code acquire(policyRef,
+ * peer)} (SADB_ACQUIRE: a packet needs an SA), {@code expire(spi, kind)} (SADB_EXPIRE soft/hard)
+ * and {@code unknownSpi(spi, from)} (ESP for an SPI the SAD does not know).
+ *
+ * <p>Implementations must be thread-safe: IKE SAs call from their own executors.
+ */
+public interface IpsecPort {
+
+  /**
+   * SADB_GETSPI: reserves an inbound SPI (never 0..255), unique among our live inbound SAs, for a
+   * Child SA being negotiated with {@code peer}; the data plane may create a LARVAL inbound SA for
+   * it. The reservation is either completed by {@link #install} or released by {@link
+   * #delete}{@code (spi, 0, peer)}.
+   *
+   * @param local our outer address
+   * @param peer the peer's outer address
+   */
+  int getSpi(InetAddress local, InetAddress peer);
+
+  /**
+   * SADB_UPDATE (inbound) + SADB_ADD (outbound): installs both SAs of a negotiated Child SA pair.
+   * The inbound SPI is one {@link #getSpi} returned. The key material in {@code sa} is valid only
+   * during the call: the engine wipes it when the call returns, so the implementation copies it.
+   */
+  void install(ChildSaInstall sa);
+
+  /**
+   * SADB_DELETE of both SAs of a pair: the inbound SA {@code inboundSpi} and the outbound SA {@code
+   * outboundSpi} to {@code peer}. {@code outboundSpi} 0 releases only an inbound SPI reserved by
+   * {@link #getSpi} for a negotiation that failed. Deleting an SA that is already gone (for
+   * instance after a hard expire) is not an error.
+   */
+  void delete(int inboundSpi, int outboundSpi, InetAddress peer);
+}

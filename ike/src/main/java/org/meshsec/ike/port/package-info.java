@@ -1,0 +1,22 @@
+/**
+ * The ports of the IKE engine: the narrow interfaces through which it talks to the rest of the
+ * daemon, modelled on strongSwan's kernel interface ({@code kernel_ipsec_t}) and socket, so that
+ * the engine can be tested with two peers in one process and {@code core} plugs in later.
+ *
+ * <ul>
+ *   <li>{@link org.meshsec.ike.port.IkeNetwork}: sends IKE datagrams (the engine receives them
+ *       through {@code IkeEngine.receive}).
+ *   <li>{@link org.meshsec.ike.port.IpsecPort}: reserves inbound SPIs, installs and deletes Child
+ *       SA pairs (the data plane's SAD); its events (acquire, expire, unknown SPI) come back
+ *       through methods of {@code IkeEngine}.
+ *   <li>{@link org.meshsec.ike.port.Scheduler}: time, timers and the executor the IKE SAs run on;
+ *       {@link org.meshsec.ike.port.ManualScheduler} is a deterministic implementation that tests
+ *       drive by advancing virtual time, {@link org.meshsec.ike.port.ExecutorScheduler} the real
+ *       one.
+ * </ul>
+ *
+ * Values that cross the boundary are plain records of this package ({@link
+ * org.meshsec.ike.port.ChildSaInstall}, {@link org.meshsec.ike.port.TsRange}, {@link
+ * org.meshsec.ike.port.SaLifetime}); {@code core} converts them to its own types.
+ */
+package org.meshsec.ike.port;

@@ -1,0 +1,833 @@
+package org.meshsec.ike.sa;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.meshsec.esp.EncrAlgorithm;
+import org.meshsec.esp.EspSuite;
+import org.meshsec.ike.config.ChildConfig;
+import org.meshsec.ike.config.DpdAction;
+import org.meshsec.ike.config.IkeProposal;
+import org.meshsec.ike.config.Lifetime;
+import org.meshsec.ike.config.PeerConfig;
+import org.meshsec.ike.crypto.ChildSaKeys;
+import org.meshsec.ike.crypto.IkeSaKeys;
+import org.meshsec.ike.crypto.Prf;
+import org.meshsec.ike.crypto.SecretBytes;
+import org.meshsec.ike.crypto.SignatureHashAlgorithm;
+import org.meshsec.ike.message.AesCbcHmacSkCipher;
+import org.meshsec.ike.message.AesGcmSkCipher;
+import org.meshsec.ike.message.Bytes;
+import org.meshsec.ike.message.ExchangeType;
+import org.meshsec.ike.message.IkeHeader;
+import org.meshsec.ike.message.SkCipher;
+import org.meshsec.ike.pki.PeerIdentity;
+import org.meshsec.ike.port.Cancellable;
+import org.meshsec.ike.port.ChildSaInstall;
+import org.meshsec.ike.port.SaLifetime;
+import org.meshsec.ike.port.SerialExecutor;
+import org.meshsec.ike.task.ChildCreate;
+import org.meshsec.ike.task.ChildDelete;
+import org.meshsec.ike.task.ChildRekey;
+import org.meshsec.ike.task.IkeAuth;
+import org.meshsec.ike.task.IkeDelete;
+import org.meshsec.ike.task.IkeDpd;
+import org.meshsec.ike.task.IkeInit;
+import org.meshsec.ike.task.IkeRekey;
+import org.meshsec.ike.task.TaskManager;
+import org.meshsec.ike.task.TaskType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One IKE SA (RFC 7296 section 1.2): its SPIs, negotiated algorithms and keys, nonces, peer
+ * configuration, Child SAs, timers and its {@link TaskManager}. The exchanges themselves are the
+ * tasks' business (package {@code org.meshsec.ike.task}); this class holds state and the lifecycle
+ * of {@link IkeSaState}.
+ *
+ * <p><b>Threads.</b> Not thread-safe. Every method except {@link #info()}, {@link #state()}, {@link
+ * #id()} and {@link #execute} must run on the SA's owner executor ({@link #execute}), a {@link
+ * SerialExecutor} over the engine's shared pool; an SA created by rekeying shares its predecessor's
+ * executor, so that Child SAs can move between the two without locks. Timers hand their work to
+ * that executor.
+ *
+ * <p>The public methods other than the snapshot accessors are engine-internal: the tasks of {@code
+ * org.meshsec.ike.task} call them.
+ */
+public final class IkeSa {
+  private static final Logger log = LoggerFactory.getLogger(IkeSa.class);
+
+  private final IkeEngine engine;
+  private final long id;
+  private final SerialExecutor executor;
+
+  /** The SAs sharing {@link #executor} (an SA and its rekeyed successors); executor-confined. */
+  private final List<IkeSa> family;
+
+  private final boolean originalInitiator;
+  private final Instant created;
+  private final long createdSeq;
+  private volatile long establishedSeq;
+  private final IkeSa predecessor;
+  private volatile IkeSaState state = IkeSaState.CREATED;
+  private long spiI;
+  private long spiR;
+  private PeerConfig config;
+  private List<PeerConfig> candidates;
+  private InetSocketAddress local;
+  private InetSocketAddress remote;
+
+  private IkeProposal proposal;
+  private Prf prf;
+  private IkeSaKeys keys;
+  private SkCipher outCipher;
+  private SkCipher inCipher;
+  private Bytes nonceI;
+  private Bytes nonceR;
+  private byte[] initRequest;
+  private byte[] initResponse;
+  private boolean peerFragmentation;
+  private Set<SignatureHashAlgorithm> peerHashes = Set.of();
+  private boolean natHere;
+  private boolean natThere;
+  private PeerIdentity peerId;
+  private Instant established;
+  private Instant rekeyAt;
+  private Instant lastReceived;
+  private boolean halfOpen;
+
+  private final Map<Integer, ChildSa> children = new LinkedHashMap<>();
+  private final TaskManager tasks;
+  private Cancellable rekeyTimer = Cancellable.NONE;
+  private Cancellable lifeTimer = Cancellable.NONE;
+  private Cancellable dpdTimer = Cancellable.NONE;
+  private Cancellable halfOpenTimer = Cancellable.NONE;
+  private volatile IkeSaInfo snapshot;
+
+  IkeSa(
+      IkeEngine engine,
+      long id,
+      SerialExecutor executor,
+      boolean originalInitiator,
+      long spiI,
+      long spiR,
+      PeerConfig config,
+      List<PeerConfig> candidates,
+      InetSocketAddress local,
+      InetSocketAddress remote,
+      IkeSa predecessor) {
+    this.engine = engine;
+    this.id = id;
+    this.executor = executor;
+    this.originalInitiator = originalInitiator;
+    this.spiI = spiI;
+    this.spiR = spiR;
+    this.config = config;
+    this.candidates = List.copyOf(candidates);
+    this.local = local;
+    this.remote = remote;
+    this.predecessor = predecessor;
+    this.family = predecessor != null ? predecessor.family : new ArrayList<>();
+    this.created = engine.scheduler().now();
+    this.createdSeq = engine.nextEvent();
+    this.lastReceived = created;
+    this.tasks = new TaskManager(this);
+    family.add(this);
+    publish();
+  }
+
+  // ---------------------------------------------------------------- identity and accessors
+
+  /** The engine's unique number for this SA. */
+  public long id() {
+    return id;
+  }
+
+  public IkeEngine engine() {
+    return engine;
+  }
+
+  public IkeSaState state() {
+    return state;
+  }
+
+  /** Whether we are the original initiator (the I flag we send, RFC 7296 section 3.1). */
+  public boolean isOriginalInitiator() {
+    return originalInitiator;
+  }
+
+  public long spiI() {
+    return spiI;
+  }
+
+  public long spiR() {
+    return spiR;
+  }
+
+  /** Our SPI: the engine finds the SA by it. */
+  public long localSpi() {
+    return originalInitiator ? spiI : spiR;
+  }
+
+  /** Sets SPIr, learnt from the IKE_SA_INIT response. */
+  public void setSpiR(long spi) {
+    if (!originalInitiator) {
+      throw new IllegalStateException("the responder chose SPIr itself");
+    }
+    this.spiR = spi;
+  }
+
+  /** The peer configuration; for a responder, the first candidate until IKE_AUTH picks one. */
+  public PeerConfig config() {
+    return config;
+  }
+
+  /** Responder: the configurations that match the peer's address, to choose from by identity. */
+  public List<PeerConfig> candidates() {
+    return candidates;
+  }
+
+  /** Responder: the configuration IKE_AUTH selected. */
+  public void selectConfig(PeerConfig c) {
+    this.config = Objects.requireNonNull(c, "config");
+    this.candidates = List.of(c);
+  }
+
+  public InetSocketAddress local() {
+    return local;
+  }
+
+  public InetSocketAddress remote() {
+    return remote;
+  }
+
+  /**
+   * Initiator after IKE_SA_INIT: moves to the NAT traversal port (RFC 7296 section 2.23), where
+   * meshsec always runs, since it always encapsulates ESP.
+   */
+  public void floatToNattPort() {
+    int natt = engine.settings().nattPort();
+    local = new InetSocketAddress(local.getAddress(), natt);
+    remote = new InetSocketAddress(remote.getAddress(), natt);
+  }
+
+  /** Follows the peer to the address and port an authenticated message came from (section 2.23). */
+  public void updatePath(InetSocketAddress ourEnd, InetSocketAddress peerEnd) {
+    if (!peerEnd.equals(remote) || !ourEnd.equals(local)) {
+      log.debug("IKE SA {}: path {} <-> {}", id, ourEnd, peerEnd);
+      remote = peerEnd;
+      local = ourEnd;
+    }
+  }
+
+  public TaskManager tasks() {
+    return tasks;
+  }
+
+  public IkeSa predecessor() {
+    return predecessor;
+  }
+
+  public Instant created() {
+    return created;
+  }
+
+  public Instant established() {
+    return established;
+  }
+
+  /**
+   * Whether this SA was established before {@code other} was created, in the engine's event order
+   * (virtual time in tests gives equal timestamps; the order does not). Thread-safe.
+   */
+  boolean establishedBeforeCreationOf(IkeSa other) {
+    long e = establishedSeq;
+    return e != 0 && e < other.createdSeq;
+  }
+
+  // ---------------------------------------------------------------- negotiated parameters
+
+  public IkeProposal proposal() {
+    return proposal;
+  }
+
+  public Prf prf() {
+    return prf;
+  }
+
+  public IkeSaKeys keys() {
+    return keys;
+  }
+
+  /**
+   * Installs the IKE SA keys (RFC 7296 section 2.14) and the SK ciphers for both directions: we
+   * send with SK_ei/SK_ai as original initiator, SK_er/SK_ar as original responder.
+   */
+  public void setKeys(IkeProposal negotiated, Prf negotiatedPrf, IkeSaKeys derived) {
+    this.proposal = negotiated;
+    this.prf = negotiatedPrf;
+    this.keys = derived;
+    SkCipher fromI = skCipher(derived.suite(), derived.skEi(), derived.skAi());
+    SkCipher fromR = skCipher(derived.suite(), derived.skEr(), derived.skAr());
+    this.outCipher = originalInitiator ? fromI : fromR;
+    this.inCipher = originalInitiator ? fromR : fromI;
+  }
+
+  private SkCipher skCipher(EspSuite suite, SecretBytes enc, SecretBytes integ) {
+    byte[] e = enc.copy();
+    try {
+      if (suite.encr().equals(EncrAlgorithm.AES_GCM_16)) {
+        return new AesGcmSkCipher(e, 16, 0);
+      }
+      byte[] a = integ.copy();
+      try {
+        return AesCbcHmacSkCipher.of(e, suite.integ(), a, engine.random());
+      } finally {
+        Arrays.fill(a, (byte) 0);
+      }
+    } finally {
+      Arrays.fill(e, (byte) 0);
+    }
+  }
+
+  public SkCipher outCipher() {
+    return outCipher;
+  }
+
+  public SkCipher inCipher() {
+    return inCipher;
+  }
+
+  /** Ni of IKE_SA_INIT. */
+  public Bytes nonceI() {
+    return nonceI;
+  }
+
+  /** Nr of IKE_SA_INIT. */
+  public Bytes nonceR() {
+    return nonceR;
+  }
+
+  public void setNonces(Bytes ni, Bytes nr) {
+    this.nonceI = ni;
+    this.nonceR = nr;
+  }
+
+  /** The lower of Ni and Nr: the SA holding the lowest nonce loses a collision (section 2.8.2). */
+  public Bytes lowestNonce() {
+    return Bytes.compareNonces(nonceI, nonceR) <= 0 ? nonceI : nonceR;
+  }
+
+  /** The IKE_SA_INIT request as sent or received, for the AUTH payloads (section 2.15). */
+  public byte[] initRequest() {
+    return initRequest;
+  }
+
+  /** The IKE_SA_INIT response as sent or received. */
+  public byte[] initResponse() {
+    return initResponse;
+  }
+
+  public void setInitRequest(byte[] bytes) {
+    this.initRequest = bytes;
+  }
+
+  public void setInitResponse(byte[] bytes) {
+    this.initResponse = bytes;
+  }
+
+  /** Whether both sides announced IKEV2_FRAGMENTATION_SUPPORTED (RFC 7383 section 2.3). */
+  public boolean fragmentation() {
+    return peerFragmentation && engine.settings().fragmentation();
+  }
+
+  public void setPeerFragmentation(boolean supported) {
+    this.peerFragmentation = supported;
+  }
+
+  /** The hashes of the peer's SIGNATURE_HASH_ALGORITHMS (RFC 7427 section 4). */
+  public Set<SignatureHashAlgorithm> peerHashes() {
+    return peerHashes;
+  }
+
+  public void setPeerHashes(Set<SignatureHashAlgorithm> hashes) {
+    this.peerHashes = Set.copyOf(hashes);
+  }
+
+  /** NAT detection results (RFC 7296 section 2.23): we are, or the peer is, behind a NAT. */
+  public void setNat(boolean here, boolean there) {
+    this.natHere = here;
+    this.natThere = there;
+  }
+
+  public boolean natHere() {
+    return natHere;
+  }
+
+  public boolean natThere() {
+    return natThere;
+  }
+
+  /** The identity the peer authenticated with. */
+  public PeerIdentity peerId() {
+    return peerId;
+  }
+
+  public void setPeerId(PeerIdentity id) {
+    this.peerId = id;
+  }
+
+  /**
+   * Handles a datagram the engine matched to this SA by our SPI: checks the other SPI and the I
+   * flag (RFC 7296 section 3.1), then hands it to the task manager. On the SA's executor.
+   */
+  void receive(byte[] datagram, IkeHeader h, InetSocketAddress ourEnd, InetSocketAddress peerEnd) {
+    if (state == IkeSaState.DESTROYED) {
+      return;
+    }
+    boolean fromOriginalInitiator = h.initiatorFlag();
+    boolean spisMatch =
+        h.exchangeType().equals(ExchangeType.IKE_SA_INIT)
+            ? h.initiatorSpi() == spiI
+                && (h.responderSpi() == 0 || h.responderSpi() == spiR || spiR == 0)
+            : h.initiatorSpi() == spiI && h.responderSpi() == spiR;
+    if (!spisMatch || fromOriginalInitiator == originalInitiator) {
+      engine.stats().unknownSpi.incrementAndGet();
+      return;
+    }
+    tasks.receive(datagram, h, ourEnd, peerEnd);
+  }
+
+  // ---------------------------------------------------------------- executor and timers
+
+  /** Runs {@code r} on this SA's owner executor. Thread-safe. */
+  public void execute(Runnable r) {
+    executor.execute(
+        () -> {
+          try {
+            r.run();
+          } finally {
+            for (IkeSa member : List.copyOf(family)) {
+              member.publish();
+            }
+          }
+        });
+  }
+
+  SerialExecutor executor() {
+    return executor;
+  }
+
+  /** Runs {@code r} on this SA's executor after {@code delay}. */
+  public Cancellable schedule(Runnable r, Duration delay) {
+    return engine.scheduler().schedule(() -> execute(r), delay);
+  }
+
+  /** Notes that an authenticated message arrived from the peer (for DPD). */
+  public void touch() {
+    lastReceived = engine.scheduler().now();
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Starts connecting as original initiator, with {@code first} created in IKE_AUTH. */
+  void connect(List<ChildConfig> wanted) {
+    setState(IkeSaState.CONNECTING);
+    tasks.queue(new IkeInit(true));
+    tasks.queue(new IkeAuth(true));
+    boolean first = true;
+    for (ChildConfig c : wanted) {
+      tasks.queue(first ? ChildCreate.inIkeAuth(c) : ChildCreate.initiator(c, null));
+      first = false;
+    }
+    tasks.initiate();
+  }
+
+  /** Responder: an IKE_SA_INIT request arrived for this new SA. */
+  void acceptAsResponder() {
+    setState(IkeSaState.CONNECTING);
+    halfOpen = true;
+    tasks.addResponderConnectTasks();
+    halfOpenTimer = schedule(this::halfOpenExpired, engine.settings().halfOpenTimeout());
+  }
+
+  private void halfOpenExpired() {
+    if (state == IkeSaState.CONNECTING) {
+      destroy("not authenticated within " + engine.settings().halfOpenTimeout());
+    }
+  }
+
+  /** Whether this is a responder SA not yet authenticated. */
+  boolean isHalfOpen() {
+    return halfOpen;
+  }
+
+  public void setState(IkeSaState s) {
+    if (state == IkeSaState.DESTROYED) {
+      return;
+    }
+    if (s != state) {
+      log.debug("IKE SA {} ({}): {} -> {}", id, peerName(), state, s);
+    }
+    state = s;
+  }
+
+  /**
+   * IKE_AUTH completed (or a rekey created this SA): ESTABLISHED, timers armed, and the engine told
+   * so that it can resolve duplicates and INITIAL_CONTACT.
+   */
+  public void establish() {
+    if (state == IkeSaState.DESTROYED) {
+      return;
+    }
+    setState(IkeSaState.ESTABLISHED);
+    established = engine.scheduler().now();
+    establishedSeq = engine.nextEvent();
+    halfOpenTimer.cancel();
+    if (halfOpen) {
+      halfOpen = false;
+      engine.halfOpenDone();
+    }
+    armLifetime();
+    armDpd();
+    log.info("IKE SA {} established with {} ({} {}), {}", id, peerName(), remote, peerId, proposal);
+    execute(() -> engine.checkDuplicates(this));
+  }
+
+  private void armLifetime() {
+    Lifetime lt = config.ikeLifetime();
+    Instant now = engine.scheduler().now();
+    if (!lt.rekeyTime().isZero()) {
+      Duration at = jittered(lt);
+      rekeyAt = now.plus(at);
+      rekeyTimer = schedule(this::rekeyTimerFired, at);
+    }
+    if (!lt.lifeTime().isZero()) {
+      lifeTimer = schedule(this::lifetimeExpired, lt.lifeTime());
+    }
+  }
+
+  /** The rekey time minus a random part of the jitter, so peers do not rekey in lockstep. */
+  Duration jittered(Lifetime lt) {
+    long jitter = lt.jitter().toMillis();
+    long minus = jitter > 0 ? engine.random().nextLong(jitter + 1) : 0;
+    return lt.rekeyTime().minusMillis(minus);
+  }
+
+  private void rekeyTimerFired() {
+    if (state == IkeSaState.ESTABLISHED) {
+      rekey();
+    }
+  }
+
+  /** Queues a rekey of this IKE SA (section 2.18). */
+  public void rekey() {
+    if (!state.isUsable() || tasks.hasTask(TaskType.IKE_REKEY)) {
+      return;
+    }
+    tasks.queue(new IkeRekey(true));
+    tasks.initiate();
+  }
+
+  private void lifetimeExpired() {
+    log.info("IKE SA {} reached its hard lifetime", id);
+    terminate();
+  }
+
+  private void armDpd() {
+    if (config.dpd().enabled()) {
+      dpdTimer.cancel();
+      dpdTimer = schedule(this::dpdCheck, config.dpd().delay());
+    }
+  }
+
+  private void dpdCheck() {
+    if (!state.isUsable()) {
+      return;
+    }
+    Duration delay = config.dpd().delay();
+    Duration idle = Duration.between(lastReceived, engine.scheduler().now());
+    if (idle.compareTo(delay) >= 0) {
+      if (!tasks.hasTask(TaskType.IKE_DPD)) {
+        tasks.queue(new IkeDpd(true));
+        tasks.initiate();
+      }
+      dpdTimer = schedule(this::dpdCheck, delay);
+    } else {
+      dpdTimer = schedule(this::dpdCheck, delay.minus(idle));
+    }
+  }
+
+  /** Queues a Delete of this IKE SA, or destroys it at once if it is not usable (section 1.4.1). */
+  public void terminate() {
+    switch (state) {
+      case ESTABLISHED, REKEYING, REKEYED -> {
+        if (!tasks.hasTask(TaskType.IKE_DELETE)) {
+          tasks.queue(new IkeDelete(true));
+          tasks.initiate();
+        }
+      }
+      case DELETING, DESTROYED -> {}
+      default -> destroy("terminated");
+    }
+  }
+
+  /**
+   * An exchange got no answer (section 2.4): the peer is dead. The SA is removed and the DPD action
+   * applies.
+   */
+  public void peerDead(String why) {
+    IkeSaState was = state;
+    PeerConfig c = config;
+    List<ChildConfig> had = children.values().stream().map(ChildSa::config).distinct().toList();
+    destroy("peer dead: " + why);
+    engine.stats().deadPeers.incrementAndGet();
+    if (c != null && was != IkeSaState.CONNECTING && c.dpd().action() == DpdAction.RESTART) {
+      engine.restart(c, had);
+    }
+  }
+
+  /**
+   * Removes the SA: timers stopped, tasks aborted (releasing reserved SPIs), Child SAs moved to a
+   * rekeyed successor if there is one or else deleted from the data plane, keys wiped. Idempotent.
+   */
+  public void destroy(String reason) {
+    if (state == IkeSaState.DESTROYED) {
+      return;
+    }
+    log.info("IKE SA {} ({}) destroyed: {}", id, peerName(), reason);
+    rekeyTimer.cancel();
+    lifeTimer.cancel();
+    dpdTimer.cancel();
+    halfOpenTimer.cancel();
+    tasks.abortAll();
+    Optional<IkeSa> heir = engine.heirOf(this);
+    if (heir.isPresent() && !children.isEmpty()) {
+      moveChildrenTo(heir.get());
+    }
+    for (ChildSa c : new ArrayList<>(children.values())) {
+      removeChild(c, true);
+    }
+    if (keys != null) {
+      keys.wipe();
+    }
+    outCipher = null;
+    inCipher = null;
+    if (halfOpen) {
+      halfOpen = false;
+      engine.halfOpenDone();
+    }
+    state = IkeSaState.DESTROYED;
+    family.remove(this);
+    publish();
+    engine.unregister(this);
+  }
+
+  // ---------------------------------------------------------------- children
+
+  /** The Child SAs, in creation order. */
+  public List<ChildSa> children() {
+    return List.copyOf(children.values());
+  }
+
+  /** The pair whose inbound SPI (ours) is {@code spi}. */
+  public Optional<ChildSa> childByInbound(int spi) {
+    return Optional.ofNullable(children.get(spi));
+  }
+
+  /** The pair whose outbound SPI (the peer's) is {@code spi}. */
+  public Optional<ChildSa> childByOutbound(int spi) {
+    return children.values().stream().filter(c -> c.outboundSpi() == spi).findFirst();
+  }
+
+  /**
+   * Installs a negotiated pair in the data plane (inbound and outbound together), wipes the keys,
+   * arms its rekey and lifetime timers and then checks for a duplicate of the same configuration.
+   */
+  public void installChild(ChildSa child, ChildSaKeys childKeys) {
+    ChildConfig cc = child.config();
+    Lifetime lt = cc.lifetime();
+    try {
+      engine
+          .ipsec()
+          .install(
+              new ChildSaInstall(
+                  cc.policyRef(),
+                  cc.name(),
+                  child.inboundSpi(),
+                  childKeys.inbound(child.weInitiated()),
+                  child.outboundSpi(),
+                  childKeys.outbound(child.weInitiated()),
+                  child.suite(),
+                  child.esn(),
+                  child.mode(),
+                  child.localTs(),
+                  child.remoteTs(),
+                  new InetSocketAddress(local.getAddress(), engine.settings().nattPort()),
+                  remote,
+                  new SaLifetime(0, lt.rekeyBytes(), lt.rekeyPackets()),
+                  new SaLifetime(lt.lifeTime().toSeconds(), 0, 0)));
+    } finally {
+      childKeys.wipe();
+    }
+    children.put(child.inboundSpi(), child);
+    engine.registerChild(child.inboundSpi(), this);
+    Instant now = engine.scheduler().now();
+    Instant rekeyTime = null;
+    Cancellable rekey = Cancellable.NONE;
+    Cancellable expire = Cancellable.NONE;
+    int spi = child.inboundSpi();
+    if (!lt.rekeyTime().isZero()) {
+      Duration d = jittered(lt);
+      rekeyTime = now.plus(d);
+      rekey = engine.scheduler().schedule(() -> engine.childTimer(spi, false), d);
+    }
+    if (!lt.lifeTime().isZero()) {
+      expire = engine.scheduler().schedule(() -> engine.childTimer(spi, true), lt.lifeTime());
+    }
+    child.timers(now, rekeyTime, rekey, expire);
+    log.info(
+        "Child SA {} installed with {}: {} === {} {} {}",
+        child,
+        peerName(),
+        child.localTs(),
+        child.remoteTs(),
+        child.suite(),
+        child.mode());
+    execute(() -> engine.checkDuplicateChild(this, child));
+  }
+
+  /**
+   * Removes a pair from this SA and, if {@code fromDataPlane}, from the data plane (both SAs).
+   * Idempotent.
+   */
+  public void removeChild(ChildSa child, boolean fromDataPlane) {
+    if (children.remove(child.inboundSpi()) == null && child.state() == ChildSaState.DELETED) {
+      return;
+    }
+    child.cancelTimers();
+    engine.unregisterChild(child.inboundSpi(), this);
+    if (fromDataPlane && child.state() != ChildSaState.DELETED) {
+      engine.ipsec().delete(child.inboundSpi(), child.outboundSpi(), remote.getAddress());
+      log.info("Child SA {} deleted", child);
+    }
+    child.setState(ChildSaState.DELETED);
+  }
+
+  /** Moves every Child SA to {@code heir} (an IKE SA that replaced this one, section 2.18). */
+  public void moveChildrenTo(IkeSa heir) {
+    if (heir == this) {
+      return;
+    }
+    for (ChildSa c : new ArrayList<>(children.values())) {
+      children.remove(c.inboundSpi());
+      heir.children.put(c.inboundSpi(), c);
+      engine.registerChild(c.inboundSpi(), heir);
+    }
+    log.debug("IKE SA {}: children moved to IKE SA {}", id, heir.id);
+  }
+
+  /** Moves not-yet-started tasks to {@code heir} (strongSwan's adopt_tasks). */
+  public void moveQueuedTasksTo(IkeSa heir) {
+    tasks.moveQueuedTo(heir.tasks);
+    heir.tasks.initiate();
+  }
+
+  /**
+   * Asks for a Child SA of {@code cc}: does nothing if one is active or being created, else queues
+   * its creation.
+   */
+  public void requestChild(ChildConfig cc) {
+    boolean present =
+        children.values().stream()
+            .anyMatch(c -> c.config().name().equals(cc.name()) && c.isActive());
+    if (present || tasks.hasChildCreate(cc.name())) {
+      return;
+    }
+    tasks.queue(ChildCreate.initiator(cc, null));
+    tasks.initiate();
+  }
+
+  /** A child's timer fired: rekey it, or at the hard lifetime delete it. */
+  void childTimer(ChildSa child, boolean hard) {
+    if (hard) {
+      log.info("Child SA {} reached its hard lifetime", child);
+      deleteChild(child);
+    } else if (child.state() == ChildSaState.INSTALLED) {
+      rekeyChild(child);
+    }
+  }
+
+  /** Queues a rekey of {@code child} (section 1.3.3). */
+  public void rekeyChild(ChildSa child) {
+    if (!state.isUsable() && state != IkeSaState.CONNECTING) {
+      return;
+    }
+    if (child.state() != ChildSaState.INSTALLED || tasks.hasChildRekey(child)) {
+      return;
+    }
+    tasks.queue(new ChildRekey(child));
+    tasks.initiate();
+  }
+
+  /** Queues a Delete of {@code child} (section 1.4.1), or removes it if the SA cannot send. */
+  public void deleteChild(ChildSa child) {
+    if (child.state() == ChildSaState.DELETED || child.state() == ChildSaState.DELETING) {
+      return;
+    }
+    if (state.isUsable() || state == IkeSaState.REKEYED) {
+      tasks.queue(new ChildDelete(List.of(child)));
+      tasks.initiate();
+    } else {
+      removeChild(child, true);
+    }
+  }
+
+  // ---------------------------------------------------------------- snapshots
+
+  String peerName() {
+    return config != null ? config.name() : "?";
+  }
+
+  /** The last published snapshot. Thread-safe. */
+  public IkeSaInfo info() {
+    return snapshot;
+  }
+
+  /** Publishes a fresh snapshot; runs after every task on the executor. */
+  void publish() {
+    snapshot =
+        new IkeSaInfo(
+            id,
+            config != null ? config.name() : null,
+            state,
+            spiI,
+            spiR,
+            originalInitiator,
+            local,
+            remote,
+            proposal,
+            created,
+            established,
+            state.isUsable() ? rekeyAt : null,
+            children.values().stream().map(ChildSa::info).toList());
+  }
+
+  /** A header for a message of this SA. */
+  public IkeHeader header(ExchangeType exchange, boolean response, long messageId) {
+    return IkeHeader.of(spiI, spiR, exchange, originalInitiator, response, messageId);
+  }
+
+  @Override
+  public String toString() {
+    return String.format("IKE SA %d[%016x/%016x %s %s]", id, spiI, spiR, peerName(), state);
+  }
+}

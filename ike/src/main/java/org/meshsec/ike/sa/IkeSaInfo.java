@@ -1,0 +1,44 @@
+package org.meshsec.ike.sa;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.List;
+import org.meshsec.ike.config.IkeProposal;
+
+/**
+ * A snapshot of one IKE SA for {@code IkeEngine.list()} and the CLI. Immutable; taken on the SA's
+ * executor at its last state change.
+ *
+ * @param id the engine's unique number for this SA
+ * @param peer the peer configuration name (null for a responder SA that has not matched one)
+ * @param state lifecycle state
+ * @param initiatorSpi SPIi
+ * @param responderSpi SPIr
+ * @param originalInitiator whether we are the original initiator
+ * @param local our address and port
+ * @param remote the peer's address and port
+ * @param proposal the negotiated algorithms, null before IKE_SA_INIT completed
+ * @param created when the SA was created
+ * @param established when it was established, null if not yet
+ * @param rekeyAt when it will be rekeyed, null if never or not established
+ * @param children its Child SAs
+ */
+public record IkeSaInfo(
+    long id,
+    String peer,
+    IkeSaState state,
+    long initiatorSpi,
+    long responderSpi,
+    boolean originalInitiator,
+    InetSocketAddress local,
+    InetSocketAddress remote,
+    IkeProposal proposal,
+    Instant created,
+    Instant established,
+    Instant rekeyAt,
+    List<ChildSaInfo> children) {
+
+  public IkeSaInfo {
+    children = List.copyOf(children);
+  }
+}

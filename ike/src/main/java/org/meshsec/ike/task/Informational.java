@@ -1,0 +1,69 @@
+package org.meshsec.ike.task;
+
+import org.meshsec.ike.message.ExchangeType;
+import org.meshsec.ike.message.Message;
+import org.meshsec.ike.message.NotifyPayload;
+import org.meshsec.ike.message.NotifyType;
+import org.meshsec.ike.sa.IkeSa;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers an INFORMATIONAL request that deletes nothing (RFC 7296 section 1.4): a liveness check
+ * (empty) or notifications, which are logged. The answer is empty. Also the initiator of a single
+ * notification such as INVALID_SPI (section 2.21.4).
+ */
+public final class Informational implements Task {
+  private static final Logger log = LoggerFactory.getLogger(Informational.class);
+
+  private final NotifyPayload notify;
+
+  /** Responder. */
+  public Informational() {
+    this.notify = null;
+  }
+
+  /** Initiator: sends {@code notify} alone. */
+  public Informational(NotifyPayload notify) {
+    this.notify = notify;
+  }
+
+  @Override
+  public TaskType type() {
+    return TaskType.INFORMATIONAL;
+  }
+
+  @Override
+  public boolean initiator() {
+    return notify != null;
+  }
+
+  @Override
+  public ExchangeType exchange() {
+    return ExchangeType.INFORMATIONAL;
+  }
+
+  @Override
+  public TaskStatus build(IkeSa sa, OutMessage out) {
+    if (notify != null) {
+      out.add(notify);
+      return TaskStatus.NEED_MORE;
+    }
+    return TaskStatus.DONE;
+  }
+
+  @Override
+  public TaskStatus process(IkeSa sa, Message in) {
+    if (notify != null) {
+      return TaskStatus.DONE;
+    }
+    for (NotifyPayload n : in.all(NotifyPayload.class)) {
+      if (n.notifyType().value() < NotifyType.FIRST_STATUS_TYPE) {
+        log.info("{}: peer reports {} (SPI {})", sa, n.notifyType(), n.spi());
+      } else {
+        log.debug("{}: peer notifies {}", sa, n.notifyType());
+      }
+    }
+    return TaskStatus.NEED_MORE;
+  }
+}

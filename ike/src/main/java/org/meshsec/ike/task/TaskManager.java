@@ -1,0 +1,656 @@
+package org.meshsec.ike.task;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import org.meshsec.ike.config.DpdConfig;
+import org.meshsec.ike.config.RetransmitPolicy;
+import org.meshsec.ike.message.DecodeResult;
+import org.meshsec.ike.message.DeletePayload;
+import org.meshsec.ike.message.ExchangeRules;
+import org.meshsec.ike.message.ExchangeType;
+import org.meshsec.ike.message.FragmentReassembler;
+import org.meshsec.ike.message.IkeFragmenter;
+import org.meshsec.ike.message.IkeHeader;
+import org.meshsec.ike.message.IkeParseError;
+import org.meshsec.ike.message.IkeProtocolError;
+import org.meshsec.ike.message.Message;
+import org.meshsec.ike.message.NotifyType;
+import org.meshsec.ike.message.Payload;
+import org.meshsec.ike.message.ProtocolId;
+import org.meshsec.ike.message.SaPayload;
+import org.meshsec.ike.message.SkPayload;
+import org.meshsec.ike.message.SkfPayload;
+import org.meshsec.ike.port.Cancellable;
+import org.meshsec.ike.sa.ChildSa;
+import org.meshsec.ike.sa.IkeSa;
+import org.meshsec.ike.sa.IkeSaState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The task manager of one IKE SA (RFC 7296 sections 2.1-2.3; the shape of strongSwan's {@code
+ * task_manager_v2.c}): Message IDs, a window of one request in each direction, retransmission with
+ * exponential back-off, the cached response for a retransmitted request, which tasks answer a
+ * request, and the one place where a typed {@link IkeException} becomes an error response.
+ *
+ * <pre>
+ *  initiating:  queued --activate--> active --build--> request(mid) --retransmit--> ...
+ *                                     ^                      | response(mid)
+ *                                     +---- NEED_MORE -------+ process; DONE leaves; mid+1
+ *  responding:  request(mid == expected) -> tasks by exchange/payloads -> process, build
+ *               -> response (cached) ; mid+1
+ *               request(expected - 1) -> the cached response again (after authenticating it)
+ *               other mids -> dropped
+ * </pre>
+ *
+ * Collisions (both sides rekeying the same SA) are not special states here: the passive task is
+ * answered like any request, and the rekey tasks resolve redundant SAs by the lowest-nonce rule
+ * (sections 2.8.1 and 2.8.2) when they complete; see {@link ChildRekey} and {@link IkeRekey}.
+ *
+ * <p>Not thread-safe: one per IKE SA, used only on the SA's executor.
+ */
+public final class TaskManager {
+  private static final Logger log = LoggerFactory.getLogger(TaskManager.class);
+
+  /** Fragments accepted per message, and reassembled size (RFC 7383 section 2.6). */
+  private static final int MAX_FRAGMENTS = 64;
+
+  private final IkeSa sa;
+  private final ArrayDeque<Task> queued = new ArrayDeque<>();
+  private final List<Task> active = new ArrayList<>();
+  private final List<Task> passive = new ArrayList<>();
+
+  private long initiatingMid;
+  private ExchangeType initiatingType;
+  private List<byte[]> requestPackets = List.of();
+  private int retransmissions;
+  private Instant firstSent;
+  private Cancellable retransmitTimer = Cancellable.NONE;
+
+  private long respondingMid;
+  private List<byte[]> responsePackets = List.of();
+
+  private final FragmentReassembler requestFragments =
+      new FragmentReassembler(MAX_FRAGMENTS, Message.MAX_MESSAGE_LENGTH);
+  private final FragmentReassembler responseFragments =
+      new FragmentReassembler(MAX_FRAGMENTS, Message.MAX_MESSAGE_LENGTH);
+
+  public TaskManager(IkeSa sa) {
+    this.sa = sa;
+  }
+
+  // ---------------------------------------------------------------- queue
+
+  /** Queues an initiator task; {@link #initiate()} starts it when the window is free. */
+  public void queue(Task task) {
+    if (!task.initiator()) {
+      throw new IllegalArgumentException("only initiator tasks are queued");
+    }
+    queued.add(task);
+  }
+
+  /** The responder tasks of a new responder IKE SA: IKE_SA_INIT, then IKE_AUTH with a child. */
+  public void addResponderConnectTasks() {
+    passive.add(new IkeInit(false));
+    passive.add(new IkeAuth(false));
+    passive.add(ChildCreate.responderInIkeAuth());
+  }
+
+  /** Whether a request of ours is outstanding. */
+  public boolean busy() {
+    return initiatingType != null;
+  }
+
+  /** The next Message ID we will use for a request (or the one outstanding). */
+  public long initiatingMid() {
+    return initiatingMid;
+  }
+
+  /** The Message ID we expect in the peer's next request. */
+  public long respondingMid() {
+    return respondingMid;
+  }
+
+  /** Whether an initiator task of {@code type} is queued or active. */
+  public boolean hasTask(TaskType type) {
+    return active.stream().anyMatch(t -> t.type() == type)
+        || queued.stream().anyMatch(t -> t.type() == type);
+  }
+
+  /** The active initiator task of {@code type}, if any. */
+  public Optional<Task> activeTask(TaskType type) {
+    return active.stream().filter(t -> t.type() == type).findFirst();
+  }
+
+  /** Whether a Child SA of configuration {@code name} is being created by us. */
+  public boolean hasChildCreate(String name) {
+    return allInitiatorTasks().stream()
+        .anyMatch(t -> t instanceof ChildCreate c && c.configName().equals(name));
+  }
+
+  /** Whether {@code child} is being rekeyed by us. */
+  public boolean hasChildRekey(ChildSa child) {
+    return allInitiatorTasks().stream()
+        .anyMatch(t -> t instanceof ChildRekey r && r.child() == child);
+  }
+
+  private List<Task> allInitiatorTasks() {
+    List<Task> all = new ArrayList<>(active);
+    all.addAll(queued);
+    return all;
+  }
+
+  /**
+   * Moves queued Child SA work to the SA that replaced this one (IKE rekey); tasks about this IKE
+   * SA itself stay.
+   */
+  public void moveQueuedTo(TaskManager heir) {
+    for (Iterator<Task> it = queued.iterator(); it.hasNext(); ) {
+      Task t = it.next();
+      if (t.type() == TaskType.CHILD_CREATE
+          || t.type() == TaskType.CHILD_REKEY
+          || t.type() == TaskType.CHILD_DELETE) {
+        heir.queued.add(t);
+        it.remove();
+      }
+    }
+  }
+
+  /** The SA is going away: stop retransmitting, abort every task. */
+  public void abortAll() {
+    retransmitTimer.cancel();
+    initiatingType = null;
+    List<Task> all = new ArrayList<>(active);
+    all.addAll(passive);
+    all.addAll(queued);
+    active.clear();
+    passive.clear();
+    queued.clear();
+    for (Task t : all) {
+      t.abort(sa);
+    }
+  }
+
+  // ---------------------------------------------------------------- initiating
+
+  /** Starts the next exchange if the window is free and a task is ready. */
+  public void initiate() {
+    while (initiatingType == null && sa.state() != IkeSaState.DESTROYED) {
+      if (active.isEmpty() && !activateNext()) {
+        return;
+      }
+      ExchangeType type = active.get(0).exchange();
+      OutMessage out = new OutMessage(type);
+      boolean sending = false;
+      for (Task t : List.copyOf(active)) {
+        if (!t.exchange().equals(type)) {
+          continue;
+        }
+        TaskStatus status;
+        try {
+          status = t.build(sa, out);
+        } catch (IkeException e) {
+          log.info("{}: {} failed to build: {}", sa, t.type(), e.toString());
+          status = TaskStatus.FAILED;
+        }
+        switch (status) {
+          case NEED_MORE -> sending = true;
+          case DONE -> active.remove(t);
+          case FAILED -> {
+            active.remove(t);
+            t.abort(sa);
+            if (isConnectTask(t)) {
+              sa.destroy(t.type() + " failed");
+              return;
+            }
+          }
+        }
+      }
+      if (sending) {
+        sendRequest(out);
+      }
+    }
+  }
+
+  private boolean activateNext() {
+    IkeSaState state = sa.state();
+    if (queued.isEmpty()) {
+      return false;
+    }
+    if (state == IkeSaState.CONNECTING || state == IkeSaState.CREATED) {
+      for (Iterator<Task> it = queued.iterator(); it.hasNext(); ) {
+        Task t = it.next();
+        if (t.exchange().equals(ExchangeType.IKE_SA_INIT)
+            || t.exchange().equals(ExchangeType.IKE_AUTH)) {
+          active.add(t);
+          it.remove();
+        }
+      }
+    } else if (state.isUsable()) {
+      Task delete = take(TaskType.IKE_DELETE);
+      active.add(delete != null ? delete : queued.poll());
+    } else if (state == IkeSaState.REKEYED) {
+      Task delete = take(TaskType.IKE_DELETE);
+      if (delete == null) {
+        delete = take(TaskType.CHILD_DELETE);
+      }
+      if (delete != null) {
+        active.add(delete);
+      }
+    }
+    return !active.isEmpty();
+  }
+
+  private Task take(TaskType type) {
+    for (Iterator<Task> it = queued.iterator(); it.hasNext(); ) {
+      Task t = it.next();
+      if (t.type() == type) {
+        it.remove();
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private static boolean isConnectTask(Task t) {
+    return t.type() == TaskType.IKE_INIT || t.type() == TaskType.IKE_AUTH;
+  }
+
+  private void sendRequest(OutMessage out) {
+    ExchangeType type = out.exchange();
+    IkeHeader header = sa.header(type, false, initiatingMid);
+    Message message = wrap(header, out);
+    List<byte[]> packets = encode(message);
+    if (type.equals(ExchangeType.IKE_SA_INIT)) {
+      sa.setInitRequest(packets.get(0));
+    }
+    sa.engine().observe(sa, true, message);
+    initiatingType = type;
+    requestPackets = packets;
+    retransmissions = 0;
+    firstSent = sa.engine().scheduler().now();
+    transmit(packets);
+    retransmitTimer.cancel();
+    retransmitTimer = sa.schedule(this::retransmitTimeout, policy().timeout(0));
+  }
+
+  private RetransmitPolicy policy() {
+    return sa.engine().settings().retransmit();
+  }
+
+  private Duration giveUpAfter() {
+    DpdConfig dpd = sa.config() != null ? sa.config().dpd() : DpdConfig.DISABLED;
+    Duration policyLimit = policy().giveUpAfter();
+    if (!dpd.timeout().isZero() && dpd.timeout().compareTo(policyLimit) < 0) {
+      return dpd.timeout();
+    }
+    return policyLimit;
+  }
+
+  private void retransmitTimeout() {
+    if (initiatingType == null || sa.state() == IkeSaState.DESTROYED) {
+      return;
+    }
+    Instant now = sa.engine().scheduler().now();
+    Duration elapsed = Duration.between(firstSent, now);
+    Duration limit = giveUpAfter();
+    if (retransmissions >= policy().retries() || elapsed.compareTo(limit) >= 0) {
+      ExchangeType type = initiatingType;
+      log.info("{}: no response to {} {} after {}", sa, type, initiatingMid, elapsed);
+      sa.peerDead("no response to " + type + " after " + elapsed.toMillis() + " ms");
+      return;
+    }
+    retransmissions++;
+    sa.engine().stats().retransmits.incrementAndGet();
+    log.debug("{}: retransmit {} {} (#{})", sa, initiatingType, initiatingMid, retransmissions);
+    transmit(requestPackets);
+    Duration next = policy().timeout(retransmissions);
+    Duration left = limit.minus(elapsed);
+    retransmitTimer = sa.schedule(this::retransmitTimeout, next.compareTo(left) < 0 ? next : left);
+  }
+
+  private void transmit(List<byte[]> packets) {
+    for (byte[] p : packets) {
+      sa.engine().network().send(p, sa.local(), sa.remote());
+    }
+  }
+
+  private Message wrap(IkeHeader header, OutMessage out) {
+    if (out.exchange().equals(ExchangeType.IKE_SA_INIT)) {
+      return new Message(header, out.payloads());
+    }
+    return Message.of(header, new SkPayload(out.payloads()));
+  }
+
+  private List<byte[]> encode(Message message) {
+    if (message.header().exchangeType().equals(ExchangeType.IKE_SA_INIT)) {
+      return List.of(message.encode());
+    }
+    return IkeFragmenter.encode(
+        message, sa.outCipher(), sa.engine().settings().maxMessageLength(), sa.fragmentation());
+  }
+
+  // ---------------------------------------------------------------- receiving
+
+  /**
+   * Handles a datagram for this SA (the engine has matched its SPIs). Never throws for bad input:
+   * malformed, unauthenticated, stale and future messages are dropped and counted.
+   */
+  public void receive(
+      byte[] datagram, IkeHeader header, InetSocketAddress local, InetSocketAddress remote) {
+    if (sa.state() == IkeSaState.DESTROYED) {
+      return;
+    }
+    if (header.responseFlag()) {
+      receiveResponse(datagram, header);
+    } else {
+      receiveRequest(datagram, header, local, remote);
+    }
+  }
+
+  private sealed interface Decoded {}
+
+  private record Complete(Message message) implements Decoded {}
+
+  private record Pending() implements Decoded {}
+
+  private record Broken(IkeParseError error) implements Decoded {}
+
+  private Decoded decode(byte[] datagram, IkeHeader header, FragmentReassembler fragments) {
+    if (header.exchangeType().equals(ExchangeType.IKE_SA_INIT)) {
+      DecodeResult<Message> r = Message.decode(datagram);
+      return r instanceof DecodeResult.Err<Message> e
+          ? new Broken(e.error())
+          : new Complete(r.orElseThrow());
+    }
+    if (sa.inCipher() == null) {
+      return new Broken(
+          IkeParseError.of(IkeParseError.Kind.NOT_DECRYPTED, 0, "no keys for a protected message"));
+    }
+    DecodeResult<Message> r = Message.decode(datagram, sa.inCipher());
+    if (r instanceof DecodeResult.Err<Message> e) {
+      return new Broken(e.error());
+    }
+    Message m = r.orElseThrow();
+    List<Payload> payloads = m.payloads();
+    if (payloads.isEmpty() || !(payloads.get(payloads.size() - 1) instanceof SkfPayload)) {
+      return new Complete(m);
+    }
+    FragmentReassembler.Result f = fragments.offer(datagram, sa.inCipher());
+    if (f instanceof FragmentReassembler.Dropped d
+        && d.reason().kind() == IkeParseError.Kind.FRAGMENT_MISMATCH) {
+      fragments.reset(); // a newer message: the fragments held belong to an older one
+      f = fragments.offer(datagram, sa.inCipher());
+    }
+    if (f instanceof FragmentReassembler.Complete c) {
+      return new Complete(c.message());
+    }
+    if (f instanceof FragmentReassembler.Dropped d) {
+      return new Broken(d.reason());
+    }
+    return new Pending();
+  }
+
+  private void receiveResponse(byte[] datagram, IkeHeader header) {
+    if (initiatingType == null || header.messageId() != initiatingMid) {
+      sa.engine().stats().unexpectedMessageIds.incrementAndGet();
+      log.debug("{}: response {} not expected (next {})", sa, header.messageId(), initiatingMid);
+      return;
+    }
+    if (!header.exchangeType().equals(initiatingType)) {
+      sa.engine().stats().malformed.incrementAndGet();
+      return;
+    }
+    Decoded decoded = decode(datagram, header, responseFragments);
+    if (decoded instanceof Pending) {
+      return;
+    }
+    if (decoded instanceof Broken b) {
+      sa.engine().stats().countDecodeError(b.error());
+      log.debug("{}: bad response: {}", sa, b.error());
+      return;
+    }
+    Message m = ((Complete) decoded).message();
+    Optional<IkeParseError> invalid = ExchangeRules.validate(m, false);
+    if (invalid.isPresent()) {
+      sa.engine().stats().malformed.incrementAndGet();
+      log.info("{}: invalid {} response: {}", sa, initiatingType, invalid.get());
+      return;
+    }
+    if (initiatingType.equals(ExchangeType.IKE_SA_INIT)) {
+      sa.setInitResponse(datagram);
+    } else {
+      sa.touch();
+    }
+    sa.engine().observe(sa, false, m);
+    retransmitTimer.cancel();
+    ExchangeType type = initiatingType;
+    for (Task t : List.copyOf(active)) {
+      if (!t.exchange().equals(type)) {
+        continue;
+      }
+      TaskStatus status;
+      try {
+        status = t.process(sa, m);
+      } catch (IkeException e) {
+        log.info("{}: {} failed: {}", sa, t.type(), e.toString());
+        status = TaskStatus.FAILED;
+      }
+      if (sa.state() == IkeSaState.DESTROYED) {
+        return;
+      }
+      switch (status) {
+        case NEED_MORE -> {}
+        case DONE -> active.remove(t);
+        case FAILED -> {
+          active.remove(t);
+          t.abort(sa);
+          if (isConnectTask(t)) {
+            sa.destroy(t.type() + " failed");
+            return;
+          }
+        }
+      }
+    }
+    boolean initAgain =
+        type.equals(ExchangeType.IKE_SA_INIT)
+            && active.stream().anyMatch(t -> t.exchange().equals(ExchangeType.IKE_SA_INIT));
+    if (!initAgain) {
+      initiatingMid++; // an IKE_SA_INIT retried for COOKIE or INVALID_KE keeps Message ID 0
+    }
+    initiatingType = null;
+    requestPackets = List.of();
+    initiate();
+  }
+
+  private void receiveRequest(
+      byte[] datagram, IkeHeader header, InetSocketAddress local, InetSocketAddress remote) {
+    long mid = header.messageId();
+    if (mid == respondingMid - 1 && !responsePackets.isEmpty()) {
+      retransmittedRequest(datagram, header);
+      return;
+    }
+    if (mid != respondingMid) {
+      sa.engine().stats().unexpectedMessageIds.incrementAndGet();
+      log.debug("{}: request {} dropped (expected {})", sa, mid, respondingMid);
+      return;
+    }
+    Decoded decoded = decode(datagram, header, requestFragments);
+    if (decoded instanceof Pending) {
+      return;
+    }
+    OutMessage out = new OutMessage(header.exchangeType());
+    if (decoded instanceof Broken b) {
+      sa.engine().stats().countDecodeError(b.error());
+      Optional<IkeProtocolError> reply = b.error().reply();
+      if (reply.isEmpty() || header.exchangeType().equals(ExchangeType.IKE_SA_INIT)) {
+        log.debug("{}: request dropped: {}", sa, b.error());
+        return;
+      }
+      log.info("{}: bad request {}: {}", sa, mid, b.error());
+      out.add(reply.get().toNotifyPayload());
+      sendResponse(out, mid, false);
+      return;
+    }
+    Message m = ((Complete) decoded).message();
+    Optional<IkeParseError> invalid = ExchangeRules.validate(m, true);
+    if (invalid.isPresent()) {
+      sa.engine().stats().malformed.incrementAndGet();
+      log.info("{}: invalid {} request: {}", sa, header.exchangeType(), invalid.get());
+      if (header.exchangeType().equals(ExchangeType.IKE_SA_INIT)) {
+        sa.destroy("invalid IKE_SA_INIT request");
+        return;
+      }
+      invalid.get().reply().ifPresent(r -> out.add(r.toNotifyPayload()));
+      sendResponse(out, mid, false);
+      return;
+    }
+    if (header.exchangeType().equals(ExchangeType.IKE_SA_INIT)) {
+      sa.setInitRequest(datagram);
+    } else {
+      sa.touch();
+      sa.updatePath(local, remote);
+    }
+    sa.engine().observe(sa, false, m);
+    respond(m);
+    initiate();
+  }
+
+  private void retransmittedRequest(byte[] datagram, IkeHeader header) {
+    boolean authentic;
+    if (header.exchangeType().equals(ExchangeType.IKE_SA_INIT)) {
+      authentic = Arrays.equals(datagram, sa.initRequest());
+    } else if (sa.inCipher() == null) {
+      authentic = false;
+    } else {
+      DecodeResult<Message> r = Message.decode(datagram, sa.inCipher());
+      if (r instanceof DecodeResult.Ok<Message> ok
+          && ok.value().payloads().get(ok.value().payloads().size() - 1)
+              instanceof SkfPayload skf) {
+        // RFC 7383 section 2.6.1: answer a retransmitted fragmented request once, on fragment 1,
+        // after authenticating that fragment.
+        FragmentReassembler probe =
+            new FragmentReassembler(MAX_FRAGMENTS, Message.MAX_MESSAGE_LENGTH);
+        authentic =
+            skf.fragmentNumber() == 1
+                && !(probe.offer(datagram, sa.inCipher()) instanceof FragmentReassembler.Dropped);
+      } else {
+        authentic = r.isOk();
+      }
+    }
+    if (authentic) {
+      sa.engine().stats().retransmittedRequests.incrementAndGet();
+      log.debug("{}: request {} retransmitted, resending response", sa, header.messageId());
+      transmit(responsePackets);
+    }
+  }
+
+  private void respond(Message request) {
+    ExchangeType exchange = request.header().exchangeType();
+    long mid = request.header().messageId();
+    OutMessage out = new OutMessage(exchange);
+    boolean fatal = false;
+    boolean zeroSpi = false;
+    List<Task> involved = new ArrayList<>();
+    try {
+      if (passive.stream().noneMatch(t -> t.exchange().equals(exchange))) {
+        passive.add(responderFor(request));
+      }
+      for (Task t : passive) {
+        if (t.exchange().equals(exchange)) {
+          involved.add(t);
+        }
+      }
+      for (Task t : involved) {
+        if (t.process(sa, request) == TaskStatus.FAILED) {
+          throw IkeException.silent(t.type() + " failed");
+        }
+      }
+      for (Task t : involved) {
+        switch (t.build(sa, out)) {
+          case DONE -> passive.remove(t);
+          case NEED_MORE -> {}
+          case FAILED -> throw IkeException.silent(t.type() + " failed");
+        }
+      }
+    } catch (IkeException e) {
+      log.info("{}: {} request {} refused: {}", sa, exchange, mid, e.toString());
+      sa.engine().stats().errorsSent.incrementAndGet();
+      out = new OutMessage(exchange);
+      e.error().map(IkeProtocolError::toNotifyPayload).ifPresent(out::add);
+      for (Task t : involved) {
+        passive.remove(t);
+        t.abort(sa);
+      }
+      fatal = exchange.equals(ExchangeType.IKE_SA_INIT) || exchange.equals(ExchangeType.IKE_AUTH);
+      zeroSpi = exchange.equals(ExchangeType.IKE_SA_INIT);
+    }
+    sendResponse(out, mid, zeroSpi);
+    if (fatal) {
+      sa.destroy(exchange + " refused");
+      return;
+    }
+    for (Task t : involved) {
+      t.afterResponse(sa);
+    }
+  }
+
+  /** Chooses the responder task for a CREATE_CHILD_SA or INFORMATIONAL request. */
+  private Task responderFor(Message request) throws IkeException {
+    ExchangeType exchange = request.header().exchangeType();
+    if (exchange.equals(ExchangeType.CREATE_CHILD_SA)) {
+      if (sa.state() != IkeSaState.ESTABLISHED && sa.state() != IkeSaState.REKEYING) {
+        throw IkeException.notify(
+            NotifyType.TEMPORARY_FAILURE, "CREATE_CHILD_SA on an SA in state " + sa.state());
+      }
+      Optional<SaPayload> saPayload = request.first(SaPayload.class);
+      if (saPayload.isPresent()
+          && saPayload.get().proposals().get(0).protocolId().equals(ProtocolId.IKE)) {
+        return new IkeRekey(false);
+      }
+      if (request.notify(NotifyType.REKEY_SA).isPresent()) {
+        return ChildRekey.responder();
+      }
+      return ChildCreate.responder();
+    }
+    if (exchange.equals(ExchangeType.INFORMATIONAL)) {
+      List<DeletePayload> deletes = request.all(DeletePayload.class);
+      if (deletes.stream().anyMatch(d -> d.protocolId().equals(ProtocolId.IKE))) {
+        return new IkeDelete(false);
+      }
+      if (!deletes.isEmpty()) {
+        return ChildDelete.responder();
+      }
+      return new Informational();
+    }
+    throw IkeException.notify(
+        NotifyType.INVALID_SYNTAX, exchange + " request on an SA past that exchange");
+  }
+
+  private void sendResponse(OutMessage out, long mid, boolean zeroResponderSpi) {
+    IkeHeader header =
+        IkeHeader.of(
+            sa.spiI(),
+            zeroResponderSpi ? 0 : sa.spiR(),
+            out.exchange(),
+            sa.isOriginalInitiator(),
+            true,
+            mid);
+    Message message = wrap(header, out);
+    List<byte[]> packets = encode(message);
+    if (out.exchange().equals(ExchangeType.IKE_SA_INIT)) {
+      sa.setInitResponse(packets.get(0));
+    }
+    sa.engine().observe(sa, true, message);
+    responsePackets = packets;
+    respondingMid = mid + 1;
+    transmit(packets);
+  }
+}
