@@ -180,10 +180,10 @@ class IkeDaemonsTest {
     tunA.inject(first);
     assertArrayEquals(first, tunB.pollWrittenBytes(10, TimeUnit.SECONDS), "first packet");
 
+    // (the pair is installed, and the packet sent, just before the IKE SA's state changes)
+    await("both ESTABLISHED", () -> established(a) && established(b));
     IkeSaInfo sa = only(a);
     IkeSaInfo sb = only(b);
-    assertEquals(IkeSaState.ESTABLISHED, sa.state());
-    assertEquals(IkeSaState.ESTABLISHED, sb.state());
     assertTrue(sa.originalInitiator());
     assertFalse(sb.originalInitiator());
     assertEquals(sa.initiatorSpi(), sb.initiatorSpi());
@@ -243,6 +243,11 @@ class IkeDaemonsTest {
     assertTrue(call(b, "rekey a").ok());
     assertFalse(call(b, "initiate nobody").ok());
     assertFalse(call(b, "rekey").ok());
+  }
+
+  static boolean established(Daemon d) {
+    List<IkeSaInfo> l = d.ike().list();
+    return l.size() == 1 && l.get(0).state() == IkeSaState.ESTABLISHED;
   }
 
   static IkeSaInfo only(Daemon d) {
