@@ -71,12 +71,16 @@ public record ChildConfig(
       return this;
     }
 
+    /** Our side's templates (replaces earlier ones); none means dynamic. */
     public Builder localTs(TsRange... ts) {
+      localTs.clear();
       localTs.addAll(List.of(ts));
       return this;
     }
 
+    /** The peer side's templates (replaces earlier ones); none means dynamic. */
     public Builder remoteTs(TsRange... ts) {
+      remoteTs.clear();
       remoteTs.addAll(List.of(ts));
       return this;
     }
@@ -86,7 +90,9 @@ public record ChildConfig(
       return this;
     }
 
+    /** ESP proposals, most preferred first (replaces earlier ones). */
     public Builder proposals(EspProposal... p) {
+      proposals.clear();
       proposals.addAll(List.of(p));
       return this;
     }

@@ -123,7 +123,9 @@ public record PeerConfig(
       return this;
     }
 
+    /** IKE proposals, most preferred first (replaces earlier ones). */
     public Builder ikeProposals(IkeProposal... p) {
+      ikeProposals.clear();
       ikeProposals.addAll(List.of(p));
       return this;
     }

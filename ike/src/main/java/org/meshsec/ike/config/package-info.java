@@ -7,5 +7,9 @@
  * file; tests build them directly. No parsing of files happens here; {@link
  * org.meshsec.ike.config.IkeProposal#parse} and {@link org.meshsec.ike.config.EspProposal#parse}
  * accept strongSwan's proposal keywords for convenience.
+ *
+ * <p>All records here are immutable and thread-safe (lists are copied; {@code SecretBytes} and keys
+ * inside {@code AuthConfig} are owned by the configuration and never printed). The builders are not
+ * thread-safe.
  */
 package org.meshsec.ike.config;

@@ -30,6 +30,10 @@ public interface IpsecPort {
    * SADB_UPDATE (inbound) + SADB_ADD (outbound): installs both SAs of a negotiated Child SA pair.
    * The inbound SPI is one {@link #getSpi} returned. The key material in {@code sa} is valid only
    * during the call: the engine wipes it when the call returns, so the implementation copies it.
+   *
+   * @throws RuntimeException if the data plane refuses the pair (SPI in use, transform failure);
+   *     the engine then treats the negotiation as failed (NO_ADDITIONAL_SAS to a requesting peer)
+   *     and releases the inbound SPI
    */
   void install(ChildSaInstall sa);
 

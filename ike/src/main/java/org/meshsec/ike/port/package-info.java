@@ -17,6 +17,8 @@
  *
  * Values that cross the boundary are plain records of this package ({@link
  * org.meshsec.ike.port.ChildSaInstall}, {@link org.meshsec.ike.port.TsRange}, {@link
- * org.meshsec.ike.port.SaLifetime}); {@code core} converts them to its own types.
+ * org.meshsec.ike.port.SaLifetime}); {@code core} converts them to its own types. Those records are
+ * immutable and thread-safe (except that a {@code ChildSaInstall}'s keys are wiped after {@code
+ * install} returns); every interface states what its implementations must guarantee.
  */
 package org.meshsec.ike.port;

@@ -404,6 +404,9 @@ public final class IkeEngine {
       IkeHeader request, Payload payload, InetSocketAddress local, InetSocketAddress remote) {
     IkeHeader h = IkeHeader.of(request.initiatorSpi(), 0, ExchangeType.IKE_SA_INIT, false, true, 0);
     Message reply = Message.of(h, payload);
+    if (observer != null) {
+      observer.onMessage(0, true, reply);
+    }
     network.send(reply.encode(), local, remote);
   }
 

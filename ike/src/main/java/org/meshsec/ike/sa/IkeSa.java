@@ -80,7 +80,7 @@ public final class IkeSa {
   private volatile IkeSaState state = IkeSaState.CREATED;
   private long spiI;
   private long spiR;
-  private PeerConfig config;
+  private volatile PeerConfig config;
   private List<PeerConfig> candidates;
   private InetSocketAddress local;
   private InetSocketAddress remote;
@@ -651,6 +651,8 @@ public final class IkeSa {
   /**
    * Installs a negotiated pair in the data plane (inbound and outbound together), wipes the keys,
    * arms its rekey and lifetime timers and then checks for a duplicate of the same configuration.
+   *
+   * @throws IllegalStateException if the data plane refused the pair (the keys are wiped anyway)
    */
   public void installChild(ChildSa child, ChildSaKeys childKeys) {
     ChildConfig cc = child.config();
@@ -675,6 +677,8 @@ public final class IkeSa {
                   remote,
                   new SaLifetime(0, lt.rekeyBytes(), lt.rekeyPackets()),
                   new SaLifetime(lt.lifeTime().toSeconds(), 0, 0)));
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("the data plane refused Child SA " + child, e);
     } finally {
       childKeys.wipe();
     }
@@ -818,6 +822,8 @@ public final class IkeSa {
             created,
             established,
             state.isUsable() ? rekeyAt : null,
+            natHere,
+            natThere,
             children.values().stream().map(ChildSa::info).toList());
   }
 

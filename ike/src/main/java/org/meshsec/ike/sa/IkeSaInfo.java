@@ -21,6 +21,8 @@ import org.meshsec.ike.config.IkeProposal;
  * @param created when the SA was created
  * @param established when it was established, null if not yet
  * @param rekeyAt when it will be rekeyed, null if never or not established
+ * @param natLocal NAT detection (RFC 7296 section 2.23) says we are behind a NAT
+ * @param natRemote NAT detection says the peer is behind a NAT (or fakes it to force encapsulation)
  * @param children its Child SAs
  */
 public record IkeSaInfo(
@@ -36,6 +38,8 @@ public record IkeSaInfo(
     Instant created,
     Instant established,
     Instant rekeyAt,
+    boolean natLocal,
+    boolean natRemote,
     List<ChildSaInfo> children) {
 
   public IkeSaInfo {

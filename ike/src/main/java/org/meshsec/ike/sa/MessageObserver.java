@@ -12,7 +12,7 @@ import org.meshsec.ike.message.Message;
 public interface MessageObserver {
 
   /**
-   * @param saId the IKE SA's id
+   * @param saId the IKE SA's id, 0 for a stateless reply (COOKIE, no configuration)
    * @param outbound true for a message we sent, false for one we accepted
    * @param message the message
    */

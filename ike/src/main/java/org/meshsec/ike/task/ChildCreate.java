@@ -282,7 +282,8 @@ public final class ChildCreate implements Task {
       List<TsRange> tsi,
       List<TsRange> tsr,
       SecretBytes gir,
-      boolean weInitiated) {
+      boolean weInitiated)
+      throws IkeException {
     ChildSaKeys keys;
     try {
       keys =
@@ -307,7 +308,12 @@ public final class ChildCreate implements Task {
             nr,
             weInitiated,
             rekeyOf);
-    sa.installChild(child, keys);
+    try {
+      sa.installChild(child, keys);
+    } catch (IllegalStateException e) {
+      log.warn("{}: {}", sa, e.getMessage());
+      throw IkeException.notify(NotifyType.NO_ADDITIONAL_SAS, "data plane refused the pair");
+    }
     spiReserved = false;
     created = child;
   }

@@ -10,13 +10,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers an INFORMATIONAL request that deletes nothing (RFC 7296 section 1.4): a liveness check
- * (empty) or notifications, which are logged. The answer is empty. Also the initiator of a single
- * notification such as INVALID_SPI (section 2.21.4).
+ * (empty) or notifications, which are logged; AUTHENTICATION_FAILED from the initiator (it could
+ * not verify our IKE_AUTH response, section 2.21.2) removes the SA after the answer. The answer is
+ * empty. Also the initiator of a single notification such as INVALID_SPI (section 2.21.4).
  */
 public final class Informational implements Task {
   private static final Logger log = LoggerFactory.getLogger(Informational.class);
 
   private final NotifyPayload notify;
+  private boolean peerGaveUp;
 
   /** Responder. */
   public Informational() {
@@ -58,6 +60,9 @@ public final class Informational implements Task {
       return TaskStatus.DONE;
     }
     for (NotifyPayload n : in.all(NotifyPayload.class)) {
+      if (n.notifyType().equals(NotifyType.AUTHENTICATION_FAILED)) {
+        peerGaveUp = true; // the initiator could not authenticate us (section 2.21.2)
+      }
       if (n.notifyType().value() < NotifyType.FIRST_STATUS_TYPE) {
         log.info("{}: peer reports {} (SPI {})", sa, n.notifyType(), n.spi());
       } else {
@@ -65,5 +70,12 @@ public final class Informational implements Task {
       }
     }
     return TaskStatus.NEED_MORE;
+  }
+
+  @Override
+  public void afterResponse(IkeSa sa) {
+    if (peerGaveUp) {
+      sa.destroy("the peer could not authenticate us");
+    }
   }
 }

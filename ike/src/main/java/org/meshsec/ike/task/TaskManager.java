@@ -76,6 +76,7 @@ public final class TaskManager {
 
   private long respondingMid;
   private List<byte[]> responsePackets = List.of();
+  private boolean initiating;
 
   private final FragmentReassembler requestFragments =
       new FragmentReassembler(MAX_FRAGMENTS, Message.MAX_MESSAGE_LENGTH);
@@ -182,6 +183,18 @@ public final class TaskManager {
 
   /** Starts the next exchange if the window is free and a task is ready. */
   public void initiate() {
+    if (initiating) {
+      return; // a task building a request queued more work: the loop below picks it up
+    }
+    initiating = true;
+    try {
+      initiateLoop();
+    } finally {
+      initiating = false;
+    }
+  }
+
+  private void initiateLoop() {
     while (initiatingType == null && sa.state() != IkeSaState.DESTROYED) {
       if (active.isEmpty() && !activateNext()) {
         return;
@@ -279,6 +292,19 @@ public final class TaskManager {
     transmit(packets);
     retransmitTimer.cancel();
     retransmitTimer = sa.schedule(this::retransmitTimeout, policy().timeout(0));
+  }
+
+  /**
+   * The initiator could not authenticate the responder: says so in one INFORMATIONAL request, sent
+   * once and not retransmitted, so that the responder does not keep an SA the initiator dropped
+   * (RFC 7296 section 2.21.2).
+   */
+  private void tellPeer(IkeProtocolError error) {
+    OutMessage out = new OutMessage(ExchangeType.INFORMATIONAL);
+    out.add(error.toNotifyPayload());
+    Message message = wrap(sa.header(ExchangeType.INFORMATIONAL, false, initiatingMid + 1), out);
+    sa.engine().observe(sa, true, message);
+    transmit(encode(message));
   }
 
   private RetransmitPolicy policy() {
@@ -442,6 +468,9 @@ public final class TaskManager {
       } catch (IkeException e) {
         log.info("{}: {} failed: {}", sa, t.type(), e.toString());
         status = TaskStatus.FAILED;
+        if (t.type() == TaskType.IKE_AUTH && e.error().isPresent()) {
+          tellPeer(e.error().get());
+        }
       }
       if (sa.state() == IkeSaState.DESTROYED) {
         return;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.meshsec.ike.message.DeletePayload;
@@ -94,8 +95,30 @@ final class Exchanges {
     assertEquals(to.address, d.to().getAddress(), "receiver of " + expected);
     Message sent = from.lastSent();
     assertEquals(expected, summary(sent));
-    net.deliverNext();
+    deliverMessage(net);
     return sent;
+  }
+
+  /**
+   * Delivers the next message in flight: its datagram, or all its fragments (RFC 7383), which share
+   * sender, receiver, SPIs, Message ID and direction. Returns how many datagrams.
+   */
+  static int deliverMessage(LoopbackNetwork net) {
+    List<LoopbackNetwork.Datagram> inFlight = net.inFlight();
+    LoopbackNetwork.Datagram first = inFlight.get(0);
+    int n = 0;
+    for (LoopbackNetwork.Datagram d : inFlight) {
+      if (!d.from().equals(first.from())
+          || !d.to().equals(first.to())
+          || !Arrays.equals(d.bytes(), 0, 24, first.bytes(), 0, 24)) {
+        break;
+      }
+      n++;
+    }
+    for (int i = 0; i < n; i++) {
+      net.deliverNext();
+    }
+    return n;
   }
 
   /**

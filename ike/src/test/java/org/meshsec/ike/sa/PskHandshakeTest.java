@@ -238,4 +238,97 @@ class PskHandshakeTest {
     }
     assertEquals(0, t.b.engine.halfOpenCount());
   }
+
+  @Test
+  void childRefusedInIkeAuthLeavesTheIkeSaUp() {
+    t =
+        Testbed.custom(
+            EngineSettings.DEFAULT,
+            (self, other) ->
+                Testbed.peer(self, other)
+                    .child(
+                        self == 1
+                            ? Testbed.subnetChild(1, 2)
+                                .remoteTs(TsRange.parse("172.16.0.0/12"))
+                                .build()
+                            : Testbed.subnetChild(2, 1).build())
+                    .build());
+    t.a.initiate("b");
+    t.net.deliverNext();
+    t.net.deliverNext();
+    Exchanges.step(
+        t.net, t.a, t.b, "IKE_AUTH request 1 [ SK { IDi IDr AUTH N(INIT_CONTACT) SA TSi TSr } ]");
+    // <-- IKE_AUTH { IDr, AUTH, N(TS_UNACCEPTABLE) }
+    Exchanges.step(t.net, t.b, t.a, "IKE_AUTH response 1 [ SK { IDr AUTH N(TS_UNACCEPT) } ]");
+    assertEquals(IkeSaState.ESTABLISHED, t.a.onlySa().state());
+    assertEquals(IkeSaState.ESTABLISHED, t.b.onlySa().state());
+    assertTrue(t.a.onlySa().children().isEmpty());
+    assertTrue(t.a.ipsec.history().isEmpty());
+    assertTrue(t.a.ipsec.reserved().isEmpty(), "a released the SPI it had reserved");
+    assertTrue(t.b.ipsec.history().isEmpty());
+  }
+
+  @Test
+  void noCommonIkeProposal() {
+    t =
+        Testbed.custom(
+            EngineSettings.DEFAULT,
+            (self, other) ->
+                Testbed.peer(self, other)
+                    .ikeProposals(
+                        IkeProposal.parse(
+                            self == 1
+                                ? "aes128gcm16-prfsha256-curve25519"
+                                : "aes256-sha384-ecp384"))
+                    .child(Testbed.subnetChild(self, other).build())
+                    .build());
+    t.a.initiate("b");
+    t.net.deliverNext();
+    // <-- IKE_SA_INIT { N(NO_PROPOSAL_CHOSEN) }
+    Exchanges.step(t.net, t.b, t.a, "IKE_SA_INIT response 0 [ N(NO_PROP) ]");
+    assertTrue(t.a.sas().isEmpty());
+    assertTrue(t.b.sas().isEmpty());
+  }
+
+  @Test
+  void terminateDeletesTheIkeSaAndItsChildrenOnBothSides() {
+    t = Testbed.of(IkeProposal.AES128GCM_SHA256_X25519, EspProposal.AES128GCM);
+    t.connect();
+    int inbound = t.a.ipsec.installed().get(0).sa().inboundSpi();
+    assertTrue(t.a.engine.terminate("b"));
+    t.clock.runPending();
+    // INFORMATIONAL { D(IKE) } -->
+    Exchanges.step(t.net, t.a, t.b, "INFORMATIONAL request 2 [ SK { D } ]");
+    assertTrue(t.b.sas().isEmpty());
+    // <-- INFORMATIONAL { }
+    Exchanges.step(t.net, t.b, t.a, "INFORMATIONAL response 2 [ SK { } ]");
+    assertTrue(t.a.sas().isEmpty());
+    for (TestNode n : List.of(t.a, t.b)) {
+      assertTrue(n.ipsec.installed().isEmpty());
+      assertEquals(1, n.ipsec.deletions().size(), n + " deleted its pair once");
+    }
+    assertEquals(inbound, t.a.ipsec.deletions().get(0).inboundSpi());
+  }
+
+  @Test
+  void natDetectionIsFakedToForceEncapsulation() {
+    t = Testbed.of(IkeProposal.AES128GCM_SHA256_X25519, EspProposal.AES128GCM);
+    t.connect();
+    assertTrue(t.a.onlySa().natRemote(), "b's faked source hash reads as a NAT at b");
+    assertTrue(t.b.onlySa().natRemote(), "a's faked source hash reads as a NAT at a");
+    assertFalse(t.a.onlySa().natLocal(), "destination hashes are real");
+    assertFalse(t.b.onlySa().natLocal());
+
+    t =
+        Testbed.custom(
+            EngineSettings.DEFAULT,
+            (self, other) ->
+                Testbed.peer(self, other)
+                    .forceEncap(false)
+                    .child(Testbed.subnetChild(self, other).build())
+                    .build());
+    t.connect();
+    assertFalse(t.a.onlySa().natRemote());
+    assertFalse(t.b.onlySa().natRemote());
+  }
 }
