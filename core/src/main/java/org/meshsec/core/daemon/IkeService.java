@@ -90,9 +90,6 @@ import org.slf4j.LoggerFactory;
 public final class IkeService implements IpsecPort, IkeNetwork, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IkeService.class);
 
-  /** How long after refusing a pair the engine is told to delete it (it registers it first). */
-  private static final Duration REFUSED_DELETE_DELAY = Duration.ofMillis(200);
-
   private final NodeConfig config;
   private final Sad sad;
   private final ScheduledThreadPoolExecutor pool;
@@ -342,6 +339,12 @@ public final class IkeService implements IpsecPort, IkeNetwork, AutoCloseable {
     return sad.getSpi(local, peer);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException when the pair is refused: selectors the SAD cannot represent
+   *     exactly, or an SA the SAD does not take (the reason is logged)
+   */
   @Override
   public void install(ChildSaInstall sa) {
     Object sel = selectorOf(sa.localTs(), sa.remoteTs());
@@ -421,20 +424,14 @@ public final class IkeService implements IpsecPort, IkeNetwork, AutoCloseable {
   }
 
   /**
-   * Refuses a pair: nothing of it stays in the SAD, and the engine (which believes it installed) is
-   * told shortly to delete it, which sends the Delete to the peer.
+   * Refuses a pair: nothing of it stays in the SAD, and the exception tells the engine, which fails
+   * the negotiation (NO_ADDITIONAL_SAS to a requesting peer) and releases the inbound SPI.
    */
   private void refuse(ChildSaInstall sa, String reason) {
     refused.incrementAndGet();
     log.warn("refusing to install Child SA {}: {}", sa, reason);
     sad.delete(Direction.IN, sa.inboundSpi(), null);
-    int spi = sa.inboundSpi();
-    if (!closed) {
-      pool.schedule(
-          () -> engine.expire(spi, ExpireKind.HARD),
-          REFUSED_DELETE_DELAY.toMillis(),
-          TimeUnit.MILLISECONDS);
-    }
+    throw new IllegalArgumentException("Child SA " + sa.name() + " refused: " + reason);
   }
 
   @Override
