@@ -84,9 +84,10 @@ public final class DaemonCommands {
         o.put("direction", s.direction().name().toLowerCase());
         o.put("spi", String.format("0x%08x", s.spi()));
         o.put("state", s.state().name());
-        o.put("local", s.local().getHostAddress() + ":" + s.localPort());
+        // a LARVAL SA (reserved by IKE's getSpi, not yet updated) has no mode, selector or suite
+        o.put("local", s.local() == null ? null : s.local().getHostAddress() + ":" + s.localPort());
         o.put("peer", s.peer().getHostAddress() + ":" + s.peerPort());
-        o.put("mode", s.mode().name().toLowerCase());
+        o.put("mode", s.mode() == null ? null : s.mode().name().toLowerCase());
         o.put("suite", s.suite() == null ? null : s.suite().configName());
         o.put("esn", s.esn());
         o.put("selector", selector(s.selector()));
@@ -95,10 +96,10 @@ public final class DaemonCommands {
         o.put("packets", s.packets());
         o.put("replay_drops", s.replayDrops());
         o.put("icv_failures", s.icvFailures());
-        o.put("age_seconds", s.addMillis() == 0 ? 0 : (now - s.addMillis()) / 1000);
+        o.put("age_seconds", s.addMillis() < 0 ? 0 : (now - s.addMillis()) / 1000);
         o.put(
             "last_use_seconds_ago",
-            s.lastUseMillis() == 0 ? null : (now - s.lastUseMillis()) / 1000);
+            s.lastUseMillis() < 0 ? null : (now - s.lastUseMillis()) / 1000);
         o.put("queued", s.queued());
         out.add(o);
       }
@@ -118,13 +119,13 @@ public final class DaemonCommands {
               s.spi(),
               s.state(),
               s.peer().getHostAddress() + ":" + s.peerPort(),
-              s.mode().name().toLowerCase(),
+              s.mode() == null ? "-" : s.mode().name().toLowerCase(),
               s.suite() == null ? "-" : s.suite().configName(),
               s.bytes(),
               s.packets(),
               s.replayDrops(),
               s.icvFailures(),
-              s.addMillis() == 0 ? 0 : (now - s.addMillis()) / 1000));
+              s.addMillis() < 0 ? 0 : (now - s.addMillis()) / 1000));
       sb.append("    ").append(selector(s.selector())).append('\n');
     }
     return Response.ok(sb.toString());

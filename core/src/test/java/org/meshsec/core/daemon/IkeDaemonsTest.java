@@ -175,6 +175,18 @@ class IkeDaemonsTest {
     startBoth("", "");
     assertTrue(a.ike().list().isEmpty(), "trap: nothing negotiated before traffic");
 
+    // sa-list copes with a LARVAL SA (an SPI reserved by IKE: no mode, suite or selector yet)
+    int larval =
+        a.dataPath()
+            .sad()
+            .getSpi(a.config().node().addresses().get(0), b.config().node().addresses().get(0));
+    for (String cmd : new String[] {"sa-list", "sa-list --json"}) {
+      Response r = call(a, cmd);
+      assertTrue(r.ok() && r.body().contains(String.format("0x%08x", larval)), r.body());
+    }
+    assertTrue(call(a, "sa-list --json").body().contains("\"age_seconds\":0"));
+    a.dataPath().sad().delete(Direction.IN, larval, null);
+
     // The first packet: ACQUIRE -> IKE_SA_INIT, IKE_AUTH -> Child SA installed -> queue drained.
     byte[] first = TwoDaemonsTest.udp("10.9.0.1", "10.9.1.1", 200);
     tunA.inject(first);
