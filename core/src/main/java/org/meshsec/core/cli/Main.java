@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
  *   meshsec check-config FILE
  *   meshsec run --config FILE
  *   meshsec demo | status | sa list | policy list | stats | reload
+ *   meshsec ike list | initiate PEER | terminate PEER | rekey PEER
  * </pre>
  */
 @Command(
@@ -35,6 +36,10 @@ import picocli.CommandLine.Spec;
       PolicyCommand.class,
       StatsCommand.class,
       ReloadCommand.class,
+      IkeCommand.class,
+      InitiateCommand.class,
+      TerminateCommand.class,
+      RekeyCommand.class,
       PkiCommand.class,
       ToolCommand.class,
       CommandLine.HelpCommand.class

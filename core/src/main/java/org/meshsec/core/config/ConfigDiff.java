@@ -27,6 +27,8 @@ import org.meshsec.core.spd.Policy;
  * @param nodeChanged whether {@code [node]} differs
  * @param tunChanged whether {@code [tun]} differs (including a recomputed MTU)
  * @param listenChanged whether {@code [listen]} differs
+ * @param peersChanged whether the {@code [[peer]]} tables differ (including the policies they
+ *     serve)
  */
 public record ConfigDiff(
     List<Policy> policiesAdded,
@@ -37,7 +39,8 @@ public record ConfigDiff(
     List<Change<ManualSa>> sasChanged,
     boolean nodeChanged,
     boolean tunChanged,
-    boolean listenChanged) {
+    boolean listenChanged,
+    boolean peersChanged) {
 
   /** One entry present in both configurations with different contents. */
   public record Change<T>(T before, T after) {}
@@ -61,7 +64,8 @@ public record ConfigDiff(
         && sasChanged.isEmpty()
         && !nodeChanged
         && !tunChanged
-        && !listenChanged;
+        && !listenChanged
+        && !peersChanged;
   }
 
   /** Compares two loaded configurations; lists keep the order of the config that holds them. */
@@ -124,7 +128,8 @@ public record ConfigDiff(
         sChanged,
         !before.node().equals(after.node()),
         !before.tun().equals(after.tun()),
-        !before.listen().equals(after.listen()));
+        !before.listen().equals(after.listen()),
+        !before.peers().equals(after.peers()));
   }
 
   private record PolicyKey(String name, Direction direction) {}

@@ -5,9 +5,12 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlTable;
 
@@ -16,9 +19,9 @@ import org.tomlj.TomlTable;
  * instance per load; not thread-safe. The schema is documented in {@code docs/configuration.md}.
  */
 final class ConfigParser {
-  static final List<String> TOP_KEYS = List.of("node", "tun", "listen", "policy", "sa");
+  static final List<String> TOP_KEYS = List.of("node", "tun", "listen", "peer", "policy", "sa");
   static final List<String> NODE_KEYS = List.of("name", "log_level", "secrets", "address");
-  static final List<String> LISTEN_KEYS = List.of("address", "port");
+  static final List<String> LISTEN_KEYS = List.of("address", "port", "ike_port");
 
   /** Default listen addresses: both wildcards. */
   static final List<String> DEFAULT_LISTEN = List.of("0.0.0.0", "::");
@@ -54,6 +57,7 @@ final class ConfigParser {
     TomlSection nodeSection = table(top, "node");
     TomlSection tunSection = table(top, "tun");
     TomlSection listenSection = table(top, "listen");
+    List<TomlSection> peerSections = arrayOfTables(top, "peer");
     List<TomlSection> policySections = arrayOfTables(top, "policy");
     List<TomlSection> saSections = arrayOfTables(top, "sa");
 
@@ -62,19 +66,35 @@ final class ConfigParser {
     }
     NodeSettings node = parseNode(nodeSection);
     ListenConfig listen = parseListen(listenSection);
+    if (node != null && node.secretsFile().isPresent()) {
+      secrets = SecretsLoader.load(node.secretsFile().get(), nodeSection, "secrets", diag);
+    }
+
+    PeerParser peerParser = new PeerParser(configFile.toAbsolutePath().getParent(), secrets);
+    Map<String, IkePeer> peers = new LinkedHashMap<>();
+    Set<String> peerNames = new LinkedHashSet<>();
+    for (TomlSection s : peerSections) {
+      if (s.raw("name") instanceof String n) {
+        peerNames.add(n);
+      }
+      IkePeer p = peerParser.parse(s, node);
+      if (p != null) {
+        peers.putIfAbsent(p.name(), p);
+      }
+    }
+    Fields.checkUniqueNames(peerSections, "peer");
+
     List<PolicyEntry> entries = new ArrayList<>();
     for (TomlSection s : policySections) {
-      PolicyEntry e = PolicyParser.parse(s, node);
+      PolicyEntry e = PolicyParser.parse(s, node, peers, peerNames);
       if (e != null) {
         entries.add(e);
       }
     }
     Fields.checkUniqueNames(policySections, "policy");
     PolicyParser.checkListenCoversPeers(entries, listen);
+    checkListenCoversIkePeers(peers, peerSections, listen);
 
-    if (node != null && node.secretsFile().isPresent()) {
-      secrets = SecretsLoader.load(node.secretsFile().get(), nodeSection, "secrets", diag);
-    }
     SaParser saParser = new SaParser(root, secrets);
     List<ManualSa> sas = new ArrayList<>();
     Map<String, TomlSection> saSectionByName = new HashMap<>();
@@ -95,7 +115,48 @@ final class ConfigParser {
     if (!diag.isEmpty() || node == null || tun == null || listen == null) {
       return null;
     }
-    return new NodeConfig(configFile, node, tun, listen, PolicyParser.expand(entries), sas);
+    List<IkePeer> ikePeers = new ArrayList<>();
+    for (IkePeer p : peers.values()) {
+      List<String> names =
+          entries.stream().filter(e -> p.name().equals(e.ike())).map(PolicyEntry::name).toList();
+      ikePeers.add(p.withPolicies(names));
+    }
+    return new NodeConfig(
+        configFile, node, tun, listen, PolicyParser.expand(entries), sas, ikePeers);
+  }
+
+  /** An IKE peer's local address must be one the [listen] sockets receive on. */
+  private static void checkListenCoversIkePeers(
+      Map<String, IkePeer> peers, List<TomlSection> sections, ListenConfig listen) {
+    if (listen == null) {
+      return;
+    }
+    for (TomlSection s : sections) {
+      if (!(s.raw("name") instanceof String n) || !peers.containsKey(n)) {
+        continue;
+      }
+      IkePeer p = peers.get(n);
+      int v = Addresses.version(p.address());
+      List<InetAddress> sameVersion =
+          listen.addresses().stream().filter(a -> Addresses.version(a) == v).toList();
+      if (sameVersion.isEmpty()) {
+        s.error(
+            "address",
+            Addresses.format(p.address())
+                + " is "
+                + Addresses.versionName(v)
+                + " but [listen] has no "
+                + Addresses.versionName(v)
+                + " address");
+      } else if (sameVersion.stream().noneMatch(InetAddress::isAnyLocalAddress)
+          && !sameVersion.contains(p.local())) {
+        s.error(
+            s.has("local") ? "local" : "address",
+            "local address "
+                + Addresses.format(p.local())
+                + " is not one of the [listen] addresses");
+      }
+    }
   }
 
   /** Wipes every key read from the secrets file (called when the load fails). */
@@ -105,13 +166,16 @@ final class ConfigParser {
     }
   }
 
-  /** Wipes the keys of the secrets file that no SA of {@code config} holds. */
+  /** Wipes the keys of the secrets file that no SA or IKE peer of {@code config} holds. */
   void wipeUnusedSecrets(NodeConfig config) {
     if (secrets == null) {
       return;
     }
     for (SecretsLoader.Key k : secrets.values()) {
-      if (config.sas().stream().noneMatch(sa -> sa.key() == k.bytes())) {
+      boolean peerUses =
+          config.peers().stream()
+              .anyMatch(p -> p.auth() instanceof IkePeer.Auth.Psk psk && psk.key() == k.bytes());
+      if (!peerUses && config.sas().stream().noneMatch(sa -> sa.key() == k.bytes())) {
         k.bytes().wipe();
       }
     }
@@ -224,7 +288,7 @@ final class ConfigParser {
   private ListenConfig parseListen(TomlSection s) {
     if (s == null) {
       List<InetAddress> any = DEFAULT_LISTEN.stream().map(Addresses::address).toList();
-      return new ListenConfig(any, ListenConfig.DEFAULT_PORT);
+      return new ListenConfig(any, ListenConfig.DEFAULT_PORT, ListenConfig.DEFAULT_IKE_PORT);
     }
     s.checkKeys(LISTEN_KEYS);
     boolean ok = true;
@@ -269,6 +333,24 @@ final class ConfigParser {
     } else if (s.has("port")) {
       ok = false;
     }
-    return ok ? new ListenConfig(addresses, port) : null;
+    int ikePort = ListenConfig.DEFAULT_IKE_PORT;
+    Long ip = s.integer("ike_port");
+    if (ip != null) {
+      if (ip < 1 || ip > 65535) {
+        s.error("ike_port", ip + " is out of range 1..65535");
+        ok = false;
+      } else {
+        ikePort = ip.intValue();
+      }
+    } else if (s.has("ike_port")) {
+      ok = false;
+    }
+    if (ok && ikePort == port) {
+      s.error(
+          s.has("ike_port") ? "ike_port" : "port",
+          "the IKE port and the ESP port must differ (both are " + port + ")");
+      ok = false;
+    }
+    return ok ? new ListenConfig(addresses, port, ikePort) : null;
   }
 }

@@ -5,20 +5,35 @@ import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
- * The {@code [listen]} table: where the daemon receives ESP-in-UDP (RFC 3948) and, later, IKE.
+ * The {@code [listen]} table: where the daemon receives ESP-in-UDP (RFC 3948) and IKE (RFC 7296
+ * section 2.11: IKE_SA_INIT on the IKE port, everything after it on the NAT-T port, behind the
+ * non-ESP marker).
  *
  * @param addresses local addresses to bind, possibly the wildcards {@code 0.0.0.0} and {@code ::}
- * @param port UDP port, 4500 by default
+ * @param port UDP port for ESP in UDP and NAT-T IKE, 4500 by default
+ * @param ikePort UDP port for IKE_SA_INIT, 500 by default; bound only when a {@code [[peer]]} is
+ *     configured
  */
-public record ListenConfig(List<InetAddress> addresses, int port) {
+public record ListenConfig(List<InetAddress> addresses, int port, int ikePort) {
   /** The NAT-T port, RFC 3948 section 2. */
   public static final int DEFAULT_PORT = 4500;
 
+  /** The IKE port, RFC 7296 section 2. */
+  public static final int DEFAULT_IKE_PORT = 500;
+
   public ListenConfig {
     addresses = List.copyOf(addresses);
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("port out of range: " + port);
+    if (port < 1 || port > 65535 || ikePort < 1 || ikePort > 65535) {
+      throw new IllegalArgumentException("port out of range: " + port + "/" + ikePort);
     }
+    if (port == ikePort) {
+      throw new IllegalArgumentException("the IKE port must differ from the ESP port");
+    }
+  }
+
+  /** One socket address per listen address, on the IKE port. */
+  public List<InetSocketAddress> ikeEndpoints() {
+    return addresses.stream().map(a -> new InetSocketAddress(a, ikePort)).toList();
   }
 
   /** One socket address per listen address. */

@@ -22,6 +22,7 @@ import org.meshsec.core.spd.Policy;
  * @param listen the {@code [listen]} table
  * @param policies the SPD entries, in config order
  * @param sas the manual SAs, in config order
+ * @param peers the IKE peers, in config order
  */
 public record NodeConfig(
     Path source,
@@ -29,7 +30,8 @@ public record NodeConfig(
     TunConfig tun,
     ListenConfig listen,
     List<Policy> policies,
-    List<ManualSa> sas) {
+    List<ManualSa> sas,
+    List<IkePeer> peers) {
 
   public NodeConfig {
     Objects.requireNonNull(source, "source");
@@ -38,6 +40,17 @@ public record NodeConfig(
     Objects.requireNonNull(listen, "listen");
     policies = List.copyOf(policies);
     sas = List.copyOf(sas);
+    peers = List.copyOf(peers);
+  }
+
+  /** The IKE peer with this name. */
+  public Optional<IkePeer> peer(String name) {
+    return peers.stream().filter(p -> p.name().equals(name)).findFirst();
+  }
+
+  /** The IKE peer that negotiates the SAs of the policy named {@code policyName}, if any. */
+  public Optional<IkePeer> ikePeerOf(String policyName) {
+    return peers.stream().filter(p -> p.policies().contains(policyName)).findFirst();
   }
 
   /** The policy with this name and direction. */
@@ -60,10 +73,16 @@ public record NodeConfig(
         .orElseThrow(() -> new IllegalArgumentException("no policy for sa " + sa.name()));
   }
 
-  /** Zeroes every SA key held by this configuration (after it has been replaced or applied). */
+  /**
+   * Zeroes every SA key and pre-shared key held by this configuration (after it has been replaced
+   * or applied).
+   */
   public void wipeKeys() {
     for (ManualSa sa : sas) {
       sa.key().wipe();
+    }
+    for (IkePeer p : peers) {
+      p.wipeKeys();
     }
   }
 }

@@ -10,6 +10,7 @@ import org.meshsec.core.spd.Selector;
  * A valid {@code [[policy]]} entry as written, before expansion into SPD policies.
  *
  * @param template non-null exactly for PROTECT
+ * @param ike the {@code [[peer]]} that negotiates its SAs, or null (manual SAs)
  */
 record PolicyEntry(
     String name,
@@ -18,4 +19,5 @@ record PolicyEntry(
     int priority,
     Selector selector,
     Action action,
-    IpsecTemplate template) {}
+    IpsecTemplate template,
+    String ike) {}

@@ -37,8 +37,9 @@ final class PolicyParser {
           "mode",
           "peer",
           "local",
-          "esp");
-  static final List<String> PROTECT_ONLY_KEYS = List.of("mode", "peer", "local", "esp");
+          "esp",
+          "ike");
+  static final List<String> PROTECT_ONLY_KEYS = List.of("mode", "peer", "local", "esp", "ike");
 
   /** Default ESP proposal of a PROTECT policy. */
   static final List<EspSuite> DEFAULT_SUITES = List.of(EspSuite.AES128_GCM16);
@@ -48,8 +49,15 @@ final class PolicyParser {
 
   private PolicyParser() {}
 
-  /** Parses one entry; null when invalid (reported). */
-  static PolicyEntry parse(TomlSection s, NodeSettings node) {
+  /**
+   * Parses one entry; null when invalid (reported).
+   *
+   * @param peers the valid {@code [[peer]]} entries by name
+   * @param peerNames every peer name written in the file (valid or not), so that a policy naming an
+   *     invalid peer gets no second error
+   */
+  static PolicyEntry parse(
+      TomlSection s, NodeSettings node, Map<String, IkePeer> peers, Set<String> peerNames) {
     s.checkKeys(POLICY_KEYS);
     boolean ok = true;
     String name = Fields.name(s);
@@ -130,9 +138,15 @@ final class PolicyParser {
     int icmpCode = icmp(s, "icmp_code", protocol);
 
     IpsecTemplate template = null;
+    String ike = null;
     if (action == Action.PROTECT) {
-      template = template(s, node, version);
+      ike = s.string("ike");
+      ok &= ike != null || !s.has("ike");
+      template = template(s, node, version, ike, peers, peerNames);
       ok &= template != null;
+      if (ike != null) {
+        ok &= ikeChecks(s, dirs, icmpType, icmpCode);
+      }
     } else if (action != null) {
       for (String k : PROTECT_ONLY_KEYS) {
         if (s.has(k)) {
@@ -156,7 +170,29 @@ final class PolicyParser {
       return null;
     }
     Selector sel = new Selector(src, dst, protocol, srcPorts, dstPorts, icmpType, icmpCode);
-    return new PolicyEntry(name, s, dirs, priority, sel, action, template);
+    return new PolicyEntry(name, s, dirs, priority, sel, action, template, ike);
+  }
+
+  /** What a policy negotiated by IKE cannot have. */
+  private static boolean ikeChecks(TomlSection s, Set<Direction> dirs, int icmpType, int icmpCode) {
+    boolean ok = true;
+    if (dirs != null && dirs.size() != 2) {
+      s.error(
+          "direction",
+          "a policy negotiated with ike carries traffic both ways (a Child SA is a pair, RFC 7296"
+              + " section 1.3): write direction = \"both\"");
+      ok = false;
+    }
+    for (String k : List.of("icmp_type", "icmp_code")) {
+      if (s.has(k) && icmpType >= -1 && icmpCode >= -1) {
+        s.error(
+            k,
+            "cannot be negotiated with ike (IKEv2 traffic selectors carry addresses, protocol and"
+                + " ports only)");
+        ok = false;
+      }
+    }
+    return ok;
   }
 
   private static IpPrefix prefix(TomlSection s, String key) {
@@ -273,7 +309,16 @@ final class PolicyParser {
     return n.intValue();
   }
 
-  private static IpsecTemplate template(TomlSection s, NodeSettings node, int selectorVersion) {
+  private static IpsecTemplate template(
+      TomlSection s,
+      NodeSettings node,
+      int selectorVersion,
+      String ike,
+      Map<String, IkePeer> peers,
+      Set<String> peerNames) {
+    if (ike != null) {
+      return ikeTemplate(s, selectorVersion, ike, peers, peerNames);
+    }
     boolean ok = true;
     IpsecMode mode = Fields.mode(s, "mode");
     ok &= mode != null;
@@ -360,6 +405,81 @@ final class PolicyParser {
       return null;
     }
     return new IpsecTemplate(mode, suites, local, peer);
+  }
+
+  /**
+   * The template of a policy negotiated with {@code [[peer]] ike}: its addresses come from the peer
+   * ({@code peer} and {@code local} may be written, and must then agree), its suites from the
+   * peer's ESP proposals.
+   */
+  private static IpsecTemplate ikeTemplate(
+      TomlSection s,
+      int selectorVersion,
+      String ike,
+      Map<String, IkePeer> peers,
+      Set<String> peerNames) {
+    boolean ok = true;
+    IpsecMode mode = Fields.mode(s, "mode");
+    ok &= mode != null;
+    IkePeer p = peers.get(ike);
+    if (p == null) {
+      if (!peerNames.contains(ike)) {
+        s.error(
+            "ike", "no [[peer]] named \"" + ike + "\"" + TomlSection.suggestion(ike, peerNames));
+      }
+      return null; // an invalid peer is reported where it is written
+    }
+    for (String k : List.of("peer", "local")) {
+      String text = s.string(k);
+      if (text == null) {
+        ok &= !s.has(k);
+        continue;
+      }
+      InetAddress a = Fields.address(s, k, new TomlSection.Item(text, s.lineOf(k)), true);
+      InetAddress expected = k.equals("peer") ? p.address() : p.local();
+      if (a == null) {
+        ok = false;
+      } else if (!a.equals(expected)) {
+        s.error(
+            k,
+            text
+                + " differs from [[peer]] \""
+                + ike
+                + "\"'s "
+                + (k.equals("peer") ? "address " : "local ")
+                + Addresses.format(expected)
+                + " (with ike, the addresses come from the peer; leave "
+                + k
+                + " out)");
+        ok = false;
+      }
+    }
+    if (s.has("esp")) {
+      s.error(
+          "esp",
+          "with ike, the ESP proposals are those of [[peer]] \""
+              + ike
+              + "\" (set esp there, e.g. esp = [\"aes128gcm16-x25519\"])");
+      ok = false;
+    }
+    if (mode == IpsecMode.TRANSPORT
+        && selectorVersion != 0
+        && selectorVersion != Addresses.version(p.address())) {
+      s.error(
+          "mode",
+          "transport mode protects traffic between the two hosts themselves, so src and dst must"
+              + " be "
+              + Addresses.versionName(Addresses.version(p.address()))
+              + " like [[peer]] \""
+              + ike
+              + "\"'s address; use mode = \"tunnel\"");
+      ok = false;
+    }
+    if (!ok) {
+      return null;
+    }
+    List<EspSuite> suites = p.espProposals().stream().map(e -> e.suite()).distinct().toList();
+    return new IpsecTemplate(mode, suites, p.local(), p.address());
   }
 
   /** Every PROTECT peer needs a listen address of its IP version (and our local among them). */

@@ -100,6 +100,17 @@ final class SaParser {
                 + "; only protect policies use SAs");
         pol = null;
         ok = false;
+      } else if (pol.ike() != null) {
+        s.error(
+            "policy",
+            "policy \""
+                + polName
+                + "\" negotiates its SAs with IKE (ike = \""
+                + pol.ike()
+                + "\"); a policy has either manual SAs or an IKE peer: remove this [[sa]] or"
+                + " the policy's ike key");
+        pol = null;
+        ok = false;
       } else if (dir != null && !pol.directions().contains(dir)) {
         s.error(
             "policy",

@@ -9,6 +9,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,11 +47,14 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *  start:  event loop group (epoll, else NIO)
  *          -&gt; SPD (policies) -&gt; data path + SAD -&gt; manual SAs through the key engine
- *          -&gt; UDP sockets (port 4500) -&gt; TUN device (MTU, addresses, up)
+ *          -&gt; UDP sockets (port 4500) -&gt; IKE ({@link IkeService}: engine, port 500, SAD
+ *          listener; only with [[peer]]s) -&gt; TUN device (MTU, addresses, up)
  *          -&gt; routes in table 4500 + ip rules (stale ones of a killed run removed first)
  *          -&gt; bypass rules from the SPD -&gt; TUN reader -&gt; SAD expiry timer
- *  close:  TUN reader and device (its routes go with it) -&gt; ip rules -&gt; UDP sockets
- *          -&gt; SAD flushed (keys wiped) -&gt; event loops
+ *          -&gt; IKE start (peers with start_action "start")
+ *  close:  IKE SAs deleted with the peers (bounded wait) -&gt; TUN reader and device (its routes
+ *          go with it) -&gt; ip rules -&gt; UDP sockets, IKE engine and port -&gt; SAD flushed (keys
+ *          wiped) -&gt; event loops
  * </pre>
  *
  * The TUN routes live in a routing table of their own so that OUT BYPASS policies can send matching
@@ -91,6 +95,9 @@ public final class Daemon implements AutoCloseable {
     }
   }
 
+  /** How long shutdown waits for the peers to answer our IKE Deletes. */
+  static final Duration IKE_SHUTDOWN = Duration.ofSeconds(2);
+
   private final long startedMillis = System.currentTimeMillis();
   private final Options options;
   private final IoEventLoopGroup group;
@@ -98,6 +105,7 @@ public final class Daemon implements AutoCloseable {
   private final DataPath dataPath;
   private volatile NodeConfig config;
   private UdpTransport udp;
+  private volatile IkeService ike;
   private TunInterface tun;
   private LinkConfigurator link;
   private RoutingRules routing;
@@ -115,6 +123,8 @@ public final class Daemon implements AutoCloseable {
             .allocator(PooledByteBufAllocator.DEFAULT)
             .espOut(new LateEspOut())
             .innerOut(this::toTun)
+            .ikeIn(this::ikeIn)
+            .unknownSpi(this::unknownSpi)
             .pathMtu(config.tun().underlayMtu())
             .mssClamp(config.tun().mssClamp() ? config.tun().mtu() : 0)
             .build();
@@ -143,6 +153,10 @@ public final class Daemon implements AutoCloseable {
     udp =
         UdpTransport.bind(
             group, config.listen().endpoints(), (payload, from) -> dataPath.inbound(payload, from));
+    if (!config.peers().isEmpty()) {
+      ike = IkeService.create(config, spd, dataPath.sad(), udp, group);
+      dataPath.sad().setListener(ike::onSadEvent);
+    }
     TunFactory.Opened opened = options.tunFactory().open(config, group);
     tun = opened.tun();
     link = opened.link();
@@ -170,6 +184,9 @@ public final class Daemon implements AutoCloseable {
         group
             .next()
             .scheduleAtFixedRate(() -> dataPath.sad().tick(), ms, ms, TimeUnit.MILLISECONDS);
+    if (ike != null) {
+      ike.start();
+    }
     log.info(
         "node {} up: tun {} mtu {}, {} policies, {} manual SAs",
         config.node().name(),
@@ -218,6 +235,22 @@ public final class Daemon implements AutoCloseable {
       throw e;
     }
     return new TunFactory.Opened(dev, link, routing);
+  }
+
+  private void ikeIn(ByteBuf datagram, InetSocketAddress from) {
+    IkeService i = ike;
+    if (i == null) {
+      datagram.release();
+      return;
+    }
+    i.receiveNatt(datagram, from);
+  }
+
+  private void unknownSpi(int spi, InetSocketAddress from) {
+    IkeService i = ike;
+    if (i != null) {
+      i.onUnknownSpi(spi, from);
+    }
   }
 
   private void toTun(ByteBuf ip) {
@@ -315,6 +348,14 @@ public final class Daemon implements AutoCloseable {
               "reload refused, running configuration unchanged: changes to [node], [tun] or"
                   + " [listen] need a restart (meshsec run)"));
     }
+    if (diff.peersChanged() || touchesIke(diff, prev, next)) {
+      next.wipeKeys();
+      return new ReloadResult(
+          false,
+          List.of(
+              "reload refused, running configuration unchanged: changes to [[peer]] or to"
+                  + " policies negotiated with IKE need a restart (meshsec run)"));
+    }
     if (diff.isEmpty()) {
       next.wipeKeys();
       return new ReloadResult(true, List.of("no changes"));
@@ -385,6 +426,16 @@ public final class Daemon implements AutoCloseable {
     return new ReloadResult(true, msgs);
   }
 
+  /** Whether a policy that was or becomes negotiated with IKE is added, removed or changed. */
+  private static boolean touchesIke(ConfigDiff diff, NodeConfig prev, NodeConfig next) {
+    List<String> names = new ArrayList<>();
+    diff.policiesAdded().forEach(p -> names.add(p.name()));
+    diff.policiesRemoved().forEach(p -> names.add(p.name()));
+    diff.policiesChanged().forEach(c -> names.add(c.before().name()));
+    return names.stream()
+        .anyMatch(n -> prev.ikePeerOf(n).isPresent() || next.ikePeerOf(n).isPresent());
+  }
+
   private static boolean changed(ConfigDiff diff, ManualSa s) {
     return diff.sasChanged().stream().anyMatch(c -> c.before().name().equals(s.name()));
   }
@@ -419,6 +470,11 @@ public final class Daemon implements AutoCloseable {
     return udp;
   }
 
+  /** The IKE side; null when no [[peer]] is configured. */
+  public IkeService ike() {
+    return ike;
+  }
+
   public long startedMillis() {
     return startedMillis;
   }
@@ -439,6 +495,13 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     closed = true;
+    IkeService i = ike;
+    if (i != null) {
+      boolean clean = i.deleteAll(IKE_SHUTDOWN);
+      log.info(
+          "IKE SAs {}",
+          clean ? "deleted with the peers" : "not all answered within " + IKE_SHUTDOWN);
+    }
     if (expiry != null) {
       expiry.cancel(false);
     }
@@ -461,6 +524,9 @@ public final class Daemon implements AutoCloseable {
     }
     if (udp != null) {
       udp.close();
+    }
+    if (i != null) {
+      i.close();
     }
     int n = dataPath.sad().flush();
     config.wipeKeys();

@@ -189,6 +189,40 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
     return out;
   }
 
+  /**
+   * Sends raw bytes (an IKE message, with its non-ESP marker on the NAT-T port) from the channel
+   * bound to {@code from} (or a wildcard channel of its family, or any channel of its family) to
+   * {@code to}, and flushes. Takes ownership of {@code payload}.
+   */
+  public void sendRaw(ByteBuf payload, InetAddress from, InetSocketAddress to) {
+    Channel pick = null;
+    Channel wildcard = null;
+    for (Channel ch : channels) {
+      InetSocketAddress a = (InetSocketAddress) ch.localAddress();
+      if (a == null) {
+        continue;
+      }
+      if (from != null && a.getAddress().equals(from)) {
+        pick = ch;
+        break;
+      }
+      if (a.getAddress().isAnyLocalAddress()
+          && (wildcard == null
+              || (a.getAddress() instanceof Inet4Address)
+                  == (to.getAddress() instanceof Inet4Address))) {
+        wildcard = ch;
+      }
+    }
+    if (pick == null) {
+      pick = wildcard;
+    }
+    if (pick == null) {
+      sendRaw(payload, to);
+      return;
+    }
+    pick.writeAndFlush(new DatagramPacket(payload, to), pick.voidPromise());
+  }
+
   /** Sends raw bytes (an IKE message with its non-ESP marker) to a peer; for the IKE module. */
   public void sendRaw(ByteBuf payload, InetSocketAddress to) {
     Channel ch = to.getAddress() instanceof Inet4Address ? v4 : v6;

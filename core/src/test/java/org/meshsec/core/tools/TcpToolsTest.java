@@ -49,6 +49,24 @@ class TcpToolsTest {
   }
 
   @Test
+  void rateOptionPacesTheTransfer() throws Exception {
+    Captured sinkOut = new Captured();
+    CompletableFuture<Integer> sink =
+        CompletableFuture.supplyAsync(
+            () -> TcpSink.run(sinkOut.stream, System.err, "0", "--bind", "127.0.0.1"));
+    String port = sinkOut.await("listening on .*:(\\d+)", WAIT).group(1);
+    Captured sendOut = new Captured();
+    long t0 = System.nanoTime();
+    // 256 KiB at 512 KiB/s: about half a second, where unpaced loopback takes milliseconds
+    assertEquals(
+        0, TcpSend.run(sendOut.stream, System.err, "127.0.0.1", port, "256K", "--rate", "512"));
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    assertEquals(0, sink.get(20, TimeUnit.SECONDS));
+    assertTrue(ms >= 450 && ms < 5000, "paced transfer took " + ms + " ms");
+    assertTrue(sinkOut.text().contains("received 262144 bytes"), sinkOut.text());
+  }
+
+  @Test
   void emptyTransferIsTheHashOfNothing() throws Exception {
     Captured sinkOut = new Captured();
     CompletableFuture<Integer> sink =

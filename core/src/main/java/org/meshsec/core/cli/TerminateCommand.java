@@ -1,0 +1,36 @@
+package org.meshsec.core.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code meshsec terminate PEER}: the control command {@code terminate PEER} of a running daemon.
+ */
+@Command(
+    name = "terminate",
+    description =
+        "Delete the IKE SA(s) with PEER and their Child SAs; waits for the peer (--timeout).")
+public final class TerminateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin ControlOptions control;
+
+  @Parameters(index = "0", paramLabel = "PEER", description = "A [[peer]] name.")
+  String peer;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      description = "How long to wait for the outcome (0: do not wait; default: the daemon's).")
+  Double timeout;
+
+  @Override
+  public Integer call() {
+    return control.call(
+        spec, "terminate " + peer + (timeout == null ? "" : " --timeout " + timeout));
+  }
+}

@@ -1,0 +1,270 @@
+package org.meshsec.core.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.meshsec.core.config.ConfigLoader;
+import org.meshsec.core.config.ConfigResult;
+import org.meshsec.core.control.ControlCommand.Response;
+import org.meshsec.core.control.ControlServer;
+import org.meshsec.core.sad.SaInfo;
+import org.meshsec.core.sad.SaState;
+import org.meshsec.core.spd.Direction;
+import org.meshsec.ike.sa.IkeSaInfo;
+import org.meshsec.ike.sa.IkeSaState;
+import org.meshsec.tun.tuntest.TunFake;
+
+/**
+ * Two complete daemons in one JVM negotiating their SAs with IKEv2 (PSK): real Netty UDP sockets on
+ * 127.3.0.1 and 127.3.0.2 (ESP and NAT-T IKE on 4500, IKE_SA_INIT on port {@value #IKE_PORT} so
+ * that no root is needed), fake TUN devices, configuration from TOML. The first packet of a flow
+ * raises the ACQUIRE that starts the negotiation, waits in the SAD's queue and is delivered once
+ * the Child SA is installed.
+ */
+class IkeDaemonsTest {
+  static final int IKE_PORT = 10500;
+  static final String PSK =
+      "6d6573687365632069676c75652074657374206b65792c206e6f742061207365637265";
+  static final Duration WAIT = Duration.ofSeconds(10);
+
+  @TempDir Path dir;
+  Daemon a;
+  Daemon b;
+  TunFake tunA;
+  TunFake tunB;
+
+  @AfterEach
+  void tearDown() {
+    if (a != null) {
+      a.close();
+    }
+    if (b != null) {
+      b.close();
+    }
+  }
+
+  static String config(
+      String name,
+      String self,
+      String peerName,
+      String peer,
+      String src,
+      String dst,
+      String extra) {
+    return """
+        [node]
+        name = "%s"
+        secrets = "%s-secrets.toml"
+        address = "%s"
+
+        [tun]
+        name = "fake-%s"
+        addresses = ["%s"]
+        routes = ["%s"]
+
+        [listen]
+        address = ["%s"]
+        ike_port = %d
+
+        [[peer]]
+        name = "%s"
+        address = "%s"
+        port = %d
+        auth = "psk"
+        psk = "shared"
+        %s
+
+        [[policy]]
+        name = "lan"
+        direction = "both"
+        src = "%s"
+        dst = "%s"
+        action = "protect"
+        ike = "%s"
+        """
+        .formatted(
+            name,
+            name,
+            self,
+            name,
+            src.replace("0/24", "1/24"),
+            dst,
+            self,
+            IKE_PORT,
+            peerName,
+            peer,
+            IKE_PORT,
+            extra,
+            src,
+            dst,
+            peerName);
+  }
+
+  Path write(String name, String cfg) throws IOException {
+    Path secrets = dir.resolve(name + "-secrets.toml");
+    Files.writeString(secrets, "[keys]\nshared = \"%s\"\n".formatted(PSK));
+    Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
+    Path p = dir.resolve(name + ".toml");
+    Files.writeString(p, cfg);
+    return p;
+  }
+
+  Daemon start(Path cfg, TunFake fake) throws IOException {
+    ConfigResult r = ConfigLoader.load(cfg);
+    assertTrue(r.isOk(), () -> r.errors().toString());
+    return Daemon.start(
+        r.config(),
+        new Daemon.Options(
+            (c, g) -> new Daemon.TunFactory.Opened(fake, null), Duration.ofMillis(200)));
+  }
+
+  void startBoth(String extraA, String extraB) throws IOException {
+    tunA = new TunFake("fake-a", 1400);
+    tunB = new TunFake("fake-b", 1400);
+    b =
+        start(
+            write(
+                "b",
+                config("b", "127.3.0.2", "a", "127.3.0.1", "10.9.1.0/24", "10.9.0.0/24", extraB)),
+            tunB);
+    a =
+        start(
+            write(
+                "a",
+                config("a", "127.3.0.1", "b", "127.3.0.2", "10.9.0.0/24", "10.9.1.0/24", extraA)),
+            tunA);
+  }
+
+  Response call(Daemon d, String line) {
+    ControlServer s = new ControlServer(dir.resolve("unused.sock"));
+    DaemonCommands.register(s, d);
+    return s.dispatch(line);
+  }
+
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("timed out waiting for " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  static List<SaInfo> mature(Daemon d) {
+    return d.dataPath().sad().dump().stream().filter(s -> s.state() == SaState.MATURE).toList();
+  }
+
+  @Test
+  void firstPacketTriggersNegotiationAndIsDeliveredThenTerminateRemovesEverything()
+      throws Exception {
+    startBoth("", "");
+    assertTrue(a.ike().list().isEmpty(), "trap: nothing negotiated before traffic");
+
+    // sa-list copes with a LARVAL SA (an SPI reserved by IKE: no mode, suite or selector yet)
+    int larval =
+        a.dataPath()
+            .sad()
+            .getSpi(a.config().node().addresses().get(0), b.config().node().addresses().get(0));
+    for (String cmd : new String[] {"sa-list", "sa-list --json"}) {
+      Response r = call(a, cmd);
+      assertTrue(r.ok() && r.body().contains(String.format("0x%08x", larval)), r.body());
+    }
+    assertTrue(call(a, "sa-list --json").body().contains("\"age_seconds\":0"));
+    a.dataPath().sad().delete(Direction.IN, larval, null);
+
+    // The first packet: ACQUIRE -> IKE_SA_INIT, IKE_AUTH -> Child SA installed -> queue drained.
+    byte[] first = TwoDaemonsTest.udp("10.9.0.1", "10.9.1.1", 200);
+    tunA.inject(first);
+    assertArrayEquals(first, tunB.pollWrittenBytes(10, TimeUnit.SECONDS), "first packet");
+
+    // (the pair is installed, and the packet sent, just before the IKE SA's state changes)
+    await("both ESTABLISHED", () -> established(a) && established(b));
+    IkeSaInfo sa = only(a);
+    IkeSaInfo sb = only(b);
+    assertTrue(sa.originalInitiator());
+    assertFalse(sb.originalInitiator());
+    assertEquals(sa.initiatorSpi(), sb.initiatorSpi());
+    assertEquals(sa.responderSpi(), sb.responderSpi());
+    assertEquals(4500, sa.local().getPort(), "IKE_AUTH on the NAT-T port");
+    assertEquals(1, sa.children().size());
+    assertEquals(sa.children().get(0).inboundSpi(), sb.children().get(0).outboundSpi());
+    assertEquals("[10.9.0.0..10.9.0.255]", sa.children().get(0).localTs().toString());
+
+    // Both directions through the negotiated SAs.
+    for (int i = 0; i < 20; i++) {
+      byte[] p = TwoDaemonsTest.udp("10.9.0.1", "10.9.1.1", 10 + i * 50);
+      tunA.inject(p);
+      assertArrayEquals(p, tunB.pollWrittenBytes(5, TimeUnit.SECONDS), "A->B #" + i);
+      byte[] q = TwoDaemonsTest.udp("10.9.1.1", "10.9.0.1", 10 + i * 50);
+      tunB.inject(q);
+      assertArrayEquals(q, tunA.pollWrittenBytes(5, TimeUnit.SECONDS), "B->A #" + i);
+    }
+    assertEquals(2, mature(a).size(), a.dataPath().sad().dump().toString());
+    assertEquals(2, mature(b).size(), b.dataPath().sad().dump().toString());
+    SaInfo out =
+        a.dataPath()
+            .sad()
+            .get(Direction.OUT, sa.children().get(0).outboundSpi(), sb.local().getAddress())
+            .orElseThrow();
+    assertEquals(21, out.packets());
+
+    // The control commands: one IKE SA each, with its child.
+    String json = call(a, "ike-list --json").body();
+    assertTrue(json.startsWith("[{\"id\":"), json);
+    assertTrue(json.contains("\"peer\":\"b\"") && json.contains("\"state\":\"ESTABLISHED\""), json);
+    assertTrue(json.contains("\"name\":\"lan\""), json);
+    assertTrue(json.contains("\"local_ts\":[\"10.9.0.0/24\"]"), json);
+    assertEquals(1, json.split("\"spi_i\"").length - 1, json);
+    String text = call(b, "ike-list").body();
+    assertTrue(text.contains("ESTABLISHED") && text.contains("responder"), text);
+    assertTrue(text.contains("aes128gcm16/PRF_HMAC_SHA2_256/CURVE25519"), text);
+    assertTrue(text.contains("10.9.1.0/24 === 10.9.0.0/24"), text);
+    assertFalse(json.contains(PSK.substring(0, 16)) || text.contains(PSK.substring(0, 16)));
+    assertTrue(call(a, "status").body().contains("ike_sas"), call(a, "status").body());
+
+    // terminate: the INFORMATIONAL Delete removes the SAs on both nodes.
+    Response t = call(a, "terminate b");
+    assertTrue(t.ok(), t.body());
+    assertTrue(a.ike().list().isEmpty(), a.ike().list().toString());
+    await("b drops its IKE SA", () -> b.ike().list().isEmpty());
+    await("SAs gone from both SADs", () -> mature(a).isEmpty() && mature(b).isEmpty());
+    assertFalse(call(a, "terminate b").ok(), "nothing left to terminate");
+
+    // initiate brings it back by command; traffic flows again; rekey is accepted.
+    Response i = call(a, "initiate b --json");
+    assertTrue(i.ok(), i.body());
+    assertTrue(i.body().contains("\"ok\":true"), i.body());
+    byte[] again = TwoDaemonsTest.udp("10.9.1.1", "10.9.0.1", 300);
+    tunB.inject(again);
+    assertArrayEquals(again, tunA.pollWrittenBytes(5, TimeUnit.SECONDS), "after initiate");
+    assertTrue(call(b, "rekey a").ok());
+    assertFalse(call(b, "initiate nobody").ok());
+    assertFalse(call(b, "rekey").ok());
+  }
+
+  static boolean established(Daemon d) {
+    List<IkeSaInfo> l = d.ike().list();
+    return l.size() == 1 && l.get(0).state() == IkeSaState.ESTABLISHED;
+  }
+
+  static IkeSaInfo only(Daemon d) {
+    List<IkeSaInfo> l = d.ike().list();
+    assertEquals(1, l.size(), d.config().node().name() + ": " + l);
+    return l.get(0);
+  }
+}
