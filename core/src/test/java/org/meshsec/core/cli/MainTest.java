@@ -111,7 +111,18 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"status", "stats", "reload", "sa list", "policy list"})
+  @ValueSource(
+      strings = {
+        "status",
+        "stats",
+        "reload",
+        "sa list",
+        "policy list",
+        "ike list",
+        "initiate beta",
+        "terminate beta --timeout 1",
+        "rekey beta"
+      })
   void controlCommandsWithoutADaemonNameTheSocketAndExit4(String command) {
     String sock = "/nonexistent/meshsec-test.sock";
     String[] words = (command + " --socket " + sock).split(" ");
@@ -142,6 +153,12 @@ class MainTest {
     r = run("sa");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("Usage: meshsec sa"), r.err());
+    r = run("ike");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("Usage: meshsec ike"), r.err());
+    r = run("initiate");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("Missing required parameter: 'PEER'"), r.err());
   }
 
   @Test
@@ -150,7 +167,19 @@ class MainTest {
     assertEquals(0, r.code());
     for (String sub :
         new String[] {
-          "version", "check-config", "run", "demo", "status", "sa", "policy", "stats", "reload"
+          "version",
+          "check-config",
+          "run",
+          "demo",
+          "status",
+          "sa",
+          "policy",
+          "stats",
+          "reload",
+          "ike",
+          "initiate",
+          "terminate",
+          "rekey"
         }) {
       assertTrue(r.out().contains("  " + sub), "missing " + sub + " in\n" + r.out());
     }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,6 +19,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.meshsec.core.cli.Main;
 import org.meshsec.core.config.ConfigLoader;
 import org.meshsec.core.config.ConfigResult;
 import org.meshsec.core.control.ControlCommand.Response;
@@ -255,6 +258,41 @@ class IkeDaemonsTest {
     assertTrue(call(b, "rekey a").ok());
     assertFalse(call(b, "initiate nobody").ok());
     assertFalse(call(b, "rekey").ok());
+
+    // The CLI subcommands reach the same commands through the control socket.
+    Path sock = dir.resolve("a.sock");
+    try (ControlServer server = new ControlServer(sock)) {
+      DaemonCommands.register(server, a);
+      server.start();
+      StringWriter cliOut = new StringWriter();
+      StringWriter err = new StringWriter();
+      int rc =
+          Main.execute(
+              new PrintWriter(cliOut),
+              new PrintWriter(err),
+              "ike",
+              "list",
+              "--json",
+              "--socket",
+              sock.toString());
+      assertEquals(0, rc, err.toString());
+      assertTrue(cliOut.toString().contains("\"peer\":\"b\""), cliOut.toString());
+      rc =
+          Main.execute(
+              new PrintWriter(cliOut),
+              new PrintWriter(err),
+              "initiate",
+              "nobody",
+              "--socket",
+              sock.toString());
+      assertEquals(1, rc, "unknown peer: " + err);
+      assertTrue(err.toString().contains("no peer named \"nobody\""), err.toString());
+    }
+
+    // Shutting a daemon down deletes its IKE SAs with the peer (INFORMATIONAL Delete) first.
+    a.close();
+    await("b hears the Delete", () -> b.ike().list().isEmpty());
+    await("b's SAD is empty", () -> mature(b).isEmpty());
   }
 
   static boolean established(Daemon d) {
