@@ -117,4 +117,58 @@ final class Fields {
       }
     }
   }
+
+  /** What {@link #local} resolved: the local address (null when none) and whether it was valid. */
+  record Local(InetAddress address, boolean ok) {}
+
+  /**
+   * The {@code local} key of a section that talks to {@code remote} (its {@code remoteKey} value
+   * {@code remoteText}): the address given, which must be of the remote's IP version, or else
+   * {@code [node]}'s address of that version. Reports every problem on {@code s}.
+   */
+  static Local local(
+      TomlSection s, NodeSettings node, InetAddress remote, String remoteKey, String remoteText) {
+    String localText = s.string("local");
+    if (localText != null) {
+      InetAddress local =
+          address(s, "local", new TomlSection.Item(localText, s.lineOf("local")), true);
+      if (local == null) {
+        return new Local(null, false);
+      }
+      if (remote != null && Addresses.version(local) != Addresses.version(remote)) {
+        s.error(
+            "local",
+            localText
+                + " is "
+                + Addresses.versionName(Addresses.version(local))
+                + " but "
+                + remoteKey
+                + " "
+                + remoteText
+                + " is "
+                + Addresses.versionName(Addresses.version(remote)));
+        return new Local(local, false);
+      }
+      return new Local(local, true);
+    }
+    if (s.has("local")) {
+      return new Local(null, false);
+    }
+    if (remote == null) {
+      return new Local(null, true);
+    }
+    int v = Addresses.version(remote);
+    java.util.Optional<InetAddress> def =
+        node == null ? java.util.Optional.empty() : node.address(v);
+    if (def.isPresent()) {
+      return new Local(def.get(), true);
+    }
+    s.tableError(
+        s.where()
+            + ": local is required: [node] has no "
+            + Addresses.versionName(v)
+            + " address to use for peer "
+            + remoteText);
+    return new Local(null, false);
+  }
 }

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -120,42 +119,9 @@ final class PeerParser {
               s, "address", new TomlSection.Item(addressText, s.lineOf("address")), true);
     }
     ok &= address != null;
-    InetAddress local = null;
-    String localText = s.string("local");
-    if (localText != null) {
-      local = Fields.address(s, "local", new TomlSection.Item(localText, s.lineOf("local")), true);
-      ok &= local != null;
-      if (local != null
-          && address != null
-          && Addresses.version(local) != Addresses.version(address)) {
-        s.error(
-            "local",
-            localText
-                + " is "
-                + Addresses.versionName(Addresses.version(local))
-                + " but address "
-                + addressText
-                + " is "
-                + Addresses.versionName(Addresses.version(address)));
-        ok = false;
-      }
-    } else if (s.has("local")) {
-      ok = false;
-    } else if (address != null) {
-      int v = Addresses.version(address);
-      Optional<InetAddress> def = node == null ? Optional.empty() : node.address(v);
-      if (def.isPresent()) {
-        local = def.get();
-      } else {
-        s.tableError(
-            s.where()
-                + ": local is required: [node] has no "
-                + Addresses.versionName(v)
-                + " address to use for peer "
-                + addressText);
-        ok = false;
-      }
-    }
+    Fields.Local resolved = Fields.local(s, node, address, "address", addressText);
+    ok &= resolved.ok();
+    InetAddress local = resolved.address();
 
     int port = ListenConfig.DEFAULT_IKE_PORT;
     Long p = s.integer("port");

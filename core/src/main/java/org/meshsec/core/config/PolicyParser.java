@@ -6,7 +6,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.meshsec.core.spd.Action;
@@ -328,40 +327,9 @@ final class PolicyParser {
       peer = Fields.address(s, "peer", new TomlSection.Item(peerText, s.lineOf("peer")), true);
     }
     ok &= peer != null;
-    InetAddress local = null;
-    String localText = s.string("local");
-    if (localText != null) {
-      local = Fields.address(s, "local", new TomlSection.Item(localText, s.lineOf("local")), true);
-      ok &= local != null;
-      if (local != null && peer != null && Addresses.version(local) != Addresses.version(peer)) {
-        s.error(
-            "local",
-            localText
-                + " is "
-                + Addresses.versionName(Addresses.version(local))
-                + " but peer "
-                + peerText
-                + " is "
-                + Addresses.versionName(Addresses.version(peer)));
-        ok = false;
-      }
-    } else if (s.has("local")) {
-      ok = false;
-    } else if (peer != null) {
-      int v = Addresses.version(peer);
-      Optional<InetAddress> def = node == null ? Optional.empty() : node.address(v);
-      if (def.isPresent()) {
-        local = def.get();
-      } else {
-        s.tableError(
-            s.where()
-                + ": local is required: [node] has no "
-                + Addresses.versionName(v)
-                + " address to use for peer "
-                + peerText);
-        ok = false;
-      }
-    }
+    Fields.Local resolved = Fields.local(s, node, peer, "peer", peerText);
+    ok &= resolved.ok();
+    InetAddress local = resolved.address();
     if (mode == IpsecMode.TRANSPORT
         && peer != null
         && selectorVersion != 0
