@@ -43,17 +43,4 @@ public final class ControlJson {
   public static JsonNode tree(Object value) {
     return MAPPER.valueToTree(value);
   }
-
-  /**
-   * Parses a JSON text into a tree (tests and scripts that read {@code --json} output).
-   *
-   * @throws IllegalArgumentException when {@code json} is not JSON
-   */
-  public static JsonNode parse(String json) {
-    try {
-      return MAPPER.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
-    }
-  }
 }

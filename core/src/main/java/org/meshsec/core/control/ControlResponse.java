@@ -1,6 +1,7 @@
 package org.meshsec.core.control;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -43,6 +44,24 @@ public record ControlResponse(boolean ok, String text, JsonNode json) {
   /** Success or failure with {@code body} (a view record, list or map) as the JSON body. */
   public static ControlResponse json(boolean ok, Object body) {
     return new ControlResponse(ok, null, ControlJson.tree(body));
+  }
+
+  /**
+   * The JSON body read back into the command's view type (e.g. {@code IkeListCommand.View[].class}
+   * for {@code ike-list}), for tests and programs that drive a daemon.
+   *
+   * @throws IllegalStateException when the body is text or does not fit {@code type}
+   */
+  public <T> T bodyAs(Class<T> type) {
+    if (json == null) {
+      throw new IllegalStateException("the response has a text body: " + text);
+    }
+    try {
+      return ControlJson.mapper().treeToValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(
+          "the JSON body is not a " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+    }
   }
 
   /** The body as the CLI prints it: the text, or the JSON on one line; ends with a newline. */

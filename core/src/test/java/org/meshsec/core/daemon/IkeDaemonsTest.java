@@ -28,6 +28,7 @@ import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.control.ControlServer;
 import org.meshsec.core.control.command.DaemonControl;
+import org.meshsec.core.control.command.IkeListCommand;
 import org.meshsec.core.sad.SaInfo;
 import org.meshsec.core.sad.SaState;
 import org.meshsec.core.spd.Direction;
@@ -230,7 +231,13 @@ class IkeDaemonsTest {
     assertEquals(21, out.packets());
 
     // The control commands: one IKE SA each, with its child.
-    String json = call(a, new ControlRequest.IkeList(true)).body();
+    ControlResponse list = call(a, new ControlRequest.IkeList(true));
+    IkeListCommand.View[] views = list.bodyAs(IkeListCommand.View[].class);
+    assertEquals(1, views.length);
+    assertEquals("b", views[0].peer());
+    assertEquals(String.format("%016x", sa.initiatorSpi()), views[0].spiI());
+    assertEquals(List.of("10.9.0.0/24"), views[0].children().get(0).localTs());
+    String json = list.body();
     assertTrue(json.startsWith("[{\"id\":"), json);
     assertTrue(json.contains("\"peer\":\"b\"") && json.contains("\"state\":\"ESTABLISHED\""), json);
     assertTrue(json.contains("\"name\":\"lan\""), json);
