@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.netns.Background;
 import org.meshsec.core.netns.ExecResult;
 import org.meshsec.core.netns.Netns;
@@ -120,9 +121,9 @@ public final class DemoCommand implements Callable<Integer> {
 
         step("5/6", "what the nodes saw");
         out.println("      $ meshsec sa list            (node a)");
-        out.println(indent(na.control("sa-list").body(), 6, 100));
+        out.println(indent(na.control(new ControlRequest.SaList(false)).body(), 6, 100));
         out.println("      $ meshsec stats              (node b, non-zero counters)");
-        for (String line : nb.control("stats").body().split("\n")) {
+        for (String line : nb.control(new ControlRequest.Stats(false)).body().split("\n")) {
           if (!line.matches(".*\\s0$")) {
             out.println("      " + line);
           }

@@ -3,6 +3,7 @@ package org.meshsec.core.cli;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.concurrent.Callable;
+import org.meshsec.core.control.BadRequestException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -87,6 +88,10 @@ public final class Main implements Callable<Integer> {
         });
     cl.setExecutionExceptionHandler(
         (ex, c, parseResult) -> {
+          if (ex instanceof BadRequestException) { // a request argument out of bounds
+            c.getErr().println("meshsec: " + ex.getMessage());
+            return ExitCode.USAGE.code();
+          }
           c.getErr().println("meshsec: error: " + ex);
           return ExitCode.RUNTIME.code();
         });

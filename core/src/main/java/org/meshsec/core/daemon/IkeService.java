@@ -54,6 +54,7 @@ import org.meshsec.ike.port.SaLifetime;
 import org.meshsec.ike.port.TsRange;
 import org.meshsec.ike.sa.ChildSaInfo;
 import org.meshsec.ike.sa.IkeEngine;
+import org.meshsec.ike.sa.IkeListener;
 import org.meshsec.ike.sa.IkeSaInfo;
 import org.meshsec.ike.sa.IkeSaState;
 import org.slf4j.Logger;
@@ -106,6 +107,9 @@ public final class IkeService implements IpsecPort, IkeNetwork, AutoCloseable {
   /** OUT policy id -> the start action of its peer. */
   private final Map<Long, StartAction> startOf = new HashMap<>();
 
+  /** Lifecycle events of the engine's IKE SAs, for the control commands that wait on them. */
+  private final IkeListeners listeners = new IkeListeners();
+
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong installed = new AtomicLong();
   private volatile boolean closed;
@@ -150,6 +154,7 @@ public final class IkeService implements IpsecPort, IkeNetwork, AutoCloseable {
             .ipsec(this)
             .scheduler(new ExecutorScheduler(pool, Clock.systemUTC()))
             .random(new SecureRandom())
+            .listener(listeners)
             .build();
     UdpTransport bound;
     try {
@@ -584,6 +589,16 @@ public final class IkeService implements IpsecPort, IkeNetwork, AutoCloseable {
   /** Snapshots of the IKE SAs. */
   public List<IkeSaInfo> list() {
     return engine.list();
+  }
+
+  /** Adds a listener for the IKE SAs' lifecycle events (until {@link #removeListener}). */
+  public void addListener(IkeListener l) {
+    listeners.add(l);
+  }
+
+  /** Removes a listener added by {@link #addListener}. */
+  public void removeListener(IkeListener l) {
+    listeners.remove(l);
   }
 
   /** Whether {@code peer} is configured. */

@@ -336,7 +336,7 @@ public final class RoutingRules implements AutoCloseable {
               "bypass policy '"
                   + p.name()
                   + "' ("
-                  + DaemonCommands.selector(p.selector())
+                  + p.selector().describe()
                   + ") selects an ICMP type or code, which ip rules cannot match: its packets"
                   + " enter the TUN device and are dropped there instead of bypassing it");
         }

@@ -7,7 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.meshsec.core.control.ControlClient;
-import org.meshsec.core.control.ControlCommand;
+import org.meshsec.core.control.ControlRequest;
+import org.meshsec.core.control.ControlResponse;
 
 /**
  * A {@code meshsec run} daemon in its own JVM inside a network namespace, for the demo, the
@@ -86,7 +87,7 @@ public final class NodeProcess implements AutoCloseable {
       }
       if (Files.exists(socket)) {
         try {
-          if (ControlClient.call(socket, "status").ok()) {
+          if (ControlClient.call(socket, new ControlRequest.Status(false)).ok()) {
             return;
           }
         } catch (IOException e) {
@@ -101,9 +102,9 @@ public final class NodeProcess implements AutoCloseable {
         "meshsec run in " + ns.name() + " not ready after " + timeout + ": " + out, last);
   }
 
-  /** Sends a control command ({@code status}, {@code sa-list --json}, {@code reload}, ...). */
-  public ControlCommand.Response control(String line) throws IOException {
-    return ControlClient.call(socket, line);
+  /** Sends a control request ({@code status}, {@code sa-list --json}, {@code reload}, ...). */
+  public ControlResponse control(ControlRequest request) throws IOException {
+    return ControlClient.call(socket, request);
   }
 
   /** Restarts the daemon after {@link #kill9()} or {@link #stop()}. */

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
-import org.meshsec.core.control.ControlCommand;
+import org.meshsec.core.control.ControlRequest;
+import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.interop.SwanctlConf.Auth;
 import org.meshsec.core.interop.SwanctlConf.Mode;
 import org.meshsec.core.interop.SwanctlConf.StartAction;
@@ -206,12 +207,12 @@ class MeshsecStrongSwanTest {
 
   /** The one IKE SA meshsec lists, as its JSON text. */
   private static String meshsecSa(NodeProcess m) throws IOException {
-    String json = ok(m.control("ike-list --json"));
+    String json = ok(m.control(new ControlRequest.IkeList(true)));
     assertEquals(1, count(json, "\"spi_i\""), "meshsec IKE SAs: " + json);
     return json;
   }
 
-  private static String ok(ControlCommand.Response r) {
+  private static String ok(ControlResponse r) {
     assertTrue(r.ok(), r.body());
     return r.body();
   }
@@ -264,7 +265,7 @@ class MeshsecStrongSwanTest {
     long deadline = System.nanoTime() + ESTABLISHED_WAIT.toNanos();
     String json = "";
     while (System.nanoTime() < deadline) {
-      json = ok(m.control("ike-list --json"));
+      json = ok(m.control(new ControlRequest.IkeList(true)));
       if (count(json, "\"spi_i\"") == 1
           && json.contains("\"state\":\"ESTABLISHED\"")
           && json.contains("\"name\":\"" + CHILD + "\"")) {
@@ -344,7 +345,8 @@ class MeshsecStrongSwanTest {
                     PeerOptions.of("aes128gcm16-prfsha256-x25519", "aes128gcm16", "trap"),
                     PSK_AUTH))) {
       right.loadAll();
-      assertEquals("[]", ok(left.control("ike-list --json")).strip(), "trap: nothing yet");
+      assertEquals(
+          "[]", ok(left.control(new ControlRequest.IkeList(true))).strip(), "trap: nothing yet");
       long tUp = System.nanoTime();
       ping(net, 5); // the first echo request raises the ACQUIRE
       long tPing = System.nanoTime();
@@ -354,7 +356,7 @@ class MeshsecStrongSwanTest {
       Charon.ChildSa rc = right.awaitEstablished(CONN, CHILD, ESTABLISH).installed(CHILD).get(0);
       assertTrue(rc.bytesIn() >= TCP_BYTES, "charon's child SA counted the transfer: " + rc);
       // meshsec deletes the IKE SA; charon follows
-      ok(left.control("terminate right"));
+      ok(left.control(new ControlRequest.Terminate("right", null, false)));
       awaitNoSas(right);
       LOG.info(
           "gcm/x25519 meshsec initiator: up {} ms, first ping (5 x 0.2 s) {} ms, 5 MB TCP {} ms",
@@ -570,7 +572,7 @@ class MeshsecStrongSwanTest {
           right.log().contains("parsed CREATE_CHILD_SA request 2 [ N(REKEY_SA) SA No KE TSi TSr ]"),
           "meshsec rekeyed the child with PFS (REKEY_SA, KE): " + right.logTail(40));
 
-      ok(left.control("rekey right")); // the IKE SA, by command
+      ok(left.control(new ControlRequest.Rekey("right", null, false))); // the IKE SA, by command
       long deadline = System.nanoTime() + ESTABLISH.toNanos();
       Charon.IkeSa afterIke = afterChild;
       while (afterIke.initiatorSpi() == first.initiatorSpi()) {
@@ -617,7 +619,7 @@ class MeshsecStrongSwanTest {
         first.kill();
         assertFalse(first.isAlive());
         awaitMeshsecEmpty(left, Duration.ofSeconds(15));
-        String sas = ok(left.control("sa-list --json"));
+        String sas = ok(left.control(new ControlRequest.SaList(true)));
         assertEquals(0, count(sas, "\"spi\""), "SAD emptied: " + sas);
         LOG.info(
             "dpd: charon SIGKILLed, meshsec cleared its SAs after {} ms", ms(t, System.nanoTime()));
@@ -665,7 +667,7 @@ class MeshsecStrongSwanTest {
   private static void awaitMeshsecEmpty(NodeProcess m, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      String json = ok(m.control("ike-list --json")).strip();
+      String json = ok(m.control(new ControlRequest.IkeList(true))).strip();
       if (json.equals("[]")) {
         return;
       }

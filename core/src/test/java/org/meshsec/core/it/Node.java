@@ -1,5 +1,8 @@
 package org.meshsec.core.it;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.meshsec.core.control.ControlClient;
-import org.meshsec.core.control.ControlCommand;
+import org.meshsec.core.control.ControlJson;
+import org.meshsec.core.control.ControlRequest;
+import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.netns.Background;
 import org.meshsec.core.netns.Netns;
 
@@ -66,7 +71,7 @@ final class Node implements AutoCloseable {
       // A stale socket file from a killed run refuses connections until the daemon replaces it.
       if (Files.exists(socket)) {
         try {
-          if (ControlClient.call(socket, "status").ok()) {
+          if (ControlClient.call(socket, new ControlRequest.Status(false)).ok()) {
             return;
           }
         } catch (IOException e) {
@@ -80,22 +85,22 @@ final class Node implements AutoCloseable {
   }
 
   /** Sends a control command and returns the response, whatever its status. */
-  ControlCommand.Response control(String line) throws IOException {
-    return ControlClient.call(socket, line);
+  ControlResponse control(ControlRequest request) throws IOException {
+    return ControlClient.call(socket, request);
   }
 
   /** Sends a control command that must succeed; returns its body. */
-  String ok(String line) throws IOException {
-    ControlCommand.Response r = control(line);
+  String ok(ControlRequest request) throws IOException {
+    ControlResponse r = control(request);
     if (!r.ok()) {
-      throw new AssertionError(name + ": `" + line + "` failed: " + r.body());
+      throw new AssertionError(name + ": `" + request.command() + "` failed: " + r.body());
     }
     return r.body();
   }
 
   /** {@code stats --json} as a map of counter name to value. */
   Map<String, Object> stats() throws IOException {
-    return MiniJson.object(ok("stats --json"));
+    return jsonObject(ok(new ControlRequest.Stats(true)));
   }
 
   long counter(String name) throws IOException {
@@ -109,7 +114,7 @@ final class Node implements AutoCloseable {
   /** {@code sa-list --json}. */
   List<Map<String, Object>> sas() throws IOException {
     List<Map<String, Object>> out = new ArrayList<>();
-    for (Object o : MiniJson.array(ok("sa-list --json"))) {
+    for (Object o : jsonArray(ok(new ControlRequest.SaList(true)))) {
       @SuppressWarnings("unchecked")
       Map<String, Object> m = (Map<String, Object>) o;
       out.add(m);
@@ -164,4 +169,17 @@ final class Node implements AutoCloseable {
   public String toString() {
     return "Node[" + name + " in " + ns.name() + "]";
   }
+
+  /** A {@code --json} object read with Jackson: ordered maps, lists, Long numbers. */
+  static Map<String, Object> jsonObject(String json) throws IOException {
+    return JSON.forType(new TypeReference<Map<String, Object>>() {}).readValue(json);
+  }
+
+  /** A {@code --json} array read with Jackson. */
+  static List<Object> jsonArray(String json) throws IOException {
+    return JSON.forType(new TypeReference<List<Object>>() {}).readValue(json);
+  }
+
+  private static final ObjectReader JSON =
+      ControlJson.mapper().reader().with(DeserializationFeature.USE_LONG_FOR_INTS);
 }

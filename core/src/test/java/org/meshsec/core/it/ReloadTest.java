@@ -12,7 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.meshsec.core.control.ControlCommand;
+import org.meshsec.core.control.ControlRequest;
+import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.netns.Background;
 import org.meshsec.core.netns.ExecResult;
 import org.meshsec.core.netns.Netns;
@@ -108,7 +109,7 @@ class ReloadTest {
       lab.write(ca2);
       lab.write(cb2);
       for (Node node : new Node[] {a, b}) {
-        ControlCommand.Response r = node.control("reload");
+        ControlResponse r = node.control(new ControlRequest.Reload(false));
         assertTrue(r.ok(), node.name + ": " + r.body());
         assertTrue(r.body().contains("SAs installed 2, removed 0"), node.name + ": " + r.body());
       }
@@ -134,11 +135,14 @@ class ReloadTest {
       List<String> lines = java.nio.file.Files.readAllLines(file);
       int line = lines.indexOf("actoin = \"bypass\"") + 1;
       assertNotEquals(0, line);
-      ControlCommand.Response r = a.control("reload");
+      ControlResponse r = a.control(new ControlRequest.Reload(false));
       assertFalse(r.ok(), r.body());
       assertTrue(r.body().contains("refused"), r.body());
       assertTrue(r.body().contains(file + ":" + line + ":"), "no file:line in: " + r.body());
-      assertEquals(4, ((Number) MiniJson.object(a.ok("status --json")).get("policies")).intValue());
+      assertEquals(
+          4,
+          ((Number) Node.jsonObject(a.ok(new ControlRequest.Status(true))).get("policies"))
+              .intValue());
       assertTrue(sender.isAlive() || sender.process().exitValue() == 0, "transfer broke");
 
       // The transfer carries on and completes intact; both tunnels still carry traffic.

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.netns.Netns;
 
 /**
@@ -120,7 +121,7 @@ abstract class TrafficTestBase {
   }
 
   int mtu() throws IOException {
-    Object m = MiniJson.object(a.ok("status --json")).get("mtu");
+    Object m = Node.jsonObject(a.ok(new ControlRequest.Status(true))).get("mtu");
     return ((Number) m).intValue();
   }
 
@@ -128,7 +129,9 @@ abstract class TrafficTestBase {
   void computedTunMtu() throws IOException {
     assertEquals(expectedMtu(), mtu());
     assertEquals(
-        (long) expectedMtu(), MiniJson.object(b.ok("status --json")).get("mtu"), "B's TUN MTU");
+        (long) expectedMtu(),
+        Node.jsonObject(b.ok(new ControlRequest.Status(true))).get("mtu"),
+        "B's TUN MTU");
   }
 
   @Test

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.meshsec.core.control.ControlCommand;
+import org.meshsec.core.control.ControlRequest;
+import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.tools.Ping;
 import org.meshsec.core.tools.TcpSend;
 import org.meshsec.core.tools.TcpSink;
@@ -111,7 +112,7 @@ class IkeNetnsTest {
     return json.split(Pattern.quote(needle), -1).length - 1;
   }
 
-  static String ok(ControlCommand.Response r) {
+  static String ok(ControlResponse r) {
     assertTrue(r.ok(), r.body());
     return r.body();
   }
@@ -128,7 +129,8 @@ class IkeNetnsTest {
             NodeProcess.start(
                 t.b(), dir.resolve("b.toml"), dir.resolve("b.sock"), Duration.ofSeconds(30))) {
       long tUp = System.nanoTime();
-      assertEquals("[]", ok(a.control("ike-list --json")).strip(), "trap: nothing yet");
+      assertEquals(
+          "[]", ok(a.control(new ControlRequest.IkeList(true))).strip(), "trap: nothing yet");
 
       // The first echo request raises the ACQUIRE, waits in the SAD and is answered.
       ExecResult ping =
@@ -137,8 +139,8 @@ class IkeNetnsTest {
       assertTrue(ping.stdout().contains("3 transmitted, 3 received"), ping.stdout());
       long tPing = System.nanoTime();
 
-      String la = ok(a.control("ike-list --json"));
-      String lb = ok(b.control("ike-list --json"));
+      String la = ok(a.control(new ControlRequest.IkeList(true)));
+      String lb = ok(b.control(new ControlRequest.IkeList(true)));
       assertEquals(1, count(la, "\"spi_i\""), la);
       assertEquals(1, count(lb, "\"spi_i\""), lb);
       assertTrue(la.contains("\"state\":\"ESTABLISHED\"") && la.contains("\"initiator\":true"), la);
@@ -167,19 +169,19 @@ class IkeNetnsTest {
       }
       long tTransfer = System.nanoTime();
 
-      String after = ok(a.control("ike-list --json"));
+      String after = ok(a.control(new ControlRequest.IkeList(true)));
       List<String> spis = childSpis(after);
       assertEquals(1, count(after, "\"spi_i\""), after);
       assertTrue(!spis.isEmpty() && !spis.contains(before.get(0)), before + " -> " + after);
       assertNotEquals(before, spis, "the Child SA was rekeyed during the transfer");
-      String sas = ok(a.control("sa-list --json"));
+      String sas = ok(a.control(new ControlRequest.SaList(true)));
       assertEquals(2, count(sas, "\"state\":\"MATURE\""), sas);
 
       // terminate: both nodes drop their SAs.
-      ok(a.control("terminate b"));
+      ok(a.control(new ControlRequest.Terminate("b", null, false)));
       awaitEmpty(a, b);
-      assertEquals(0, count(ok(a.control("sa-list --json")), "\"spi\""));
-      assertEquals(0, count(ok(b.control("sa-list --json")), "\"spi\""));
+      assertEquals(0, count(ok(a.control(new ControlRequest.SaList(true))), "\"spi\""));
+      assertEquals(0, count(ok(b.control(new ControlRequest.SaList(true))), "\"spi\""));
       LOG.info(
           "ike netns: up {} ms, first ping {} ms, 4 MiB across rekey {} ms, total {} ms",
           ms(t0, tUp),
@@ -192,8 +194,8 @@ class IkeNetnsTest {
   private static void awaitEmpty(NodeProcess a, NodeProcess b) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
-      String la = ok(a.control("ike-list --json")).strip();
-      String lb = ok(b.control("ike-list --json")).strip();
+      String la = ok(a.control(new ControlRequest.IkeList(true))).strip();
+      String lb = ok(b.control(new ControlRequest.IkeList(true))).strip();
       if (la.equals("[]") && lb.equals("[]")) {
         return;
       }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.meshsec.core.control.ControlCommand;
+import org.meshsec.core.control.ControlRequest;
+import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.tools.Ping;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,7 +145,7 @@ class MeshNetnsTest {
     return m.find() ? m.group(1) : null;
   }
 
-  static String ok(ControlCommand.Response r) {
+  static String ok(ControlResponse r) {
     assertTrue(r.ok(), r.body());
     return r.body();
   }
@@ -153,8 +154,8 @@ class MeshNetnsTest {
   static String problem(Map<String, NodeProcess> nodes) throws IOException {
     Map<String, List<Sa>> sas = new HashMap<>();
     for (String n : NODES) {
-      sas.put(n, parse(ok(nodes.get(n).control("ike-list --json"))));
-      String sadJson = ok(nodes.get(n).control("sa-list --json"));
+      sas.put(n, parse(ok(nodes.get(n).control(new ControlRequest.IkeList(true)))));
+      String sadJson = ok(nodes.get(n).control(new ControlRequest.SaList(true)));
       int sad = sadJson.split("\"spi\"", -1).length - 1;
       int mature = sadJson.split("\"state\":\"MATURE\"", -1).length - 1;
       if (sad != 4 || mature != 4) {
