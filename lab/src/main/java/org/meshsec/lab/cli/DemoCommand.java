@@ -23,12 +23,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code meshsec demo}: the README's first command. As root, builds two network namespaces joined
- * by a veth pair (the underlay), starts a meshsec node in each with freshly generated manual keys
- * (tunnel mode, 10.9.0.0/24 behind node a and 10.9.1.0/24 behind node b, AES-128-GCM), sends a ping
- * and a checksummed TCP transfer through the tunnel while capturing the underlay, prints the SAs,
- * the counters and the captured packets (ESP in UDP, never the plaintext), and removes everything
- * it created, also when interrupted (Ctrl-C).
+ * {@code meshsec-lab demo}: the README's first command. As root, builds two network namespaces
+ * joined by a veth pair (the underlay), starts a meshsec node in each with freshly generated manual
+ * keys (tunnel mode, 10.9.0.0/24 behind node a and 10.9.1.0/24 behind node b, AES-128-GCM), sends a
+ * ping and a checksummed TCP transfer through the tunnel while capturing the underlay, prints the
+ * SAs, the counters and the captured packets (ESP in UDP, never the plaintext), and removes
+ * everything it created, also when interrupted (Ctrl-C).
  */
 @Command(name = "demo", description = "Two nodes in network namespaces passing traffic (root).")
 public final class DemoCommand implements Callable<Integer> {
@@ -56,7 +56,7 @@ public final class DemoCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (!"0".equals(run("id", "-u").trim())) {
       err.println(
-          "meshsec demo: needs root (it creates network namespaces and TUN devices): sudo meshsec demo");
+          "meshsec-lab demo: needs root (it creates network namespaces and TUN devices): sudo meshsec-lab demo");
       err.flush();
       return ExitCode.USAGE.code();
     }
@@ -113,7 +113,7 @@ public final class DemoCommand implements Callable<Integer> {
           out.println("      packets captured on b's underlay (first 10):");
           out.println(indent(c.stdout(), 8, 100));
           if (!same || ping.exitCode() != 0 || c.exitCode() != 0) {
-            err.println("meshsec demo: traffic check failed");
+            err.println("meshsec-lab demo: traffic check failed");
             err.flush();
             return ExitCode.RUNTIME.code();
           }

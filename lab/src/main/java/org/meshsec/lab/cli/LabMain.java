@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.concurrent.Callable;
 import org.meshsec.core.cli.ExitCode;
+import org.meshsec.lab.tools.Tools;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,6 +49,10 @@ public final class LabMain implements Callable<Integer> {
     cl.setErr(err);
     cl.setParameterExceptionHandler(
         (ex, a) -> {
+          int tool = Tools.usageError(ex);
+          if (tool >= 0) {
+            return tool;
+          }
           CommandLine c = ex.getCommandLine();
           c.getErr().println("meshsec-lab: " + ex.getMessage());
           if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {

@@ -1,42 +1,57 @@
 package org.meshsec.lab.cli;
 
-import java.io.PrintStream;
-import java.nio.charset.Charset;
-import java.util.List;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.meshsec.core.cli.ExitCode;
+import org.meshsec.lab.tools.Capture;
+import org.meshsec.lab.tools.Ping;
+import org.meshsec.lab.tools.TcpSend;
+import org.meshsec.lab.tools.TcpSink;
 import org.meshsec.lab.tools.Tool;
-import org.meshsec.lab.tools.Tools;
+import org.meshsec.lab.tools.UdpEcho;
+import org.meshsec.lab.tools.UdpSweep;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 /**
- * {@code meshsec tool NAME ARGS...}: the small traffic tools the demo and the namespace tests run
- * inside namespaces (ping, tcp-send/tcp-sink, udp-sweep/udp-echo, capture), for hosts without
- * iputils, netcat or tcpdump. Hidden from the main help.
+ * {@code meshsec-lab tool NAME ARGS...}: the small traffic tools the demo and the namespace tests
+ * run inside namespaces (ping, tcp-send/tcp-sink, udp-sweep/udp-echo, capture), for hosts without
+ * iputils, netcat or tcpdump. Each tool is a picocli subcommand ({@link org.meshsec.lab.tools}).
  */
-@Command(name = "tool", hidden = true, description = "Traffic tools used by the demo and tests.")
+@Command(
+    name = "tool",
+    description = "Traffic tools used by the demo and the namespace tests.",
+    subcommands = {
+      Ping.class,
+      TcpSink.class,
+      TcpSend.class,
+      UdpEcho.class,
+      UdpSweep.class,
+      Capture.class
+    })
 public final class ToolCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "NAME")
-  String name;
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help and exit.")
+  boolean help;
 
-  @Unmatched List<String> args = new java.util.ArrayList<>();
-
+  /** Without a tool name: list the tools and fail. */
   @Override
   public Integer call() {
-    PrintStream out = new PrintStream(System.out, true, Charset.defaultCharset());
-    PrintStream err = new PrintStream(System.err, true, Charset.defaultCharset());
-    Tool t = name == null ? null : Tools.byName(name).orElse(null);
-    if (t == null) {
-      err.println("usage: meshsec tool NAME ARGS..., NAME one of:");
-      Tools.usages().forEach((n, u) -> err.println("  " + u));
-      return ExitCode.USAGE.code();
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("usage: meshsec-lab tool NAME ARGS..., NAME one of:");
+    for (CommandLine sub : spec.commandLine().getSubcommands().values()) {
+      if (sub.getCommand() instanceof Tool t) {
+        err.println("  " + t.synopsis());
+      }
     }
-    return t.run(out, err, args.toArray(String[]::new));
+    err.flush();
+    return ExitCode.USAGE.code();
   }
 }

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns a set of network namespaces, veths, root-namespace changes and background processes, and
  * removes all of it in reverse order of creation on {@link #close()} -- or, if close() is never
- * reached (Ctrl-C during {@code meshsec demo}, SIGTERM), from a JVM shutdown hook.
+ * reached (Ctrl-C during {@code meshsec-lab demo}, SIGTERM), from a JVM shutdown hook.
  *
  * <pre>{@code
  * try (Topology t = new Topology("msd")) {
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  *   Netns b = t.namespace("b");
  *   t.veth(a, "ul0", b, "ul0");               // both ends up
  *   a.addAddress("ul0", "192.0.2.1/24");
- *   try (Background sink = b.spawn("meshsec", "tool", "tcp-sink", "5001")) { ... }
+ *   try (Background sink = b.spawn("meshsec-lab", "tool", "tcp-sink", "5001")) { ... }
  * }                                           // processes stopped, namespaces deleted
  * }</pre>
  *

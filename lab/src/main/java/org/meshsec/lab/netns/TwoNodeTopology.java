@@ -5,7 +5,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * The standard two-node layout for the daemon tests, {@code meshsec demo} and the end-to-end
+ * The standard two-node layout for the daemon tests, {@code meshsec-lab demo} and the end-to-end
  * benchmark: nodes A and B joined by a veth "underlay", and optionally a LAN host behind each node
  * for tunnel-mode tests.
  *

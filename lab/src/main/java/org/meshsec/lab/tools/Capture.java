@@ -2,12 +2,14 @@ package org.meshsec.lab.tools;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code capture [-i DEV] [-n N] [-t seconds] [--marker TEXT]}: a minimal packet capture for hosts
@@ -26,7 +28,11 @@ import jnr.ffi.Runtime;
  * also counts packets whose bytes contain the text (a plaintext leak) and exits 1 if any did. Needs
  * root (CAP_NET_RAW). Stateless.
  */
-public final class Capture {
+@Command(
+    name = "capture",
+    description =
+        "Minimal packet capture (AF_PACKET, root): one line per IP packet, decoding ESP in UDP.")
+public final class Capture extends Tool {
   public static final String USAGE = "capture [-i DEV] [-n N] [-t seconds] [--marker TEXT]";
 
   private static final int AF_PACKET = 17;
@@ -35,40 +41,63 @@ public final class Capture {
   private static final int ETH_P_ALL_BE = 0x0300; // htons(ETH_P_ALL = 3)
   private static final short POLLIN = 1;
 
-  private Capture() {}
+  @Option(
+      names = "-i",
+      paramLabel = "DEV",
+      description = "Interface to capture on (default: every interface of the namespace).")
+  String dev;
+
+  @Option(
+      names = "-n",
+      paramLabel = "N",
+      defaultValue = "20",
+      description = "Stop after N packets, 1..1000000 (default ${DEFAULT-VALUE}).")
+  long limitOption;
+
+  @Option(
+      names = "-t",
+      paramLabel = "seconds",
+      defaultValue = "10",
+      description = "Stop after this many seconds, 1..3600 (default ${DEFAULT-VALUE}).")
+  long secondsOption;
+
+  @Option(
+      names = "--marker",
+      paramLabel = "TEXT",
+      description = "Count packets containing TEXT (a plaintext leak); exit 1 if any did.")
+  String markerOption;
+
+  Capture() {}
 
   public static void main(String[] args) {
     System.exit(run(System.out, System.err, args));
   }
 
   public static int run(PrintStream out, PrintStream err, String... args) {
-    int limit;
-    long seconds;
-    byte[] marker;
+    return Tools.execute(new Capture(), out, err, args);
+  }
+
+  @Override
+  public String synopsis() {
+    return USAGE;
+  }
+
+  @Override
+  int run(PrintWriter out, PrintWriter err) {
+    int limit = (int) range("-n", limitOption, 1, 1_000_000);
+    long seconds = range("-t", secondsOption, 1, 3600);
+    byte[] marker = markerOption == null ? null : markerOption.getBytes(StandardCharsets.UTF_8);
     int ifindex = 0;
-    try {
-      Args a = Args.parse(args, Set.of("-i", "-n", "-t", "--marker"));
-      a.expectPositional(0, 0);
-      limit = (int) a.longOption("-n", 20, 1, 1_000_000);
-      seconds = a.longOption("-t", 10, 1, 3600);
-      String m = a.option("--marker", null);
-      marker = m == null ? null : m.getBytes(StandardCharsets.UTF_8);
-      String dev = a.option("-i", null);
-      if (dev != null) {
-        try {
-          ifindex =
-              Integer.parseInt(
-                  java.nio.file.Files.readString(
-                          java.nio.file.Path.of("/sys/class/net", dev, "ifindex"))
-                      .trim());
-        } catch (IOException | NumberFormatException e) {
-          throw new Args.UsageException("no interface " + dev + " in this namespace");
-        }
+    if (dev != null) {
+      try {
+        ifindex =
+            Integer.parseInt(
+                java.nio.file.Files.readString(
+                        java.nio.file.Path.of("/sys/class/net", dev, "ifindex"))
+                    .trim());
+      } catch (IOException | NumberFormatException e) {
+        throw usage("no interface " + dev + " in this namespace");
       }
-    } catch (Args.UsageException e) {
-      err.println("capture: " + e.getMessage());
-      err.println("usage: " + USAGE);
-      return Tool.USAGE;
     }
     IcmpSocket.LibC libc = LibraryLoader.create(IcmpSocket.LibC.class).load("c");
     int fd = libc.socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, ETH_P_ALL_BE);

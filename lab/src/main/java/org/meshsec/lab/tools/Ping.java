@@ -2,10 +2,13 @@ package org.meshsec.lab.tools;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code ping HOST [-c N] [-W timeoutMs] [-i intervalMs] [-s size] [--mode auto|dgram|raw]}: ICMP
@@ -32,11 +35,54 @@ import java.util.Set;
  *
  * <p>Stateless: each {@code run} uses only its own sockets, so concurrent runs are independent.
  */
-public final class Ping {
+@Command(
+    name = "ping",
+    description = "ICMP/ICMPv6 echo (RFC 792, RFC 4443 section 4), like iputils ping.")
+public final class Ping extends Tool {
   public static final String USAGE =
       "ping HOST [-c N] [-W timeoutMs] [-i intervalMs] [-s size] [--mode auto|dgram|raw]";
 
-  private Ping() {}
+  @Parameters(index = "0", paramLabel = "HOST", description = "Address (or name) to ping.")
+  String host;
+
+  @Option(
+      names = "-c",
+      paramLabel = "N",
+      defaultValue = "3",
+      description = "Number of echo requests, 1..65535 (default ${DEFAULT-VALUE}).")
+  long countOption;
+
+  @Option(
+      names = "-W",
+      paramLabel = "timeoutMs",
+      defaultValue = "1000",
+      description = "How long to wait for each reply, in ms (default ${DEFAULT-VALUE}).")
+  long timeoutOption;
+
+  @Option(
+      names = "-i",
+      paramLabel = "intervalMs",
+      defaultValue = "200",
+      description = "Interval between requests, in ms (default ${DEFAULT-VALUE}).")
+  long intervalOption;
+
+  @Option(
+      names = "-s",
+      paramLabel = "size",
+      defaultValue = "56",
+      description = "Data bytes per request, 0..65000 (default ${DEFAULT-VALUE}).")
+  long sizeOption;
+
+  @Option(
+      names = "--mode",
+      paramLabel = "auto|dgram|raw",
+      defaultValue = "auto",
+      description =
+          "Socket: dgram (unprivileged ping socket), raw (root), or auto: dgram if allowed, else"
+              + " raw (default ${DEFAULT-VALUE}).")
+  String modeOption;
+
+  Ping() {}
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -47,32 +93,32 @@ public final class Ping {
   }
 
   public static int run(PrintStream out, PrintStream err, String... args) {
+    return Tools.execute(new Ping(), out, err, args);
+  }
+
+  @Override
+  public String synopsis() {
+    return USAGE;
+  }
+
+  @Override
+  int run(PrintWriter out, PrintWriter err) {
+    int count = (int) range("-c", countOption, 1, 65535);
+    long timeout = range("-W", timeoutOption, 1, Integer.MAX_VALUE);
+    long interval = range("-i", intervalOption, 0, Integer.MAX_VALUE);
+    int size = (int) range("-s", sizeOption, 0, 65000);
+    IcmpSocket.Mode mode =
+        switch (modeOption) {
+          case "auto" -> IcmpSocket.Mode.AUTO;
+          case "dgram" -> IcmpSocket.Mode.DGRAM;
+          case "raw" -> IcmpSocket.Mode.RAW;
+          default -> throw usage("--mode must be auto, dgram or raw: " + modeOption);
+        };
     InetAddress target;
-    int count;
-    long timeout;
-    long interval;
-    int size;
-    IcmpSocket.Mode mode;
     try {
-      Args a = Args.parse(args, Set.of("-c", "-W", "-i", "-s", "--mode"));
-      a.expectPositional(1, 1);
-      target = InetAddress.getByName(a.positional().get(0));
-      count = (int) a.longOption("-c", 3, 1, 65535);
-      timeout = a.longOption("-W", 1000, 1, Integer.MAX_VALUE);
-      interval = a.longOption("-i", 200, 0, Integer.MAX_VALUE);
-      size = (int) a.longOption("-s", 56, 0, 65000);
-      String m = a.option("--mode", "auto");
-      mode =
-          switch (m) {
-            case "auto" -> IcmpSocket.Mode.AUTO;
-            case "dgram" -> IcmpSocket.Mode.DGRAM;
-            case "raw" -> IcmpSocket.Mode.RAW;
-            default -> throw new Args.UsageException("--mode must be auto, dgram or raw: " + m);
-          };
-    } catch (Args.UsageException | IOException e) {
-      err.println("ping: " + e.getMessage());
-      err.println("usage: " + USAGE);
-      return Tool.USAGE;
+      target = InetAddress.getByName(host);
+    } catch (IOException e) {
+      throw usage(e.getMessage());
     }
     boolean v6 = target instanceof Inet6Address;
     String host = Report.literal(target);

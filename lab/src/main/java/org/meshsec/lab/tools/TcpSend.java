@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.MessageDigest;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code tcp-send HOST PORT BYTES [--seed N] [--marker TEXT] [--connect-timeout MS] [--timeout MS]
@@ -29,12 +32,65 @@ import java.util.Set;
  *
  * <p>Stateless: each {@code run} uses only its own sockets, so concurrent runs are independent.
  */
-public final class TcpSend {
+@Command(
+    name = "tcp-send",
+    description = "Sends BYTES of a seeded stream over TCP, prints byte count and SHA-256.")
+public final class TcpSend extends Tool {
   public static final String USAGE =
       "tcp-send HOST PORT BYTES [--seed N] [--marker TEXT] [--connect-timeout MS] [--timeout MS]"
           + " [--rate KB/S]";
 
-  private TcpSend() {}
+  @Parameters(index = "0", paramLabel = "HOST", description = "Address (or name) to connect to.")
+  String host;
+
+  @Parameters(index = "1", paramLabel = "PORT", description = "Port to connect to, 1..65535.")
+  long portOption;
+
+  @Parameters(
+      index = "2",
+      paramLabel = "BYTES",
+      converter = Tools.Size.class,
+      description = "How much to send; suffixes K, M, G are binary (5M = 5242880).")
+  long bytes;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Seed of the SplitMix64 byte stream (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--marker",
+      paramLabel = "TEXT",
+      description = "Replace the first bytes sent by TEXT (the hash covers what was sent).")
+  String markerOption;
+
+  @Option(
+      names = "--connect-timeout",
+      paramLabel = "MS",
+      defaultValue = "5000",
+      description =
+          "Retry a refused connection every 100 ms for this long (default ${DEFAULT-VALUE}; 0: one"
+              + " attempt).")
+  long connectTimeout;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "MS",
+      defaultValue = "30000",
+      description =
+          "Bound on each write and on the wait for the peer's close (default ${DEFAULT-VALUE}).")
+  long timeoutOption;
+
+  @Option(
+      names = "--rate",
+      paramLabel = "KB/S",
+      defaultValue = "0",
+      description = "Pace the writes to this many KiB per second (default 0: as fast as possible).")
+  long rateOption;
+
+  TcpSend() {}
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -45,35 +101,32 @@ public final class TcpSend {
   }
 
   public static int run(PrintStream out, PrintStream err, String... args) {
+    return Tools.execute(new TcpSend(), out, err, args);
+  }
+
+  @Override
+  public String synopsis() {
+    return USAGE;
+  }
+
+  @Override
+  int run(PrintWriter out, PrintWriter err) {
+    int port = (int) range("PORT", portOption, 1, 65535);
+    range("--connect-timeout", connectTimeout, 0, Integer.MAX_VALUE);
+    int timeout = (int) range("--timeout", timeoutOption, 0, Integer.MAX_VALUE);
+    long rate = range("--rate", rateOption, 0, Integer.MAX_VALUE) * 1024;
+    byte[] marker =
+        markerOption == null
+            ? new byte[0]
+            : markerOption.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (marker.length > bytes) {
+      throw usage("--marker is longer than BYTES");
+    }
     InetSocketAddress to;
-    long bytes;
-    long seed;
-    long connectTimeout;
-    int timeout;
-    byte[] marker;
-    long rate;
     try {
-      Args a =
-          Args.parse(
-              args, Set.of("--seed", "--marker", "--connect-timeout", "--timeout", "--rate"));
-      a.expectPositional(3, 3);
-      InetAddress host = InetAddress.getByName(a.positional().get(0));
-      int port = (int) Args.parseLong("PORT", a.positional().get(1), 1, 65535);
-      to = new InetSocketAddress(host, port);
-      bytes = Args.parseSize("BYTES", a.positional().get(2));
-      seed = a.longOption("--seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
-      connectTimeout = a.longOption("--connect-timeout", 5000, 0, Integer.MAX_VALUE);
-      timeout = (int) a.longOption("--timeout", 30000, 0, Integer.MAX_VALUE);
-      rate = a.longOption("--rate", 0, 0, Integer.MAX_VALUE) * 1024;
-      String m = a.option("--marker", null);
-      marker = m == null ? new byte[0] : m.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      if (marker.length > bytes) {
-        throw new Args.UsageException("--marker is longer than BYTES");
-      }
-    } catch (Args.UsageException | IOException e) {
-      err.println("tcp-send: " + e.getMessage());
-      err.println("usage: " + USAGE);
-      return Tool.USAGE;
+      to = new InetSocketAddress(InetAddress.getByName(host), port);
+    } catch (IOException e) {
+      throw usage(e.getMessage());
     }
     try (Socket s = connect(to, connectTimeout)) {
       s.setSoTimeout(timeout);

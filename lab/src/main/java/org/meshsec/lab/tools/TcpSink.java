@@ -3,13 +3,16 @@ package org.meshsec.lab.tools;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.MessageDigest;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code tcp-sink PORT [--bind ADDR] [--timeout MS]}: accepts one TCP connection, reads it to EOF,
@@ -24,10 +27,33 @@ import java.util.Set;
  *
  * <p>Stateless: each {@code run} uses only its own sockets, so concurrent runs are independent.
  */
-public final class TcpSink {
+@Command(
+    name = "tcp-sink",
+    description = "Accepts one TCP connection, reads it to EOF, prints byte count and SHA-256.")
+public final class TcpSink extends Tool {
   public static final String USAGE = "tcp-sink PORT [--bind ADDR] [--timeout MS]";
 
-  private TcpSink() {}
+  @Parameters(
+      index = "0",
+      paramLabel = "PORT",
+      description = "Port to listen on, 0..65535 (0: any; the real port is printed).")
+  long portOption;
+
+  @Option(
+      names = "--bind",
+      paramLabel = "ADDR",
+      description = "Address to listen on (default: the IPv6 wildcard, which also accepts IPv4).")
+  String bindOption;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "MS",
+      defaultValue = "0",
+      description =
+          "Bound on the wait for the connection and on each read, in ms (default 0: forever).")
+  long timeoutOption;
+
+  TcpSink() {}
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -38,20 +64,23 @@ public final class TcpSink {
   }
 
   public static int run(PrintStream out, PrintStream err, String... args) {
-    int port;
+    return Tools.execute(new TcpSink(), out, err, args);
+  }
+
+  @Override
+  public String synopsis() {
+    return USAGE;
+  }
+
+  @Override
+  int run(PrintWriter out, PrintWriter err) {
+    int port = (int) range("PORT", portOption, 0, 65535);
+    int timeout = (int) range("--timeout", timeoutOption, 0, Integer.MAX_VALUE);
     InetAddress bind;
-    int timeout;
     try {
-      Args a = Args.parse(args, Set.of("--bind", "--timeout"));
-      a.expectPositional(1, 1);
-      port = (int) Args.parseLong("PORT", a.positional().get(0), 0, 65535);
-      String b = a.option("--bind", null);
-      bind = b == null ? null : InetAddress.getByName(b);
-      timeout = (int) a.longOption("--timeout", 0, 0, Integer.MAX_VALUE);
-    } catch (Args.UsageException | IOException e) {
-      err.println("tcp-sink: " + e.getMessage());
-      err.println("usage: " + USAGE);
-      return Tool.USAGE;
+      bind = bindOption == null ? null : InetAddress.getByName(bindOption);
+    } catch (IOException e) {
+      throw usage(e.getMessage());
     }
     try (ServerSocket ss = new ServerSocket()) {
       ss.setReuseAddress(true);

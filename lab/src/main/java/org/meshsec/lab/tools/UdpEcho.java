@@ -2,12 +2,15 @@ package org.meshsec.lab.tools;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code udp-echo PORT [--bind ADDR] [--count N] [--timeout MS]}: sends every UDP datagram it
@@ -20,13 +23,40 @@ import java.util.Set;
  *
  * <p>Stateless: each {@code run} uses only its own sockets, so concurrent runs are independent.
  */
-public final class UdpEcho {
+@Command(name = "udp-echo", description = "Sends every UDP datagram back to its sender.")
+public final class UdpEcho extends Tool {
   public static final String USAGE = "udp-echo PORT [--bind ADDR] [--count N] [--timeout MS]";
 
   /** Largest UDP payload there is (IPv6 without jumbograms); the receive buffer is one more. */
   static final int MAX_DATAGRAM = 65527;
 
-  private UdpEcho() {}
+  @Parameters(
+      index = "0",
+      paramLabel = "PORT",
+      description = "Port to listen on, 0..65535 (0: any; the real port is printed).")
+  long portOption;
+
+  @Option(
+      names = "--bind",
+      paramLabel = "ADDR",
+      description = "Address to listen on (default: the IPv6 wildcard, which also receives IPv4).")
+  String bindOption;
+
+  @Option(
+      names = "--count",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "Exit after echoing N datagrams (default 0: no limit).")
+  long countOption;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "MS",
+      defaultValue = "0",
+      description = "Exit when no datagram arrived for MS ms (default 0: wait forever).")
+  long timeoutOption;
+
+  UdpEcho() {}
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -37,22 +67,24 @@ public final class UdpEcho {
   }
 
   public static int run(PrintStream out, PrintStream err, String... args) {
-    int port;
+    return Tools.execute(new UdpEcho(), out, err, args);
+  }
+
+  @Override
+  public String synopsis() {
+    return USAGE;
+  }
+
+  @Override
+  int run(PrintWriter out, PrintWriter err) {
+    int port = (int) range("PORT", portOption, 0, 65535);
+    long count = range("--count", countOption, 0, Long.MAX_VALUE);
+    int timeout = (int) range("--timeout", timeoutOption, 0, Integer.MAX_VALUE);
     InetAddress bind;
-    long count;
-    int timeout;
     try {
-      Args a = Args.parse(args, Set.of("--bind", "--count", "--timeout"));
-      a.expectPositional(1, 1);
-      port = (int) Args.parseLong("PORT", a.positional().get(0), 0, 65535);
-      String b = a.option("--bind", null);
-      bind = b == null ? null : InetAddress.getByName(b);
-      count = a.longOption("--count", 0, 0, Long.MAX_VALUE);
-      timeout = (int) a.longOption("--timeout", 0, 0, Integer.MAX_VALUE);
-    } catch (Args.UsageException | IOException e) {
-      err.println("udp-echo: " + e.getMessage());
-      err.println("usage: " + USAGE);
-      return Tool.USAGE;
+      bind = bindOption == null ? null : InetAddress.getByName(bindOption);
+    } catch (IOException e) {
+      throw usage(e.getMessage());
     }
     long echoed = 0;
     try (DatagramSocket s =

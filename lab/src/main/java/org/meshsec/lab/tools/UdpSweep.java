@@ -2,6 +2,7 @@ package org.meshsec.lab.tools;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.Inet6Address;
@@ -9,7 +10,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code udp-sweep HOST PORT FROM TO [--timeout MS] [--tries N]}: sends one UDP datagram of every
@@ -29,7 +32,10 @@ import java.util.Set;
  *
  * <p>Stateless: each {@code run} uses only its own sockets, so concurrent runs are independent.
  */
-public final class UdpSweep {
+@Command(
+    name = "udp-sweep",
+    description = "Sends one UDP datagram of every size in [FROM, TO] to a udp-echo, checks each.")
+public final class UdpSweep extends Tool {
   public static final String USAGE = "udp-sweep HOST PORT FROM TO [--timeout MS] [--tries N]";
 
   /** Largest UDP payload over IPv4: 65535 - 20 (IPv4 header) - 8 (UDP header). */
@@ -38,7 +44,36 @@ public final class UdpSweep {
   /** Largest UDP payload over IPv6 without jumbograms: 65535 - 8 (UDP header). */
   public static final int MAX_V6 = 65527;
 
-  private UdpSweep() {}
+  @Parameters(index = "0", paramLabel = "HOST", description = "Address (or name) of the udp-echo.")
+  String host;
+
+  @Parameters(index = "1", paramLabel = "PORT", description = "Port of the udp-echo, 1..65535.")
+  long portOption;
+
+  @Parameters(index = "2", paramLabel = "FROM", description = "Smallest payload size, 1 or more.")
+  long fromOption;
+
+  @Parameters(
+      index = "3",
+      paramLabel = "TO",
+      description = "Largest payload size, at most 65507 (IPv4) or 65527 (IPv6).")
+  long toOption;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "MS",
+      defaultValue = "500",
+      description = "How long to wait for each echo, in ms (default ${DEFAULT-VALUE}).")
+  long timeoutOption;
+
+  @Option(
+      names = "--tries",
+      paramLabel = "N",
+      defaultValue = "3",
+      description = "Attempts per size, 1..1000 (default ${DEFAULT-VALUE}).")
+  long triesOption;
+
+  UdpSweep() {}
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -58,27 +93,29 @@ public final class UdpSweep {
   }
 
   public static int run(PrintStream out, PrintStream err, String... args) {
-    InetSocketAddress to;
-    int from;
-    int upto;
-    int timeout;
-    int tries;
+    return Tools.execute(new UdpSweep(), out, err, args);
+  }
+
+  @Override
+  public String synopsis() {
+    return USAGE;
+  }
+
+  @Override
+  int run(PrintWriter out, PrintWriter err) {
+    InetAddress address;
     try {
-      Args a = Args.parse(args, Set.of("--timeout", "--tries"));
-      a.expectPositional(4, 4);
-      InetAddress host = InetAddress.getByName(a.positional().get(0));
-      int port = (int) Args.parseLong("PORT", a.positional().get(1), 1, 65535);
-      to = new InetSocketAddress(host, port);
-      int max = host instanceof Inet6Address ? MAX_V6 : MAX_V4;
-      from = (int) Args.parseLong("FROM", a.positional().get(2), 1, max);
-      upto = (int) Args.parseLong("TO", a.positional().get(3), from, max);
-      timeout = (int) a.longOption("--timeout", 500, 1, Integer.MAX_VALUE);
-      tries = (int) a.longOption("--tries", 3, 1, 1000);
-    } catch (Args.UsageException | IOException e) {
-      err.println("udp-sweep: " + e.getMessage());
-      err.println("usage: " + USAGE);
-      return Tool.USAGE;
+      address = InetAddress.getByName(host);
+    } catch (IOException e) {
+      throw usage(e.getMessage());
     }
+    int port = (int) range("PORT", portOption, 1, 65535);
+    InetSocketAddress to = new InetSocketAddress(address, port);
+    int max = address instanceof Inet6Address ? MAX_V6 : MAX_V4;
+    int from = (int) range("FROM", fromOption, 1, max);
+    int upto = (int) range("TO", toOption, from, max);
+    int timeout = (int) range("--timeout", timeoutOption, 1, Integer.MAX_VALUE);
+    int tries = (int) range("--tries", triesOption, 1, 1000);
     long retries = 0;
     try (DatagramSocket s = new DatagramSocket()) {
       s.connect(to);

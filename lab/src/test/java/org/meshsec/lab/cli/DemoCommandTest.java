@@ -15,7 +15,7 @@ import org.meshsec.lab.netns.Netns;
 class DemoCommandTest {
   @Test
   void demoPassesTrafficThroughEspAndLeavesNothingBehind() throws Exception {
-    Assumptions.assumeTrue(Netns.requireRoot("meshsec demo"));
+    Assumptions.assumeTrue(Netns.requireRoot("meshsec-lab demo"));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = LabMain.execute(new PrintWriter(out), new PrintWriter(err), "demo", "--bytes", "5M");

@@ -22,8 +22,8 @@ class ReportTest {
 
   @Test
   void sizesTakeBinarySuffixes() throws Exception {
-    assertEquals(5 * 1024 * 1024, Args.parseSize("BYTES", "5M"));
-    assertEquals(64 * 1024, Args.parseSize("BYTES", "64k"));
-    assertEquals(123, Args.parseSize("BYTES", "123"));
+    assertEquals(5 * 1024 * 1024, new Tools.Size().convert("5M"));
+    assertEquals(64 * 1024, new Tools.Size().convert("64k"));
+    assertEquals(123, new Tools.Size().convert("123"));
   }
 }
