@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.meshsec.lab.pcap.Pcap;
 
 /**
  * Telling IKE from ESP in captured UDP, and the recorded-exchange files under {@code

@@ -4,13 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.meshsec.lab.pcap.Pcap;
 
 /** {@link Pcap} on hand-built capture files, and {@link Captures}' IKE/ESP demultiplexing. */
 class PcapTest {
@@ -139,6 +144,29 @@ class PcapTest {
     assertArrayEquals(ikeHeader, Captures.ike(on4500).bytes(), "non-ESP marker stripped");
     assertEquals("ikev2_sa_init_request.hex", Captures.ike(on500).fileName());
     assertNull(Captures.ike(espUdp));
+  }
+
+  @Test
+  void decodesPortsAndPayloadAndToleratesATruncatedLastRecordWhileCapturing() throws Exception {
+    byte[] frame = ethernet(0x0800, udp4(4500, 4501, new byte[] {9, 8, 7}));
+    byte[] file =
+        pcap(ByteOrder.LITTLE_ENDIAN, 0xa1b2c3d4, Pcap.LINKTYPE_ETHERNET, List.of(frame, frame));
+    Path p = Files.createTempFile("meshsec-pcap-", ".pcap");
+    try {
+      Files.write(p, Arrays.copyOf(file, file.length - 1)); // tcpdump still writing the second
+      List<Pcap.Packet> packets = Pcap.read(p);
+      assertEquals(1, packets.size());
+      Pcap.Packet x = packets.get(0);
+      assertEquals(Pcap.ETH_IPV4, x.etherType());
+      assertEquals(4, x.ipVersion());
+      assertEquals(Pcap.UDP, x.protocol());
+      assertEquals(4500, x.srcPort());
+      assertTrue(x.isUdp(4501));
+      assertArrayEquals(new byte[] {9, 8, 7}, x.payload());
+      assertTrue(x.contains(new byte[] {8, 7}));
+    } finally {
+      Files.deleteIfExists(p);
+    }
   }
 
   @Test

@@ -34,6 +34,7 @@ import org.meshsec.lab.interop.Captures.IkeMessage;
 import org.meshsec.lab.interop.SwanctlConf.Auth;
 import org.meshsec.lab.interop.SwanctlConf.Mode;
 import org.meshsec.lab.interop.SwanctlConf.StartAction;
+import org.meshsec.lab.pcap.Pcap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

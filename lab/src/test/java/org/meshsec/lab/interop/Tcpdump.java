@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.meshsec.lab.pcap.Pcap;
 
 /**
  * A {@code tcpdump -w} capture of one interface in a test namespace: full packets, delivered and

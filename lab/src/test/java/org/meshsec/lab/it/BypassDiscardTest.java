@@ -19,6 +19,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.meshsec.core.daemon.RoutingRules;
 import org.meshsec.lab.netns.ExecResult;
 import org.meshsec.lab.netns.Netns;
+import org.meshsec.lab.pcap.Pcap;
 
 /**
  * BYPASS and DISCARD next to a PROTECT of the LAN subnets (10.0.0.0/24 - 10.0.1.0/24, tunnel mode):

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.meshsec.lab.netns.Background;
 import org.meshsec.lab.netns.Netns;
+import org.meshsec.lab.pcap.Pcap;
 
 /**
  * A {@code tcpdump -w} capture on one interface of a namespace, read back with {@link Pcap}. The

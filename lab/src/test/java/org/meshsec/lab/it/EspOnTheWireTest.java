@@ -31,6 +31,7 @@ import org.meshsec.esp.crypto.JcaCryptoEngine;
 import org.meshsec.lab.netns.Background;
 import org.meshsec.lab.netns.ExecResult;
 import org.meshsec.lab.netns.Netns;
+import org.meshsec.lab.pcap.Pcap;
 import org.meshsec.lab.tools.UdpEcho;
 
 /**
