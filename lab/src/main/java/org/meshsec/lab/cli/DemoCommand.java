@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.meshsec.core.cli.ExitCode;
 import org.meshsec.lab.netns.Background;
 import org.meshsec.lab.netns.ExecResult;
+import org.meshsec.lab.netns.Jvm;
 import org.meshsec.lab.netns.Netns;
 import org.meshsec.lab.netns.NodeProcess;
 import org.meshsec.lab.netns.TwoNodeTopology;
@@ -145,10 +145,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static String[] tool(String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(NodeProcess.javaBinary());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    List<String> cmd = Jvm.base();
     cmd.add(LabMain.class.getName());
     cmd.add("tool");
     cmd.addAll(List.of(args));

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.meshsec.core.control.ControlClient;
 import org.meshsec.core.control.ControlCommand;
@@ -12,7 +11,7 @@ import org.meshsec.core.control.ControlCommand;
 /**
  * A {@code meshsec run} daemon in its own JVM inside a network namespace, for the demo, the
  * namespace tests and the end-to-end benchmark. The child runs with this JVM's java binary and
- * class path, so it runs exactly the code under test.
+ * class path ({@link Jvm}), so it runs exactly the code under test.
  *
  * <p>Not thread-safe; one owner.
  */
@@ -42,29 +41,10 @@ public final class NodeProcess implements AutoCloseable {
     return n;
   }
 
-  /** The java binary running this JVM. */
-  public static String javaBinary() {
-    return ProcessHandle.current()
-        .info()
-        .command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-  }
-
   private void launch(Duration timeout) throws IOException, InterruptedException {
     Files.deleteIfExists(socket);
-    List<String> cmd = new ArrayList<>();
-    cmd.add(javaBinary());
-    int major = Runtime.version().feature();
-    if (major >= 22) {
-      cmd.add("--enable-native-access=ALL-UNNAMED");
-    }
-    if (major >= 23) {
-      cmd.add("--sun-misc-unsafe-memory-access=allow");
-    }
-    cmd.addAll(jvmOptions);
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("org.meshsec.core.cli.Main");
+    List<String> cmd = Jvm.base(jvmOptions.toArray(String[]::new));
+    cmd.add(Jvm.DAEMON_MAIN);
     cmd.add("run");
     cmd.add("--config");
     cmd.add(config.toString());

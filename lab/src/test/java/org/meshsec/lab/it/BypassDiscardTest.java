@@ -36,8 +36,8 @@ class BypassDiscardTest {
   static final String TAG = "proto " + RoutingRules.RULE_PROTOCOL;
 
   Lab lab;
-  Node a;
-  Node b;
+  NamespaceDaemon a;
+  NamespaceDaemon b;
   Lab.Pair lan;
 
   @BeforeAll
@@ -86,7 +86,7 @@ class BypassDiscardTest {
     // The underlay routes a bypass falls back to.
     lab.a().addRoute("10.0.1.0/24", Lab.B4);
     lab.b().addRoute("10.0.0.0/24", Lab.A4);
-    Node[] n = lab.start(ca, cb);
+    NamespaceDaemon[] n = lab.start(ca, cb);
     a = n[0];
     b = n[1];
   }

@@ -30,6 +30,7 @@ import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.crypto.JcaCryptoEngine;
 import org.meshsec.lab.netns.Background;
 import org.meshsec.lab.netns.ExecResult;
+import org.meshsec.lab.netns.Jvm;
 import org.meshsec.lab.netns.Netns;
 import org.meshsec.lab.pcap.Pcap;
 import org.meshsec.lab.tools.UdpEcho;
@@ -45,8 +46,8 @@ class EspOnTheWireTest {
   static final Set<String> NODES = Set.of(Lab.A4, Lab.B4);
 
   Lab lab;
-  Node a;
-  Node b;
+  NamespaceDaemon a;
+  NamespaceDaemon b;
   Lab.Pair v4;
   Lab.Pair v6;
 
@@ -66,7 +67,7 @@ class EspOnTheWireTest {
             .route("10.9.0.0/24", "fd00:9::/64");
     v4 = lab.protect("v4", ca, cb, "10.9.0.0/24", "10.9.1.0/24", "tunnel", false, "", "");
     v6 = lab.protect("v6", ca, cb, "fd00:9::/64", "fd00:9:1::/64", "tunnel", false, "", "");
-    Node[] n = lab.start(ca, cb);
+    NamespaceDaemon[] n = lab.start(ca, cb);
     a = n[0];
     b = n[1];
   }
@@ -267,7 +268,7 @@ class EspOnTheWireTest {
   }
 
   /** Waits until {@code counter} on {@code n} reaches {@code expected}; returns its value. */
-  static long awaitCounter(Node n, String counter, long expected) throws Exception {
+  static long awaitCounter(NamespaceDaemon n, String counter, long expected) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     long v;
     do {

@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.meshsec.lab.netns.ExecResult;
+import org.meshsec.lab.netns.Jvm;
 
 /**
  * {@link TrafficTestBase} over the IPv4 underlay (192.0.2.1 - 192.0.2.2): transport mode with IPv4
@@ -79,8 +80,7 @@ class Ipv4UnderlayTest extends TrafficTestBase {
     ExecResult r =
         lab.a()
             .execAllowingFailure(
-                Lab.TOOL_TIMEOUT,
-                Jvm.tool(org.meshsec.core.cli.Main.class, args.toArray(String[]::new)));
+                Lab.TOOL_TIMEOUT, Jvm.tool(Jvm.DAEMON_MAIN, args.toArray(String[]::new)));
     assertEquals(0, r.exitCode(), "meshsec " + args + ": " + r.stdout() + r.stderr());
     return r;
   }

@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.meshsec.lab.netns.Background;
 import org.meshsec.lab.netns.ExecResult;
+import org.meshsec.lab.netns.Jvm;
 import org.meshsec.lab.netns.Netns;
 import org.meshsec.lab.netns.TwoNodeTopology;
 import org.meshsec.lab.tools.TcpSend;
@@ -49,7 +50,7 @@ final class Lab implements AutoCloseable {
   final TwoNodeTopology topo;
   final Path dir;
   private final Map<String, String> keys = new LinkedHashMap<>();
-  private final List<Node> nodes = new ArrayList<>();
+  private final List<NamespaceDaemon> nodes = new ArrayList<>();
   private int nextSpi = 0x1000;
 
   /**
@@ -192,26 +193,26 @@ final class Lab implements AutoCloseable {
   }
 
   /** Writes both configurations and starts A and B in parallel. */
-  Node[] start(NodeConf ca, NodeConf cb) throws Exception {
+  NamespaceDaemon[] start(NodeConf ca, NodeConf cb) throws Exception {
     Path fa = write(ca);
     Path fb = write(cb);
-    CompletableFuture<Node> na = startAsync(ca.name, a(), fa);
-    CompletableFuture<Node> nb = startAsync(cb.name, b(), fb);
+    CompletableFuture<NamespaceDaemon> na = startAsync(ca.name, a(), fa);
+    CompletableFuture<NamespaceDaemon> nb = startAsync(cb.name, b(), fb);
     try {
-      return new Node[] {na.get(), nb.get()};
+      return new NamespaceDaemon[] {na.get(), nb.get()};
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
       throw c instanceof Exception ex ? ex : e;
     }
   }
 
-  private CompletableFuture<Node> startAsync(String name, Netns ns, Path config) {
+  private CompletableFuture<NamespaceDaemon> startAsync(String name, Netns ns, Path config) {
     Path socket = dir.resolve(name + ".sock");
-    CompletableFuture<Node> f =
+    CompletableFuture<NamespaceDaemon> f =
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                return Node.start(name, ns, config, socket);
+                return NamespaceDaemon.start(name, ns, config, socket);
               } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
               } catch (InterruptedException e) {
@@ -318,7 +319,7 @@ final class Lab implements AutoCloseable {
   @Override
   public void close() {
     synchronized (nodes) {
-      for (Node n : nodes) {
+      for (NamespaceDaemon n : nodes) {
         n.close();
       }
     }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.meshsec.core.control.ControlCommand;
 import org.meshsec.lab.netns.Background;
 import org.meshsec.lab.netns.ExecResult;
+import org.meshsec.lab.netns.Jvm;
 import org.meshsec.lab.netns.Netns;
 
 /**
@@ -68,9 +69,9 @@ class ReloadTest {
             .route("10.9.0.0/24", "10.8.0.0/24");
     Lab.Pair main =
         lab.protect("main", ca, cb, "10.9.0.0/24", "10.9.1.0/24", "tunnel", false, "", "");
-    Node[] n = lab.start(ca, cb);
-    Node a = n[0];
-    Node b = n[1];
+    NamespaceDaemon[] n = lab.start(ca, cb);
+    NamespaceDaemon a = n[0];
+    NamespaceDaemon b = n[1];
     long noPolicy = a.counter("XfrmOutNoPols");
     assertFalse(pingFrom(lab.a(), "10.8.0.1", "10.8.1.1"), "10.8/16 works before it is configured");
     assertTrue(a.counter("XfrmOutNoPols") > noPolicy);
@@ -107,7 +108,7 @@ class ReloadTest {
       // 1. A reload adding a policy and its SA pair, on both nodes, mid-transfer.
       lab.write(ca2);
       lab.write(cb2);
-      for (Node node : new Node[] {a, b}) {
+      for (NamespaceDaemon node : new NamespaceDaemon[] {a, b}) {
         ControlCommand.Response r = node.control("reload");
         assertTrue(r.ok(), node.name + ": " + r.body());
         assertTrue(r.body().contains("SAs installed 2, removed 0"), node.name + ": " + r.body());
@@ -147,7 +148,7 @@ class ReloadTest {
     assertTrue(pingFrom(lab.a(), "10.9.0.1", "10.9.1.1"));
     assertTrue(pingFrom(lab.a(), "10.8.0.1", "10.8.1.1"));
     assertTrue((Long) a.sa("out", main.spiAb()).get("packets") > 50_000);
-    for (Node node : new Node[] {a, b}) {
+    for (NamespaceDaemon node : new NamespaceDaemon[] {a, b}) {
       assertEquals(0L, node.counter("XfrmInStateSeqError"), node.name);
       assertEquals(0L, node.counter("XfrmInNoStates"), node.name);
     }

@@ -73,8 +73,8 @@ class RestartTest {
         dst_port = 22
         action = "bypass"
         """);
-    Node[] n = lab.start(ca, cb);
-    Node a = n[0];
+    NamespaceDaemon[] n = lab.start(ca, cb);
+    NamespaceDaemon a = n[0];
     Lab.ping(lab.a(), "10.9.1.1");
     Lab.ping(lab.b(), "fd00:9::1");
     List<String> rules = ourRules(lab.a());

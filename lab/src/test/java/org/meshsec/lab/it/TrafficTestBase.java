@@ -47,8 +47,8 @@ abstract class TrafficTestBase {
           "XfrmInNoPols");
 
   Lab lab;
-  Node a;
-  Node b;
+  NamespaceDaemon a;
+  NamespaceDaemon b;
   Lab.Pair host;
   Lab.Pair lan4;
   Lab.Pair lan6;
@@ -94,7 +94,7 @@ abstract class TrafficTestBase {
             "");
     lan4 = lab.protect("lan4", ca, cb, "10.0.0.0/24", "10.0.1.0/24", "tunnel", v6, "", "");
     lan6 = lab.protect("lan6", ca, cb, "fd00::/64", "fd00:1::/64", "tunnel", v6, "", "");
-    Node[] n = lab.start(ca, cb);
+    NamespaceDaemon[] n = lab.start(ca, cb);
     a = n[0];
     b = n[1];
   }
@@ -111,7 +111,7 @@ abstract class TrafficTestBase {
     if (a == null) {
       return;
     }
-    for (Node n : new Node[] {a, b}) {
+    for (NamespaceDaemon n : new NamespaceDaemon[] {a, b}) {
       Map<String, Object> s = n.stats();
       for (String c : INBOUND_ERRORS) {
         assertEquals(0L, s.get(c), n.name + " " + c + " in " + s + "\n" + n.output());

@@ -132,7 +132,7 @@ class IkeNetnsTest {
 
       // The first echo request raises the ACQUIRE, waits in the SAD and is answered.
       ExecResult ping =
-          t.a().exec(JVM_RUN, Jvm.array(Ping.class, "10.9.1.1", "-c", "3", "-W", "5000"));
+          t.a().exec(JVM_RUN, Jvm.tool(Ping.class, "10.9.1.1", "-c", "3", "-W", "5000"));
       assertTrue(ping.stdout().contains("icmp_seq=1 "), ping.stdout() + a.output());
       assertTrue(ping.stdout().contains("3 transmitted, 3 received"), ping.stdout());
       long tPing = System.nanoTime();
@@ -149,14 +149,13 @@ class IkeNetnsTest {
       // 4 MiB at 192 KiB/s: about 21 s, across the Child SA rekey at 12..18 s.
       try (Background sink =
           t.b()
-              .spawn(
-                  Jvm.array(TcpSink.class, "5001", "--bind", "10.9.1.1", "--timeout", "60000"))) {
+              .spawn(Jvm.tool(TcpSink.class, "5001", "--bind", "10.9.1.1", "--timeout", "60000"))) {
         assertTrue(sink.awaitOutput("listening on", JVM_RUN), sink.stdout() + sink.stderr());
         ExecResult send =
             t.a()
                 .exec(
                     JVM_RUN,
-                    Jvm.array(
+                    Jvm.tool(
                         TcpSend.class, "10.9.1.1", "5001", "4M", "--seed", "7", "--rate", "192"));
         ExecResult sunk = sink.waitFor(JVM_RUN);
         assertEquals(0, send.exitCode(), send.stderr());

@@ -263,7 +263,7 @@ class MeshNetnsTest {
                 ns.get(from)
                     .exec(
                         Duration.ofSeconds(60),
-                        Jvm.array(Ping.class, "10.9." + index(to) + ".1", "-c", "2", "-W", "3000"));
+                        Jvm.tool(Ping.class, "10.9." + index(to) + ".1", "-c", "2", "-W", "3000"));
             assertTrue(
                 ping.stdout().contains("2 transmitted, 2 received"),
                 from + " -> " + to + ": " + ping.stdout());

@@ -62,7 +62,7 @@ class NetnsIntegrationTest {
       // ICMP over the underlay. A new namespace's ping_group_range admits nobody, root
       // included, so "auto" must fall back to a raw socket here.
       ExecResult ping =
-          t.a().exec(JVM_RUN, Jvm.array(Ping.class, "192.0.2.2", "-c", "3", "-i", "50"));
+          t.a().exec(JVM_RUN, Jvm.tool(Ping.class, "192.0.2.2", "-c", "3", "-i", "50"));
       assertTrue(ping.stdout().contains("(raw socket)"), ping.stdout());
       assertTrue(
           ping.stdout().contains("3 transmitted, 3 received, 0% packet loss"), ping.stdout());
@@ -75,17 +75,17 @@ class NetnsIntegrationTest {
           t.a()
               .exec(
                   JVM_RUN,
-                  Jvm.array(Ping.class, "2001:db8:1::2", "-c", "2", "-i", "50", "--mode", "dgram"));
+                  Jvm.tool(Ping.class, "2001:db8:1::2", "-c", "2", "-i", "50", "--mode", "dgram"));
       assertTrue(ping.stdout().contains("(ICMP datagram socket)"), ping.stdout());
       assertTrue(ping.stdout().contains("2 transmitted, 2 received"), ping.stdout());
 
       // LAN host to its node, over the host's route; and a ping that must fail.
-      ping = t.bHost().exec(JVM_RUN, Jvm.array(Ping.class, "fd00:1::1", "-c", "1"));
+      ping = t.bHost().exec(JVM_RUN, Jvm.tool(Ping.class, "fd00:1::1", "-c", "1"));
       assertTrue(ping.stdout().contains("1 transmitted, 1 received"), ping.stdout());
       ping =
           t.aHost()
               .execAllowingFailure(
-                  JVM_RUN, Jvm.array(Ping.class, "10.0.1.10", "-c", "1", "-W", "300"));
+                  JVM_RUN, Jvm.tool(Ping.class, "10.0.1.10", "-c", "1", "-W", "300"));
       assertEquals(1, ping.exitCode(), ping.stdout() + ping.stderr());
       assertTrue(ping.stdout().contains("1 transmitted, 0 received"), ping.stdout());
 
@@ -93,11 +93,10 @@ class NetnsIntegrationTest {
       try (Background sink =
           t.b()
               .spawn(
-                  Jvm.array(TcpSink.class, "5001", "--bind", "192.0.2.2", "--timeout", "60000"))) {
+                  Jvm.tool(TcpSink.class, "5001", "--bind", "192.0.2.2", "--timeout", "60000"))) {
         assertTrue(sink.awaitOutput("listening on", JVM_RUN), sink.stdout() + sink.stderr());
         ExecResult send =
-            t.a()
-                .exec(JVM_RUN, Jvm.array(TcpSend.class, "192.0.2.2", "5001", "5M", "--seed", "11"));
+            t.a().exec(JVM_RUN, Jvm.tool(TcpSend.class, "192.0.2.2", "5001", "5M", "--seed", "11"));
         ExecResult sunk = sink.waitFor(JVM_RUN);
         assertEquals(0, sunk.exitCode(), sunk.stderr());
         String sent = hash("sent 5242880 bytes sha256=([0-9a-f]{64})", send.stdout());
@@ -107,10 +106,10 @@ class NetnsIntegrationTest {
       }
 
       // UDP across the IPv6 MTU boundary of the underlay (1452 = 1500 - 40 - 8).
-      try (Background echo = t.b().spawn(Jvm.array(UdpEcho.class, "5002"))) {
+      try (Background echo = t.b().spawn(Jvm.tool(UdpEcho.class, "5002"))) {
         assertTrue(echo.awaitOutput("listening on", JVM_RUN), echo.stderr());
         ExecResult sweep =
-            t.a().exec(JVM_RUN, Jvm.array(UdpSweep.class, "2001:db8:1::2", "5002", "1440", "1470"));
+            t.a().exec(JVM_RUN, Jvm.tool(UdpSweep.class, "2001:db8:1::2", "5002", "1440", "1470"));
         assertTrue(sweep.stdout().startsWith("31 sizes ok (1440..1470)"), sweep.stdout());
       }
 
@@ -205,7 +204,7 @@ class NetnsIntegrationTest {
   @Test
   void interruptedJvmCleansUpFromItsShutdownHook() throws Exception {
     Process p =
-        new ProcessBuilder(Jvm.command(TopologyHookMain.class, "msh"))
+        new ProcessBuilder(Jvm.tool(TopologyHookMain.class, "msh"))
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     try {

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.meshsec.core.control.ControlClient;
 import org.meshsec.core.control.ControlCommand;
 import org.meshsec.lab.netns.Background;
+import org.meshsec.lab.netns.Jvm;
 import org.meshsec.lab.netns.Netns;
 
 /**
@@ -17,9 +18,13 @@ import org.meshsec.lab.netns.Netns;
  * org.meshsec.lab.netns.NodeProcess} it never deletes the control socket itself before a start, so
  * a restart after {@code kill -9} proves that the daemon copes with the stale socket file.
  *
+ * <p>Not to be confused with core's in-process test node ({@code
+ * core/src/test/java/org/meshsec/core/datapath/Node.java}: a DataPath wired to queues, no daemon,
+ * no namespace).
+ *
  * <p>Not thread-safe; one owner (the test).
  */
-final class Node implements AutoCloseable {
+final class NamespaceDaemon implements AutoCloseable {
   static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   final String name;
@@ -29,7 +34,7 @@ final class Node implements AutoCloseable {
   private Background process;
   private final StringBuilder previousOutput = new StringBuilder();
 
-  private Node(String name, Netns ns, Path config, Path socket) {
+  private NamespaceDaemon(String name, Netns ns, Path config, Path socket) {
     this.name = name;
     this.ns = ns;
     this.config = config;
@@ -37,9 +42,9 @@ final class Node implements AutoCloseable {
   }
 
   /** Starts the daemon and waits until its control socket answers {@code status}. */
-  static Node start(String name, Netns ns, Path config, Path socket)
+  static NamespaceDaemon start(String name, Netns ns, Path config, Path socket)
       throws IOException, InterruptedException {
-    Node n = new Node(name, ns, config, socket);
+    NamespaceDaemon n = new NamespaceDaemon(name, ns, config, socket);
     n.launch();
     return n;
   }
@@ -49,7 +54,7 @@ final class Node implements AutoCloseable {
       previousOutput.append(output());
     }
     List<String> cmd = new ArrayList<>(Jvm.base("-Xmx256m", "-XX:+UseSerialGC"));
-    cmd.add("org.meshsec.core.cli.Main");
+    cmd.add(Jvm.DAEMON_MAIN);
     cmd.addAll(List.of("run", "--config", config.toString(), "--socket", socket.toString()));
     process = ns.spawn(cmd.toArray(String[]::new));
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
@@ -162,6 +167,6 @@ final class Node implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "Node[" + name + " in " + ns.name() + "]";
+    return "NamespaceDaemon[" + name + " in " + ns.name() + "]";
   }
 }
