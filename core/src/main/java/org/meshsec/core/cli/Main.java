@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
  *   meshsec version
  *   meshsec check-config FILE
  *   meshsec run --config FILE
- *   meshsec demo | status | sa list | policy list | stats | reload
+ *   meshsec status | sa list | policy list | stats | reload
  *   meshsec ike list | initiate PEER | terminate PEER | rekey PEER
  * </pre>
  */
@@ -31,7 +31,6 @@ import picocli.CommandLine.Spec;
       VersionCommand.class,
       CheckConfigCommand.class,
       RunCommand.class,
-      DemoCommand.class,
       StatusCommand.class,
       SaCommand.class,
       PolicyCommand.class,
@@ -42,7 +41,6 @@ import picocli.CommandLine.Spec;
       TerminateCommand.class,
       RekeyCommand.class,
       PkiCommand.class,
-      ToolCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {
