@@ -1,7 +1,7 @@
 package org.meshsec.core.config;
 
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
 
 /**
  * Size arithmetic of ESP in UDP (RFC 4303 section 2, RFC 3948 section 2.1), used to pick the TUN

@@ -6,10 +6,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.esp.EncrAlgorithm;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.IntegAlgorithm;
+import org.meshsec.esp.IpsecMode;
 
 /** Parsing of the field types shared by several tables. Stateless. */
 final class Fields {

@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.meshsec.core.sad.Lifetime;
 import org.meshsec.core.spd.Direction;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
 
 /**
  * A manually keyed SA from a {@code [[sa]]} table (RFC 4301 section 4.5, "manual SA and key

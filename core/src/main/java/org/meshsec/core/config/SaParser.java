@@ -11,10 +11,10 @@ import java.util.Set;
 import org.meshsec.core.sad.Lifetime;
 import org.meshsec.core.spd.Action;
 import org.meshsec.core.spd.Direction;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.IpsecTemplate;
 import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlTable;
 

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.meshsec.core.spd.IpPrefix;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.IpsecTemplate;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
 import org.tomlj.Toml;
 import org.tomlj.TomlTable;
 

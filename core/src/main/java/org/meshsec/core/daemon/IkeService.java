@@ -34,12 +34,12 @@ import org.meshsec.core.sad.SadEvent;
 import org.meshsec.core.sad.SadStatus;
 import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.IpPrefix;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.spd.PortRange;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.core.spd.Spd;
 import org.meshsec.esp.EspSaParams;
+import org.meshsec.esp.IpsecMode;
 import org.meshsec.ike.config.AuthConfig;
 import org.meshsec.ike.config.ChildConfig;
 import org.meshsec.ike.config.EngineSettings;
@@ -226,10 +226,7 @@ public final class IkeService implements IpsecPort, IkeNetwork, AutoCloseable {
               .policyRef(out.id())
               .localTs(ts(sel.src(), sel.protocol(), sel.srcPorts()))
               .remoteTs(ts(sel.dst(), sel.protocol(), sel.dstPorts()))
-              .mode(
-                  out.template().mode() == IpsecMode.TUNNEL
-                      ? org.meshsec.ike.port.IpsecMode.TUNNEL
-                      : org.meshsec.ike.port.IpsecMode.TRANSPORT)
+              .mode(out.template().mode())
               .lifetime(p.espLifetime())
               .startAction(p.startAction());
       p.espProposals().forEach(c::proposals);
@@ -352,8 +349,7 @@ public final class IkeService implements IpsecPort, IkeNetwork, AutoCloseable {
       refuse(sa, String.valueOf(sel));
       return;
     }
-    IpsecMode mode =
-        sa.mode() == org.meshsec.ike.port.IpsecMode.TUNNEL ? IpsecMode.TUNNEL : IpsecMode.TRANSPORT;
+    IpsecMode mode = sa.mode();
     InetAddress local = sa.local().getAddress();
     InetAddress peer = sa.remote().getAddress();
     Lifetime soft = lifetime(sa.soft());

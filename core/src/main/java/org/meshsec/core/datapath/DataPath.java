@@ -12,13 +12,13 @@ import org.meshsec.core.sad.Sad;
 import org.meshsec.core.sad.SecurityAssociation;
 import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.IpPrefix;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.core.spd.Spd;
 import org.meshsec.core.stats.XfrmStat;
 import org.meshsec.core.stats.XfrmStats;
 import org.meshsec.esp.EspStatus;
+import org.meshsec.esp.IpsecMode;
 import org.meshsec.esp.OpenResult;
 import org.meshsec.esp.encap.UdpEncap;
 

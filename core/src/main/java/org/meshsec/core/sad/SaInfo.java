@@ -2,9 +2,9 @@ package org.meshsec.core.sad;
 
 import java.net.InetAddress;
 import org.meshsec.core.spd.Direction;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
 
 /**
  * An immutable snapshot of one SA for {@link KeyEngine#dump()}, {@link KeyEngine#get} and the

@@ -2,10 +2,10 @@ package org.meshsec.core.sad;
 
 import java.net.InetAddress;
 import org.meshsec.core.spd.Direction;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
 
 /**
  * What key management (IKE, or manual keying from the config file) supplies for one SA in one

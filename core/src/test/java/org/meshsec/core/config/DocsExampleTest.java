@@ -19,11 +19,11 @@ import org.meshsec.core.sad.Lifetime;
 import org.meshsec.core.spd.Action;
 import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.IpPrefix;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.spd.PortRange;
 import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
 
 /**
  * Loads the examples of docs/configuration.md exactly as written there, so the documentation cannot

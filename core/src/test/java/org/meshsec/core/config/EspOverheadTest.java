@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
 
 /**
  * ESP-in-UDP sizes, against values computed by hand:

@@ -24,7 +24,6 @@ import org.meshsec.core.sad.Lifetime;
 import org.meshsec.core.sad.SaSpec;
 import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.IpPrefix;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.core.stats.XfrmStat;
@@ -33,6 +32,7 @@ import org.meshsec.esp.EspContext;
 import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspStatus;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
 
 /**
  * Bad input on the inbound path (issue: "Bad input, each with a test"): each case is dropped,

@@ -16,11 +16,11 @@ import org.meshsec.core.packet.PacketBuilder;
 import org.meshsec.core.packet.PacketInfo;
 import org.meshsec.core.packet.ParseStatus;
 import org.meshsec.core.spd.IpPrefix;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.core.stats.XfrmStat;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
 
 /** ICMP "fragmentation needed" / ICMPv6 "packet too big" and TCP MSS clamping. */
 class MtuGuardTest {

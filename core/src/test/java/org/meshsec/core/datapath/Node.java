@@ -16,12 +16,12 @@ import org.meshsec.core.sad.SadEvent;
 import org.meshsec.core.sad.SadStatus;
 import org.meshsec.core.spd.Action;
 import org.meshsec.core.spd.Direction;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.IpsecTemplate;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.core.spd.Spd;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
 
 /**
  * One meshsec data path in a test: its TUN side is a queue of delivered packets, its UDP side sends

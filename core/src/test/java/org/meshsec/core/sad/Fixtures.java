@@ -15,11 +15,11 @@ import java.util.function.LongSupplier;
 import org.meshsec.core.spd.Action;
 import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.IpPrefix;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.IpsecTemplate;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
 
 /** Shared test data and helpers for the SAD tests. */
 final class Fixtures {

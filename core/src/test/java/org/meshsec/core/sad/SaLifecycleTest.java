@@ -18,9 +18,9 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.meshsec.core.spd.Direction;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.stats.XfrmStat;
 import org.meshsec.esp.EspStatus;
+import org.meshsec.esp.IpsecMode;
 import org.meshsec.esp.OpenResult;
 
 /** State transitions and the key-engine operations. */

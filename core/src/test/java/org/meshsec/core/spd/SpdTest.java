@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.meshsec.core.packet.PacketInfo;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
 
 class SpdTest {
   static final IpsecTemplate TEMPLATE = template("192.0.2.2");

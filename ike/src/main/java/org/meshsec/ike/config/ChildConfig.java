@@ -3,7 +3,7 @@ package org.meshsec.ike.config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.meshsec.ike.port.IpsecMode;
+import org.meshsec.esp.IpsecMode;
 import org.meshsec.ike.port.TsRange;
 
 /**

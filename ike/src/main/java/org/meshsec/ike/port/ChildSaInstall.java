@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
 import org.meshsec.ike.crypto.SecretBytes;
 
 /**
