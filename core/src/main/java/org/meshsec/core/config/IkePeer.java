@@ -6,6 +6,7 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
+import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.config.DpdConfig;
 import org.meshsec.ike.config.EspProposal;
 import org.meshsec.ike.config.IkeProposal;

@@ -8,6 +8,7 @@ import org.meshsec.core.spd.Direction;
 import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.IpsecMode;
+import org.meshsec.esp.SecretBytes;
 
 /**
  * A manually keyed SA from a {@code [[sa]]} table (RFC 4301 section 4.5, "manual SA and key

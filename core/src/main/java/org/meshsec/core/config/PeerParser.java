@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
+import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.config.DpdAction;
 import org.meshsec.ike.config.DpdConfig;
 import org.meshsec.ike.config.EspProposal;

@@ -15,6 +15,7 @@ import org.meshsec.core.spd.IpsecTemplate;
 import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.IpsecMode;
+import org.meshsec.esp.SecretBytes;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlTable;
 

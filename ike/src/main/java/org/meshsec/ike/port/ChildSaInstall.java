@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.IpsecMode;
-import org.meshsec.ike.crypto.SecretBytes;
+import org.meshsec.esp.SecretBytes;
 
 /**
  * A negotiated Child SA pair to install in the data plane (RFC 7296 sections 1.3 and 2.17): both
