@@ -26,7 +26,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.meshsec.core.config.IkePeer;
 import org.meshsec.core.config.NodeConfig;
 import org.meshsec.core.sad.ExpireCause;
-import org.meshsec.core.sad.Lifetime;
 import org.meshsec.core.sad.SaInfo;
 import org.meshsec.core.sad.SaSpec;
 import org.meshsec.core.sad.Sad;
@@ -40,6 +39,7 @@ import org.meshsec.core.spd.Selector;
 import org.meshsec.core.spd.Spd;
 import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.IpsecMode;
+import org.meshsec.esp.SaLifetime;
 import org.meshsec.ike.config.AuthConfig;
 import org.meshsec.ike.config.ChildConfig;
 import org.meshsec.ike.config.EngineSettings;
@@ -50,7 +50,6 @@ import org.meshsec.ike.port.ExecutorScheduler;
 import org.meshsec.ike.port.ExpireKind;
 import org.meshsec.ike.port.IkeNetwork;
 import org.meshsec.ike.port.IpsecPort;
-import org.meshsec.ike.port.SaLifetime;
 import org.meshsec.ike.port.TsRange;
 import org.meshsec.ike.sa.ChildSaInfo;
 import org.meshsec.ike.sa.IkeEngine;
@@ -352,8 +351,8 @@ public final class IkeService implements IpsecPort, IkeNetwork, AutoCloseable {
     IpsecMode mode = sa.mode();
     InetAddress local = sa.local().getAddress();
     InetAddress peer = sa.remote().getAddress();
-    Lifetime soft = lifetime(sa.soft());
-    Lifetime hard = lifetime(sa.hard());
+    SaLifetime soft = sa.soft();
+    SaLifetime hard = sa.hard();
     long inPolicy = inPolicyOf.getOrDefault(sa.policyRef(), sa.policyRef());
     byte[] inKey = sa.inboundKeys().copy();
     byte[] outKey = sa.outboundKeys().copy();
@@ -413,10 +412,6 @@ public final class IkeService implements IpsecPort, IkeNetwork, AutoCloseable {
       Arrays.fill(inKey, (byte) 0);
       Arrays.fill(outKey, (byte) 0);
     }
-  }
-
-  private static Lifetime lifetime(SaLifetime l) {
-    return new Lifetime(l.seconds(), l.bytes(), l.packets());
   }
 
   /**

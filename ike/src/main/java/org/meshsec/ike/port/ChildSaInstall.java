@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.IpsecMode;
+import org.meshsec.esp.SaLifetime;
 import org.meshsec.esp.SecretBytes;
 
 /**
