@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
+import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.config.DpdAction;
 import org.meshsec.ike.config.DpdConfig;
@@ -607,7 +608,7 @@ final class PeerParser {
   /** An ESP proposal; its suite must be one the data path implements. */
   static EspProposal espProposal(String text) {
     EspProposal p = EspProposal.parse(text);
-    if (!Fields.knownSuites().contains(p.suite())) {
+    if (!EspSuite.supported().contains(p.suite())) {
       throw new IllegalArgumentException("unsupported ESP suite " + p.suite());
     }
     return p;

@@ -3,6 +3,7 @@ package org.meshsec.core.config;
 import java.util.List;
 import java.util.Objects;
 import org.meshsec.core.spd.IpPrefix;
+import org.meshsec.esp.EspOverhead;
 
 /**
  * The {@code [tun]} table.
