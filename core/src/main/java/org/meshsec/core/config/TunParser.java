@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.meshsec.core.spd.IpPrefix;
+import org.meshsec.core.net.IpPrefix;
 import org.meshsec.core.spd.IpsecTemplate;
 import org.meshsec.esp.EspOverhead;
 import org.meshsec.esp.EspSuite;

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
+import org.meshsec.core.net.IpPrefix;
+import org.meshsec.core.net.PortRange;
 import org.meshsec.core.packet.PacketInfo;
 
 class IpPrefixSelectorTest {

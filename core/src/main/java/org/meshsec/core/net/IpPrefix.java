@@ -1,4 +1,4 @@
-package org.meshsec.core.spd;
+package org.meshsec.core.net;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -6,9 +6,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * An IPv4 or IPv6 address prefix in the two-long form of {@link
- * org.meshsec.core.packet.PacketInfo}: IPv6 as high and low 64 bits, IPv4 in the low 32 bits of
- * {@code lo}. Bits beyond {@code length} are always zero. Immutable.
+ * An IPv4 or IPv6 address prefix in the two-long form that the packet parser ({@code
+ * core.packet.PacketInfo}) and the SPD share: IPv6 as high and low 64 bits, IPv4 in the low 32 bits
+ * of {@code lo}. Bits beyond {@code length} are always zero. Immutable.
  *
  * @param version 4 or 6
  * @param hi high 64 bits (IPv6) or 0
