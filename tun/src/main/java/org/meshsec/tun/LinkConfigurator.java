@@ -263,49 +263,7 @@ public final class LinkConfigurator implements AutoCloseable {
     if (prefixLength < 0 || prefixLength > max) {
       throw new IllegalArgumentException("prefix length must be in [0, " + max + "]");
     }
-    return format(a) + "/" + prefixLength;
-  }
-
-  /** The address in its usual text form: dotted quad, or RFC 5952 for IPv6 (zero run as ::). */
-  static String format(InetAddress a) {
-    byte[] b = a.getAddress();
-    if (b.length == 4) {
-      return a.getHostAddress();
-    }
-    int[] w = new int[8];
-    for (int i = 0; i < 8; i++) {
-      w[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-    }
-    int bestStart = -1;
-    int bestLen = 1; // a single zero word is not compressed
-    for (int i = 0; i < 8; ) {
-      if (w[i] != 0) {
-        i++;
-        continue;
-      }
-      int j = i;
-      while (j < 8 && w[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLen) {
-        bestStart = i;
-        bestLen = j - i;
-      }
-      i = j;
-    }
-    StringBuilder sb = new StringBuilder(39);
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        sb.append("::");
-        i += bestLen - 1;
-        continue;
-      }
-      if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-        sb.append(':');
-      }
-      sb.append(Integer.toHexString(w[i]));
-    }
-    return sb.toString();
+    return InetText.format(a) + "/" + prefixLength;
   }
 
   /** {@code a} with the bits after {@code prefixLength} cleared. */
