@@ -1,12 +1,9 @@
 package org.meshsec.tun;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +12,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
+import org.meshsec.tun.exec.CommandStartException;
+import org.meshsec.tun.exec.Commands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -282,66 +280,25 @@ public final class LinkConfigurator implements AutoCloseable {
 
   /** Runs {@code ip ARGS}; throws naming the operation, the command and its stderr. */
   private void run(String operation, List<String> args) throws IOException {
-    exec(operation, args, false);
+    query(operation, args);
   }
 
-  /** Runs {@code ip ARGS} and returns its standard output. */
+  /**
+   * Runs {@code ip ARGS} with {@link Commands} and returns its standard output; a failure names the
+   * operation and the interface, then the command, its exit status and stderr.
+   */
   private String query(String operation, List<String> args) throws IOException {
-    return exec(operation, args, true);
-  }
-
-  private String exec(String operation, List<String> args, boolean captureOutput)
-      throws IOException {
     List<String> cmd = new ArrayList<>(args.size() + 1);
     cmd.add(ipCommand);
     cmd.addAll(args);
-    String line = String.join(" ", cmd);
     String what = operation + " on " + ifname;
-    log.debug("{}: {}", what, line);
-    Process p;
+    log.debug("{}: {}", what, Commands.render(cmd));
     try {
-      p =
-          new ProcessBuilder(cmd)
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-              .redirectOutput(
-                  captureOutput ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.DISCARD)
-              .start();
+      return Commands.run(timeout, cmd).stdout();
+    } catch (CommandStartException e) {
+      throw new IOException(what + " failed: " + e.getMessage() + " (is iproute2 installed?)", e);
     } catch (IOException e) {
-      throw new IOException(
-          what + " failed: cannot run `" + line + "` (is iproute2 installed?): " + e.getMessage(),
-          e);
-    }
-    boolean exited;
-    try {
-      exited = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException(what + " interrupted: `" + line + "`", e);
-    }
-    if (!exited) {
-      p.destroyForcibly();
-      throw new IOException(what + " failed: `" + line + "` timed out after " + timeout);
-    }
-    // ip writes a few lines at most, which fit the pipes, so reading after exit cannot block.
-    String stdout = captureOutput ? readAll(p.getInputStream()) : "";
-    String stderr = readAll(p.getErrorStream()).trim();
-    int code = p.exitValue();
-    if (code != 0) {
-      throw new IOException(
-          what
-              + " failed: `"
-              + line
-              + "` exited with "
-              + code
-              + (stderr.isEmpty() ? "" : ": " + stderr));
-    }
-    return stdout;
-  }
-
-  private static String readAll(InputStream in) throws IOException {
-    try (in) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      throw new IOException(what + " failed: " + e.getMessage(), e);
     }
   }
 }
