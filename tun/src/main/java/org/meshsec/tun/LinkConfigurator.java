@@ -44,7 +44,7 @@ public final class LinkConfigurator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LinkConfigurator.class);
 
   /** Default time one {@code ip} command may take. */
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_TIMEOUT = Commands.DEFAULT_TIMEOUT;
 
   private final String ifname;
   private final String ipCommand;

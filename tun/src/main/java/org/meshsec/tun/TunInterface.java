@@ -6,8 +6,8 @@ import java.io.IOException;
 /**
  * The narrow boundary between the daemon and a TUN device: whole IP packets in and out. Implemented
  * by the kernel device ({@link TunDevice}) and by an in-memory fake ({@code
- * org.meshsec.tun.tuntest.TunFake}, in this module's test-jar) with the same buffer layout and ownership rules, so the
- * daemon's data path can be tested in one JVM.
+ * org.meshsec.tun.tuntest.TunFake}, in this module's test-jar) with the same buffer layout and
+ * ownership rules, so the daemon's data path can be tested in one JVM.
  *
  * <h2>Buffers</h2>
  *

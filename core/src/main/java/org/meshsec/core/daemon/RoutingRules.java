@@ -86,7 +86,7 @@ public final class RoutingRules implements AutoCloseable {
   /** The {@code proto} tag on every rule and route meshsec adds (an unassigned RTPROT value). */
   public static final int RULE_PROTOCOL = 245;
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration TIMEOUT = Commands.DEFAULT_TIMEOUT;
   private static final Pattern RULE_LINE = Pattern.compile("^(\\d+):.*\\bproto (\\S+)");
 
   /**
