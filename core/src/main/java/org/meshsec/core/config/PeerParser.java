@@ -6,9 +6,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
@@ -19,7 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
@@ -85,15 +83,6 @@ final class PeerParser {
 
   private static final Pattern DURATION = Pattern.compile("(?:(\\d{1,9})([smhd]))+");
   private static final Pattern DURATION_PART = Pattern.compile("(\\d{1,9})([smhd])");
-
-  private static final Set<PosixFilePermission> FOREIGN =
-      Set.of(
-          PosixFilePermission.GROUP_READ,
-          PosixFilePermission.GROUP_WRITE,
-          PosixFilePermission.GROUP_EXECUTE,
-          PosixFilePermission.OTHERS_READ,
-          PosixFilePermission.OTHERS_WRITE,
-          PosixFilePermission.OTHERS_EXECUTE);
 
   private final Path configDir;
   private final Map<String, SecretsLoader.Key> secrets;
@@ -522,17 +511,9 @@ final class PeerParser {
     int line = s.lineOf("key");
     try {
       if (Files.isRegularFile(file)) {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, new LinkOption[0]);
-        if (perms.stream().anyMatch(FOREIGN::contains)) {
-          s.errorAt(
-              line,
-              s.where()
-                  + " key: "
-                  + file
-                  + " is accessible by group or others (mode "
-                  + SecretsLoader.octal(perms)
-                  + "); refusing to use a private key others can read: run chmod 600 "
-                  + file);
+        Optional<String> problem = PrivateFiles.problem(file, s.where() + " key " + file);
+        if (problem.isPresent()) {
+          s.errorAt(line, problem.get());
           return null;
         }
       }

@@ -262,6 +262,10 @@ class IkeConfigTest {
     expect(pub, "key = \"private/alpha.key\"", "chmod 600");
     Files.setPosixFilePermissions(
         dir.resolve("private/alpha.key"), PosixFilePermissions.fromString("rw-------"));
+    // a key another user owns (and could rewrite), though its mode is 0600
+    SecretsTest.chownOrSkip(dir.resolve("private/alpha.key"), SecretsTest.NOBODY);
+    expect(pub, "key = \"private/alpha.key\"", "owned by uid " + SecretsTest.NOBODY);
+    SecretsTest.chownOrSkip(dir.resolve("private/alpha.key"), PrivateFiles.processUid());
     // a missing root, and no trust at all
     expect(pub.replace("certs/ca.pem", "certs/nope.pem"), "cert_root", "does not exist");
     expect(pub.replace("cert_root = \"certs/ca.pem\"", ""), "[[peer]]", "cert_root");

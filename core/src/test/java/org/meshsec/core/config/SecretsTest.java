@@ -12,8 +12,10 @@ import static org.meshsec.core.config.ConfigErrorsTest.SECRETS;
 import static org.meshsec.core.config.ConfigFixture.assertError;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +53,37 @@ class SecretsTest {
     assertEquals(f.secrets, e.file());
     assertEquals(0, e.line());
     assertTrue(e.reason().contains(perms + "); refusing to use it: run chmod 600"), e.reason());
+  }
+
+  /** An unprivileged uid that is neither root nor this process (nobody on Debian). */
+  static final int NOBODY = 65534;
+
+  @Test
+  void aSecretsFileOwnedByAnotherUserIsRefusedThoughItsModeIs0600() throws IOException {
+    f.write(BASE).secrets(SECRETS);
+    chownOrSkip(f.secrets, NOBODY);
+    List<ConfigError> e = f.loadErrors();
+    assertEquals(1, e.size(), ConfigFixture.join(e));
+    assertEquals(0, e.get(0).line());
+    assertTrue(
+        e.get(0).reason().startsWith("secrets file is owned by uid 65534, neither root nor"),
+        e.get(0).reason());
+    assertTrue(e.get(0).reason().endsWith("run chown root " + f.secrets), e.get(0).reason());
+  }
+
+  /**
+   * Gives {@code file} to {@code uid}. Only root may; elsewhere the test is skipped, except in CI
+   * (CI=true), which runs as root, where not being able to is a failure.
+   */
+  static void chownOrSkip(Path file, int uid) throws IOException {
+    try {
+      Files.setAttribute(file, "unix:uid", uid);
+    } catch (IOException e) {
+      if ("true".equals(System.getenv("CI"))) {
+        throw e;
+      }
+      Assumptions.assumeTrue(false, "chown needs root: " + e);
+    }
   }
 
   @ParameterizedTest

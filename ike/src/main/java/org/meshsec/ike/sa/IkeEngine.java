@@ -91,6 +91,7 @@ public final class IkeEngine {
   private final SecureRandom random;
   private final InetAddress defaultLocal;
   private final MessageObserver observer;
+  private final IkeListener listener;
   private final EngineStats stats = new EngineStats();
 
   private final Map<Long, IkeSa> bySpi = new ConcurrentHashMap<>();
@@ -115,6 +116,7 @@ public final class IkeEngine {
     this.random = Objects.requireNonNull(b.random, "random");
     this.defaultLocal = b.localAddress;
     this.observer = b.observer;
+    this.listener = b.listener;
     random.nextBytes(fakeNatSource);
     random.nextBytes(cookieSecret);
     this.cookieVersion = random.nextInt();
@@ -574,6 +576,11 @@ public final class IkeEngine {
     return fakeNatSource.clone();
   }
 
+  /** Engine-internal. The lifecycle listener ({@link IkeListener#NONE} if none was set). */
+  IkeListener listener() {
+    return listener;
+  }
+
   /** Engine-internal. Reports a message to the observer, if any. */
   public void observe(IkeSa sa, boolean outbound, Message m) {
     if (observer != null) {
@@ -799,6 +806,7 @@ public final class IkeEngine {
     private SecureRandom random;
     private InetAddress localAddress;
     private MessageObserver observer;
+    private IkeListener listener = IkeListener.NONE;
 
     private Builder() {}
 
@@ -846,6 +854,12 @@ public final class IkeEngine {
     /** Sees every message sent and accepted (tests, debugging). */
     public Builder observer(MessageObserver o) {
       this.observer = o;
+      return this;
+    }
+
+    /** Hears IKE SA lifecycle events (the daemon's commands wait on them). */
+    public Builder listener(IkeListener l) {
+      this.listener = Objects.requireNonNull(l, "listener");
       return this;
     }
 

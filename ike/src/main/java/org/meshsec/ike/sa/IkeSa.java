@@ -629,6 +629,11 @@ public final class IkeSa {
     family.remove(this);
     publish();
     engine.unregister(this);
+    try {
+      engine.listener().ikeSaDestroyed(snapshot, reason);
+    } catch (RuntimeException e) {
+      log.warn("IKE SA {} ({}): the lifecycle listener failed", id, peerName(), e);
+    }
   }
 
   // ---------------------------------------------------------------- children
@@ -806,8 +811,12 @@ public final class IkeSa {
     return snapshot;
   }
 
-  /** Publishes a fresh snapshot; runs after every task on the executor. */
+  /**
+   * Publishes a fresh snapshot; runs after every task on the executor. The listener hears it when
+   * the state or the set of children (inbound SPI and state) changed.
+   */
   void publish() {
+    IkeSaInfo before = snapshot;
     snapshot =
         new IkeSaInfo(
             id,
@@ -825,6 +834,30 @@ public final class IkeSa {
             natHere,
             natThere,
             children.values().stream().map(ChildSa::info).toList());
+    if (snapshot.state() != IkeSaState.DESTROYED && changed(before, snapshot)) {
+      try {
+        engine.listener().ikeSaChanged(snapshot);
+      } catch (RuntimeException e) {
+        log.warn("IKE SA {} ({}): the lifecycle listener failed", id, peerName(), e);
+      }
+    }
+  }
+
+  private static boolean changed(IkeSaInfo before, IkeSaInfo now) {
+    if (before == null || before.state() != now.state()) {
+      return true;
+    }
+    if (before.children().size() != now.children().size()) {
+      return true;
+    }
+    for (int i = 0; i < now.children().size(); i++) {
+      ChildSaInfo a = before.children().get(i);
+      ChildSaInfo b = now.children().get(i);
+      if (a.inboundSpi() != b.inboundSpi() || a.state() != b.state()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A header for a message of this SA. */

@@ -24,6 +24,10 @@ final class TestNode {
   final MemoryIpsec ipsec;
   final IkeEngine engine;
   final List<Seen> seen = new ArrayList<>();
+
+  /** What the engine's lifecycle listener heard, in order: "STATE children" or "destroyed: why". */
+  final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private final ManualScheduler clock;
 
   TestNode(
@@ -47,6 +51,18 @@ final class TestNode {
             .scheduler(clock)
             .random(new DeterministicRandom(seed))
             .observer((id, out, m) -> seen.add(new Seen(id, out, m)))
+            .listener(
+                new IkeListener() {
+                  @Override
+                  public void ikeSaChanged(IkeSaInfo info) {
+                    events.add(info.state() + " " + info.children().size());
+                  }
+
+                  @Override
+                  public void ikeSaDestroyed(IkeSaInfo last, String reason) {
+                    events.add("destroyed: " + reason);
+                  }
+                })
             .build();
     net.attach(address, engine::receive);
   }

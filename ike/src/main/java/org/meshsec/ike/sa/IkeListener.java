@@ -1,0 +1,28 @@
+package org.meshsec.ike.sa;
+
+/**
+ * Hears the lifecycle of the engine's IKE SAs, so that a caller can wait for a negotiation to
+ * complete or fail without polling {@link IkeEngine#list()}: the daemon's {@code initiate}, {@code
+ * terminate} and {@code rekey} commands, metrics, logs.
+ *
+ * <p>Called on the IKE SA's executor (one SA's events arrive in order; different SAs' events may
+ * interleave across threads). Implementations must be quick, thread-safe and must not throw; an
+ * exception is logged and otherwise ignored.
+ */
+public interface IkeListener {
+
+  /**
+   * The SA's state or its set of Child SAs (by inbound SPI and state) changed; {@code info} is the
+   * snapshot taken after the change. Established SAs with their installed children arrive here.
+   */
+  default void ikeSaChanged(IkeSaInfo info) {}
+
+  /**
+   * The SA is gone. {@code last} is its final snapshot (state DESTROYED); {@code reason} says why
+   * in words for an operator ("deleted by the peer", "IKE_AUTH failed", "peer dead: ...").
+   */
+  default void ikeSaDestroyed(IkeSaInfo last, String reason) {}
+
+  /** A listener that hears nothing. */
+  IkeListener NONE = new IkeListener() {};
+}
