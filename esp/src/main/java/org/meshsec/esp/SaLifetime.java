@@ -1,14 +1,14 @@
 package org.meshsec.esp;
 
 /**
- * One set of SA lifetime limits (RFC 4301 section 4.4.2.1, "SA SaLifetime"; PF_KEY's
+ * One set of SA lifetime limits (RFC 4301 section 4.4.2.1, "SA Lifetime"; PF_KEY's
  * SADB_EXT_LIFETIME_SOFT / _HARD, the Lifetime extension of RFC 2367). An SA has a soft one
  * (reached: rekey) and a hard one (reached: delete). Zero means "no limit" for that dimension. The
  * data plane counts bytes and packets; IKE's time-based rekeying with jitter is a separate,
  * configured concept ({@code org.meshsec.ike.config.RekeySchedule}) from which IKE derives the
  * limits it installs.
  *
- * @param seconds seconds since the SA became MATURE (its add time), 0 for none
+ * @param seconds seconds since the SA was installed (in the SAD: since it became MATURE), 0 for none
  * @param bytes payload bytes (the inner packet before sealing, after opening), 0 for none
  * @param packets packets, 0 for none
  */
