@@ -8,7 +8,8 @@ package org.meshsec.esp;
  * configured concept ({@code org.meshsec.ike.config.RekeySchedule}) from which IKE derives the
  * limits it installs.
  *
- * @param seconds seconds since the SA was installed (in the SAD: since it became MATURE), 0 for none
+ * @param seconds seconds since the SA was installed (in the SAD: since it became MATURE), 0 for
+ *     none
  * @param bytes payload bytes (the inner packet before sealing, after opening), 0 for none
  * @param packets packets, 0 for none
  */
