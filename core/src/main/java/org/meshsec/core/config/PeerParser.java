@@ -21,11 +21,13 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
+import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.config.DpdAction;
 import org.meshsec.ike.config.DpdConfig;
 import org.meshsec.ike.config.EspProposal;
 import org.meshsec.ike.config.IkeProposal;
-import org.meshsec.ike.config.Lifetime;
+import org.meshsec.ike.config.RekeySchedule;
 import org.meshsec.ike.config.StartAction;
 import org.meshsec.ike.pki.IdentityMatch;
 import org.meshsec.ike.pki.IdentityMatcher;
@@ -149,8 +151,10 @@ final class PeerParser {
             text -> esp.add(espProposal(text)),
             "such as \"aes128gcm16\", \"aes256gcm16-x25519\" (PFS) or \"aes256-sha256-modp3072\"");
 
-    Lifetime ikeLifetime = lifetime(s, "ike_lifetime", "ike_rekey_margin", DEFAULT_IKE_LIFETIME);
-    Lifetime espLifetime = lifetime(s, "esp_lifetime", "esp_rekey_margin", DEFAULT_ESP_LIFETIME);
+    RekeySchedule ikeLifetime =
+        lifetime(s, "ike_lifetime", "ike_rekey_margin", DEFAULT_IKE_LIFETIME);
+    RekeySchedule espLifetime =
+        lifetime(s, "esp_lifetime", "esp_rekey_margin", DEFAULT_ESP_LIFETIME);
     ok &= ikeLifetime != null && espLifetime != null;
 
     Duration dpdDelay = duration(s, "dpd_delay", Duration.ZERO, true);
@@ -585,7 +589,7 @@ final class PeerParser {
   /** An ESP proposal; its suite must be one the data path implements. */
   static EspProposal espProposal(String text) {
     EspProposal p = EspProposal.parse(text);
-    if (!Fields.knownSuites().contains(p.suite())) {
+    if (!EspSuite.supported().contains(p.suite())) {
       throw new IllegalArgumentException("unsupported ESP suite " + p.suite());
     }
     return p;
@@ -596,7 +600,7 @@ final class PeerParser {
    * SA is rekeyed at a random time between {@code lifetime - 2 * margin} and {@code lifetime -
    * margin}, and deleted at {@code lifetime}.
    */
-  private static Lifetime lifetime(TomlSection s, String key, String marginKey, Duration def) {
+  private static RekeySchedule lifetime(TomlSection s, String key, String marginKey, Duration def) {
     Duration life = duration(s, key, def, false);
     Duration margin = duration(s, marginKey, DEFAULT_MARGIN, false);
     if (life == null || margin == null) {
@@ -615,7 +619,7 @@ final class PeerParser {
               + " (the SA is rekeyed between lifetime - 2 x margin and lifetime - margin)");
       return null;
     }
-    return Lifetime.of(life.minus(margin), margin, life);
+    return RekeySchedule.of(life.minus(margin), margin, life);
   }
 
   /**

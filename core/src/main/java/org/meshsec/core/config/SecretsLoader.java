@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.meshsec.esp.SecretBytes;
 import org.tomlj.Toml;
 import org.tomlj.TomlParseError;
 import org.tomlj.TomlParseResult;
@@ -109,7 +110,7 @@ final class SecretsLoader {
       }
       byte[] bytes = decodeHex(hex, section, name);
       if (bytes != null) {
-        keys.put(name, new Key(SecretBytes.adopt(bytes), section.lineOf(name)));
+        keys.put(name, new Key(SecretBytes.wrap(bytes), section.lineOf(name)));
       }
     }
     return keys;

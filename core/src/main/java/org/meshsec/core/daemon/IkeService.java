@@ -25,21 +25,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.meshsec.core.config.IkePeer;
 import org.meshsec.core.config.NodeConfig;
+import org.meshsec.core.net.IpPrefix;
+import org.meshsec.core.net.PortRange;
 import org.meshsec.core.sad.ExpireCause;
-import org.meshsec.core.sad.Lifetime;
 import org.meshsec.core.sad.SaInfo;
 import org.meshsec.core.sad.SaSpec;
 import org.meshsec.core.sad.Sad;
 import org.meshsec.core.sad.SadEvent;
 import org.meshsec.core.sad.SadStatus;
 import org.meshsec.core.spd.Direction;
-import org.meshsec.core.spd.IpPrefix;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.Policy;
-import org.meshsec.core.spd.PortRange;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.core.spd.Spd;
 import org.meshsec.esp.EspSaParams;
+import org.meshsec.esp.IpsecMode;
+import org.meshsec.esp.SaLifetime;
 import org.meshsec.ike.config.AuthConfig;
 import org.meshsec.ike.config.ChildConfig;
 import org.meshsec.ike.config.EngineSettings;
@@ -50,7 +50,6 @@ import org.meshsec.ike.port.ExecutorScheduler;
 import org.meshsec.ike.port.ExpireKind;
 import org.meshsec.ike.port.IkeNetwork;
 import org.meshsec.ike.port.IpsecPort;
-import org.meshsec.ike.port.SaLifetime;
 import org.meshsec.ike.port.TsRange;
 import org.meshsec.ike.sa.ChildSaInfo;
 import org.meshsec.ike.sa.IkeEngine;
@@ -231,10 +230,7 @@ public final class IkeService implements IpsecPort, IkeNetwork, AutoCloseable {
               .policyRef(out.id())
               .localTs(ts(sel.src(), sel.protocol(), sel.srcPorts()))
               .remoteTs(ts(sel.dst(), sel.protocol(), sel.dstPorts()))
-              .mode(
-                  out.template().mode() == IpsecMode.TUNNEL
-                      ? org.meshsec.ike.port.IpsecMode.TUNNEL
-                      : org.meshsec.ike.port.IpsecMode.TRANSPORT)
+              .mode(out.template().mode())
               .lifetime(p.espLifetime())
               .startAction(p.startAction());
       p.espProposals().forEach(c::proposals);
@@ -357,12 +353,11 @@ public final class IkeService implements IpsecPort, IkeNetwork, AutoCloseable {
       refuse(sa, String.valueOf(sel));
       return;
     }
-    IpsecMode mode =
-        sa.mode() == org.meshsec.ike.port.IpsecMode.TUNNEL ? IpsecMode.TUNNEL : IpsecMode.TRANSPORT;
+    IpsecMode mode = sa.mode();
     InetAddress local = sa.local().getAddress();
     InetAddress peer = sa.remote().getAddress();
-    Lifetime soft = lifetime(sa.soft());
-    Lifetime hard = lifetime(sa.hard());
+    SaLifetime soft = sa.soft();
+    SaLifetime hard = sa.hard();
     long inPolicy = inPolicyOf.getOrDefault(sa.policyRef(), sa.policyRef());
     byte[] inKey = sa.inboundKeys().copy();
     byte[] outKey = sa.outboundKeys().copy();
@@ -422,10 +417,6 @@ public final class IkeService implements IpsecPort, IkeNetwork, AutoCloseable {
       Arrays.fill(inKey, (byte) 0);
       Arrays.fill(outKey, (byte) 0);
     }
-  }
-
-  private static Lifetime lifetime(SaLifetime l) {
-    return new Lifetime(l.seconds(), l.bytes(), l.packets());
   }
 
   /**

@@ -1,6 +1,8 @@
 package org.meshsec.core.spd;
 
 import java.util.Objects;
+import org.meshsec.core.net.IpPrefix;
+import org.meshsec.core.net.PortRange;
 import org.meshsec.core.packet.PacketInfo;
 
 /**

@@ -1,9 +1,7 @@
 package org.meshsec.core.config;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.meshsec.core.config.ConfigErrorsTest.BASE;
@@ -189,24 +187,6 @@ class SecretsTest {
     c.wipeKeys();
     assertTrue(sa.key().isWiped());
     assertThrows(IllegalStateException.class, sa::toEspSaParams);
-  }
-
-  @Test
-  void secretBytesHidesAndWipes() {
-    byte[] raw = {1, 2, 3, (byte) 0xAB};
-    SecretBytes s = SecretBytes.copyOf(raw);
-    raw[0] = 9; // the holder has its own copy
-    assertEquals("SecretBytes[4 bytes, redacted]", s.toString());
-    assertEquals(4, s.hashCode());
-    assertArrayEquals(new byte[] {1, 2, 3, (byte) 0xAB}, s.copy());
-    assertEquals(s, SecretBytes.copyOf(new byte[] {1, 2, 3, (byte) 0xAB}));
-    assertNotEquals(s, SecretBytes.copyOf(new byte[] {1, 2, 3, (byte) 0xAC}));
-    assertNotEquals(s, SecretBytes.copyOf(new byte[] {1, 2, 3}));
-    assertFalse(s.isWiped());
-    s.wipe();
-    assertTrue(s.isWiped());
-    assertThrows(IllegalStateException.class, s::copy);
-    assertTrue(s.contentEquals(SecretBytes.copyOf(new byte[4])));
   }
 
   /** No 8-hex-digit piece of any key appears in any error, in either case. */

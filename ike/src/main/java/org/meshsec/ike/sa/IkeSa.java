@@ -13,15 +13,16 @@ import java.util.Optional;
 import java.util.Set;
 import org.meshsec.esp.EncrAlgorithm;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.SaLifetime;
+import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.config.ChildConfig;
 import org.meshsec.ike.config.DpdAction;
 import org.meshsec.ike.config.IkeProposal;
-import org.meshsec.ike.config.Lifetime;
 import org.meshsec.ike.config.PeerConfig;
+import org.meshsec.ike.config.RekeySchedule;
 import org.meshsec.ike.crypto.ChildSaKeys;
 import org.meshsec.ike.crypto.IkeSaKeys;
 import org.meshsec.ike.crypto.Prf;
-import org.meshsec.ike.crypto.SecretBytes;
 import org.meshsec.ike.crypto.SignatureHashAlgorithm;
 import org.meshsec.ike.message.AesCbcHmacSkCipher;
 import org.meshsec.ike.message.AesGcmSkCipher;
@@ -32,7 +33,6 @@ import org.meshsec.ike.message.SkCipher;
 import org.meshsec.ike.pki.PeerIdentity;
 import org.meshsec.ike.port.Cancellable;
 import org.meshsec.ike.port.ChildSaInstall;
-import org.meshsec.ike.port.SaLifetime;
 import org.meshsec.ike.port.SerialExecutor;
 import org.meshsec.ike.task.ChildCreate;
 import org.meshsec.ike.task.ChildDelete;
@@ -503,7 +503,7 @@ public final class IkeSa {
   }
 
   private void armLifetime() {
-    Lifetime lt = config.ikeLifetime();
+    RekeySchedule lt = config.ikeLifetime();
     Instant now = engine.scheduler().now();
     if (!lt.rekeyTime().isZero()) {
       Duration at = jittered(lt);
@@ -516,7 +516,7 @@ public final class IkeSa {
   }
 
   /** The rekey time minus a random part of the jitter, so peers do not rekey in lockstep. */
-  Duration jittered(Lifetime lt) {
+  Duration jittered(RekeySchedule lt) {
     long jitter = lt.jitter().toMillis();
     long minus = jitter > 0 ? engine.random().nextLong(jitter + 1) : 0;
     return lt.rekeyTime().minusMillis(minus);
@@ -661,7 +661,7 @@ public final class IkeSa {
    */
   public void installChild(ChildSa child, ChildSaKeys childKeys) {
     ChildConfig cc = child.config();
-    Lifetime lt = cc.lifetime();
+    RekeySchedule lt = cc.lifetime();
     try {
       engine
           .ipsec()

@@ -35,7 +35,7 @@ final class Report {
 
   /** The address as text, IPv6 in the RFC 5952 canonical form ("2001:db8::1", "::1"). */
   static String literal(InetAddress a) {
-    return org.meshsec.core.spd.IpPrefix.format(a);
+    return org.meshsec.tun.InetText.format(a);
   }
 
   static MessageDigest sha256() {

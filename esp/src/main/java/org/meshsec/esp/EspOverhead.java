@@ -1,7 +1,4 @@
-package org.meshsec.core.config;
-
-import org.meshsec.core.spd.IpsecMode;
-import org.meshsec.esp.EspSuite;
+package org.meshsec.esp;
 
 /**
  * Size arithmetic of ESP in UDP (RFC 4303 section 2, RFC 3948 section 2.1), used to pick the TUN

@@ -1,14 +1,15 @@
-package org.meshsec.core.spd;
+package org.meshsec.core.net;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.meshsec.tun.InetText;
 
 /**
- * An IPv4 or IPv6 address prefix in the two-long form of {@link
- * org.meshsec.core.packet.PacketInfo}: IPv6 as high and low 64 bits, IPv4 in the low 32 bits of
- * {@code lo}. Bits beyond {@code length} are always zero. Immutable.
+ * An IPv4 or IPv6 address prefix in the two-long form that the packet parser ({@code
+ * core.packet.PacketInfo}) and the SPD share: IPv6 as high and low 64 bits, IPv4 in the low 32 bits
+ * of {@code lo}. Bits beyond {@code length} are always zero. Immutable.
  *
  * @param version 4 or 6
  * @param hi high 64 bits (IPv6) or 0
@@ -184,65 +185,8 @@ public record IpPrefix(int version, long hi, long lo, int length) {
     }
   }
 
-  /**
-   * Formats an address: dotted quad for IPv4, the RFC 5952 canonical text for IPv6 (lower case,
-   * longest run of two or more zero groups as "::", leftmost on a tie).
-   */
-  public static String format(InetAddress address) {
-    IpPrefix p = host(address);
-    return format(p.version, p.hi, p.lo);
-  }
-
-  /** As {@link #format(InetAddress)}, from the two-long form. */
-  public static String format(int version, long hi, long lo) {
-    if (version == 4) {
-      return ((lo >>> 24) & 0xFF)
-          + "."
-          + ((lo >>> 16) & 0xFF)
-          + "."
-          + ((lo >>> 8) & 0xFF)
-          + "."
-          + (lo & 0xFF);
-    }
-    int[] g = new int[8];
-    for (int i = 0; i < 4; i++) {
-      g[i] = (int) (hi >>> (48 - 16 * i)) & 0xFFFF;
-      g[4 + i] = (int) (lo >>> (48 - 16 * i)) & 0xFFFF;
-    }
-    int bestStart = -1;
-    int bestLen = 1;
-    for (int i = 0; i < 8; ) {
-      if (g[i] != 0) {
-        i++;
-        continue;
-      }
-      int j = i;
-      while (j < 8 && g[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLen) {
-        bestStart = i;
-        bestLen = j - i;
-      }
-      i = j;
-    }
-    StringBuilder sb = new StringBuilder(39);
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        sb.append("::");
-        i += bestLen - 1;
-        continue;
-      }
-      if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-        sb.append(':');
-      }
-      sb.append(Integer.toHexString(g[i]));
-    }
-    return sb.toString();
-  }
-
   @Override
   public String toString() {
-    return format(version, hi, lo) + "/" + length;
+    return InetText.format(version, hi, lo) + "/" + length;
   }
 }

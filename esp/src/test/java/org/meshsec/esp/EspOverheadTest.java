@@ -1,4 +1,4 @@
-package org.meshsec.core.config;
+package org.meshsec.esp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.meshsec.core.spd.IpsecMode;
-import org.meshsec.esp.EspSuite;
 
 /**
  * ESP-in-UDP sizes, against values computed by hand:
@@ -99,7 +97,7 @@ class EspOverheadTest {
 
   @Test
   void everyUnderlayMtuGivesTheExactLargestPacket() {
-    for (EspSuite s : Fields.knownSuites()) {
+    for (EspSuite s : EspSuite.supported()) {
       for (IpsecMode m : IpsecMode.values()) {
         for (int ip : new int[] {4, 6}) {
           for (int mtu = 576; mtu <= 9000; mtu += 7) {

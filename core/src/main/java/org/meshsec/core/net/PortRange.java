@@ -1,4 +1,4 @@
-package org.meshsec.core.spd;
+package org.meshsec.core.net;
 
 /**
  * An inclusive port range, RFC 4301 section 4.4.1.1. {@link #ANY} is 0..65535; a selector with a
