@@ -6,11 +6,11 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The phase 1 cipher of an ISAKMP SA (RFC 2409 appendix B): a block cipher in CBC mode with the
- * key derived from SKEYID_e, encrypting message bodies without padding of its own ({@link
- * IsakmpMessage#encrypt} pads with zeros). AES-CBC (RFC 3602 section 5, encryption algorithm 7)
- * is the default; 3DES-CBC (algorithm 5) only with {@link Legacy#ALLOW}, since its 64-bit block
- * makes long-lived SAs vulnerable to birthday attacks and RFC 8247 section 4.1 demotes it.
+ * The phase 1 cipher of an ISAKMP SA (RFC 2409 appendix B): a block cipher in CBC mode with the key
+ * derived from SKEYID_e, encrypting message bodies without padding of its own ({@link
+ * IsakmpMessage#encrypt} pads with zeros). AES-CBC (RFC 3602 section 5, encryption algorithm 7) is
+ * the default; 3DES-CBC (algorithm 5) only with {@link Legacy#ALLOW}, since its 64-bit block makes
+ * long-lived SAs vulnerable to birthday attacks and RFC 8247 section 4.1 demotes it.
  *
  * <p>Over the JDK's JCA provider. Not thread-safe: one instance per ISAKMP SA, used on its
  * executor. {@link #toString()} never shows the key.

@@ -19,8 +19,8 @@ import org.meshsec.ike.message.Bytes;
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  *
- * The Certificate Authority is, for X.509, the DER distinguished name of an acceptable CA, or
- * empty for "any" (RFC 2408 section 3.10). Validation at decode: the type octet is present.
+ * The Certificate Authority is, for X.509, the DER distinguished name of an acceptable CA, or empty
+ * for "any" (RFC 2408 section 3.10). Validation at decode: the type octet is present.
  *
  * @param certType the requested Certificate Encoding
  * @param authority the acceptable authority, possibly empty

@@ -8,8 +8,8 @@ import org.meshsec.ike.message.Bytes;
 
 /**
  * A Data Attribute (RFC 2408 section 3.3), basic (TV) or variable (TLV) length, as used in
- * transforms (phase 1 attributes of RFC 2409 appendix A, IPsec DOI attributes of RFC 2407
- * section 4.5) and in the RESPONDER-LIFETIME notification (RFC 2407 section 4.6.3.1).
+ * transforms (phase 1 attributes of RFC 2409 appendix A, IPsec DOI attributes of RFC 2407 section
+ * 4.5) and in the RESPONDER-LIFETIME notification (RFC 2407 section 4.6.3.1).
  *
  * <pre>
  *                      1                   2                   3
@@ -52,8 +52,8 @@ public record DataAttribute(int type, boolean basic, Bytes value) {
   }
 
   /**
-   * An attribute whose value is a number, basic if it fits 16 bits, else variable with the
-   * shortest of 4 or 8 bytes (the usual encoding of a long Life Duration).
+   * An attribute whose value is a number, basic if it fits 16 bits, else variable with the shortest
+   * of 4 or 8 bytes (the usual encoding of a long Life Duration).
    */
   public static DataAttribute number(int type, long value) {
     if (value < 0) {
@@ -120,7 +120,9 @@ public record DataAttribute(int type, boolean basic, Bytes value) {
     while (pos < end) {
       if (end - pos < 4) {
         return ParseResult.fail(
-            ParseError.Kind.TRUNCATED, pos, "data attribute needs 4 bytes, " + (end - pos) + " left");
+            ParseError.Kind.TRUNCATED,
+            pos,
+            "data attribute needs 4 bytes, " + (end - pos) + " left");
       }
       int word = Fields.u16(buf, pos);
       int type = word & 0x7FFF;

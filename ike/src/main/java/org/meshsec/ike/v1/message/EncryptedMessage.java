@@ -7,9 +7,9 @@ import org.meshsec.ike.message.Bytes;
 /**
  * An ISAKMP message whose body is encrypted (E flag, RFC 2408 section 3.1): the header in the
  * clear, then ciphertext up to the end of the message. The header's Next Payload names the first
- * encrypted payload. CBC with the phase 1 cipher; the IV is not sent but derived (RFC 2409
- * appendix B, {@code org.meshsec.ike.v1.crypto.IvChain}); the last ciphertext block ({@link
- * #lastBlock()}) is the IV of the next message of the same exchange.
+ * encrypted payload. CBC with the phase 1 cipher; the IV is not sent but derived (RFC 2409 appendix
+ * B, {@code org.meshsec.ike.v1.crypto.IvChain}); the last ciphertext block ({@link #lastBlock()})
+ * is the IV of the next message of the same exchange.
  *
  * <p>Immutable and thread-safe.
  *
@@ -43,8 +43,8 @@ public record EncryptedMessage(IsakmpHeader header, Bytes ciphertext) implements
   }
 
   /**
-   * The last ciphertext block: the IV for the next message of this exchange (RFC 2409 appendix
-   * B). Empty-safe: a ciphertext shorter than a block gives what there is.
+   * The last ciphertext block: the IV for the next message of this exchange (RFC 2409 appendix B).
+   * Empty-safe: a ciphertext shorter than a block gives what there is.
    */
   public byte[] lastBlock(int blockSize) {
     int n = ciphertext.length();
@@ -54,8 +54,8 @@ public record EncryptedMessage(IsakmpHeader header, Bytes ciphertext) implements
   /**
    * Decrypts with {@code cipher} and {@code iv} and decodes the payload chain; bytes after the last
    * payload are padding. A ciphertext that is not a whole number of blocks is dropped ({@link
-   * ParseError.Kind#BAD_CIPHERTEXT_LENGTH}); a wrong key or IV shows as a malformed chain, which the
-   * caller, which knows whether the IV could be wrong, may treat as a drop.
+   * ParseError.Kind#BAD_CIPHERTEXT_LENGTH}); a wrong key or IV shows as a malformed chain, which
+   * the caller, which knows whether the IV could be wrong, may treat as a drop.
    */
   public ParseResult<IsakmpMessage> decrypt(CbcCipher cipher, byte[] iv) {
     int block = cipher.blockSize();

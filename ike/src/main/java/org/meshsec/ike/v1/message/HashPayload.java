@@ -5,7 +5,9 @@ import java.util.Objects;
 import org.meshsec.ike.message.Bytes;
 
 /**
- * Hash payload, HASH (RFC 2408 section 3.11): HASH_I / HASH_R of phase 1 or HASH(1), HASH(2), HASH(3) of Quick Mode and informational exchanges (RFC 2409 sections 5 and 5.5), as long as the negotiated prf output.
+ * Hash payload, HASH (RFC 2408 section 3.11): HASH_I / HASH_R of phase 1 or HASH(1), HASH(2),
+ * HASH(3) of Quick Mode and informational exchanges (RFC 2409 sections 5 and 5.5), as long as the
+ * negotiated prf output.
  *
  * <pre>
  *                      1                   2                   3

@@ -8,9 +8,9 @@ import java.util.Objects;
 import org.meshsec.ike.message.Bytes;
 
 /**
- * Identification payload, ID, in its IPsec DOI form (RFC 2408 section 3.8, RFC 2407 section
- * 4.6.2): the phase 1 identities IDii/IDir and the Quick Mode client identities IDci/IDcr (RFC
- * 2409 section 5.5), which carry the traffic selectors.
+ * Identification payload, ID, in its IPsec DOI form (RFC 2408 section 3.8, RFC 2407 section 4.6.2):
+ * the phase 1 identities IDii/IDir and the Quick Mode client identities IDci/IDcr (RFC 2409 section
+ * 5.5), which carry the traffic selectors.
  *
  * <pre>
  *                      1                   2                   3
@@ -82,8 +82,7 @@ public record IdPayload(IdType idType, int protocol, int port, Bytes data) imple
 
   /** An ID_FQDN identity. */
   public static IdPayload fqdn(String fqdn) {
-    return new IdPayload(
-        IdType.FQDN, 0, 0, Bytes.of(fqdn.getBytes(StandardCharsets.US_ASCII)));
+    return new IdPayload(IdType.FQDN, 0, 0, Bytes.of(fqdn.getBytes(StandardCharsets.US_ASCII)));
   }
 
   /** An ID_USER_FQDN identity (user@domain). */

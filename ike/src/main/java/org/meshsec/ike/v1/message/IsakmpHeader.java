@@ -141,7 +141,9 @@ public record IsakmpHeader(
     int version = Fields.u8(datagram, OFFSET_VERSION);
     if (version >>> 4 != 1) {
       return ParseResult.fail(
-          ParseError.Kind.INVALID_MAJOR_VERSION, OFFSET_VERSION, "major version " + (version >>> 4));
+          ParseError.Kind.INVALID_MAJOR_VERSION,
+          OFFSET_VERSION,
+          "major version " + (version >>> 4));
     }
     if ((version & 0x0F) != 0) {
       return ParseResult.fail(

@@ -11,8 +11,8 @@ import java.util.Optional;
  * message that travels encrypted, the plaintext view ({@link #encrypt} turns it into an {@link
  * EncryptedMessage}, {@link EncryptedMessage#decrypt} gives it back).
  *
- * <p>Which payloads an exchange carries (RFC 2409 section 5: {@code HDR, SA, KE, Ni, ...}) is up
- * to the exchange; the codec checks only structure. Immutable and thread-safe.
+ * <p>Which payloads an exchange carries (RFC 2409 section 5: {@code HDR, SA, KE, Ni, ...}) is up to
+ * the exchange; the codec checks only structure. Immutable and thread-safe.
  */
 public record IsakmpMessage(IsakmpHeader header, List<Payload> payloads) implements Datagram {
 
@@ -67,6 +67,19 @@ public record IsakmpMessage(IsakmpHeader header, List<Payload> payloads) impleme
   public byte[] encodePayloads() {
     ByteBuffer out = ByteBuffer.allocate(PayloadChain.encodedLength(payloads));
     PayloadChain.encode(payloads, out);
+    return out.array();
+  }
+
+  /**
+   * The payloads after the one at {@code index}, generic headers included, the last one's Next
+   * Payload 0: what the Quick Mode and informational HASH payloads cover (RFC 2409 sections 5.5,
+   * 5.7: "the entire message ... that follows the hash payload including all payload headers, but
+   * excluding any padding").
+   */
+  public byte[] encodePayloadsAfter(int index) {
+    List<Payload> rest = payloads.subList(index + 1, payloads.size());
+    ByteBuffer out = ByteBuffer.allocate(PayloadChain.encodedLength(rest));
+    PayloadChain.encode(rest, out);
     return out.array();
   }
 

@@ -5,7 +5,9 @@ import java.util.Objects;
 import org.meshsec.ike.message.Bytes;
 
 /**
- * Key Exchange payload, KE (RFC 2408 section 3.7): the public Diffie-Hellman value g^x, for MODP groups left-padded to the prime length (RFC 2409 section 5). That the length fits the negotiated group is checked by the exchange, which knows the group.
+ * Key Exchange payload, KE (RFC 2408 section 3.7): the public Diffie-Hellman value g^x, for MODP
+ * groups left-padded to the prime length (RFC 2409 section 5). That the length fits the negotiated
+ * group is checked by the exchange, which knows the group.
  *
  * <pre>
  *                      1                   2                   3

@@ -5,7 +5,8 @@ import java.util.Objects;
 import org.meshsec.ike.message.Bytes;
 
 /**
- * NAT Discovery payload, NAT-D (RFC 3947 section 3.2): HASH(CKY-I | CKY-R | IP | Port) with the negotiated hash, one payload for the destination and one or more for the source addresses.
+ * NAT Discovery payload, NAT-D (RFC 3947 section 3.2): HASH(CKY-I | CKY-R | IP | Port) with the
+ * negotiated hash, one payload for the destination and one or more for the source addresses.
  *
  * <pre>
  *                      1                   2                   3

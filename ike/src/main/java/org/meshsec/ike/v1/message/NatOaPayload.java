@@ -7,8 +7,8 @@ import java.util.Objects;
 import org.meshsec.ike.message.Bytes;
 
 /**
- * NAT Original Address payload, NAT-OA (RFC 3947 section 5.2): in Quick Mode, the original
- * address of a transport-mode peer behind a NAT, for the checksum fix-up of RFC 3948.
+ * NAT Original Address payload, NAT-OA (RFC 3947 section 5.2): in Quick Mode, the original address
+ * of a transport-mode peer behind a NAT, for the checksum fix-up of RFC 3948.
  *
  * <pre>
  *                      1                   2                   3

@@ -5,7 +5,8 @@ import java.util.Objects;
 import org.meshsec.ike.message.Bytes;
 
 /**
- * Nonce payload, Ni/Nr (RFC 2408 section 3.13); RFC 2409 section 5: "The length of nonce payload MUST be between 8 and 256 bytes inclusive".
+ * Nonce payload, Ni/Nr (RFC 2408 section 3.13); RFC 2409 section 5: "The length of nonce payload
+ * MUST be between 8 and 256 bytes inclusive".
  *
  * <pre>
  *                      1                   2                   3

@@ -74,7 +74,8 @@ public record NotifyPayload(
 
   /** An error notification without SPI (DOI IPsec, protocol ISAKMP). */
   public static NotifyPayload error(NotifyType type) {
-    return new NotifyPayload(SaPayload.DOI_IPSEC, ProtocolId.ISAKMP, Bytes.EMPTY, type, Bytes.EMPTY);
+    return new NotifyPayload(
+        SaPayload.DOI_IPSEC, ProtocolId.ISAKMP, Bytes.EMPTY, type, Bytes.EMPTY);
   }
 
   /** CKY-I | CKY-R as 16 bytes. */

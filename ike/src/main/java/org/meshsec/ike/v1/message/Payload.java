@@ -3,9 +3,9 @@ package org.meshsec.ike.v1.message;
 import java.nio.ByteBuffer;
 
 /**
- * One ISAKMP payload (RFC 2408 section 3.2). Each implementation is a record that decodes (a
- * static {@code decode(byte[] buf, int offset, int length)} over the payload body, validating the
- * fields of its section) and encodes ({@link #encodeBody(ByteBuffer)}) side by side.
+ * One ISAKMP payload (RFC 2408 section 3.2). Each implementation is a record that decodes (a static
+ * {@code decode(byte[] buf, int offset, int length)} over the payload body, validating the fields
+ * of its section) and encodes ({@link #encodeBody(ByteBuffer)}) side by side.
  *
  * <p>The generic payload header is handled by {@link PayloadChain}, not by the payloads:
  *
@@ -18,12 +18,12 @@ import java.nio.ByteBuffer;
  * </pre>
  *
  * IKEv1 has no critical bit: the RESERVED octet is ignored on receipt and sent as zero. RFC 2408
- * section 5.2 and 5.3 allow rejecting an unknown Next Payload value with INVALID-PAYLOAD-TYPE;
- * like strongSwan, this codec keeps such payloads as {@link UnknownPayload} (they are chained by
- * the generic header, so skipping them is safe) and leaves the decision to the exchange.
+ * section 5.2 and 5.3 allow rejecting an unknown Next Payload value with INVALID-PAYLOAD-TYPE; like
+ * strongSwan, this codec keeps such payloads as {@link UnknownPayload} (they are chained by the
+ * generic header, so skipping them is safe) and leaves the decision to the exchange.
  *
- * <p>The bodies (everything after the generic header) are what RFC 2409 calls {@code SAi_b},
- * {@code IDii_b}, {@code Ni_b}: {@link #encodeBody()} gives them for the HASH computations.
+ * <p>The bodies (everything after the generic header) are what RFC 2409 calls {@code SAi_b}, {@code
+ * IDii_b}, {@code Ni_b}: {@link #encodeBody()} gives them for the HASH computations.
  *
  * <p>All implementations are immutable records and thread-safe.
  */

@@ -106,9 +106,9 @@ public record Phase1Attribute(int value) {
   }
 
   /**
-   * Hash Algorithm values (RFC 2409 appendix A; SHA2 from RFC 4868 section 5 / the IANA "IPSEC
-   * Hash Algorithm" registry). Without a PRF attribute the phase 1 prf is HMAC with this hash
-   * (RFC 2409 section 4).
+   * Hash Algorithm values (RFC 2409 appendix A; SHA2 from RFC 4868 section 5 / the IANA "IPSEC Hash
+   * Algorithm" registry). Without a PRF attribute the phase 1 prf is HMAC with this hash (RFC 2409
+   * section 4).
    *
    * @param value the attribute value
    */
@@ -164,7 +164,9 @@ public record Phase1Attribute(int value) {
     public static final AuthMethod ECDSA_SHA384_P384 = new AuthMethod(10);
     public static final AuthMethod ECDSA_SHA512_P521 = new AuthMethod(11);
 
-    /** Whether SKEYID is computed as for signatures (RFC 2409 section 5: prf(Ni_b | Nr_b, g^xy)). */
+    /**
+     * Whether SKEYID is computed as for signatures (RFC 2409 section 5: prf(Ni_b | Nr_b, g^xy)).
+     */
     public boolean isSignature() {
       return value == 2 || value == 3 || (value >= 9 && value <= 11);
     }

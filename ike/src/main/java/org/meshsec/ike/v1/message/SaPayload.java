@@ -25,9 +25,9 @@ import org.meshsec.ike.message.Bytes;
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  *
- * The SA payload's own Next Payload names the payload after the SA, never a Proposal (section
- * 3.4): the proposals are chained by their own Next Payload fields, 2 on each but the last, which
- * has 0. Validation at decode: DOI 1, else DOI-NOT-SUPPORTED; Situation SIT_IDENTITY_ONLY only
+ * The SA payload's own Next Payload names the payload after the SA, never a Proposal (section 3.4):
+ * the proposals are chained by their own Next Payload fields, 2 on each but the last, which has 0.
+ * Validation at decode: DOI 1, else DOI-NOT-SUPPORTED; Situation SIT_IDENTITY_ONLY only
  * (SIT_SECRECY and SIT_INTEGRITY need labelled-domain fields nobody sends), else
  * SITUATION-NOT-SUPPORTED; at least one proposal; proposal numbers non-decreasing (equal numbers
  * are one proposal of several protocols, section 4.2); every length fits its container exactly;
@@ -301,8 +301,7 @@ public record SaPayload(long doi, long situation, List<Proposal> proposals) impl
    *
    * @param number the Transform #
    * @param transformId KEY_IKE in phase 1; the ESP/AH transform id in Quick Mode
-   * @param attributes the SA attributes ({@link Phase1Attribute} or {@link IpsecAttribute}
-   *     classes)
+   * @param attributes the SA attributes ({@link Phase1Attribute} or {@link IpsecAttribute} classes)
    */
   public record Transform(int number, int transformId, List<DataAttribute> attributes) {
     public Transform {

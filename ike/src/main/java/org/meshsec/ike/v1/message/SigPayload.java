@@ -5,7 +5,8 @@ import java.util.Objects;
 import org.meshsec.ike.message.Bytes;
 
 /**
- * Signature payload, SIG (RFC 2408 section 3.12): SIG_I / SIG_R of signature-authenticated phase 1 (RFC 2409 section 5.1).
+ * Signature payload, SIG (RFC 2408 section 3.12): SIG_I / SIG_R of signature-authenticated phase 1
+ * (RFC 2409 section 5.1).
  *
  * <pre>
  *                      1                   2                   3

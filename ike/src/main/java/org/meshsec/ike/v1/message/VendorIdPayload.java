@@ -5,7 +5,8 @@ import java.util.Objects;
 import org.meshsec.ike.message.Bytes;
 
 /**
- * Vendor ID payload, VID (RFC 2408 section 3.16): an opaque vendor-defined value, e.g. the hash announcing Dead Peer Detection (RFC 3706 section 4) or NAT-T (RFC 3947 section 3.1).
+ * Vendor ID payload, VID (RFC 2408 section 3.16): an opaque vendor-defined value, e.g. the hash
+ * announcing Dead Peer Detection (RFC 3706 section 4) or NAT-T (RFC 3947 section 3.1).
  *
  * <pre>
  *                      1                   2                   3
@@ -39,7 +40,12 @@ public record VendorIdPayload(Bytes vendorId) implements Payload {
       return ParseResult.invalid(
           NotifyType.PAYLOAD_MALFORMED,
           offset,
-          "VENDOR_ID payload data of " + length + " bytes, expected " + MIN_LENGTH + ".." + MAX_LENGTH);
+          "VENDOR_ID payload data of "
+              + length
+              + " bytes, expected "
+              + MIN_LENGTH
+              + ".."
+              + MAX_LENGTH);
     }
     return ParseResult.ok(new VendorIdPayload(Bytes.copyOf(buf, offset, length)));
   }

@@ -1,7 +1,6 @@
 /**
- * The IKEv1 message codec: ISAKMP (RFC 2408 section 3) with the IPsec DOI (RFC 2407 section 4),
- * IKE (RFC 2409), NAT traversal payloads (RFC 3947) and Dead Peer Detection notifications (RFC
- * 3706).
+ * The IKEv1 message codec: ISAKMP (RFC 2408 section 3) with the IPsec DOI (RFC 2407 section 4), IKE
+ * (RFC 2409), NAT traversal payloads (RFC 3947) and Dead Peer Detection notifications (RFC 3706).
  *
  * <p>Entry point {@link org.meshsec.ike.v1.message.Datagram#decode(byte[])}; encrypted bodies are
  * opened by {@link org.meshsec.ike.v1.message.EncryptedMessage#decrypt} with a {@link
