@@ -16,12 +16,12 @@ import org.meshsec.ike.message.Bytes;
  * ! Next Payload  !   RESERVED    !         Payload Length        !
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * !                                                               !
- * ~                       Hash Data                                         ~
+ * ~                           Hash Data                           ~
  * !                                                               !
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  *
- * Validation at decode: the data is 1..MAX_BODY_LENGTH bytes long, else INVALID_HASH_INFORMATION.
+ * Validation at decode: the data is not empty, else INVALID-HASH-INFORMATION.
  */
 public record HashPayload(Bytes hashData) implements Payload {
   /** Smallest accepted data length. */

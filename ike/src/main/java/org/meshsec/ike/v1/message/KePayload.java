@@ -16,12 +16,12 @@ import org.meshsec.ike.message.Bytes;
  * ! Next Payload  !   RESERVED    !         Payload Length        !
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * !                                                               !
- * ~                       Key Exchange Data                                  ~
+ * ~                       Key Exchange Data                       ~
  * !                                                               !
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  *
- * Validation at decode: the data is 1..MAX_BODY_LENGTH bytes long, else INVALID_KEY_INFORMATION.
+ * Validation at decode: the data is not empty, else INVALID-KEY-INFORMATION.
  */
 public record KePayload(Bytes keyExchangeData) implements Payload {
   /** Smallest accepted data length. */

@@ -15,12 +15,12 @@ import org.meshsec.ike.message.Bytes;
  * ! Next Payload  !   RESERVED    !         Payload Length        !
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * !                                                               !
- * ~                       HASH of the address and port                       ~
+ * ~                  HASH of the address and port                 ~
  * !                                                               !
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  *
- * Validation at decode: the data is 1..MAX_BODY_LENGTH bytes long, else PAYLOAD_MALFORMED.
+ * Validation at decode: the data is not empty, else PAYLOAD-MALFORMED.
  */
 public record NatDPayload(Bytes hash) implements Payload {
   /** Smallest accepted data length. */

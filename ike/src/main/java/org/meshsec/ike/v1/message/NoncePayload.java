@@ -15,12 +15,12 @@ import org.meshsec.ike.message.Bytes;
  * ! Next Payload  !   RESERVED    !         Payload Length        !
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * !                                                               !
- * ~                       Nonce Data                                        ~
+ * ~                           Nonce Data                          ~
  * !                                                               !
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  *
- * Validation at decode: the data is 8..256 bytes long, else PAYLOAD_MALFORMED.
+ * Validation at decode: the data is 8..256 bytes long, else PAYLOAD-MALFORMED.
  */
 public record NoncePayload(Bytes nonceData) implements Payload {
   /** Smallest accepted data length. */

@@ -15,12 +15,12 @@ import org.meshsec.ike.message.Bytes;
  * ! Next Payload  !   RESERVED    !         Payload Length        !
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * !                                                               !
- * ~                       Signature Data                                    ~
+ * ~                         Signature Data                        ~
  * !                                                               !
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  *
- * Validation at decode: the data is 1..MAX_BODY_LENGTH bytes long, else INVALID_SIGNATURE.
+ * Validation at decode: the data is not empty, else INVALID-SIGNATURE.
  */
 public record SigPayload(Bytes signatureData) implements Payload {
   /** Smallest accepted data length. */
