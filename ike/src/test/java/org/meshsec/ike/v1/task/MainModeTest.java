@@ -13,12 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.meshsec.ike.crypto.DeterministicRandom;
 import org.meshsec.ike.crypto.DhGroup;
 import org.meshsec.ike.crypto.SecretBytes;
+import org.meshsec.ike.v1.V1Captures;
 import org.meshsec.ike.v1.message.Datagram;
 import org.meshsec.ike.v1.message.EncryptedMessage;
 import org.meshsec.ike.v1.message.IdPayload;
 import org.meshsec.ike.v1.message.IsakmpMessage;
 import org.meshsec.ike.v1.message.NotifyType;
 import org.meshsec.ike.v1.message.Phase1Attribute;
+import org.meshsec.ike.v1.message.SaPayload;
 
 /** Two Main Mode PSK peers in one process, each message labelled with its RFC 2409 5.4 step. */
 class MainModeTest {
@@ -155,6 +157,34 @@ class MainModeTest {
     byte[] m4 = reply(r.receive(reply(i.receive(reply(r.receive(i.start()))))));
     byte[] m6 = reply(r.receive(reply(i.receive(m4))));
     assertEquals(Optional.of(NotifyType.INVALID_ID_INFORMATION), failed(i.receive(m6)).reply());
+  }
+
+  /**
+   * Our responder against the strongSwan 5.9 initiator's recorded messages (1) and (3): it picks
+   * the offered transform, answers with it byte for byte, and accepts the KE and nonce. (Beyond (4)
+   * the recording cannot go on: its keys follow from charon's DH value, not ours.)
+   */
+  @Test
+  void responderAcceptsStrongSwanOffer() throws Exception {
+    MainModeExchange r =
+        MainModeExchange.responder(
+            config(List.of(AES128_SHA256_MODP2048), "k", ip("192.0.2.2"), null),
+            new DeterministicRandom(11));
+    byte[] m1 = V1Captures.message(V1Captures.MAIN, "01_id_prot_i2r");
+    IsakmpMessage offer = IsakmpMessage.decode(m1).orElseThrow();
+    IsakmpMessage answer = IsakmpMessage.decode(reply(r.receive(m1))).orElseThrow();
+    assertEquals("ID_PROT 0 [ SA ]", answer.toString());
+    assertEquals(offer.header().initiatorCookie(), answer.header().initiatorCookie());
+    assertEquals(
+        offer.first(SaPayload.class).orElseThrow(), answer.first(SaPayload.class).orElseThrow());
+    assertEquals(AES128_SHA256_MODP2048.withLifetime(0), r.sa().chosen());
+    // charon's message (3) carries the responder cookie charon's peer chose; put ours in.
+    byte[] m3 = V1Captures.message(V1Captures.MAIN, "03_id_prot_i2r");
+    System.arraycopy(
+        org.meshsec.ike.message.Bytes.bigEndian64(r.sa().responderCookie()), 0, m3, 8, 8);
+    IsakmpMessage m4 = IsakmpMessage.decode(reply(r.receive(m3))).orElseThrow();
+    assertEquals("ID_PROT 0 [ KE No ]", m4.toString());
+    assertEquals(true, r.sa().keys() != null);
   }
 
   @Test
