@@ -82,7 +82,10 @@ public final class IvChain {
     if (messageId == 0) {
       return phase1.clone();
     }
-    return phase2.computeIfAbsent(messageId, id -> phase2Iv(hash, phase1, id, blockSize)).clone();
+    // Reading stores nothing: a forged message with a fresh Message ID must not evict the IV
+    // state of a genuine exchange; only update(), after the message passed its checks, does.
+    byte[] chained = phase2.get(messageId);
+    return chained != null ? chained.clone() : phase2Iv(hash, phase1, messageId, blockSize);
   }
 
   /** Records the last ciphertext block of a message of exchange {@code messageId}. */

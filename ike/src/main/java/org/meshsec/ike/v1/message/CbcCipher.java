@@ -12,8 +12,9 @@ import javax.crypto.spec.SecretKeySpec;
  * the default; 3DES-CBC (algorithm 5) only with {@link Legacy#ALLOW}, since its 64-bit block makes
  * long-lived SAs vulnerable to birthday attacks and RFC 8247 section 4.1 demotes it.
  *
- * <p>Over the JDK's JCA provider. Not thread-safe: one instance per ISAKMP SA, used on its
- * executor. {@link #toString()} never shows the key.
+ * <p>Over the JDK's JCA provider, which keeps its own copy of the key in a {@code SecretKeySpec}
+ * that cannot be wiped: drop the instance with its SA. Not thread-safe: one instance per ISAKMP SA,
+ * used on its executor. {@link #toString()} never shows the key.
  */
 public final class CbcCipher {
 
