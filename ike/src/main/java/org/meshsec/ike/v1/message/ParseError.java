@@ -10,7 +10,8 @@ import java.util.Optional;
  * receiver "MAY" send), or none where the message is dropped silently.
  *
  * <p>Offsets are into the datagram; for errors inside a decrypted body, into the datagram with the
- * plaintext in place of the ciphertext, so they still point at the same position.
+ * plaintext in place of the ciphertext, so they still point at the same position. Message-level
+ * rule violations found by {@link ExchangeRules} have offset -1.
  *
  * <p>Whether a notification is sent at all depends on context the codec lacks: before phase 1 is
  * authenticated an Informational exchange is unprotected and RFC 2408 section 5 leaves it optional.
@@ -47,7 +48,13 @@ public record ParseError(Kind kind, int offset, String detail, Optional<NotifyTy
     /** The ciphertext is not a whole number of cipher blocks: dropped (RFC 2409 appendix B). */
     BAD_CIPHERTEXT_LENGTH(null),
     /** A plaintext body was given to decryption, or an encrypted one to the plaintext decoder. */
-    ENCRYPTION_MISMATCH(null);
+    ENCRYPTION_MISMATCH(null),
+    /** A payload the exchange requires is absent ({@link ExchangeRules}). */
+    MISSING_PAYLOAD(NotifyType.PAYLOAD_MALFORMED),
+    /** A known payload the exchange does not carry, or one out of place ({@link ExchangeRules}). */
+    UNEXPECTED_PAYLOAD(NotifyType.INVALID_PAYLOAD_TYPE),
+    /** A payload appears more often than the exchange allows ({@link ExchangeRules}). */
+    TOO_MANY_PAYLOADS(NotifyType.PAYLOAD_MALFORMED);
 
     private final NotifyType defaultNotify;
 

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.meshsec.ike.task.TaskStatus;
 import org.meshsec.ike.v1.message.Datagram;
 import org.meshsec.ike.v1.message.EncryptedMessage;
+import org.meshsec.ike.v1.message.ExchangeRules;
 import org.meshsec.ike.v1.message.ExchangeType;
 import org.meshsec.ike.v1.message.IsakmpHeader;
 import org.meshsec.ike.v1.message.IsakmpMessage;
@@ -18,8 +19,9 @@ import org.meshsec.ike.v1.message.Payload;
 /**
  * Runs one {@link MainMode} task over datagrams: the framing a phase 1 task manager does (cookies
  * in the header, Message ID 0, messages (5) and (6) encrypted with the phase 1 cipher and the CBC
- * IV chain of RFC 2409 appendix B), and nothing else yet: no retransmission, no duplicate
- * detection, no notification sending. Those belong to the IKEv1 task manager that will own this.
+ * IV chain of RFC 2409 appendix B, the payload rules of {@link ExchangeRules}), and nothing else
+ * yet: no retransmission, no duplicate detection, no notification sending. Those belong to the
+ * IKEv1 task manager that will own this.
  *
  * <pre>
  *  initiator: start() -> (1);  receive((2)) -> (3);  receive((4)) -> (5);  receive((6)) -> Done
@@ -121,6 +123,10 @@ public final class MainModeExchange {
         return fail(NotifyType.INVALID_FLAGS, "message " + index + " must be encrypted");
       }
       in = (IsakmpMessage) d;
+    }
+    Optional<ParseError> violation = ExchangeRules.check(in, index);
+    if (violation.isPresent()) {
+      return failed(violation.get());
     }
     TaskStatus status;
     try {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.meshsec.ike.crypto.Prf;
 import org.meshsec.ike.crypto.SecretBytes;
@@ -14,10 +15,12 @@ import org.meshsec.ike.v1.message.CbcCipher;
 import org.meshsec.ike.v1.message.Datagram;
 import org.meshsec.ike.v1.message.DeletePayload;
 import org.meshsec.ike.v1.message.EncryptedMessage;
+import org.meshsec.ike.v1.message.ExchangeRules;
 import org.meshsec.ike.v1.message.HashPayload;
 import org.meshsec.ike.v1.message.IdPayload;
 import org.meshsec.ike.v1.message.IdType;
 import org.meshsec.ike.v1.message.IpsecAttribute;
+import org.meshsec.ike.v1.message.IsakmpHeader;
 import org.meshsec.ike.v1.message.IsakmpMessage;
 import org.meshsec.ike.v1.message.KePayload;
 import org.meshsec.ike.v1.message.NoncePayload;
@@ -83,6 +86,10 @@ class StrongSwanV1KeysTest {
         V1Captures.key(suite, "encryption key Ka"), keys.encryptionKey().copy(), "Ka");
     IvChain ivs = new IvChain(Phase1Attribute.Hash.SHA2_256, 16, gxi, gxr);
     assertArrayEquals(V1Captures.key(suite, "initial IV"), ivs.iv(0), "initial IV");
+    for (int i = 0; i <= ker; i++) {
+      IsakmpMessage plain = plain(suite, i);
+      assertEquals(Optional.empty(), ExchangeRules.check(plain, i + 1), plain::toString);
+    }
     CbcCipher cipher = CbcCipher.aes(keys.encryptionKey().copy());
     return new Phase1(suite, plain(suite, 0), keys, cipher, ivs, niB, nrB, ckyI, ckyR);
   }
@@ -106,6 +113,7 @@ class StrongSwanV1KeysTest {
     assertInstanceOf(ParseResult.Ok.class, r, () -> "message " + index + ": " + r);
     p.ivs().update(mid, e.lastBlock(16));
     IsakmpMessage m = r.orElseThrow();
+    assertEquals(Optional.empty(), ExchangeRules.check(m, number(p.suite(), index)), m::toString);
     // Re-encrypting the plaintext with the same IV reproduces the ciphertext up to the padding.
     byte[] again = m.encrypt(p.cipher(), ivBefore(p, index)).ciphertext().toByteArray();
     byte[] original = e.ciphertext().toByteArray();
@@ -113,6 +121,20 @@ class StrongSwanV1KeysTest {
     assertArrayEquals(
         java.util.Arrays.copyOf(original, common), java.util.Arrays.copyOf(again, common));
     return m;
+  }
+
+  /** Which message of its exchange (same exchange type and Message ID) message {@code index} is. */
+  private static int number(String suite, int index) {
+    List<byte[]> all = V1Captures.messages(suite);
+    IsakmpHeader h = Datagram.decode(all.get(index)).orElseThrow().header();
+    int n = 0;
+    for (int i = 0; i <= index; i++) {
+      IsakmpHeader o = Datagram.decode(all.get(i)).orElseThrow().header();
+      if (o.messageId() == h.messageId() && o.exchangeType().equals(h.exchangeType())) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** The IV message {@code index} was encrypted with, recomputed from the recording alone. */
