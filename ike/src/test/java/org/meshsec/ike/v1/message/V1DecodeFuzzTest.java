@@ -18,7 +18,8 @@ import org.meshsec.ike.v1.V1Captures;
  * with and without repairing the header Length so that mutations reach the payload chain, for
  * 100,000 iterations or 3 seconds, whichever comes first. Nothing may throw; whatever decodes must
  * re-encode to bytes that decode to the same message; encrypted bodies are decrypted with the key
- * they were sealed with, so mutated plaintext reaches the chain decoder.
+ * they were sealed with, so mutated plaintext reaches the chain decoder; decoded messages also go
+ * through {@link ExchangeRules}.
  */
 class V1DecodeFuzzTest {
   private static final int ITERATIONS = 100_000;
@@ -61,6 +62,7 @@ class V1DecodeFuzzTest {
           decoded++;
           if (ok.value() instanceof IsakmpMessage m) {
             assertEquals(m.payloads(), IsakmpMessage.decode(m.encode()).orElseThrow().payloads());
+            ExchangeRules.check(m, 1 + iterations % 6);
           } else if (ok.value() instanceof EncryptedMessage e) {
             ParseResult<IsakmpMessage> plain = e.decrypt(aes, iv);
             if (plain instanceof ParseResult.Ok<IsakmpMessage> p) {
