@@ -85,14 +85,16 @@ public record IsakmpMessage(IsakmpHeader header, List<Payload> payloads) impleme
 
   /**
    * Encrypts the payloads with {@code cipher} and {@code iv} (RFC 2409 appendix B): padded with
-   * zero bytes to the block size, E flag set, Length covering the ciphertext. The result's {@link
-   * EncryptedMessage#lastBlock()} is the IV of the next message in this exchange.
+   * zero bytes to the block size, E flag set, Length covering the ciphertext. Like strongSwan
+   * ({@code encrypt_v1} in its encrypted_payload.c) there is always at least one byte of padding, a
+   * whole block when the payloads are already aligned, so that a peer reading the last byte as a
+   * pad length still finds the payloads intact. The result's {@link
+   * EncryptedMessage#lastBlock(int)} is the IV of the next message in this exchange.
    */
   public EncryptedMessage encrypt(CbcCipher cipher, byte[] iv) {
     byte[] plain = encodePayloads();
     int block = cipher.blockSize();
-    int padded = (plain.length + block - 1) / block * block;
-    byte[] buf = new byte[Math.max(padded, block)];
+    byte[] buf = new byte[plain.length + block - plain.length % block];
     System.arraycopy(plain, 0, buf, 0, plain.length);
     byte[] ciphertext = cipher.encrypt(iv, buf);
     long length = IsakmpHeader.LENGTH + (long) ciphertext.length;
