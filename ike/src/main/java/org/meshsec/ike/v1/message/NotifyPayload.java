@@ -78,6 +78,24 @@ public record NotifyPayload(
         SaPayload.DOI_IPSEC, ProtocolId.ISAKMP, Bytes.EMPTY, type, Bytes.EMPTY);
   }
 
+  /**
+   * A RESPONDER-LIFETIME for the SA with {@code spi} (RFC 2407 section 4.6.3.1): the data are SA
+   * Life Type / SA Life Duration attributes.
+   */
+  public static NotifyPayload responderLifetime(
+      ProtocolId protocol, Bytes spi, java.util.List<DataAttribute> attributes) {
+    java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(DataAttribute.encodedLength(attributes));
+    DataAttribute.encodeAll(attributes, out);
+    return new NotifyPayload(
+        SaPayload.DOI_IPSEC, protocol, spi, NotifyType.RESPONDER_LIFETIME, Bytes.of(out.array()));
+  }
+
+  /** The data as SA attributes (RESPONDER-LIFETIME), or the error if they do not parse. */
+  public ParseResult<java.util.List<DataAttribute>> dataAttributes() {
+    byte[] raw = data.toByteArray();
+    return DataAttribute.decodeAll(raw, 0, raw.length);
+  }
+
   /** CKY-I | CKY-R as 16 bytes. */
   public static Bytes cookiePair(long initiatorCookie, long responderCookie) {
     return Bytes.of(

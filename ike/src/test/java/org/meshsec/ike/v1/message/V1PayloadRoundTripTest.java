@@ -102,6 +102,22 @@ class V1PayloadRoundTripTest {
   }
 
   @Test
+  void responderLifetimeCarriesAttributes() {
+    List<DataAttribute> life =
+        List.of(
+            DataAttribute.basic(IpsecAttribute.SA_LIFE_TYPE.value(), 1),
+            DataAttribute.number(IpsecAttribute.SA_LIFE_DURATION.value(), 3600),
+            DataAttribute.basic(IpsecAttribute.SA_LIFE_TYPE.value(), 2),
+            DataAttribute.number(IpsecAttribute.SA_LIFE_DURATION.value(), 4_000_000));
+    NotifyPayload n =
+        NotifyPayload.responderLifetime(ProtocolId.ESP, Bytes.fromHex("0000bbbb"), life);
+    IsakmpMessage back =
+        roundTrip(IsakmpMessage.of(V1Samples.header(ExchangeType.QUICK_MODE, 1), n));
+    NotifyPayload got = back.notify(NotifyType.RESPONDER_LIFETIME).orElseThrow();
+    assertEquals(life, got.dataAttributes().orElseThrow());
+  }
+
+  @Test
   void accessors() {
     IdPayload subnet = IdPayload.subnet(V1Samples.ip("10.1.0.0"), 16, 0, 0);
     assertEquals("10.1.0.0", subnet.address().getHostAddress());
