@@ -2,6 +2,9 @@
 # Records IKEv1 exchanges between two strongSwan charons (5.9, Debian packages as installed by
 # .ci/run) in two network namespaces, for the known-answer tests of org.meshsec.ike.v1.
 # Run as root, once, by hand:  sh record.sh main|aggressive  OUTDIR
+# "sh record.sh probe OUTDIR" instead runs meshsec's Main Mode initiator (MainModeProbe, classpath
+# in $CP) against a charon responder, "probe-responder" a charon initiator against meshsec's
+# responder: the interop check of org.meshsec.ike.v1.task.
 # It writes OUTDIR/capture.pcap (tcpdump on the initiator's veth), OUTDIR/initiator.log and
 # OUTDIR/responder.log (charon filelogs with ike/chd at level 4, which print SKEYID*, IVs, the DH
 # secret and the nonces). extract.py then turns the pcap into the *.hex files beside this script.
@@ -115,7 +118,30 @@ swan() { D="$OUT/$1"; shift
 ip netns exec v1rec-i tcpdump -i v1rec-ve-i -U -w "$OUT/capture.pcap" udp > "$OUT/tcpdump.out" 2>&1 &
 echo $! > "$OUT/tcpdump.pid"
 sleep 1
+if [ "$MODE" = probe-responder ]; then
+  ip netns exec v1rec-r java -cp "$CP" org.meshsec.ike.v1.task.MainModeProbe responder \
+    192.0.2.2 192.0.2.1 "${PSK#0x}" &
+  JAVA=$!
+  sleep 1.5
+  setup i 192.0.2.1 192.0.2.2 "$IDI" "$IDR" 10.0.0.1/32 10.0.1.1/32 none
+  swan i --load-all --noprompt
+  swan i --initiate --ike rec --timeout 5 || true
+  wait $JAVA || true
+  swan i --list-sas
+  cp "$OUT/i/charon.log" "$OUT/initiator.log"
+  exit 0
+fi
 setup r 192.0.2.2 192.0.2.1 "$IDR" "$IDI" 10.0.1.1/32 10.0.0.1/32 none
+if [ "$MODE" = probe ]; then
+  swan r --load-all --noprompt
+  ip netns exec v1rec-i java -cp "$CP" org.meshsec.ike.v1.task.MainModeProbe initiator \
+    192.0.2.1 192.0.2.2 \
+    "${PSK#0x}" || true
+  sleep 0.5
+  swan r --list-sas
+  cp "$OUT/r/charon.log" "$OUT/responder.log"
+  exit 0
+fi
 setup i 192.0.2.1 192.0.2.2 "$IDI" "$IDR" 10.0.0.1/32 10.0.1.1/32 none
 swan r --load-all --noprompt
 swan i --load-all --noprompt
