@@ -1,8 +1,8 @@
 package org.meshsec.ike.v1.crypto;
 
 import java.util.Objects;
+import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.crypto.Prf;
-import org.meshsec.ike.crypto.SecretBytes;
 
 /**
  * The keys of an ISAKMP SA (RFC 2409 section 5): SKEYID, SKEYID_d (Quick Mode KEYMAT), SKEYID_a

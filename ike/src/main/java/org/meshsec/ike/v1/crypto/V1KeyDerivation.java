@@ -1,9 +1,9 @@
 package org.meshsec.ike.v1.crypto;
 
 import java.util.Arrays;
+import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.crypto.Prf;
 import org.meshsec.ike.crypto.PrfAlgorithm;
-import org.meshsec.ike.crypto.SecretBytes;
 import org.meshsec.ike.message.Bytes;
 import org.meshsec.ike.v1.message.Phase1Attribute;
 

@@ -3,7 +3,7 @@ package org.meshsec.ike.v1.task;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.meshsec.ike.crypto.SecretBytes;
+import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.v1.message.IdPayload;
 
 /**

@@ -9,8 +9,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.crypto.DhGroup;
-import org.meshsec.ike.crypto.SecretBytes;
 import org.meshsec.ike.v1.message.IdPayload;
 import org.meshsec.ike.v1.message.Phase1Attribute;
 
