@@ -26,6 +26,9 @@ import org.meshsec.core.config.ManualSa;
 import org.meshsec.core.config.NodeConfig;
 import org.meshsec.core.config.TunAddress;
 import org.meshsec.core.datapath.DataPath;
+import org.meshsec.core.datapath.UdpTransport;
+import org.meshsec.core.ike.IkeGlue;
+import org.meshsec.core.ike.IkeService;
 import org.meshsec.core.sad.SaSpec;
 import org.meshsec.core.sad.Sad;
 import org.meshsec.core.sad.SadStatus;
@@ -47,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *  start:  event loop group (epoll, else NIO)
  *          -&gt; SPD (policies) -&gt; data path + SAD -&gt; manual SAs through the key engine
- *          -&gt; UDP sockets (port 4500) -&gt; IKE ({@link IkeService}: engine, port 500, SAD
+ *          -&gt; UDP sockets (port 4500) -&gt; IKE ({@link IkeGlue}: engine, port 500, SAD
  *          listener; only with [[peer]]s) -&gt; TUN device (MTU, addresses, up)
  *          -&gt; routes in table 4500 + ip rules (stale ones of a killed run removed first)
  *          -&gt; bypass rules from the SPD -&gt; TUN reader -&gt; SAD expiry timer
@@ -105,7 +108,7 @@ public final class Daemon implements AutoCloseable {
   private final DataPath dataPath;
   private volatile NodeConfig config;
   private UdpTransport udp;
-  private volatile IkeService ike;
+  private volatile IkeGlue ike;
   private TunInterface tun;
   private LinkConfigurator link;
   private RoutingRules routing;
@@ -154,8 +157,8 @@ public final class Daemon implements AutoCloseable {
         UdpTransport.bind(
             group, config.listen().endpoints(), (payload, from) -> dataPath.inbound(payload, from));
     if (!config.peers().isEmpty()) {
-      ike = IkeService.create(config, spd, dataPath.sad(), udp, group);
-      dataPath.sad().setListener(ike::onSadEvent);
+      ike = IkeGlue.create(config, spd, dataPath.sad(), udp, group);
+      dataPath.sad().setListener(ike.router());
     }
     TunFactory.Opened opened = options.tunFactory().open(config, group);
     tun = opened.tun();
@@ -238,18 +241,18 @@ public final class Daemon implements AutoCloseable {
   }
 
   private void ikeIn(ByteBuf datagram, InetSocketAddress from) {
-    IkeService i = ike;
+    IkeGlue i = ike;
     if (i == null) {
       datagram.release();
       return;
     }
-    i.receiveNatt(datagram, from);
+    i.network().receiveNatt(datagram, from);
   }
 
   private void unknownSpi(int spi, InetSocketAddress from) {
-    IkeService i = ike;
+    IkeGlue i = ike;
     if (i != null) {
-      i.onUnknownSpi(spi, from);
+      i.router().onUnknownSpi(spi, from);
     }
   }
 
@@ -472,7 +475,8 @@ public final class Daemon implements AutoCloseable {
 
   /** The IKE side; null when no [[peer]] is configured. */
   public IkeService ike() {
-    return ike;
+    IkeGlue i = ike;
+    return i == null ? null : i.service();
   }
 
   public long startedMillis() {
@@ -495,9 +499,9 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     closed = true;
-    IkeService i = ike;
+    IkeGlue i = ike;
     if (i != null) {
-      boolean clean = i.deleteAll(IKE_SHUTDOWN);
+      boolean clean = i.service().deleteAll(IKE_SHUTDOWN);
       log.info(
           "IKE SAs {}",
           clean ? "deleted with the peers" : "not all answered within " + IKE_SHUTDOWN);

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.meshsec.core.control.ControlCommand.Response;
 import org.meshsec.core.control.ControlServer;
 import org.meshsec.core.control.Json;
+import org.meshsec.core.ike.IkeService;
 import org.meshsec.core.sad.SaInfo;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.spd.Selector;

@@ -1,4 +1,4 @@
-package org.meshsec.core.daemon;
+package org.meshsec.core.datapath;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -20,7 +20,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import org.meshsec.core.datapath.DataPath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
