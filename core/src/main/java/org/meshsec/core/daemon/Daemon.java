@@ -8,8 +8,6 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,16 +46,20 @@ import org.slf4j.LoggerFactory;
  * NodeConfig}; stopped by {@link #close()} in the reverse order of start.
  *
  * <pre>
- *  start:  event loop group (epoll, else NIO)
- *          -&gt; SPD (policies) -&gt; data path + SAD -&gt; manual SAs through the key engine
- *          -&gt; UDP sockets (port 4500) -&gt; IKE ({@link IkeGlue}: engine, port 500, SAD
- *          listener; only with [[peer]]s) -&gt; TUN device (MTU, addresses, up)
+ *  start:  event loop group (epoll, else NIO) -&gt; SPD and SAD (owned here)
+ *          -&gt; SPD filled (policies)
+ *          -&gt; UDP sockets (port 4500), bound but not reading yet
+ *          -&gt; IKE ({@link IkeGlue}: engine, port 500; only with [[peer]]s)
+ *          -&gt; data path (ESP out: the UDP sockets; IKE and unknown SPIs: to IKE)
+ *          -&gt; SAD wiring: LARVAL drains (the data path), listener (IKE's event router)
+ *          -&gt; manual SAs through the key engine -&gt; UDP sockets start reading
+ *          -&gt; TUN device (MTU, addresses, up)
  *          -&gt; routes in table 4500 + ip rules (stale ones of a killed run removed first)
  *          -&gt; bypass rules from the SPD -&gt; TUN reader -&gt; SAD expiry timer
  *          -&gt; IKE start (peers with start_action "start")
- *  close:  IKE SAs deleted with the peers (bounded wait) -&gt; TUN reader and device (its routes
- *          go with it) -&gt; ip rules -&gt; UDP sockets, IKE engine and port -&gt; SAD flushed (keys
- *          wiped) -&gt; event loops
+ *  close:  IKE SAs deleted with the peers (bounded wait) -&gt; SAD expiry timer -&gt; TUN reader
+ *          and device (its routes go with it) -&gt; ip rules -&gt; link configuration -&gt; UDP
+ *          sockets -&gt; IKE engine and port -&gt; SAD flushed (keys wiped) -&gt; event loops
  * </pre>
  *
  * The TUN routes live in a routing table of their own so that OUT BYPASS policies can send matching
@@ -105,7 +107,8 @@ public final class Daemon implements AutoCloseable {
   private final Options options;
   private final IoEventLoopGroup group;
   private final Spd spd = new Spd();
-  private final DataPath dataPath;
+  private final Sad sad = Sad.builder().build();
+  private volatile DataPath dataPath;
   private volatile NodeConfig config;
   private UdpTransport udp;
   private volatile IkeGlue ike;
@@ -121,16 +124,6 @@ public final class Daemon implements AutoCloseable {
     this.group =
         new MultiThreadIoEventLoopGroup(
             1, Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-    this.dataPath =
-        DataPath.builder(spd, Sad.builder())
-            .allocator(PooledByteBufAllocator.DEFAULT)
-            .espOut(new LateEspOut())
-            .innerOut(this::toTun)
-            .ikeIn(this::ikeIn)
-            .unknownSpi(this::unknownSpi)
-            .pathMtu(config.tun().underlayMtu())
-            .mssClamp(config.tun().mssClamp() ? config.tun().mtu() : 0)
-            .build();
   }
 
   /**
@@ -150,16 +143,29 @@ public final class Daemon implements AutoCloseable {
 
   private void startUp() throws IOException {
     spd.replaceAllKeepingIds(config.policies());
+    udp = UdpTransport.bind(group, config.listen().endpoints());
+    if (!config.peers().isEmpty()) {
+      ike = IkeGlue.create(config, spd, sad, udp, group);
+    }
+    DataPath.Builder b =
+        DataPath.builder(spd, sad)
+            .allocator(PooledByteBufAllocator.DEFAULT)
+            .espOut(udp)
+            .innerOut(this::toTun)
+            .pathMtu(config.tun().underlayMtu())
+            .mssClamp(config.tun().mssClamp() ? config.tun().mtu() : 0);
+    if (ike != null) {
+      b.ikeIn(ike.network()::receiveNatt).unknownSpi(ike.router()::onUnknownSpi);
+    }
+    dataPath = b.build();
+    sad.setDrains(dataPath::drainInbound, dataPath::drainOutbound);
+    if (ike != null) {
+      sad.setListener(ike.router());
+    }
     for (ManualSa sa : config.sas()) {
       install(sa, config.policyOf(sa));
     }
-    udp =
-        UdpTransport.bind(
-            group, config.listen().endpoints(), (payload, from) -> dataPath.inbound(payload, from));
-    if (!config.peers().isEmpty()) {
-      ike = IkeGlue.create(config, spd, dataPath.sad(), udp, group);
-      dataPath.sad().setListener(ike.router());
-    }
+    udp.start(dataPath::inbound);
     TunFactory.Opened opened = options.tunFactory().open(config, group);
     tun = opened.tun();
     link = opened.link();
@@ -183,10 +189,7 @@ public final class Daemon implements AutoCloseable {
           }
         });
     long ms = options.expireInterval().toMillis();
-    expiry =
-        group
-            .next()
-            .scheduleAtFixedRate(() -> dataPath.sad().tick(), ms, ms, TimeUnit.MILLISECONDS);
+    expiry = group.next().scheduleAtFixedRate(sad::tick, ms, ms, TimeUnit.MILLISECONDS);
     if (ike != null) {
       ike.start();
     }
@@ -240,22 +243,6 @@ public final class Daemon implements AutoCloseable {
     return new TunFactory.Opened(dev, link, routing);
   }
 
-  private void ikeIn(ByteBuf datagram, InetSocketAddress from) {
-    IkeGlue i = ike;
-    if (i == null) {
-      datagram.release();
-      return;
-    }
-    i.network().receiveNatt(datagram, from);
-  }
-
-  private void unknownSpi(int spi, InetSocketAddress from) {
-    IkeGlue i = ike;
-    if (i != null) {
-      i.router().onUnknownSpi(spi, from);
-    }
-  }
-
   private void toTun(ByteBuf ip) {
     TunInterface t = tun;
     if (t == null) {
@@ -263,27 +250,6 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     t.write(ip);
-  }
-
-  /** The UDP transport is bound after the data path is built; this forwards to it. */
-  private final class LateEspOut implements DataPath.EspOut {
-    @Override
-    public void send(ByteBuf esp, InetAddress peer, int peerPort) {
-      UdpTransport u = udp;
-      if (u == null) {
-        esp.release();
-        return;
-      }
-      u.send(esp, peer, peerPort);
-    }
-
-    @Override
-    public void flush() {
-      UdpTransport u = udp;
-      if (u != null) {
-        u.flush();
-      }
-    }
   }
 
   private void install(ManualSa sa, Policy policy) {
@@ -306,7 +272,7 @@ public final class Daemon implements AutoCloseable {
               sa.replayWindow(),
               sa.soft(),
               sa.hard());
-      SadStatus st = dataPath.sad().add(spec);
+      SadStatus st = sad.add(spec);
       if (st != SadStatus.OK) {
         throw new IllegalStateException("installing SA " + sa.name() + ": " + st);
       }
@@ -392,7 +358,7 @@ public final class Daemon implements AutoCloseable {
       boolean keep =
           n != null && !changed(diff, s) && np != null && op != null && np.id() == op.id();
       if (!keep) {
-        dataPath.sad().delete(s.direction(), s.spi(), s.peer());
+        sad.delete(s.direction(), s.spi(), s.peer());
         removed++;
       }
     }
@@ -532,7 +498,7 @@ public final class Daemon implements AutoCloseable {
     if (i != null) {
       i.close();
     }
-    int n = dataPath.sad().flush();
+    int n = sad.flush();
     config.wipeKeys();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     log.info("node {} stopped; {} SAs removed, keys wiped", config.node().name(), n);
