@@ -14,14 +14,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.meshsec.core.config.ConfigDiff;
 import org.meshsec.core.config.ConfigLoader;
 import org.meshsec.core.config.ConfigResult;
 import org.meshsec.core.config.ManualSa;
 import org.meshsec.core.config.NodeConfig;
+import org.meshsec.core.config.ReloadPlan;
 import org.meshsec.core.config.TunAddress;
 import org.meshsec.core.datapath.DataPath;
 import org.meshsec.core.datapath.UdpTransport;
@@ -31,6 +31,7 @@ import org.meshsec.core.sad.SaSpec;
 import org.meshsec.core.sad.Sad;
 import org.meshsec.core.sad.SadStatus;
 import org.meshsec.core.spd.Policy;
+import org.meshsec.core.spd.PolicyKey;
 import org.meshsec.core.spd.Spd;
 import org.meshsec.tun.LinkConfigurator;
 import org.meshsec.tun.ReaderMode;
@@ -305,75 +306,62 @@ public final class Daemon implements AutoCloseable {
     return apply(r.config());
   }
 
-  /** Applies {@code next} (already validated) as {@link #reload} does. */
+  /**
+   * Applies {@code next} (already validated) as {@link #reload} does: plans the change ({@link
+   * ReloadPlan}), refuses it whole if part of it needs a restart, else carries it out.
+   */
   public synchronized ReloadResult apply(NodeConfig next) {
-    NodeConfig prev = config;
-    ConfigDiff diff = ConfigDiff.diff(prev, next);
-    if (diff.nodeChanged() || diff.tunChanged() || diff.listenChanged()) {
+    ReloadPlan plan = ReloadPlan.of(config, next);
+    Optional<String> refusal = plan.refusal();
+    if (refusal.isPresent()) {
       next.wipeKeys();
-      return new ReloadResult(
-          false,
-          List.of(
-              "reload refused, running configuration unchanged: changes to [node], [tun] or"
-                  + " [listen] need a restart (meshsec run)"));
+      List<String> msgs = new ArrayList<>();
+      msgs.add("reload refused, running configuration unchanged: " + refusal.get());
+      plan.restarts().forEach(r -> msgs.add("  " + r.what()));
+      return new ReloadResult(false, msgs);
     }
-    if (diff.peersChanged() || touchesIke(diff, prev, next)) {
-      next.wipeKeys();
-      return new ReloadResult(
-          false,
-          List.of(
-              "reload refused, running configuration unchanged: changes to [[peer]] or to"
-                  + " policies negotiated with IKE need a restart (meshsec run)"));
-    }
-    if (diff.isEmpty()) {
+    if (plan.isEmpty()) {
       next.wipeKeys();
       return new ReloadResult(true, List.of("no changes"));
     }
-    // Keep the id of every policy that did not change, so SAs bound to it stay bound.
-    Map<String, Policy> running = new HashMap<>();
+    return carryOut(plan, next);
+  }
+
+  /**
+   * The one place a reload changes the running node: the SPD is replaced (kept policies keep their
+   * ids, so their SAs stay bound), then the SAs the plan removes are deleted and those it installs
+   * are added, then the bypass rules follow the new SPD.
+   */
+  private ReloadResult carryOut(ReloadPlan plan, NodeConfig next) {
+    Map<PolicyKey, Policy> running = new HashMap<>();
     for (Policy p : spd.policies()) {
-      running.put(p.name() + "/" + p.direction(), p);
+      running.put(p.key(), p);
     }
     List<Policy> specs = new ArrayList<>();
-    Map<String, Policy> byKey = new HashMap<>();
     for (Policy p : next.policies()) {
-      Policy old = running.get(p.name() + "/" + p.direction());
-      Policy spec = old != null && sameContent(old, p) ? old : p.withId(0);
-      specs.add(spec);
+      specs.add(plan.keeps(p.key()) ? running.get(p.key()) : p.withId(0));
     }
-    List<Policy> installed = spd.replaceAllKeepingIds(specs);
-    for (Policy p : installed) {
-      byKey.put(p.name() + "/" + p.direction(), p);
+    Map<PolicyKey, Policy> installed = new HashMap<>();
+    for (Policy p : spd.replaceAllKeepingIds(specs)) {
+      installed.put(p.key(), p);
     }
-    List<String> msgs = new ArrayList<>();
-    // SAs: remove what went away or changed, or whose policy got a new id; add the rest.
-    Map<String, ManualSa> prevSas = new HashMap<>();
-    prev.sas().forEach(s -> prevSas.put(s.name(), s));
-    int removed = 0;
-    int added = 0;
-    for (ManualSa s : prev.sas()) {
-      ManualSa n = next.sa(s.name()).orElse(null);
-      Policy np = n == null ? null : byKey.get(n.policy() + "/" + n.direction());
-      Policy op = running.get(s.policy() + "/" + s.direction());
-      boolean keep =
-          n != null && !changed(diff, s) && np != null && op != null && np.id() == op.id();
-      if (!keep) {
-        sad.delete(s.direction(), s.spi(), s.peer());
-        removed++;
-      }
+    for (ManualSa s : plan.sasToRemove()) {
+      sad.delete(s.direction(), s.spi(), s.peer());
     }
-    for (ManualSa n : next.sas()) {
-      ManualSa s = prevSas.get(n.name());
-      Policy np = byKey.get(n.policy() + "/" + n.direction());
-      Policy op = s == null ? null : running.get(s.policy() + "/" + s.direction());
-      boolean kept = s != null && !changed(diff, s) && op != null && np.id() == op.id();
-      if (!kept) {
-        install(n, np);
-        added++;
-      }
+    for (ManualSa n : plan.sasToInstall()) {
+      install(n, installed.get(n.policyKey()));
     }
-    prev.wipeKeys();
+    config.wipeKeys();
     config = next;
+    List<String> msgs = new ArrayList<>();
+    msgs.add(
+        String.format(
+            "reloaded: policies +%d -%d ~%d, SAs installed %d, removed %d",
+            plan.policies().added().size(),
+            plan.policies().removed().size(),
+            plan.policies().changed().size(),
+            plan.sasToInstall().size(),
+            plan.sasToRemove().size()));
     if (routing != null) {
       try {
         routing.applyPolicies(spd.policies());
@@ -382,39 +370,8 @@ public final class Daemon implements AutoCloseable {
         log.warn("reload: {}", e.getMessage());
       }
     }
-    msgs.add(
-        0,
-        String.format(
-            "reloaded: policies +%d -%d ~%d, SAs installed %d, removed %d",
-            diff.policiesAdded().size(),
-            diff.policiesRemoved().size(),
-            diff.policiesChanged().size(),
-            added,
-            removed));
     log.info(msgs.get(0));
     return new ReloadResult(true, msgs);
-  }
-
-  /** Whether a policy that was or becomes negotiated with IKE is added, removed or changed. */
-  private static boolean touchesIke(ConfigDiff diff, NodeConfig prev, NodeConfig next) {
-    List<String> names = new ArrayList<>();
-    diff.policiesAdded().forEach(p -> names.add(p.name()));
-    diff.policiesRemoved().forEach(p -> names.add(p.name()));
-    diff.policiesChanged().forEach(c -> names.add(c.before().name()));
-    return names.stream()
-        .anyMatch(n -> prev.ikePeerOf(n).isPresent() || next.ikePeerOf(n).isPresent());
-  }
-
-  private static boolean changed(ConfigDiff diff, ManualSa s) {
-    return diff.sasChanged().stream().anyMatch(c -> c.before().name().equals(s.name()));
-  }
-
-  private static boolean sameContent(Policy a, Policy b) {
-    return a.priority() == b.priority()
-        && a.direction() == b.direction()
-        && a.selector().equals(b.selector())
-        && a.action() == b.action()
-        && Objects.equals(a.template(), b.template());
   }
 
   // ------------------------------------------------------------------ accessors

@@ -10,6 +10,7 @@ import org.meshsec.core.config.NodeConfig;
 import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.Policy;
+import org.meshsec.core.spd.PolicyKey;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.core.spd.Spd;
 import org.meshsec.ike.config.AuthConfig;
@@ -113,10 +114,11 @@ public final class PeerConfigs {
   }
 
   private static Policy policy(Spd spd, String name, Direction d) {
+    PolicyKey key = new PolicyKey(name, d);
     return spd.policies().stream()
-        .filter(x -> x.name().equals(name) && x.direction() == d)
+        .filter(x -> x.key().equals(key))
         .findFirst()
-        .orElseThrow(() -> new IllegalStateException("policy " + name + "/" + d + " not in SPD"));
+        .orElseThrow(() -> new IllegalStateException("policy " + key + " not in SPD"));
   }
 
   /** The engine's peer configurations, in config order. */
