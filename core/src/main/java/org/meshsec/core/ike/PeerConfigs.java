@@ -46,6 +46,11 @@ public final class PeerConfigs {
     this.auths = List.copyOf(auths);
   }
 
+  /** No peers: no policy is negotiated with IKE. */
+  static PeerConfigs none() {
+    return new PeerConfigs(List.of(), Map.of(), List.of());
+  }
+
   /**
    * Translates {@code config}'s peers.
    *
