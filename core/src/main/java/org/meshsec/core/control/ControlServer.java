@@ -110,6 +110,12 @@ public final class ControlServer implements AutoCloseable {
     acceptor.start();
   }
 
+  /** How many clients are being served now (approximate, as ThreadPoolExecutor counts). */
+  int activeClients() {
+    ThreadPoolExecutor w = workers;
+    return w == null ? 0 : w.getActiveCount();
+  }
+
   private static Thread daemonThread(Runnable r, String name) {
     Thread t = new Thread(r, name);
     t.setDaemon(true);

@@ -237,7 +237,12 @@ class ControlServerTest {
       // with 3 threads, 2 waiting and 1 held by a silent client, the next client is refused
       try (SocketChannel silent = SocketChannel.open(StandardProtocolFamily.UNIX)) {
         silent.connect(UnixDomainSocketAddress.of(sock));
-        Thread.sleep(100); // let the acceptor hand it to the third thread
+        // wait until the acceptor has handed it to the third thread
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.activeClients() < 3 && System.nanoTime() < deadline) {
+          Thread.sleep(10);
+        }
+        assertEquals(3, server.activeClients(), "two waiting commands and the silent client");
         ControlResponse busy = ControlClient.call(sock, STATUS);
         assertFalse(busy.ok());
         assertTrue(busy.body().contains("busy"), busy.body());
