@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.meshsec.core.daemon.RoutingRules;
-import org.meshsec.lab.netns.ExecResult;
 import org.meshsec.lab.netns.Netns;
 import org.meshsec.lab.pcap.Pcap;
+import org.meshsec.tun.exec.ExecResult;
 
 /**
  * BYPASS and DISCARD next to a PROTECT of the LAN subnets (10.0.0.0/24 - 10.0.1.0/24, tunnel mode):

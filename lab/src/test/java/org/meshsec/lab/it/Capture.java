@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.meshsec.lab.netns.Background;
 import org.meshsec.lab.netns.Netns;
 import org.meshsec.lab.pcap.Pcap;
+import org.meshsec.tun.exec.Background;
 
 /**
  * A {@code tcpdump -w} capture on one interface of a namespace, read back with {@link Pcap}. The

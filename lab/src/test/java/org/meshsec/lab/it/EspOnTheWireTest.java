@@ -28,12 +28,12 @@ import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspStatus;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.crypto.JcaCryptoEngine;
-import org.meshsec.lab.netns.Background;
-import org.meshsec.lab.netns.ExecResult;
 import org.meshsec.lab.netns.Jvm;
 import org.meshsec.lab.netns.Netns;
 import org.meshsec.lab.pcap.Pcap;
 import org.meshsec.lab.tools.UdpEcho;
+import org.meshsec.tun.exec.Background;
+import org.meshsec.tun.exec.ExecResult;
 
 /**
  * What the underlay sees: a tcpdump capture on A's veth end. Tunnel mode between the nodes' own TUN

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.meshsec.core.daemon.RoutingRules;
-import org.meshsec.lab.netns.ExecResult;
 import org.meshsec.lab.netns.Netns;
+import org.meshsec.tun.exec.ExecResult;
 
 /**
  * {@code kill -9} of a node and a restart with the same configuration: what the killed daemon left

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
 import org.meshsec.lab.tools.Ping;
+import org.meshsec.tun.exec.ExecResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
