@@ -31,6 +31,7 @@ import org.meshsec.esp.crypto.JcaCryptoEngine;
 import org.meshsec.lab.netns.Jvm;
 import org.meshsec.lab.netns.Netns;
 import org.meshsec.lab.pcap.Pcap;
+import org.meshsec.lab.pcap.Tcpdump;
 import org.meshsec.lab.tools.UdpEcho;
 import org.meshsec.tun.exec.Background;
 import org.meshsec.tun.exec.ExecResult;
@@ -103,7 +104,7 @@ class EspOnTheWireTest {
     String marker = marker();
     List<Pcap.Packet> packets;
     try (Background echo = lab.b().spawn(Jvm.tool(UdpEcho.class, "7007"));
-        Capture cap = Capture.start(lab.a(), UL, pcap("esp"))) {
+        Tcpdump cap = Tcpdump.start(lab.a(), UL, pcap("esp"))) {
       assertTrue(echo.awaitOutput("listening on", Lab.TOOL_TIMEOUT), echo.stderr());
       Lab.ping(lab.a(), "10.9.1.1");
       Lab.ping(lab.b(), "fd00:9::1");
@@ -156,7 +157,7 @@ class EspOnTheWireTest {
     assertTrue(esp >= 16, esp + " ESP datagrams in " + packets.size() + " frames: " + packets);
 
     // The control: the same marker sent in the clear over the underlay is found by this check.
-    try (Capture cap = Capture.start(lab.a(), UL, pcap("clear"))) {
+    try (Tcpdump cap = Tcpdump.start(lab.a(), UL, pcap("clear"))) {
       udpSend(lab.a(), "--bind", Lab.A4, Lab.B4, "9", hex(marker));
       packets = cap.stop(lab.a(), Lab.B4);
     }
@@ -181,7 +182,7 @@ class EspOnTheWireTest {
   @Test
   void replayedEspDatagramIsDroppedAndCounted() throws Exception {
     List<Pcap.Packet> packets;
-    try (Capture cap = Capture.start(lab.a(), UL, pcap("replay"))) {
+    try (Tcpdump cap = Tcpdump.start(lab.a(), UL, pcap("replay"))) {
       Lab.ping(lab.a(), "10.9.1.1");
       packets = cap.stop(lab.a(), Lab.B4);
     }

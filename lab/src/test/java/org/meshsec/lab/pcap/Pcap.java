@@ -271,16 +271,7 @@ public final class Pcap {
 
     /** Whether {@code needle} occurs anywhere in the captured frame. */
     public boolean contains(byte[] needle) {
-      outer:
-      for (int i = 0; i + needle.length <= frame.length; i++) {
-        for (int j = 0; j < needle.length; j++) {
-          if (frame[i + j] != needle[j]) {
-            continue outer;
-          }
-        }
-        return true;
-      }
-      return false;
+      return Pcap.contains(frame, needle);
     }
 
     /** IPv6 neighbour discovery, router solicitation or MLD: link housekeeping, not traffic. */
@@ -304,6 +295,20 @@ public final class Pcap {
           icmpType >= 0 ? " type " + icmpType : "",
           frame.length);
     }
+  }
+
+  /** Whether {@code needle} occurs anywhere in {@code haystack} (a frame, a whole file). */
+  public static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /**

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +99,18 @@ class CommandsTest {
     try (Background bg = Commands.start(List.of("sh", "-c", "echo other; exit 4"), true)) {
       assertFalse(bg.awaitOutput("ready", Duration.ofSeconds(10)));
       assertEquals(4, bg.waitFor(T).exitCode());
+    }
+  }
+
+  @Test
+  void environmentIsAddedForTheCommand() throws Exception {
+    Map<String, String> env = Map.of("MESHSEC_EXEC_TEST", "one two");
+    ExecResult r =
+        Commands.runAllowingFailure(T, List.of("sh", "-c", "echo \"$MESHSEC_EXEC_TEST\""), env);
+    assertEquals("one two\n", r.stdout());
+    try (Background bg =
+        Commands.start(List.of("sh", "-c", "echo \"bg $MESHSEC_EXEC_TEST\""), env, true)) {
+      assertEquals("bg one two\n", bg.waitFor(T).stdout());
     }
   }
 }
