@@ -56,16 +56,8 @@ class EspOnTheWireTest {
   void up() throws Exception {
     assumeTrue(Netns.requireRoot(getClass().getSimpleName()));
     lab = Lab.create(false);
-    NodeConf ca =
-        new NodeConf("a")
-            .address(Lab.A4)
-            .tunAddress("10.9.0.1/24", "fd00:9::1/64")
-            .route("10.9.1.0/24", "fd00:9:1::/64");
-    NodeConf cb =
-        new NodeConf("b")
-            .address(Lab.B4)
-            .tunAddress("10.9.1.1/24", "fd00:9:1::1/64")
-            .route("10.9.0.0/24", "fd00:9::/64");
+    NodeConf ca = NodeConf.overlayA();
+    NodeConf cb = NodeConf.overlayB();
     v4 = lab.protect("v4", ca, cb, "10.9.0.0/24", "10.9.1.0/24", "tunnel", false, "", "");
     v6 = lab.protect("v6", ca, cb, "fd00:9::/64", "fd00:9:1::/64", "tunnel", false, "", "");
     NamespaceDaemon[] n = lab.start(ca, cb);

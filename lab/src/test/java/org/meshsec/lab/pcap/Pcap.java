@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.meshsec.tun.InetText;
 
 /**
  * The one reader of classic libpcap files (what {@code tcpdump -w} writes) for the lab's tests.
@@ -287,9 +288,9 @@ public final class Pcap {
       return String.format(
           "IPv%d %s:%d > %s:%d proto %d%s, %d bytes",
           ipVersion,
-          src.getHostAddress(),
+          InetText.format(src),
           srcPort,
-          dst.getHostAddress(),
+          InetText.format(dst),
           dstPort,
           protocol,
           icmpType >= 0 ? " type " + icmpType : "",
