@@ -35,6 +35,7 @@ import org.meshsec.ike.pki.Keys;
 import org.meshsec.ike.pki.PeerIdentity;
 import org.meshsec.ike.pki.Pem;
 import org.meshsec.ike.pki.PkiException;
+import org.meshsec.tun.InetText;
 import org.tomlj.TomlTable;
 
 /**
@@ -388,7 +389,7 @@ final class PeerParser {
 
   static String describe(PeerIdentity id) {
     if (id instanceof PeerIdentity.IpAddress ip) {
-      return ip.address().getHostAddress();
+      return InetText.format(ip.address());
     }
     if (id instanceof PeerIdentity.Fqdn f) {
       return f.name();

@@ -19,6 +19,7 @@ import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.stats.XfrmStat;
 import org.meshsec.core.stats.XfrmStats;
+import org.meshsec.tun.InetText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -578,7 +579,10 @@ public final class Sad implements KeyEngine {
           stats.add(XfrmStat.ACQUIRE_TIMEOUTS, releaseAll(p));
           slot.pending = null;
           removeSlotIfEmpty(slot);
-          log.debug("acquire for policy {} peer {} timed out", p.policy.name(), slot.peer);
+          log.debug(
+              "acquire for policy {} peer {} timed out",
+              p.policy.name(),
+              InetText.format(slot.peer));
         }
       } finally {
         slot.lock.unlock();
@@ -685,11 +689,11 @@ public final class Sad implements KeyEngine {
   }
 
   private void fire(SadEvent e) {
-    log.debug("event {}", e);
+    log.debug("event: {}", e.describe());
     try {
       listener.onEvent(e);
     } catch (RuntimeException ex) {
-      log.warn("SAD listener failed on {}", e, ex);
+      log.warn("SAD listener failed on {}", e.describe(), ex);
     }
   }
 
