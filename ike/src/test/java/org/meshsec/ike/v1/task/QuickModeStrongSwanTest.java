@@ -44,7 +44,7 @@ class QuickModeStrongSwanTest {
   }
 
   /** The ISAKMP SA of a recording, as one side holds it after phase 1. */
-  private static Phase1State phase1(
+  static Phase1State phase1(
       String suite,
       boolean initiator,
       String kei,
