@@ -96,6 +96,11 @@ public final class MainModeExchange {
     return sa;
   }
 
+  /** Whether the exchange completed or failed. */
+  public boolean finished() {
+    return finished;
+  }
+
   /** Builds message (1). */
   public byte[] start() throws V1Exception {
     if (!sa.initiator() || messages != 0) {
