@@ -151,4 +151,55 @@ class V1TaskManagerTest {
     assertEquals(List.of("phase 1 failed"), eventsI);
     assertTrue(clock.pendingCount() == 0, "no timer left");
   }
+
+  /**
+   * Mutated copies of every message of a whole run (phase 1, Quick Mode, DPD) fed to fresh managers
+   * at the matching point: no exception escapes, garbage is counted as a drop. Seeded.
+   */
+  @Test
+  void mutatedDatagramsNeverThrow() throws Exception {
+    java.util.Random random = new java.util.Random(0x7A5C);
+    V1TaskManager i = manager(true, toR, ipsecI, eventsI);
+    V1TaskManager r = manager(false, toI, ipsecR, eventsR);
+    List<byte[]> toResponder = new ArrayList<>();
+    List<byte[]> toInitiator = new ArrayList<>();
+    i.start();
+    for (int n = 0; n < 6; n++) {
+      Deque<byte[]> q = n % 2 == 0 ? toR : toI;
+      byte[] d = q.poll();
+      (n % 2 == 0 ? toResponder : toInitiator).add(d);
+      (n % 2 == 0 ? r : i).receive(d);
+    }
+    i.initiateQuickMode(
+        V1Peers.qm(List.of(EspSuite.AES128_GCM16), DhGroup.NONE, "10.0.0.1", "10.0.1.1", 0, 0));
+    for (int n = 0; n < 3; n++) {
+      Deque<byte[]> q = n % 2 == 0 ? toR : toI;
+      byte[] d = q.poll();
+      (n % 2 == 0 ? toResponder : toInitiator).add(d);
+      (n % 2 == 0 ? r : i).receive(d);
+    }
+    toResponder.add(i.informational().rUThere());
+    long start = System.nanoTime();
+    int n = 0;
+    while (System.nanoTime() - start < 2_000_000_000L && n < 20_000) {
+      boolean responder = random.nextBoolean();
+      List<byte[]> pool = responder ? toResponder : toInitiator;
+      byte[] d = pool.get(random.nextInt(pool.size())).clone();
+      int flips = 1 + random.nextInt(3);
+      for (int f = 0; f < flips; f++) {
+        d[random.nextInt(d.length)] = (byte) random.nextInt(256);
+      }
+      try {
+        (responder ? r : i).receive(d);
+      } catch (RuntimeException e) {
+        throw new AssertionError(
+            "iteration " + n + " input " + org.meshsec.ike.message.Bytes.of(d).toHex(), e);
+      }
+      toR.clear();
+      toI.clear();
+      n++;
+    }
+    assertTrue(i.drops() + r.drops() > 0, "garbage is counted");
+    assertTrue(n > 100, "only " + n + " iterations");
+  }
 }
