@@ -80,6 +80,7 @@ public final class V1TaskManager {
     int sends;
     Instant firstSent;
     QuickModeExchange quickMode;
+    boolean over;
   }
 
   private final MainModeExchange phase1;
@@ -191,6 +192,10 @@ public final class V1TaskManager {
       if (isDuplicate(phase1Flow, hash)) {
         return;
       }
+      if (phase1Flow.over) {
+        drops++;
+        return;
+      }
       Outcome o = phase1.receive(datagram);
       handle(phase1Flow, o, true, hash);
       return;
@@ -220,6 +225,9 @@ public final class V1TaskManager {
       quickModes.put(h.messageId(), f);
     } else if (isDuplicate(f, hash)) {
       return;
+    } else if (f.over) {
+      drops++;
+      return;
     }
     Outcome o = f.quickMode.receive(datagram);
     if (o instanceof Outcome.Failed && f.lastSent == null && !f.quickMode.finished()) {
@@ -240,6 +248,10 @@ public final class V1TaskManager {
   }
 
   private void handle(Flow f, Outcome o, boolean isPhase1, byte[] hash) {
+    if (f.over) {
+      drops++; // a late or forged message for a finished exchange, not a retransmission
+      return;
+    }
     if (o instanceof Outcome.Reply reply) {
       f.timer.cancel();
       f.lastReceivedHash = hash;
@@ -255,6 +267,7 @@ public final class V1TaskManager {
       boolean over = isPhase1 ? phase1.finished() : f.quickMode.finished();
       if (over) {
         f.timer.cancel();
+        f.over = true;
         listener.failed(isPhase1, failed.reason());
       } else {
         drops++;
@@ -263,6 +276,7 @@ public final class V1TaskManager {
   }
 
   private void completed(Flow f, boolean isPhase1) {
+    f.over = true;
     if (isPhase1) {
       informational = new Informational(sa(), ipsec, remote.getAddress());
       listener.established(sa());
@@ -292,6 +306,7 @@ public final class V1TaskManager {
     boolean isPhase1 = f == phase1Flow;
     Duration elapsed = Duration.between(f.firstSent, scheduler.now());
     if (f.sends >= policy.retries() || elapsed.compareTo(policy.giveUpAfter()) >= 0) {
+      f.over = true;
       if (!isPhase1) {
         f.quickMode.task().abort();
       }

@@ -200,6 +200,9 @@ class V1TaskManagerTest {
       n++;
     }
     assertTrue(i.drops() + r.drops() > 0, "garbage is counted");
+    assertEquals(List.of("established", "child"), eventsI, "no exchange failed or ran twice");
+    assertEquals(List.of("established", "child"), eventsR);
+    assertEquals(1, ipsecR.installed().size());
     assertTrue(n > 100, "only " + n + " iterations");
   }
 }
