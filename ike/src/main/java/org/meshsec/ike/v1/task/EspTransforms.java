@@ -189,6 +189,20 @@ public final class EspTransforms {
             life[1]));
   }
 
+  /**
+   * Whether {@code received} is the mode {@code ours} stands for: equal, or the
+   * draft-ietf-ipsec-nat-t-ike value (61443 / 61444) that older peers send for the RFC 3947
+   * UDP-encapsulated modes (3 / 4).
+   */
+  public static boolean sameMode(
+      IpsecAttribute.EncapsulationMode received, IpsecAttribute.EncapsulationMode ours) {
+    return received.equals(ours)
+        || received.equals(IpsecAttribute.EncapsulationMode.DRAFT_UDP_ENCAPSULATED_TUNNEL)
+            && ours.equals(IpsecAttribute.EncapsulationMode.UDP_ENCAPSULATED_TUNNEL)
+        || received.equals(IpsecAttribute.EncapsulationMode.DRAFT_UDP_ENCAPSULATED_TRANSPORT)
+            && ours.equals(IpsecAttribute.EncapsulationMode.UDP_ENCAPSULATED_TRANSPORT);
+  }
+
   /** The Authentication Algorithm attribute value of an integrity transform (RFC 4868 5). */
   static IpsecAttribute.AuthAlgorithm authAlgorithm(IntegAlgorithm integ) {
     if (integ.equals(IntegAlgorithm.HMAC_SHA2_256_128)) {

@@ -60,9 +60,10 @@ import org.meshsec.ike.v1.message.SaPayload;
  *
  * <p><b>Proposals.</b> The initiator offers one ESP proposal with one transform per suite ({@link
  * EspTransforms}), each with its Encapsulation Mode, PFS group and lifetimes. The responder takes
- * the first transform (in the initiator's order) whose suite it also has, with the same mode and
- * PFS group, and answers with it as received; when the offer has no lifetime it appends its own (as
- * charon does), when the offered lifetime is longer than its own it keeps the transform and adds
+ * the first transform (in the initiator's order) whose suite it also has, with the same mode (the
+ * draft NAT-T values 61443/61444 count as 3/4, {@link EspTransforms#sameMode}) and PFS group, and
+ * answers with it as received; when the offer has no lifetime it appends its own (as charon does),
+ * when the offered lifetime is longer than its own it keeps the transform and adds
  * RESPONDER-LIFETIME (RFC 2407 section 4.6.3.1). The initiator honours both: the SA lives for the
  * shorter of what it offered and what the responder said.
  *
@@ -353,7 +354,7 @@ public final class QuickMode implements V1Task {
         EspTransforms.Offer o = EspTransforms.fromTransform(t).orElse(null);
         if (o != null
             && config.suites().contains(o.suite())
-            && o.mode().equals(config.encapsulationMode())
+            && EspTransforms.sameMode(o.mode(), config.encapsulationMode())
             && o.group().equals(config.pfsGroup())) {
           acceptedProposalNumber = p.number();
           acceptedTransform = t;
@@ -392,7 +393,7 @@ public final class QuickMode implements V1Task {
     EspTransforms.Offer o = EspTransforms.fromTransform(p.transforms().get(0)).orElse(null);
     if (o == null
         || !config.suites().contains(o.suite())
-        || !o.mode().equals(config.encapsulationMode())
+        || !EspTransforms.sameMode(o.mode(), config.encapsulationMode())
         || !o.group().equals(config.pfsGroup())) {
       throw V1Exception.notify(NotifyType.NO_PROPOSAL_CHOSEN, "chosen transform was not offered");
     }

@@ -81,4 +81,24 @@ class ClientIdsTest {
         Optional.empty(),
         EspTransforms.fromTransform(new SaPayload.Transform(1, gcm.transformId(), attrs)));
   }
+
+  @Test
+  void draftNatTModesCountAsTheRfcOnes() {
+    assertEquals(
+        true,
+        EspTransforms.sameMode(
+            IpsecAttribute.EncapsulationMode.DRAFT_UDP_ENCAPSULATED_TUNNEL,
+            IpsecAttribute.EncapsulationMode.UDP_ENCAPSULATED_TUNNEL));
+    assertEquals(
+        false,
+        EspTransforms.sameMode(
+            IpsecAttribute.EncapsulationMode.DRAFT_UDP_ENCAPSULATED_TUNNEL,
+            IpsecAttribute.EncapsulationMode.UDP_ENCAPSULATED_TRANSPORT));
+    assertEquals(
+        false,
+        EspTransforms.sameMode(
+            IpsecAttribute.EncapsulationMode.TUNNEL,
+            IpsecAttribute.EncapsulationMode.UDP_ENCAPSULATED_TUNNEL),
+        "plain Tunnel is not UDP-encapsulated");
+  }
 }
