@@ -14,8 +14,8 @@ import java.util.EnumSet;
 import java.util.List;
 import org.meshsec.ike.config.AuthConfig;
 import org.meshsec.ike.config.PeerConfig;
+import org.meshsec.ike.crypto.AuthComputation;
 import org.meshsec.ike.crypto.AuthResult;
-import org.meshsec.ike.crypto.IkeAuth;
 import org.meshsec.ike.crypto.IkeSaKeys;
 import org.meshsec.ike.crypto.SignatureHashAlgorithm;
 import org.meshsec.ike.crypto.SignatureScheme;
@@ -100,7 +100,7 @@ final class Authenticator {
 
   private static byte[] signedOctets(IkeSa sa, boolean initiator, IdPayload id) {
     IkeSaKeys keys = sa.keys();
-    return IkeAuth.signedOctets(
+    return AuthComputation.signedOctets(
         sa.prf(),
         initiator ? sa.initRequest() : sa.initResponse(),
         (initiator ? sa.nonceR() : sa.nonceI()).toByteArray(),
@@ -114,10 +114,11 @@ final class Authenticator {
     AuthConfig auth = sa.config().auth();
     if (auth instanceof AuthConfig.Psk psk) {
       return new AuthPayload(
-          AuthMethod.SHARED_KEY_MIC, Bytes.of(IkeAuth.pskAuth(sa.prf(), psk.key(), octets)));
+          AuthMethod.SHARED_KEY_MIC,
+          Bytes.of(AuthComputation.pskAuth(sa.prf(), psk.key(), octets)));
     }
     PrivateKey key = ((AuthConfig.PubKey) auth).privateKey();
-    SignatureScheme scheme = IkeAuth.defaultScheme(key);
+    SignatureScheme scheme = AuthComputation.defaultScheme(key);
     AuthMethod method;
     if (sa.peerHashes().contains(scheme.hash())) {
       method = AuthMethod.DIGITAL_SIGNATURE;
@@ -130,7 +131,7 @@ final class Authenticator {
               ? AuthMethod.ECDSA_SHA256_P256
               : bits <= 384 ? AuthMethod.ECDSA_SHA384_P384 : AuthMethod.ECDSA_SHA512_P521;
     }
-    byte[] data = IkeAuth.sign(method, scheme, key, octets, sa.engine().random());
+    byte[] data = AuthComputation.sign(method, scheme, key, octets, sa.engine().random());
     return new AuthPayload(method, Bytes.of(data));
   }
 
@@ -162,7 +163,7 @@ final class Authenticator {
       if (!auth.method().equals(AuthMethod.SHARED_KEY_MIC)) {
         throw failed("peer used " + auth.method() + ", configured a shared key");
       }
-      result = IkeAuth.verifyPsk(sa.prf(), psk.key(), octets, data);
+      result = AuthComputation.verifyPsk(sa.prf(), psk.key(), octets, data);
     } else {
       AuthConfig.PubKey pk = (AuthConfig.PubKey) config.auth();
       if (auth.method().equals(AuthMethod.SHARED_KEY_MIC) || !auth.method().isSupported()) {
@@ -186,7 +187,7 @@ final class Authenticator {
             "certificate " + cert.getSubjectX500Principal() + " does not carry " + claimed);
       }
       result =
-          IkeAuth.verify(
+          AuthComputation.verify(
               auth.method(),
               data,
               cert.getPublicKey(),
