@@ -18,11 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.meshsec.ike.config.ChildConfig;
 import org.meshsec.ike.config.EngineSettings;
-import org.meshsec.ike.config.IkeProposal;
 import org.meshsec.ike.config.PeerConfig;
 import org.meshsec.ike.config.StartAction;
-import org.meshsec.ike.crypto.IkeSaKeys;
-import org.meshsec.ike.crypto.Prf;
 import org.meshsec.ike.message.Bytes;
 import org.meshsec.ike.message.DecodeResult;
 import org.meshsec.ike.message.ExchangeType;
@@ -36,7 +33,6 @@ import org.meshsec.ike.port.IkeNetwork;
 import org.meshsec.ike.port.IpsecPort;
 import org.meshsec.ike.port.Scheduler;
 import org.meshsec.ike.port.SerialExecutor;
-import org.meshsec.ike.task.Informational;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,6 +89,7 @@ public final class IkeEngine {
   private final MessageObserver observer;
   private final IkeListener listener;
   private final EngineStats stats = new EngineStats();
+  private final TaskFactory taskFactory = TaskFactory.load();
 
   private final Map<Long, IkeSa> bySpi = new ConcurrentHashMap<>();
   private final Map<HalfOpenKey, IkeSa> halfOpen = new ConcurrentHashMap<>();
@@ -289,12 +286,7 @@ public final class IkeEngine {
           && sa.info().remote().getAddress().equals(from.getAddress())) {
         invalidSpiSent.put(spi, now);
         byte[] s = ByteBuffer.allocate(4).putInt(spi).array();
-        sa.execute(
-            () -> {
-              sa.tasks()
-                  .queue(new Informational(NotifyPayload.of(NotifyType.INVALID_SPI, Bytes.of(s))));
-              sa.tasks().initiate();
-            });
+        sa.execute(() -> sa.tasks().inform(NotifyPayload.of(NotifyType.INVALID_SPI, Bytes.of(s))));
         return;
       }
     }
@@ -382,9 +374,7 @@ public final class IkeEngine {
               this,
               ids.incrementAndGet(),
               newExecutor(),
-              false,
-              h.initiatorSpi(),
-              newSpi(),
+              new IkeKeying(false, h.initiatorSpi(), newSpi(), random),
               candidates.get(0),
               candidates,
               local,
@@ -503,9 +493,7 @@ public final class IkeEngine {
             this,
             ids.incrementAndGet(),
             newExecutor(),
-            true,
-            newSpi(),
-            0,
+            new IkeKeying(true, newSpi(), 0, random),
             p,
             List.of(p),
             new InetSocketAddress(localAddress, settings.ikePort()),
@@ -576,6 +564,11 @@ public final class IkeEngine {
     return fakeNatSource.clone();
   }
 
+  /** Engine-internal. Makes the task manager of each IKE SA. */
+  TaskFactory taskFactory() {
+    return taskFactory;
+  }
+
   /** Engine-internal. The lifecycle listener ({@link IkeListener#NONE} if none was set). */
   IkeListener listener() {
     return listener;
@@ -635,36 +628,22 @@ public final class IkeEngine {
     }
   }
 
-  /** Engine-internal. A new IKE SA created by rekeying {@code old} (section 2.18), established. */
-  public IkeSa createRekeyed(
-      IkeSa old,
-      boolean weInitiated,
-      long spiI,
-      long spiR,
-      IkeProposal proposal,
-      Prf prf,
-      IkeSaKeys keys,
-      Bytes ni,
-      Bytes nr) {
+  /**
+   * Engine-internal. A new IKE SA created by rekeying {@code old} (section 2.18) with the keying
+   * context the rekey negotiated, established.
+   */
+  public IkeSa createRekeyed(IkeSa old, IkeKeying keying) {
     IkeSa sa =
         new IkeSa(
             this,
             ids.incrementAndGet(),
             old.executor(),
-            weInitiated,
-            spiI,
-            spiR,
+            keying,
             old.config(),
             List.of(old.config()),
             old.local(),
             old.remote(),
             old);
-    sa.setNonces(ni, nr);
-    sa.setKeys(proposal, prf, keys);
-    sa.setPeerId(old.peerId());
-    sa.setPeerFragmentation(old.fragmentation());
-    sa.setPeerHashes(old.peerHashes());
-    sa.setNat(old.natHere(), old.natThere());
     bySpi.put(sa.localSpi(), sa);
     sa.setState(IkeSaState.CONNECTING);
     sa.establish();

@@ -32,6 +32,7 @@ import org.meshsec.ike.pki.IdentityMatch;
 import org.meshsec.ike.pki.IdentityMatcher;
 import org.meshsec.ike.pki.PeerIdentity;
 import org.meshsec.ike.pki.ValidationResult;
+import org.meshsec.ike.sa.IkeKeying;
 import org.meshsec.ike.sa.IkeSa;
 
 /**
@@ -99,11 +100,12 @@ final class Authenticator {
   }
 
   private static byte[] signedOctets(IkeSa sa, boolean initiator, IdPayload id) {
-    IkeSaKeys keys = sa.keys();
+    IkeKeying k = sa.keying();
+    IkeSaKeys keys = k.keys();
     return AuthComputation.signedOctets(
-        sa.prf(),
-        initiator ? sa.initRequest() : sa.initResponse(),
-        (initiator ? sa.nonceR() : sa.nonceI()).toByteArray(),
+        k.prf(),
+        initiator ? k.initRequest() : k.initResponse(),
+        (initiator ? k.nonceR() : k.nonceI()).toByteArray(),
         initiator ? keys.skPi() : keys.skPr(),
         id.encodeBody());
   }
@@ -115,12 +117,12 @@ final class Authenticator {
     if (auth instanceof AuthConfig.Psk psk) {
       return new AuthPayload(
           AuthMethod.SHARED_KEY_MIC,
-          Bytes.of(AuthComputation.pskAuth(sa.prf(), psk.key(), octets)));
+          Bytes.of(AuthComputation.pskAuth(sa.keying().prf(), psk.key(), octets)));
     }
     PrivateKey key = ((AuthConfig.PubKey) auth).privateKey();
     SignatureScheme scheme = AuthComputation.defaultScheme(key);
     AuthMethod method;
-    if (sa.peerHashes().contains(scheme.hash())) {
+    if (sa.keying().peerHashes().contains(scheme.hash())) {
       method = AuthMethod.DIGITAL_SIGNATURE;
     } else if (key instanceof RSAKey) {
       method = AuthMethod.RSA_DIGITAL_SIGNATURE;
@@ -163,7 +165,7 @@ final class Authenticator {
       if (!auth.method().equals(AuthMethod.SHARED_KEY_MIC)) {
         throw failed("peer used " + auth.method() + ", configured a shared key");
       }
-      result = AuthComputation.verifyPsk(sa.prf(), psk.key(), octets, data);
+      result = AuthComputation.verifyPsk(sa.keying().prf(), psk.key(), octets, data);
     } else {
       AuthConfig.PubKey pk = (AuthConfig.PubKey) config.auth();
       if (auth.method().equals(AuthMethod.SHARED_KEY_MIC) || !auth.method().isSupported()) {

@@ -19,6 +19,7 @@ import org.meshsec.ike.message.NoncePayload;
 import org.meshsec.ike.message.NotifyPayload;
 import org.meshsec.ike.message.NotifyType;
 import org.meshsec.ike.message.SaPayload;
+import org.meshsec.ike.sa.IkeKeying;
 import org.meshsec.ike.sa.IkeSa;
 import org.meshsec.ike.sa.IkeSaState;
 import org.slf4j.Logger;
@@ -213,10 +214,13 @@ public final class IkeRekey implements Task {
     byte[] nrBytes = nr.toByteArray();
     try (SecretBytes gir = ((SharedSecretResult.Agreed) r).sharedSecret();
         SecretBytes skeyseed =
-            KeyDerivation.rekeySkeyseed(sa.prf(), sa.keys().skD(), gir, niBytes, nrBytes)) {
+            KeyDerivation.rekeySkeyseed(
+                sa.keying().prf(), sa.keying().keys().skD(), gir, niBytes, nrBytes)) {
       IkeSaKeys keys =
           KeyDerivation.ikeSaKeys(prf, p.suite(), skeyseed, niBytes, nrBytes, spiI, spiR);
-      created = sa.engine().createRekeyed(sa, weInitiate, spiI, spiR, p, prf, keys, ni, nr);
+      IkeKeying keying =
+          IkeKeying.rekeyed(sa.keying(), weInitiate, spiI, spiR, p, prf, keys, ni, nr);
+      created = sa.engine().createRekeyed(sa, keying);
       return created;
     }
   }
@@ -225,9 +229,9 @@ public final class IkeRekey implements Task {
     if (sa.state() != IkeSaState.ESTABLISHED && sa.state() != IkeSaState.REKEYING) {
       throw IkeException.notify(NotifyType.TEMPORARY_FAILURE, "IKE SA is " + sa.state());
     }
-    if (sa.tasks().activeTask(TaskType.CHILD_CREATE).isPresent()
-        || sa.tasks().activeTask(TaskType.CHILD_REKEY).isPresent()
-        || sa.tasks().activeTask(TaskType.CHILD_DELETE).isPresent()) {
+    if (TaskManager.of(sa).activeTask(TaskType.CHILD_CREATE).isPresent()
+        || TaskManager.of(sa).activeTask(TaskType.CHILD_REKEY).isPresent()
+        || TaskManager.of(sa).activeTask(TaskType.CHILD_DELETE).isPresent()) {
       throw IkeException.notify(
           NotifyType.TEMPORARY_FAILURE, "a Child SA exchange of ours is in progress");
     }
@@ -248,7 +252,7 @@ public final class IkeRekey implements Task {
     ke = KeyExchange.generate(group, sa.engine().random());
     newSpi = sa.engine().newSpi();
     IkeSa fresh = derive(sa, kePayload, choice.spi().toLong(), newSpi, false);
-    if (sa.tasks().activeTask(TaskType.IKE_REKEY).isEmpty()) {
+    if (TaskManager.of(sa).activeTask(TaskType.IKE_REKEY).isEmpty()) {
       handOver(sa, fresh);
     }
     // else: a collision; our own rekey decides where the children go when it completes

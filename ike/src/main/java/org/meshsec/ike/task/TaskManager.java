@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.meshsec.ike.config.ChildConfig;
 import org.meshsec.ike.config.DpdConfig;
 import org.meshsec.ike.config.RetransmitPolicy;
 import org.meshsec.ike.message.DecodeResult;
@@ -21,6 +23,7 @@ import org.meshsec.ike.message.IkeHeader;
 import org.meshsec.ike.message.IkeParseError;
 import org.meshsec.ike.message.IkeProtocolError;
 import org.meshsec.ike.message.Message;
+import org.meshsec.ike.message.NotifyPayload;
 import org.meshsec.ike.message.NotifyType;
 import org.meshsec.ike.message.Payload;
 import org.meshsec.ike.message.ProtocolId;
@@ -31,6 +34,7 @@ import org.meshsec.ike.port.Cancellable;
 import org.meshsec.ike.sa.ChildSa;
 import org.meshsec.ike.sa.IkeSa;
 import org.meshsec.ike.sa.IkeSaState;
+import org.meshsec.ike.sa.IkeSaTasks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +60,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Not thread-safe: one per IKE SA, used only on the SA's executor.
  */
-public final class TaskManager {
+public final class TaskManager implements IkeSaTasks {
   private static final Logger log = LoggerFactory.getLogger(TaskManager.class);
 
   /** Fragments accepted per message, and reassembled size (RFC 7383 section 2.6). */
@@ -87,6 +91,82 @@ public final class TaskManager {
     this.sa = sa;
   }
 
+  /** The task manager of {@code sa} (the {@link Ikev2TaskFactory} made it). */
+  static TaskManager of(IkeSa sa) {
+    return (TaskManager) sa.tasks();
+  }
+
+  // ---------------------------------------------------------------- jobs (IkeSaTasks)
+
+  @Override
+  public void connect(List<ChildConfig> children) {
+    queue(new IkeInit(true));
+    queue(new IkeAuth(true));
+    boolean first = true;
+    for (ChildConfig c : children) {
+      queue(first ? ChildCreate.inIkeAuth(c) : ChildCreate.initiator(c, null));
+      first = false;
+    }
+    initiate();
+  }
+
+  @Override
+  public void respondToConnect() {
+    passive.add(new IkeInit(false));
+    passive.add(new IkeAuth(false));
+    passive.add(ChildCreate.responderInIkeAuth());
+  }
+
+  @Override
+  public void rekeyIke() {
+    queueOnce(TaskType.IKE_REKEY, () -> new IkeRekey(true));
+  }
+
+  @Override
+  public void checkLiveness() {
+    queueOnce(TaskType.IKE_DPD, () -> new IkeDpd(true));
+  }
+
+  @Override
+  public void deleteIke() {
+    queueOnce(TaskType.IKE_DELETE, () -> new IkeDelete(true));
+  }
+
+  private void queueOnce(TaskType type, Supplier<Task> task) {
+    if (!hasTask(type)) {
+      queue(task.get());
+      initiate();
+    }
+  }
+
+  @Override
+  public void createChild(ChildConfig config) {
+    if (!hasChildCreate(config.name())) {
+      queue(ChildCreate.initiator(config, null));
+      initiate();
+    }
+  }
+
+  @Override
+  public void rekeyChild(ChildSa child) {
+    if (!hasChildRekey(child)) {
+      queue(new ChildRekey(child));
+      initiate();
+    }
+  }
+
+  @Override
+  public void deleteChildren(List<ChildSa> children) {
+    queue(new ChildDelete(children));
+    initiate();
+  }
+
+  @Override
+  public void inform(NotifyPayload notify) {
+    queue(new Informational(notify));
+    initiate();
+  }
+
   // ---------------------------------------------------------------- queue
 
   /** Queues an initiator task; {@link #initiate()} starts it when the window is free. */
@@ -95,13 +175,6 @@ public final class TaskManager {
       throw new IllegalArgumentException("only initiator tasks are queued");
     }
     queued.add(task);
-  }
-
-  /** The responder tasks of a new responder IKE SA: IKE_SA_INIT, then IKE_AUTH with a child. */
-  public void addResponderConnectTasks() {
-    passive.add(new IkeInit(false));
-    passive.add(new IkeAuth(false));
-    passive.add(ChildCreate.responderInIkeAuth());
   }
 
   /** Whether a request of ours is outstanding. */
@@ -148,11 +221,9 @@ public final class TaskManager {
     return all;
   }
 
-  /**
-   * Moves queued Child SA work to the SA that replaced this one (IKE rekey); tasks about this IKE
-   * SA itself stay.
-   */
-  public void moveQueuedTo(TaskManager heir) {
+  @Override
+  public void moveQueuedTo(IkeSaTasks heirTasks) {
+    TaskManager heir = (TaskManager) heirTasks;
     for (Iterator<Task> it = queued.iterator(); it.hasNext(); ) {
       Task t = it.next();
       if (t.type() == TaskType.CHILD_CREATE
@@ -162,9 +233,10 @@ public final class TaskManager {
         it.remove();
       }
     }
+    heir.initiate();
   }
 
-  /** The SA is going away: stop retransmitting, abort every task. */
+  @Override
   public void abortAll() {
     retransmitTimer.cancel();
     initiatingType = null;
@@ -282,7 +354,7 @@ public final class TaskManager {
     Message message = wrap(header, out);
     List<byte[]> packets = encode(message);
     if (type.equals(ExchangeType.IKE_SA_INIT)) {
-      sa.setInitRequest(packets.get(0));
+      sa.keying().initMessages(packets.get(0), null);
     }
     sa.engine().observe(sa, true, message);
     initiatingType = type;
@@ -360,7 +432,10 @@ public final class TaskManager {
       return List.of(message.encode());
     }
     return IkeFragmenter.encode(
-        message, sa.outCipher(), sa.engine().settings().maxMessageLength(), sa.fragmentation());
+        message,
+        sa.keying().outCipher(),
+        sa.engine().settings().maxMessageLength(),
+        sa.fragmentation());
   }
 
   // ---------------------------------------------------------------- receiving
@@ -369,6 +444,7 @@ public final class TaskManager {
    * Handles a datagram for this SA (the engine has matched its SPIs). Never throws for bad input:
    * malformed, unauthenticated, stale and future messages are dropped and counted.
    */
+  @Override
   public void receive(
       byte[] datagram, IkeHeader header, InetSocketAddress local, InetSocketAddress remote) {
     if (sa.state() == IkeSaState.DESTROYED) {
@@ -396,11 +472,11 @@ public final class TaskManager {
           ? new Broken(e.error())
           : new Complete(r.orElseThrow());
     }
-    if (sa.inCipher() == null) {
+    if (sa.keying().inCipher() == null) {
       return new Broken(
           IkeParseError.of(IkeParseError.Kind.NOT_DECRYPTED, 0, "no keys for a protected message"));
     }
-    DecodeResult<Message> r = Message.decode(datagram, sa.inCipher());
+    DecodeResult<Message> r = Message.decode(datagram, sa.keying().inCipher());
     if (r instanceof DecodeResult.Err<Message> e) {
       return new Broken(e.error());
     }
@@ -409,11 +485,11 @@ public final class TaskManager {
     if (payloads.isEmpty() || !(payloads.get(payloads.size() - 1) instanceof SkfPayload)) {
       return new Complete(m);
     }
-    FragmentReassembler.Result f = fragments.offer(datagram, sa.inCipher());
+    FragmentReassembler.Result f = fragments.offer(datagram, sa.keying().inCipher());
     if (f instanceof FragmentReassembler.Dropped d
         && d.reason().kind() == IkeParseError.Kind.FRAGMENT_MISMATCH) {
       fragments.reset(); // a newer message: the fragments held belong to an older one
-      f = fragments.offer(datagram, sa.inCipher());
+      f = fragments.offer(datagram, sa.keying().inCipher());
     }
     if (f instanceof FragmentReassembler.Complete c) {
       return new Complete(c.message());
@@ -451,7 +527,7 @@ public final class TaskManager {
       return;
     }
     if (initiatingType.equals(ExchangeType.IKE_SA_INIT)) {
-      sa.setInitResponse(datagram);
+      sa.keying().initMessages(null, datagram);
     } else {
       sa.touch();
     }
@@ -542,7 +618,7 @@ public final class TaskManager {
       return;
     }
     if (header.exchangeType().equals(ExchangeType.IKE_SA_INIT)) {
-      sa.setInitRequest(datagram);
+      sa.keying().initMessages(datagram, null);
     } else {
       sa.touch();
       sa.updatePath(local, remote);
@@ -555,11 +631,11 @@ public final class TaskManager {
   private void retransmittedRequest(byte[] datagram, IkeHeader header) {
     boolean authentic;
     if (header.exchangeType().equals(ExchangeType.IKE_SA_INIT)) {
-      authentic = Arrays.equals(datagram, sa.initRequest());
-    } else if (sa.inCipher() == null) {
+      authentic = Arrays.equals(datagram, sa.keying().initRequest());
+    } else if (sa.keying().inCipher() == null) {
       authentic = false;
     } else {
-      DecodeResult<Message> r = Message.decode(datagram, sa.inCipher());
+      DecodeResult<Message> r = Message.decode(datagram, sa.keying().inCipher());
       if (r instanceof DecodeResult.Ok<Message> ok
           && ok.value().payloads().get(ok.value().payloads().size() - 1)
               instanceof SkfPayload skf) {
@@ -569,7 +645,8 @@ public final class TaskManager {
             new FragmentReassembler(MAX_FRAGMENTS, Message.MAX_MESSAGE_LENGTH);
         authentic =
             skf.fragmentNumber() == 1
-                && !(probe.offer(datagram, sa.inCipher()) instanceof FragmentReassembler.Dropped);
+                && !(probe.offer(datagram, sa.keying().inCipher())
+                    instanceof FragmentReassembler.Dropped);
       } else {
         authentic = r.isOk();
       }
@@ -675,7 +752,7 @@ public final class TaskManager {
     Message message = wrap(header, out);
     List<byte[]> packets = encode(message);
     if (out.exchange().equals(ExchangeType.IKE_SA_INIT)) {
-      sa.setInitResponse(packets.get(0));
+      sa.keying().initMessages(null, packets.get(0));
     }
     sa.engine().observe(sa, true, message);
     responsePackets = packets;
