@@ -70,8 +70,8 @@ import org.slf4j.LoggerFactory;
  *
  * Thread-safe. Every IKE SA runs on its own {@link SerialExecutor} over the {@link Scheduler}'s
  * pool; the engine's maps are concurrent; the check-then-create of an initiator SA for a peer is
- * synchronized on the engine. With a {@link org.meshsec.ike.port.ManualScheduler} everything runs
- * on the test's thread in virtual time.
+ * synchronized on the engine. With the test-jar's virtual-time {@code ManualScheduler} everything
+ * runs on the test's thread in virtual time.
  */
 public final class IkeEngine {
   private static final Logger log = LoggerFactory.getLogger(IkeEngine.class);
