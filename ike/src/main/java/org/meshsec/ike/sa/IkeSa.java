@@ -45,6 +45,7 @@ public final class IkeSa {
   private static final Logger log = LoggerFactory.getLogger(IkeSa.class);
 
   private final IkeEngine engine;
+  private final SaManager manager;
   private final long id;
   private final SerialExecutor executor;
 
@@ -78,7 +79,7 @@ public final class IkeSa {
   private volatile IkeSaInfo snapshot;
 
   IkeSa(
-      IkeEngine engine,
+      SaManager manager,
       long id,
       SerialExecutor executor,
       IkeKeying keying,
@@ -87,7 +88,8 @@ public final class IkeSa {
       InetSocketAddress local,
       InetSocketAddress remote,
       IkeSa predecessor) {
-    this.engine = engine;
+    this.manager = manager;
+    this.engine = manager.engine();
     this.id = id;
     this.executor = executor;
     this.keying = keying;
@@ -99,7 +101,7 @@ public final class IkeSa {
     this.predecessor = predecessor;
     this.family = predecessor != null ? predecessor.family : new ArrayList<>();
     this.created = engine.scheduler().now();
-    this.createdSeq = engine.nextEvent();
+    this.createdSeq = manager.nextEvent();
     this.lastReceived = created;
     this.peerId = predecessor != null ? predecessor.peerId : null;
     this.tasks = engine.taskFactory().tasksFor(this);
@@ -116,6 +118,11 @@ public final class IkeSa {
 
   public IkeEngine engine() {
     return engine;
+  }
+
+  /** The SA manager holding this SA (other SAs with the peer, Child SA owners). */
+  public SaManager manager() {
+    return manager;
   }
 
   public IkeSaState state() {
@@ -335,11 +342,11 @@ public final class IkeSa {
     }
     setState(IkeSaState.ESTABLISHED);
     established = engine.scheduler().now();
-    establishedSeq = engine.nextEvent();
+    establishedSeq = manager.nextEvent();
     halfOpenTimer.cancel();
     if (halfOpen) {
       halfOpen = false;
-      engine.halfOpenDone();
+      manager.halfOpenDone();
     }
     armLifetime();
     armDpd();
@@ -350,7 +357,7 @@ public final class IkeSa {
         remote,
         peerId,
         keying.proposal());
-    execute(() -> engine.checkDuplicates(this));
+    execute(() -> manager.checkDuplicates(this));
   }
 
   private void armLifetime() {
@@ -432,7 +439,7 @@ public final class IkeSa {
     destroy("peer dead: " + why);
     engine.stats().deadPeers.incrementAndGet();
     if (c != null && was != IkeSaState.CONNECTING && c.dpd().action() == DpdAction.RESTART) {
-      engine.restart(c, had);
+      manager.restart(c, had);
     }
   }
 
@@ -450,7 +457,7 @@ public final class IkeSa {
     dpdTimer.cancel();
     halfOpenTimer.cancel();
     tasks.abortAll();
-    Optional<IkeSa> heir = engine.heirOf(this);
+    Optional<IkeSa> heir = manager.heirOf(this);
     if (heir.isPresent() && !children.isEmpty()) {
       moveChildrenTo(heir.get());
     }
@@ -460,12 +467,12 @@ public final class IkeSa {
     keying.wipe();
     if (halfOpen) {
       halfOpen = false;
-      engine.halfOpenDone();
+      manager.halfOpenDone();
     }
     state = IkeSaState.DESTROYED;
     family.remove(this);
     publish();
-    engine.unregister(this);
+    manager.unregister(this);
     try {
       engine.listener().ikeSaDestroyed(snapshot, reason);
     } catch (RuntimeException e) {
@@ -525,7 +532,7 @@ public final class IkeSa {
       childKeys.wipe();
     }
     children.put(child.inboundSpi(), child);
-    engine.registerChild(child.inboundSpi(), this);
+    manager.registerChild(child.inboundSpi(), this);
     Instant now = engine.scheduler().now();
     Instant rekeyTime = null;
     Cancellable rekey = Cancellable.NONE;
@@ -534,10 +541,10 @@ public final class IkeSa {
     if (!lt.rekeyTime().isZero()) {
       Duration d = jittered(lt);
       rekeyTime = now.plus(d);
-      rekey = engine.scheduler().schedule(() -> engine.childTimer(spi, false), d);
+      rekey = engine.scheduler().schedule(() -> manager.childTimer(spi, false), d);
     }
     if (!lt.lifeTime().isZero()) {
-      expire = engine.scheduler().schedule(() -> engine.childTimer(spi, true), lt.lifeTime());
+      expire = engine.scheduler().schedule(() -> manager.childTimer(spi, true), lt.lifeTime());
     }
     child.timers(now, rekeyTime, rekey, expire);
     log.info(
@@ -548,7 +555,7 @@ public final class IkeSa {
         child.remoteTs(),
         child.suite(),
         child.mode());
-    execute(() -> engine.checkDuplicateChild(this, child));
+    execute(() -> manager.checkDuplicateChild(this, child));
   }
 
   /**
@@ -560,7 +567,7 @@ public final class IkeSa {
       return;
     }
     child.cancelTimers();
-    engine.unregisterChild(child.inboundSpi(), this);
+    manager.unregisterChild(child.inboundSpi(), this);
     if (fromDataPlane && child.state() != ChildSaState.DELETED) {
       engine.ipsec().delete(child.inboundSpi(), child.outboundSpi(), remote.getAddress());
       log.info("Child SA {} deleted", child);
@@ -576,7 +583,7 @@ public final class IkeSa {
     for (ChildSa c : new ArrayList<>(children.values())) {
       children.remove(c.inboundSpi());
       heir.children.put(c.inboundSpi(), c);
-      engine.registerChild(c.inboundSpi(), heir);
+      manager.registerChild(c.inboundSpi(), heir);
     }
     log.debug("IKE SA {}: children moved to IKE SA {}", id, heir.id);
   }

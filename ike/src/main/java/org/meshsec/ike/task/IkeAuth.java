@@ -75,14 +75,14 @@ public final class IkeAuth implements Task {
     }
     out.add(Authenticator.sign(sa, initiator, id));
     if (initiator) {
-      if (sa.engine().isFirstContact(sa)) {
+      if (sa.manager().isFirstContact(sa)) {
         out.add(NotifyPayload.of(NotifyType.INITIAL_CONTACT));
       }
       return TaskStatus.NEED_MORE;
     }
     sa.establish();
     if (initialContact) {
-      sa.engine().initialContact(sa);
+      sa.manager().initialContact(sa);
     }
     return TaskStatus.DONE;
   }

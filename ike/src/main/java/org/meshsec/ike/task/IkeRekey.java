@@ -97,7 +97,7 @@ public final class IkeRekey implements Task {
     sa.setState(IkeSaState.REKEYING);
     List<IkeProposal> ours = sa.config().ikeProposals();
     if (newSpi == 0) {
-      newSpi = sa.engine().newSpi();
+      newSpi = sa.manager().newSpi();
     }
     if (group == null) {
       group = ours.get(0).dh();
@@ -183,7 +183,7 @@ public final class IkeRekey implements Task {
 
   /** An SA the peer created by rekeying {@code sa}, still usable. */
   private static Optional<IkeSa> peersSuccessor(IkeSa sa) {
-    return sa.engine().successorsOf(sa).stream()
+    return sa.manager().successorsOf(sa).stream()
         .filter(s -> !s.isOriginalInitiator() && s.state().isUsable())
         .findFirst();
   }
@@ -220,7 +220,7 @@ public final class IkeRekey implements Task {
           KeyDerivation.ikeSaKeys(prf, p.suite(), skeyseed, niBytes, nrBytes, spiI, spiR);
       IkeKeying keying =
           IkeKeying.rekeyed(sa.keying(), weInitiate, spiI, spiR, p, prf, keys, ni, nr);
-      created = sa.engine().createRekeyed(sa, keying);
+      created = sa.manager().createRekeyed(sa, keying);
       return created;
     }
   }
@@ -250,7 +250,7 @@ public final class IkeRekey implements Task {
     ni = IkeInit.require(in, NoncePayload.class).nonce();
     nr = sa.engine().randomBytes(sa.engine().settings().nonceLength());
     ke = KeyExchange.generate(group, sa.engine().random());
-    newSpi = sa.engine().newSpi();
+    newSpi = sa.manager().newSpi();
     IkeSa fresh = derive(sa, kePayload, choice.spi().toLong(), newSpi, false);
     if (TaskManager.of(sa).activeTask(TaskType.IKE_REKEY).isEmpty()) {
       handOver(sa, fresh);
