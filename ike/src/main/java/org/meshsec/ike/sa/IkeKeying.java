@@ -220,10 +220,14 @@ public final class IkeKeying {
     return Bytes.compareNonces(nonceI, nonceR) <= 0 ? nonceI : nonceR;
   }
 
-  /** Wipes the keys and drops the SK ciphers. Idempotent. */
+  /** Wipes the keys and closes the SK ciphers (their key copies wiped too). Idempotent. */
   void wipe() {
     if (keys != null) {
       keys.wipe();
+    }
+    if (outCipher != null) {
+      outCipher.close();
+      inCipher.close();
     }
     outCipher = null;
     inCipher = null;
