@@ -40,6 +40,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The public methods other than the snapshot accessors are engine-internal: the tasks of {@code
  * org.meshsec.ike.task} call them.
+ *
+ * <p>Why one class of about 700 lines: the negotiation state is in {@link IkeKeying}, the exchanges
+ * in the task manager and the rules across SAs in the {@link SaManager}; what remains is the SA's
+ * lifecycle (its state, timers for rekey, lifetime, DPD and half-open expiry, destruction) and its
+ * Child SAs (installation with their timers, removal, hand-over to a rekeyed successor). Those two
+ * halves act on each other at every step (destroying moves or deletes the children; installing a
+ * child checks the SA's state and executor), so they stay together.
  */
 public final class IkeSa {
   private static final Logger log = LoggerFactory.getLogger(IkeSa.class);
