@@ -6,17 +6,17 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.meshsec.core.sad.Lifetime;
+import org.meshsec.core.net.IpPrefix;
 import org.meshsec.core.sad.SaSpec;
 import org.meshsec.core.sad.Sad;
 import org.meshsec.core.sad.SadStatus;
 import org.meshsec.core.sad.SecurityAssociation;
 import org.meshsec.core.spd.Direction;
-import org.meshsec.core.spd.IpPrefix;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
+import org.meshsec.esp.SaLifetime;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -105,8 +105,8 @@ public class SadBenchmark {
               key.clone(),
               false,
               EspSaParams.DEFAULT_REPLAY_WINDOW,
-              Lifetime.NONE,
-              Lifetime.NONE);
+              SaLifetime.NONE,
+              SaLifetime.NONE);
       SadStatus st = sad.update(spec);
       if (st != SadStatus.OK) {
         throw new IllegalStateException("update of SA " + i + ": " + st);

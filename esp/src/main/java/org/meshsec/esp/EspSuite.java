@@ -1,5 +1,7 @@
 package org.meshsec.esp;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -28,6 +30,27 @@ public record EspSuite(EncrAlgorithm encr, int keyBits, IntegAlgorithm integ) {
       new EspSuite(EncrAlgorithm.AES_CBC, 256, IntegAlgorithm.HMAC_SHA2_256_128);
   public static final EspSuite CHACHA20_POLY1305 =
       new EspSuite(EncrAlgorithm.CHACHA20_POLY1305, 256, IntegAlgorithm.NONE);
+
+  /**
+   * Every suite meshsec implements: AES-GCM-16 and ChaCha20-Poly1305 (AEAD), and AES-CBC with each
+   * HMAC-SHA2 integrity transform, in a fixed order.
+   */
+  public static List<EspSuite> supported() {
+    List<EspSuite> out = new ArrayList<>();
+    out.add(AES128_GCM16);
+    out.add(AES256_GCM16);
+    out.add(CHACHA20_POLY1305);
+    for (int bits : new int[] {128, 256}) {
+      for (IntegAlgorithm integ :
+          List.of(
+              IntegAlgorithm.HMAC_SHA2_256_128,
+              IntegAlgorithm.HMAC_SHA2_384_192,
+              IntegAlgorithm.HMAC_SHA2_512_256)) {
+        out.add(new EspSuite(EncrAlgorithm.AES_CBC, bits, integ));
+      }
+    }
+    return List.copyOf(out);
+  }
 
   public EspSuite {
     String why = problem(encr, keyBits, integ);

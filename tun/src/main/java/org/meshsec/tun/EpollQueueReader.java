@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * had their turn.
  *
  * <p>Thread-safety: {@link #handle} and the registration callbacks run on the loop thread only;
- * {@link #stop} may be called from any thread and cancels the registration on the loop.
+ * {@link #stop} may be called from any thread and cancels the registration on the loop; {@link
+ * #close} may run on the loop thread or on the thread that completes the loop's termination, and
+ * reports to the handler at most once.
  */
 final class EpollQueueReader implements EpollIoHandle, QueueReader {
   private static final Logger log = LoggerFactory.getLogger(EpollQueueReader.class);
@@ -38,6 +41,7 @@ final class EpollQueueReader implements EpollIoHandle, QueueReader {
 
   private IoRegistration registration; // set once registered; loop thread afterwards
   private volatile boolean stopped;
+  private final AtomicBoolean loopGoneReported = new AtomicBoolean();
 
   EpollQueueReader(
       TunQueue queue, TunHandler handler, IoEventLoop loop, FastThreadLocal<TunQueue> writeQueue) {
@@ -61,6 +65,11 @@ final class EpollQueueReader implements EpollIoHandle, QueueReader {
       registration.cancel();
       throw new IOException("epoll_ctl(ADD) for " + queue + " failed", e);
     }
+    // Netty calls close() for registrations it still holds when the loop shuts down, but only if
+    // the loop sees the shutdown before its last confirmShutdown(): with a zero quiet period the
+    // loop can exit without it (SingleThreadIoEventLoop.run checks isShuttingDown() once, before
+    // running its tasks). The termination future is the guarantee; close() runs once either way.
+    loop.terminationFuture().addListener(done -> close());
   }
 
   IoEventLoop loop() {
@@ -114,9 +123,10 @@ final class EpollQueueReader implements EpollIoHandle, QueueReader {
 
   @Override
   public void close() {
-    // Called by Netty when the loop shuts down with the queue still registered: a shared group
-    // was shut down before the device was closed. Reading this queue ends here.
-    if (!stopped) {
+    // Called by Netty when the loop shuts down with the queue still registered, and by the loop's
+    // termination future (register): a shared group was shut down before the device was closed.
+    // Reading this queue ends here; the handler hears it once.
+    if (!stopped && !loopGoneReported.getAndSet(true)) {
       stopped = true;
       IOException e = new IOException("event loop " + loop + " shut down while reading " + queue);
       log.warn("{}", e.getMessage());

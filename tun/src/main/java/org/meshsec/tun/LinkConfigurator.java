@@ -1,12 +1,9 @@
 package org.meshsec.tun;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +12,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
+import org.meshsec.tun.exec.CommandStartException;
+import org.meshsec.tun.exec.Commands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +44,7 @@ public final class LinkConfigurator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LinkConfigurator.class);
 
   /** Default time one {@code ip} command may take. */
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_TIMEOUT = Commands.DEFAULT_TIMEOUT;
 
   private final String ifname;
   private final String ipCommand;
@@ -263,49 +261,7 @@ public final class LinkConfigurator implements AutoCloseable {
     if (prefixLength < 0 || prefixLength > max) {
       throw new IllegalArgumentException("prefix length must be in [0, " + max + "]");
     }
-    return format(a) + "/" + prefixLength;
-  }
-
-  /** The address in its usual text form: dotted quad, or RFC 5952 for IPv6 (zero run as ::). */
-  static String format(InetAddress a) {
-    byte[] b = a.getAddress();
-    if (b.length == 4) {
-      return a.getHostAddress();
-    }
-    int[] w = new int[8];
-    for (int i = 0; i < 8; i++) {
-      w[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-    }
-    int bestStart = -1;
-    int bestLen = 1; // a single zero word is not compressed
-    for (int i = 0; i < 8; ) {
-      if (w[i] != 0) {
-        i++;
-        continue;
-      }
-      int j = i;
-      while (j < 8 && w[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLen) {
-        bestStart = i;
-        bestLen = j - i;
-      }
-      i = j;
-    }
-    StringBuilder sb = new StringBuilder(39);
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        sb.append("::");
-        i += bestLen - 1;
-        continue;
-      }
-      if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-        sb.append(':');
-      }
-      sb.append(Integer.toHexString(w[i]));
-    }
-    return sb.toString();
+    return InetText.format(a) + "/" + prefixLength;
   }
 
   /** {@code a} with the bits after {@code prefixLength} cleared. */
@@ -324,66 +280,25 @@ public final class LinkConfigurator implements AutoCloseable {
 
   /** Runs {@code ip ARGS}; throws naming the operation, the command and its stderr. */
   private void run(String operation, List<String> args) throws IOException {
-    exec(operation, args, false);
+    query(operation, args);
   }
 
-  /** Runs {@code ip ARGS} and returns its standard output. */
+  /**
+   * Runs {@code ip ARGS} with {@link Commands} and returns its standard output; a failure names the
+   * operation and the interface, then the command, its exit status and stderr.
+   */
   private String query(String operation, List<String> args) throws IOException {
-    return exec(operation, args, true);
-  }
-
-  private String exec(String operation, List<String> args, boolean captureOutput)
-      throws IOException {
     List<String> cmd = new ArrayList<>(args.size() + 1);
     cmd.add(ipCommand);
     cmd.addAll(args);
-    String line = String.join(" ", cmd);
     String what = operation + " on " + ifname;
-    log.debug("{}: {}", what, line);
-    Process p;
+    log.debug("{}: {}", what, Commands.render(cmd));
     try {
-      p =
-          new ProcessBuilder(cmd)
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-              .redirectOutput(
-                  captureOutput ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.DISCARD)
-              .start();
+      return Commands.run(timeout, cmd).stdout();
+    } catch (CommandStartException e) {
+      throw new IOException(what + " failed: " + e.getMessage() + " (is iproute2 installed?)", e);
     } catch (IOException e) {
-      throw new IOException(
-          what + " failed: cannot run `" + line + "` (is iproute2 installed?): " + e.getMessage(),
-          e);
-    }
-    boolean exited;
-    try {
-      exited = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException(what + " interrupted: `" + line + "`", e);
-    }
-    if (!exited) {
-      p.destroyForcibly();
-      throw new IOException(what + " failed: `" + line + "` timed out after " + timeout);
-    }
-    // ip writes a few lines at most, which fit the pipes, so reading after exit cannot block.
-    String stdout = captureOutput ? readAll(p.getInputStream()) : "";
-    String stderr = readAll(p.getErrorStream()).trim();
-    int code = p.exitValue();
-    if (code != 0) {
-      throw new IOException(
-          what
-              + " failed: `"
-              + line
-              + "` exited with "
-              + code
-              + (stderr.isEmpty() ? "" : ": " + stderr));
-    }
-    return stdout;
-  }
-
-  private static String readAll(InputStream in) throws IOException {
-    try (in) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      throw new IOException(what + " failed: " + e.getMessage(), e);
     }
   }
 }

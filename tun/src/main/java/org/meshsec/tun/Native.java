@@ -16,8 +16,13 @@ import jnr.ffi.types.u_int64_t;
 import jnr.ffi.types.uintptr_t;
 
 /**
- * The one facade over the C library calls this module makes (open, close, read, write, ioctl, poll,
- * fcntl, socket, strerror), in the manner of Netty's {@code epoll/Native.java}.
+ * The one facade over the C library for meshsec (open, close, read, write, ioctl, poll, fcntl,
+ * socket, sendto, recvfrom, strerror), in the manner of Netty's {@code epoll/Native.java}. The TUN
+ * device uses all of it; other modules use its public part: sockets the JDK cannot open (AF_UNIX
+ * datagrams for sd_notify(3), ICMP echo sockets, AF_PACKET capture) through {@link #socket}, {@link
+ * #sendto}, {@link #recvfrom}, {@link #poll(byte[], int, int)} and {@link #close}, with the
+ * constants of their arguments below. The TUN ioctls and {@code struct ifreq} helpers stay private
+ * to this package.
  *
  * <p>Two kinds of methods:
  *
@@ -32,7 +37,7 @@ import jnr.ffi.types.uintptr_t;
  * <p>Stateless apart from the loaded library; thread-safe (errno is saved per thread by jnr-ffi).
  * Linux only; constants are the x86_64/aarch64 (asm-generic) values.
  */
-final class Native {
+public final class Native {
 
   /**
    * The C functions bound by jnr-ffi. Public only because jnr-ffi generates its implementation in
@@ -73,6 +78,18 @@ final class Native {
     @SaveError
     int socket(int domain, int type, int protocol);
 
+    @SaveError
+    @ssize_t
+    long sendto(int fd, @In byte[] buf, @size_t long len, int flags, @In byte[] addr, int addrLen);
+
+    @SaveError
+    @ssize_t
+    long recvfrom(
+        int fd, @Out byte[] buf, @size_t long len, int flags, @Out byte[] addr, int[] addrLen);
+
+    @SaveError
+    int poll(byte[] fds, @u_int64_t long nfds, int timeoutMillis);
+
     String strerror(int errnum);
   }
 
@@ -83,17 +100,27 @@ final class Native {
   static final int F_GETFL = 3;
   static final int F_SETFL = 4;
 
-  // <sys/socket.h>
-  static final int AF_INET = 2;
-  static final int SOCK_DGRAM = 2;
-  static final int SOCK_CLOEXEC = O_CLOEXEC;
+  // <sys/socket.h>, <netinet/in.h>, <linux/if_ether.h>
+  public static final int AF_UNIX = 1;
+  public static final int AF_INET = 2;
+  public static final int AF_INET6 = 10;
+  public static final int AF_PACKET = 17;
+  public static final int SOCK_DGRAM = 2;
+  public static final int SOCK_RAW = 3;
+  public static final int SOCK_CLOEXEC = O_CLOEXEC;
+  public static final int MSG_DONTWAIT = 0x40;
+  public static final int IPPROTO_ICMP = 1;
+  public static final int IPPROTO_ICMPV6 = 58;
+
+  /** {@code htons(ETH_P_ALL)}: every protocol, as the protocol argument of an AF_PACKET socket. */
+  public static final int ETH_P_ALL_BE = 0x0300;
 
   // <poll.h>
-  static final short POLLIN = 0x001;
+  public static final short POLLIN = 0x001;
   static final short POLLERR = 0x008;
   static final short POLLHUP = 0x010;
   static final short POLLNVAL = 0x020;
-  static final int POLLFD_SIZE = 8; // struct pollfd { int fd; short events; short revents; }
+  public static final int POLLFD_SIZE = 8; // struct pollfd { int fd; short events; short revents; }
 
   // <linux/if.h>: struct ifreq is 40 bytes on LP64: char ifr_name[16]; then a union.
   static final int IFNAMSIZ = 16;
@@ -121,12 +148,12 @@ final class Native {
   private Native() {}
 
   /** errno saved by the last {@link LibC} call on this thread. */
-  static int errno() {
+  public static int errno() {
     return RUNTIME.getLastError();
   }
 
   /** The C library's description of {@code errno}, or null if unavailable. */
-  static String strerror(int errno) {
+  public static String strerror(int errno) {
     try {
       return LIBC.strerror(errno);
     } catch (RuntimeException e) {
@@ -135,7 +162,7 @@ final class Native {
   }
 
   /** An exception for {@code syscall} failing with positive {@code errno}; hint may be null. */
-  static NativeIoException newIoException(String syscall, int errno, String hint) {
+  public static NativeIoException newIoException(String syscall, int errno, String hint) {
     return new NativeIoException(syscall, errno, strerror(errno), hint);
   }
 
@@ -154,7 +181,7 @@ final class Native {
   }
 
   /** {@code close(fd)}. EINTR is not retried (Linux releases the fd regardless). */
-  static void close(int fd) throws NativeIoException {
+  public static void close(int fd) throws NativeIoException {
     if (LIBC.close(fd) < 0) {
       int err = errno();
       if (err != Errno.EINTR) {
@@ -188,7 +215,7 @@ final class Native {
   }
 
   /** {@code socket(domain, type, protocol)}; returns the fd. */
-  static int socket(int domain, int type, int protocol) throws NativeIoException {
+  public static int socket(int domain, int type, int protocol) throws NativeIoException {
     int fd = LIBC.socket(domain, type, protocol);
     if (fd < 0) {
       throw newIoException("socket", errno(), null);
@@ -231,6 +258,35 @@ final class Native {
 
   /** {@code poll(fds, nfds, timeout)}: number of ready fds, 0 on timeout, or {@code -errno}. */
   static int poll(Pointer fds, int nfds, int timeoutMillis) {
+    int n = LIBC.poll(fds, nfds, timeoutMillis);
+    return n < 0 ? -errno() : n;
+  }
+
+  /**
+   * {@code sendto(fd, buf, len, flags, addr, addr.length)} with {@code addr} an encoded {@code
+   * struct sockaddr}: bytes sent, or {@code -errno}.
+   */
+  public static long sendto(int fd, byte[] buf, int len, int flags, byte[] addr) {
+    long n = LIBC.sendto(fd, buf, len, flags, addr, addr.length);
+    return n < 0 ? -errno() : n;
+  }
+
+  /**
+   * {@code recvfrom(fd, buf, len, flags, addr, addrLen)}: bytes received, or {@code -errno}. {@code
+   * addr} receives the sender's {@code struct sockaddr}; {@code addrLen[0]} holds its capacity on
+   * entry and its length on return.
+   */
+  public static long recvfrom(int fd, byte[] buf, int len, int flags, byte[] addr, int[] addrLen) {
+    long n = LIBC.recvfrom(fd, buf, len, flags, addr, addrLen);
+    return n < 0 ? -errno() : n;
+  }
+
+  /**
+   * {@code poll(fds, nfds, timeout)} over an array of {@code struct pollfd} ({@link #POLLFD_SIZE}
+   * bytes each, host byte order) in Java memory: number of ready fds, 0 on timeout, or {@code
+   * -errno}.
+   */
+  public static int poll(byte[] fds, int nfds, int timeoutMillis) {
     int n = LIBC.poll(fds, nfds, timeoutMillis);
     return n < 0 ? -errno() : n;
   }

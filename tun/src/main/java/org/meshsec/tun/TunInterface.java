@@ -5,9 +5,9 @@ import java.io.IOException;
 
 /**
  * The narrow boundary between the daemon and a TUN device: whole IP packets in and out. Implemented
- * by the kernel device ({@link TunDevice}) and by an in-memory fake ({@link
- * org.meshsec.tun.tuntest.TunFake}) with the same buffer layout and ownership rules, so the
- * daemon's data path can be tested in one JVM.
+ * by the kernel device ({@link TunDevice}) and by an in-memory fake ({@code
+ * org.meshsec.tun.tuntest.TunFake}, in this module's test-jar) with the same buffer layout and
+ * ownership rules, so the daemon's data path can be tested in one JVM.
  *
  * <h2>Buffers</h2>
  *

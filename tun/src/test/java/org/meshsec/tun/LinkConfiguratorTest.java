@@ -115,20 +115,6 @@ class LinkConfiguratorTest {
   }
 
   @Test
-  void formatsIpv6AsRfc5952() throws Exception {
-    assertEquals("fd00::1", LinkConfigurator.format(InetAddress.getByName("fd00:0:0:0:0:0:0:1")));
-    assertEquals("::", LinkConfigurator.format(InetAddress.getByName("::")));
-    assertEquals("::1", LinkConfigurator.format(InetAddress.getByName("::1")));
-    assertEquals("fd00::", LinkConfigurator.format(InetAddress.getByName("fd00::")));
-    assertEquals(
-        "2001:db8:0:1:1:1:1:1",
-        LinkConfigurator.format(InetAddress.getByName("2001:db8:0:1:1:1:1:1")));
-    assertEquals(
-        "2001:0:0:1::1", LinkConfigurator.format(InetAddress.getByName("2001:0:0:1:0:0:0:1")));
-    assertEquals("10.0.0.1", LinkConfigurator.format(InetAddress.getByName("10.0.0.1")));
-  }
-
-  @Test
   void failureNamesOperationCommandAndStderr() throws Exception {
     LinkConfigurator c = new LinkConfigurator("lo", ip.toString(), Duration.ofSeconds(5));
     IOException e =

@@ -3,13 +3,17 @@ package org.meshsec.core.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.meshsec.core.control.ControlClient;
-import org.meshsec.core.control.ControlCommand;
+import org.meshsec.core.control.ControlRequest;
+import org.meshsec.core.control.ControlResponse;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * Options shared by the subcommands that talk to a running daemon ({@code status}, {@code sa list},
- * ...), and the call itself: each CLI subcommand maps to one control command.
+ * ...), and the call itself: each CLI subcommand builds one typed {@link ControlRequest} and prints
+ * the response's body (stdout and exit 0 on success, stderr and exit 1 on failure; exit 4 when the
+ * daemon cannot be reached).
  */
 final class ControlOptions {
   /** Default control socket; {@code $MESHSEC_SOCKET} overrides it. */
@@ -34,11 +38,28 @@ final class ControlOptions {
     return socket != null ? socket : defaultSocket();
   }
 
-  /** Sends {@code command} (plus --json if asked) and prints the answer. */
-  int call(CommandSpec spec, String command) {
+  /**
+   * {@code --timeout SECONDS} as milliseconds (null stays null: the daemon's default).
+   *
+   * @throws ParameterException (a usage error, exit 2) outside [0, 600] seconds
+   */
+  static Long timeoutMillis(CommandSpec spec, Double seconds) {
+    if (seconds == null) {
+      return null;
+    }
+    double max = ControlRequest.MAX_TIMEOUT.toSeconds();
+    if (!(seconds >= 0 && seconds <= max)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--timeout must be within [0, " + (long) max + "] seconds, not " + seconds);
+    }
+    return Math.round(seconds * 1000);
+  }
+
+  /** Sends {@code request} and prints the answer. */
+  int call(CommandSpec spec, ControlRequest request) {
     try {
-      ControlCommand.Response r =
-          ControlClient.call(socketPath(), command + (json ? " --json" : ""));
+      ControlResponse r = ControlClient.call(socketPath(), request);
       if (r.ok()) {
         spec.commandLine().getOut().print(r.body());
         spec.commandLine().getOut().flush();

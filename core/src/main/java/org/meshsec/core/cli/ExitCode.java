@@ -8,7 +8,11 @@ package org.meshsec.core.cli;
 public enum ExitCode {
   /** Success. */
   OK(0),
-  /** The configuration or secrets file is invalid ({@code check-config}, {@code run}). */
+  /**
+   * The configuration or secrets file is invalid ({@code check-config}, {@code run}), or the daemon
+   * answered a control command with an error (unknown peer, failed or timed-out {@code initiate},
+   * refused reload, bad request).
+   */
   CONFIG_ERROR(1),
   /**
    * Bad command line (unknown option, missing argument), or a subcommand that is not implemented

@@ -1,6 +1,7 @@
 package org.meshsec.core.cli;
 
 import java.util.concurrent.Callable;
+import org.meshsec.core.control.ControlRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,6 +17,6 @@ public final class IkeListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return control.call(spec, "ike-list");
+    return control.call(spec, new ControlRequest.IkeList(control.json));
   }
 }

@@ -1,6 +1,7 @@
 package org.meshsec.core.cli;
 
 import java.util.concurrent.Callable;
+import org.meshsec.core.control.ControlRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,6 +30,8 @@ public final class InitiateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     return control.call(
-        spec, "initiate " + peer + (timeout == null ? "" : " --timeout " + timeout));
+        spec,
+        new ControlRequest.Initiate(
+            peer, ControlOptions.timeoutMillis(spec, timeout), control.json));
   }
 }

@@ -3,6 +3,7 @@ package org.meshsec.core.cli;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.concurrent.Callable;
+import org.meshsec.core.control.BadRequestException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Spec;
  *   meshsec version
  *   meshsec check-config FILE
  *   meshsec run --config FILE
- *   meshsec demo | status | sa list | policy list | stats | reload
+ *   meshsec status | sa list | policy list | stats | reload
  *   meshsec ike list | initiate PEER | terminate PEER | rekey PEER
  * </pre>
  */
@@ -30,7 +31,6 @@ import picocli.CommandLine.Spec;
       VersionCommand.class,
       CheckConfigCommand.class,
       RunCommand.class,
-      DemoCommand.class,
       StatusCommand.class,
       SaCommand.class,
       PolicyCommand.class,
@@ -41,7 +41,6 @@ import picocli.CommandLine.Spec;
       TerminateCommand.class,
       RekeyCommand.class,
       PkiCommand.class,
-      ToolCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {
@@ -87,6 +86,10 @@ public final class Main implements Callable<Integer> {
         });
     cl.setExecutionExceptionHandler(
         (ex, c, parseResult) -> {
+          if (ex instanceof BadRequestException) { // a request argument out of bounds
+            c.getErr().println("meshsec: " + ex.getMessage());
+            return ExitCode.USAGE.code();
+          }
           c.getErr().println("meshsec: error: " + ex);
           return ExitCode.RUNTIME.code();
         });

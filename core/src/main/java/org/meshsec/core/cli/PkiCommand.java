@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,6 +17,7 @@ import org.meshsec.ike.pki.Pki;
 import org.meshsec.ike.pki.PkiException;
 import org.meshsec.ike.pki.SubjectAltName;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -45,13 +47,37 @@ public final class PkiCommand implements Callable<Integer> {
     return ExitCode.USAGE.code();
   }
 
-  /** Writes {@code text} to {@code out} (mode 0600 when secret) or stdout when null. */
-  static int emit(CommandSpec spec, Path out, String text, boolean secret) {
+  /** Where a subcommand writes: {@code --out FILE} (stdout without it) and {@code --force}. */
+  static final class Output {
+    static final Output STDOUT = new Output();
+
+    @Option(
+        names = "--out",
+        paramLabel = "FILE",
+        description =
+            "Write here instead of stdout (a private key with mode 0600). An existing file is"
+                + " kept unless --force.")
+    Path out;
+
+    @Option(names = "--force", description = "Replace FILE if it exists.")
+    boolean force;
+  }
+
+  /**
+   * Writes {@code text} to {@code --out} (mode 0600 when secret) or stdout. An existing file is
+   * never replaced without {@code --force}: a key overwritten by mistake is gone, and with it every
+   * certificate issued for it.
+   */
+  static int emit(CommandSpec spec, Output output, String text, boolean secret) {
     PrintWriter w = spec.commandLine().getOut();
+    Path out = output.out;
     if (out == null) {
       w.print(text);
       w.flush();
       return ExitCode.OK.code();
+    }
+    if (!output.force && Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
+      return fail(spec, out + " exists; refusing to overwrite it (use --force to replace it)");
     }
     try {
       if (secret) {
@@ -114,11 +140,7 @@ public final class PkiCommand implements Callable<Integer> {
         description = "ecdsa-p256 (default), ecdsa-p384, rsa2048, rsa3072.")
     String type;
 
-    @Option(
-        names = "--out",
-        paramLabel = "FILE",
-        description = "Write here (mode 0600) instead of stdout.")
-    Path out;
+    @Mixin Output output;
 
     @Override
     public Integer call() {
@@ -126,7 +148,7 @@ public final class PkiCommand implements Callable<Integer> {
       if (t == null) {
         return fail(spec, "unknown key type '" + type + "'");
       }
-      return emit(spec, out, Pki.system().genkey(t), true);
+      return emit(spec, output, Pki.system().genkey(t), true);
     }
   }
 
@@ -150,14 +172,13 @@ public final class PkiCommand implements Callable<Integer> {
     @Option(names = "--ca", description = "Make a CA certificate.")
     boolean ca;
 
-    @Option(names = "--out", paramLabel = "FILE")
-    Path out;
+    @Mixin Output output;
 
     @Override
     public Integer call() {
       try {
         return emit(
-            spec, out, Pki.system().selfsign(read(key), dn, days(days), sans(san), ca), false);
+            spec, output, Pki.system().selfsign(read(key), dn, days(days), sans(san), ca), false);
       } catch (PkiException e) {
         return fail(spec, e.getMessage());
       }
@@ -178,13 +199,12 @@ public final class PkiCommand implements Callable<Integer> {
     @Option(names = "--san", description = "dns:NAME, ip:ADDR or email:ADDR; repeatable.")
     List<String> san = new ArrayList<>();
 
-    @Option(names = "--out", paramLabel = "FILE")
-    Path out;
+    @Mixin Output output;
 
     @Override
     public Integer call() {
       try {
-        return emit(spec, out, Pki.system().req(read(key), dn, sans(san)), false);
+        return emit(spec, output, Pki.system().req(read(key), dn, sans(san)), false);
       } catch (PkiException e) {
         return fail(spec, e.getMessage());
       }
@@ -214,15 +234,14 @@ public final class PkiCommand implements Callable<Integer> {
     @Option(names = "--ca", description = "Issue an intermediate CA certificate.")
     boolean ca;
 
-    @Option(names = "--out", paramLabel = "FILE")
-    Path out;
+    @Mixin Output output;
 
     @Override
     public Integer call() {
       try {
         return emit(
             spec,
-            out,
+            output,
             Pki.system().sign(read(req), read(caCert), read(caKey), days(days), sans(san), ca),
             false);
       } catch (PkiException e) {
@@ -244,7 +263,7 @@ public final class PkiCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       try {
-        return emit(spec, null, Pki.system().print(read(file)), false);
+        return emit(spec, Output.STDOUT, Pki.system().print(read(file)), false);
       } catch (PkiException e) {
         return fail(spec, e.getMessage());
       }

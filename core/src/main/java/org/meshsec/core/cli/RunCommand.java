@@ -10,8 +10,8 @@ import org.meshsec.core.config.ConfigLoader;
 import org.meshsec.core.config.ConfigResult;
 import org.meshsec.core.config.NodeConfig;
 import org.meshsec.core.control.ControlServer;
+import org.meshsec.core.control.command.DaemonControl;
 import org.meshsec.core.daemon.Daemon;
-import org.meshsec.core.daemon.DaemonCommands;
 import org.meshsec.core.daemon.SdNotify;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,8 +67,9 @@ public final class RunCommand implements Callable<Integer> {
       return ExitCode.RUNTIME.code();
     }
     ControlServer control =
-        new ControlServer(socket != null ? socket : ControlOptions.defaultSocket());
-    DaemonCommands.register(control, daemon);
+        new ControlServer(
+            socket != null ? socket : ControlOptions.defaultSocket(),
+            DaemonControl.commands(daemon));
     try {
       control.start();
     } catch (IOException e) {

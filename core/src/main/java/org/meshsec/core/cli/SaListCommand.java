@@ -1,6 +1,7 @@
 package org.meshsec.core.cli;
 
 import java.util.concurrent.Callable;
+import org.meshsec.core.control.ControlRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,6 +15,6 @@ public final class SaListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return control.call(spec, "sa-list");
+    return control.call(spec, new ControlRequest.SaList(control.json));
   }
 }

@@ -1,6 +1,7 @@
 package org.meshsec.core.cli;
 
 import java.util.concurrent.Callable;
+import org.meshsec.core.control.ControlRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,6 +32,8 @@ public final class TerminateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     return control.call(
-        spec, "terminate " + peer + (timeout == null ? "" : " --timeout " + timeout));
+        spec,
+        new ControlRequest.Terminate(
+            peer, ControlOptions.timeoutMillis(spec, timeout), control.json));
   }
 }

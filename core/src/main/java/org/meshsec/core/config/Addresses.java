@@ -2,7 +2,8 @@ package org.meshsec.core.config;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import org.meshsec.core.spd.IpPrefix;
+import org.meshsec.core.net.IpPrefix;
+import org.meshsec.tun.InetText;
 
 /** Parsing of the address forms used in the config file; numeric only, never DNS. */
 final class Addresses {
@@ -10,7 +11,7 @@ final class Addresses {
 
   /** Text form for messages: IPv4 dotted quad, IPv6 compressed as RFC 5952 section 4 says. */
   static String format(InetAddress a) {
-    return org.meshsec.core.spd.IpPrefix.format(a);
+    return InetText.format(a);
   }
 
   /** Text form of a prefix for messages, with a compressed IPv6 address. */

@@ -1,15 +1,12 @@
 package org.meshsec.core.config;
 
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.meshsec.core.spd.IpsecMode;
-import org.meshsec.esp.EncrAlgorithm;
 import org.meshsec.esp.EspSuite;
-import org.meshsec.esp.IntegAlgorithm;
+import org.meshsec.esp.IpsecMode;
 
 /** Parsing of the field types shared by several tables. Stateless. */
 final class Fields {
@@ -81,26 +78,8 @@ final class Fields {
     return suite;
   }
 
-  /** Every suite meshsec implements, in its canonical config name. */
-  static List<EspSuite> knownSuites() {
-    List<EspSuite> out = new ArrayList<>();
-    out.add(EspSuite.AES128_GCM16);
-    out.add(EspSuite.AES256_GCM16);
-    out.add(EspSuite.CHACHA20_POLY1305);
-    for (int bits : new int[] {128, 256}) {
-      for (IntegAlgorithm integ :
-          List.of(
-              IntegAlgorithm.HMAC_SHA2_256_128,
-              IntegAlgorithm.HMAC_SHA2_384_192,
-              IntegAlgorithm.HMAC_SHA2_512_256)) {
-        out.add(new EspSuite(EncrAlgorithm.AES_CBC, bits, integ));
-      }
-    }
-    return out;
-  }
-
   static List<String> knownSuiteNames() {
-    return knownSuites().stream().map(EspSuite::configName).toList();
+    return EspSuite.supported().stream().map(EspSuite::configName).toList();
   }
 
   /** Reports the second and later entries that reuse a name ({@code kind}: "policy" or "sa"). */

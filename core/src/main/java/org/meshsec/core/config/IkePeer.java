@@ -6,10 +6,11 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
+import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.config.DpdConfig;
 import org.meshsec.ike.config.EspProposal;
 import org.meshsec.ike.config.IkeProposal;
-import org.meshsec.ike.config.Lifetime;
+import org.meshsec.ike.config.RekeySchedule;
 import org.meshsec.ike.config.StartAction;
 import org.meshsec.ike.pki.PeerIdentity;
 
@@ -45,11 +46,11 @@ public record IkePeer(
     PeerIdentity remoteId,
     Auth auth,
     List<IkeProposal> ikeProposals,
-    Lifetime ikeLifetime,
+    RekeySchedule ikeLifetime,
     DpdConfig dpd,
     StartAction startAction,
     List<EspProposal> espProposals,
-    Lifetime espLifetime,
+    RekeySchedule espLifetime,
     List<String> policies) {
 
   public IkePeer {

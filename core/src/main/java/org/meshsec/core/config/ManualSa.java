@@ -3,11 +3,12 @@ package org.meshsec.core.config;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Objects;
-import org.meshsec.core.sad.Lifetime;
 import org.meshsec.core.spd.Direction;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
+import org.meshsec.esp.SaLifetime;
+import org.meshsec.esp.SecretBytes;
 
 /**
  * A manually keyed SA from a {@code [[sa]]} table (RFC 4301 section 4.5, "manual SA and key
@@ -42,8 +43,8 @@ public record ManualSa(
     EspSuite suite,
     boolean esn,
     int replayWindow,
-    Lifetime soft,
-    Lifetime hard,
+    SaLifetime soft,
+    SaLifetime hard,
     String keyName,
     SecretBytes key) {
 

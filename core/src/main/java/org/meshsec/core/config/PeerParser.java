@@ -6,9 +6,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
@@ -19,15 +17,17 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
+import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.config.DpdAction;
 import org.meshsec.ike.config.DpdConfig;
 import org.meshsec.ike.config.EspProposal;
 import org.meshsec.ike.config.IkeProposal;
-import org.meshsec.ike.config.Lifetime;
+import org.meshsec.ike.config.RekeySchedule;
 import org.meshsec.ike.config.StartAction;
 import org.meshsec.ike.pki.IdentityMatch;
 import org.meshsec.ike.pki.IdentityMatcher;
@@ -83,15 +83,6 @@ final class PeerParser {
 
   private static final Pattern DURATION = Pattern.compile("(?:(\\d{1,9})([smhd]))+");
   private static final Pattern DURATION_PART = Pattern.compile("(\\d{1,9})([smhd])");
-
-  private static final Set<PosixFilePermission> FOREIGN =
-      Set.of(
-          PosixFilePermission.GROUP_READ,
-          PosixFilePermission.GROUP_WRITE,
-          PosixFilePermission.GROUP_EXECUTE,
-          PosixFilePermission.OTHERS_READ,
-          PosixFilePermission.OTHERS_WRITE,
-          PosixFilePermission.OTHERS_EXECUTE);
 
   private final Path configDir;
   private final Map<String, SecretsLoader.Key> secrets;
@@ -160,8 +151,10 @@ final class PeerParser {
             text -> esp.add(espProposal(text)),
             "such as \"aes128gcm16\", \"aes256gcm16-x25519\" (PFS) or \"aes256-sha256-modp3072\"");
 
-    Lifetime ikeLifetime = lifetime(s, "ike_lifetime", "ike_rekey_margin", DEFAULT_IKE_LIFETIME);
-    Lifetime espLifetime = lifetime(s, "esp_lifetime", "esp_rekey_margin", DEFAULT_ESP_LIFETIME);
+    RekeySchedule ikeLifetime =
+        lifetime(s, "ike_lifetime", "ike_rekey_margin", DEFAULT_IKE_LIFETIME);
+    RekeySchedule espLifetime =
+        lifetime(s, "esp_lifetime", "esp_rekey_margin", DEFAULT_ESP_LIFETIME);
     ok &= ikeLifetime != null && espLifetime != null;
 
     Duration dpdDelay = duration(s, "dpd_delay", Duration.ZERO, true);
@@ -518,17 +511,9 @@ final class PeerParser {
     int line = s.lineOf("key");
     try {
       if (Files.isRegularFile(file)) {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, new LinkOption[0]);
-        if (perms.stream().anyMatch(FOREIGN::contains)) {
-          s.errorAt(
-              line,
-              s.where()
-                  + " key: "
-                  + file
-                  + " is accessible by group or others (mode "
-                  + SecretsLoader.octal(perms)
-                  + "); refusing to use a private key others can read: run chmod 600 "
-                  + file);
+        Optional<String> problem = PrivateFiles.problem(file, s.where() + " key " + file);
+        if (problem.isPresent()) {
+          s.errorAt(line, problem.get());
           return null;
         }
       }
@@ -604,7 +589,7 @@ final class PeerParser {
   /** An ESP proposal; its suite must be one the data path implements. */
   static EspProposal espProposal(String text) {
     EspProposal p = EspProposal.parse(text);
-    if (!Fields.knownSuites().contains(p.suite())) {
+    if (!EspSuite.supported().contains(p.suite())) {
       throw new IllegalArgumentException("unsupported ESP suite " + p.suite());
     }
     return p;
@@ -615,7 +600,7 @@ final class PeerParser {
    * SA is rekeyed at a random time between {@code lifetime - 2 * margin} and {@code lifetime -
    * margin}, and deleted at {@code lifetime}.
    */
-  private static Lifetime lifetime(TomlSection s, String key, String marginKey, Duration def) {
+  private static RekeySchedule lifetime(TomlSection s, String key, String marginKey, Duration def) {
     Duration life = duration(s, key, def, false);
     Duration margin = duration(s, marginKey, DEFAULT_MARGIN, false);
     if (life == null || margin == null) {
@@ -634,7 +619,7 @@ final class PeerParser {
               + " (the SA is rekeyed between lifetime - 2 x margin and lifetime - margin)");
       return null;
     }
-    return Lifetime.of(life.minus(margin), margin, life);
+    return RekeySchedule.of(life.minus(margin), margin, life);
   }
 
   /**

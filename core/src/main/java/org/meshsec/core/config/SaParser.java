@@ -8,13 +8,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.meshsec.core.sad.Lifetime;
 import org.meshsec.core.spd.Action;
 import org.meshsec.core.spd.Direction;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.IpsecTemplate;
 import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
+import org.meshsec.esp.SaLifetime;
+import org.meshsec.esp.SecretBytes;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlTable;
 
@@ -198,8 +199,8 @@ final class SaParser {
       }
     }
 
-    Lifetime soft = lifetime(s, "soft_lifetime");
-    Lifetime hard = lifetime(s, "hard_lifetime");
+    SaLifetime soft = lifetime(s, "soft_lifetime");
+    SaLifetime hard = lifetime(s, "hard_lifetime");
     if (soft != null && hard != null) {
       ok &= softBelowHard(s, "seconds", soft.seconds(), hard.seconds());
       ok &= softBelowHard(s, "bytes", soft.bytes(), hard.bytes());
@@ -306,9 +307,9 @@ final class SaParser {
     return a;
   }
 
-  private static Lifetime lifetime(TomlSection s, String key) {
+  private static SaLifetime lifetime(TomlSection s, String key) {
     if (!s.has(key)) {
-      return Lifetime.NONE;
+      return SaLifetime.NONE;
     }
     TomlSection t = s.table(key);
     if (t == null) {
@@ -329,7 +330,7 @@ final class SaParser {
         v[i] = n;
       }
     }
-    return ok ? new Lifetime(v[0], v[1], v[2]) : null;
+    return ok ? new SaLifetime(v[0], v[1], v[2]) : null;
   }
 
   private static boolean softBelowHard(TomlSection s, String what, long soft, long hard) {

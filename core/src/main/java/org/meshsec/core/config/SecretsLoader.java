@@ -2,16 +2,14 @@ package org.meshsec.core.config;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import org.meshsec.esp.SecretBytes;
 import org.tomlj.Toml;
 import org.tomlj.TomlParseError;
 import org.tomlj.TomlParseResult;
@@ -25,22 +23,14 @@ import org.tomlj.TomlTable;
  * alpha-to-beta = "0x0123...cdef"   # hex, optional 0x prefix
  * </pre>
  *
- * The file is refused, before it is read, when group or others have any permission on it. No
- * message produced here contains key material: hex values are never echoed, and fragments of the
- * file that the TOML parser quotes in syntax errors are withheld.
+ * The file is refused, before it is read, when group or others have any permission on it or when
+ * another user owns it ({@link PrivateFiles}). No message produced here contains key material: hex
+ * values are never echoed, and fragments of the file that the TOML parser quotes in syntax errors
+ * are withheld.
  */
 final class SecretsLoader {
   /** Secrets files are small; refuse anything bigger than this before reading it. */
   static final long MAX_SIZE = 1 << 20;
-
-  private static final Set<PosixFilePermission> FOREIGN =
-      Set.of(
-          PosixFilePermission.GROUP_READ,
-          PosixFilePermission.GROUP_WRITE,
-          PosixFilePermission.GROUP_EXECUTE,
-          PosixFilePermission.OTHERS_READ,
-          PosixFilePermission.OTHERS_WRITE,
-          PosixFilePermission.OTHERS_EXECUTE);
 
   private static final Pattern QUOTED_INPUT = Pattern.compile("Unexpected '.*?', expected");
   private static final Pattern ESCAPE = Pattern.compile("escape sequence '.*'");
@@ -61,7 +51,7 @@ final class SecretsLoader {
    */
   static Map<String, Key> load(Path file, TomlSection referencedAt, String key, Diagnostics diag) {
     SourceFile noText = new SourceFile(file, "", diag);
-    Set<PosixFilePermission> perms;
+    Optional<String> problem;
     try {
       if (!Files.isRegularFile(file)) {
         referencedAt.error(
@@ -71,7 +61,7 @@ final class SecretsLoader {
                 : "secrets file " + file + " does not exist");
         return null;
       }
-      perms = Files.getPosixFilePermissions(file, new LinkOption[0]);
+      problem = PrivateFiles.problem(file, "secrets file");
     } catch (UnsupportedOperationException e) {
       noText.error(0, "cannot check the permissions of the secrets file (not a POSIX file system)");
       return null;
@@ -79,15 +69,8 @@ final class SecretsLoader {
       referencedAt.error(key, "cannot read secrets file " + file + ": " + FileText.describe(e));
       return null;
     }
-    if (perms.stream().anyMatch(FOREIGN::contains)) {
-      noText.error(
-          0,
-          "secrets file is accessible by group or others (mode "
-              + octal(perms)
-              + ", "
-              + PosixFilePermissions.toString(perms)
-              + "); refusing to use it: run chmod 600 "
-              + file);
+    if (problem.isPresent()) {
+      noText.error(0, problem.get());
       return null;
     }
     String text;
@@ -127,7 +110,7 @@ final class SecretsLoader {
       }
       byte[] bytes = decodeHex(hex, section, name);
       if (bytes != null) {
-        keys.put(name, new Key(SecretBytes.adopt(bytes), section.lineOf(name)));
+        keys.put(name, new Key(SecretBytes.wrap(bytes), section.lineOf(name)));
       }
     }
     return keys;
@@ -165,13 +148,5 @@ final class SecretsLoader {
     String m = QUOTED_INPUT.matcher(message).replaceAll("Unexpected input, expected");
     m = ESCAPE.matcher(m).replaceAll("escape sequence");
     return HEX_RUN.matcher(m).find() ? "syntax error (details withheld: this file holds keys)" : m;
-  }
-
-  static String octal(Set<PosixFilePermission> perms) {
-    int mode = 0;
-    for (PosixFilePermission p : perms) {
-      mode |= 1 << (8 - p.ordinal());
-    }
-    return String.format("%04o", mode);
   }
 }

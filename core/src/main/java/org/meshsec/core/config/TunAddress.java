@@ -3,7 +3,7 @@ package org.meshsec.core.config;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Objects;
-import org.meshsec.core.spd.IpPrefix;
+import org.meshsec.core.net.IpPrefix;
 
 /**
  * An address assigned to the TUN device together with its on-link prefix length, as in {@code ip

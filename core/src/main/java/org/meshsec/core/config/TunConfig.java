@@ -2,7 +2,8 @@ package org.meshsec.core.config;
 
 import java.util.List;
 import java.util.Objects;
-import org.meshsec.core.spd.IpPrefix;
+import org.meshsec.core.net.IpPrefix;
+import org.meshsec.esp.EspOverhead;
 
 /**
  * The {@code [tun]} table.

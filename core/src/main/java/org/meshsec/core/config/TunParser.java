@@ -8,10 +8,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.meshsec.core.spd.IpPrefix;
-import org.meshsec.core.spd.IpsecMode;
+import org.meshsec.core.net.IpPrefix;
 import org.meshsec.core.spd.IpsecTemplate;
+import org.meshsec.esp.EspOverhead;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
 import org.tomlj.Toml;
 import org.tomlj.TomlTable;
 
@@ -245,7 +246,7 @@ final class TunParser {
         versions.add(4);
       }
       for (int v : versions) {
-        for (EspSuite s : Fields.knownSuites()) {
+        for (EspSuite s : EspSuite.supported()) {
           combos.add(
               new Fit(
                   s,

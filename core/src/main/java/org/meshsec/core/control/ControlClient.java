@@ -1,5 +1,6 @@
 package org.meshsec.core.control;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -9,16 +10,31 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
-/** The CLI side of {@link ControlServer}: sends one request line, returns the response. */
+/**
+ * The client side of {@link ControlServer}: sends one {@link ControlRequest}, returns the daemon's
+ * {@link ControlResponse}. Used by the CLI subcommands and by tests that drive a daemon process.
+ * Stateless and thread-safe (a connection per call).
+ */
 public final class ControlClient {
   private ControlClient() {}
 
   /**
-   * Sends {@code line} to the daemon at {@code socket}.
+   * Sends {@code request} to the daemon at {@code socket} and waits for its answer (as long as the
+   * command takes: an {@code initiate} waits up to its timeout).
    *
-   * @throws IOException naming the socket, when the daemon is not running or refuses us
+   * @throws IOException naming the socket, when the daemon is not running, refuses us, or answers
+   *     something that is not a control response
    */
-  public static ControlCommand.Response call(Path socket, String line) throws IOException {
+  public static ControlResponse call(Path socket, ControlRequest request) throws IOException {
+    return exchange(
+        socket, ControlJson.mapper().writerFor(ControlRequest.class).writeValueAsString(request));
+  }
+
+  /**
+   * Sends {@code line} as it is (it should be a JSON request) and reads the answer; for tests of
+   * the server's validation.
+   */
+  public static ControlResponse exchange(Path socket, String line) throws IOException {
     try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       try {
         ch.connect(UnixDomainSocketAddress.of(socket));
@@ -43,12 +59,14 @@ public final class ControlClient {
         buf.clear();
       }
       String all = bytes.toString(StandardCharsets.UTF_8);
-      int nl = all.indexOf('\n');
-      if (nl < 0) {
+      if (!all.endsWith("\n")) {
         throw new IOException("truncated response from the daemon at " + socket);
       }
-      String status = all.substring(0, nl);
-      return new ControlCommand.Response(status.equals("OK"), all.substring(nl + 1));
+      try {
+        return ControlJson.mapper().readValue(all, ControlResponse.class);
+      } catch (JsonProcessingException | IllegalArgumentException e) {
+        throw new IOException("malformed response from the daemon at " + socket, e);
+      }
     }
   }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -11,50 +12,78 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's control socket: a Unix stream socket (mode 0600, so root-only when the daemon runs
- * as root) serving a registry of named {@link ControlCommand}s.
+ * as root) serving a {@link CommandRegistry}.
  *
- * <p>Protocol, one exchange per connection: the client sends one line, the command name and its
- * arguments separated by spaces, terminated by {@code \n}; the server answers with one status line
- * ({@code OK} or {@code ERROR}) followed by the body, then closes. Requests are capped at {@value
- * #MAX_REQUEST} bytes.
+ * <p>Protocol, one exchange per connection: the client sends one {@link ControlRequest} as a JSON
+ * object on one line (at most {@value #MAX_REQUEST} bytes, terminated by {@code \n}); the server
+ * validates it, runs the command and answers with one {@link ControlResponse} as a JSON object on
+ * one line, then closes. A client that has not sent its whole request line within the request
+ * timeout (5 s by default), or that does not take the answer within the write timeout, is
+ * disconnected.
  *
- * <p>Thread-safety: commands may be registered from any thread; one daemon thread accepts and
- * serves connections sequentially (control traffic is rare and small).
+ * <p>Threads: one acceptor thread ({@code meshsec-control}) hands each connection to a bounded pool
+ * of at most {@link Options#maxClients} threads ({@code meshsec-control-N}), so a slow or silent
+ * client, or an {@code initiate} waiting for its IKE SA, never delays another client; when every
+ * thread is busy, a new client is answered "busy" at once. One timer thread enforces the read and
+ * write timeouts by closing the connection's channel, which ends a blocked read or write.
+ *
+ * <p>Thread-safety: {@link #start} and {@link #close} are called once each by the owner; commands
+ * run concurrently (see {@link Command}).
  */
 public final class ControlServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
 
-  /** Largest request line accepted. */
+  /** Largest request line accepted, in bytes. */
   public static final int MAX_REQUEST = 4096;
 
+  /**
+   * Limits of the server.
+   *
+   * @param maxClients connections served at once
+   * @param requestTimeout how long a client has to send its request line
+   * @param writeTimeout how long a client has to take the answer
+   */
+  public record Options(int maxClients, Duration requestTimeout, Duration writeTimeout) {
+    public static Options defaults() {
+      return new Options(16, Duration.ofSeconds(5), Duration.ofSeconds(5));
+    }
+  }
+
   private final Path path;
-  private final Map<String, ControlCommand> commands = new ConcurrentHashMap<>();
+  private final CommandRegistry commands;
+  private final Options options;
   private ServerSocketChannel server;
-  private Thread thread;
+  private Thread acceptor;
+  private ThreadPoolExecutor workers;
+  private ScheduledExecutorService timer;
 
-  public ControlServer(Path path) {
+  public ControlServer(Path path, CommandRegistry commands) {
+    this(path, commands, Options.defaults());
+  }
+
+  public ControlServer(Path path, CommandRegistry commands, Options options) {
     this.path = path;
+    this.commands = commands;
+    this.options = options;
   }
 
-  /** Registers (or replaces) a command, e.g. {@code "sa-list"}. */
-  public ControlServer register(String name, ControlCommand command) {
-    commands.put(name, command);
-    return this;
-  }
-
-  /** The registered command names, sorted. */
-  public List<String> names() {
-    return commands.keySet().stream().sorted().toList();
+  /** The commands served. */
+  public CommandRegistry commands() {
+    return commands;
   }
 
   /**
@@ -66,86 +95,195 @@ public final class ControlServer implements AutoCloseable {
     server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(path));
     Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-    thread = new Thread(this::serve, "meshsec-control");
-    thread.setDaemon(true);
-    thread.start();
+    AtomicInteger n = new AtomicInteger();
+    workers =
+        new ThreadPoolExecutor(
+            0,
+            options.maxClients(),
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> daemonThread(r, "meshsec-control-" + n.incrementAndGet()));
+    timer =
+        Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "meshsec-control-timer"));
+    acceptor = daemonThread(this::acceptLoop, "meshsec-control");
+    acceptor.start();
   }
 
-  private void serve() {
+  private static Thread daemonThread(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  private void acceptLoop() {
     while (server.isOpen()) {
-      try (SocketChannel ch = server.accept()) {
-        handle(ch);
+      SocketChannel ch;
+      try {
+        ch = server.accept();
       } catch (ClosedChannelException e) {
         return;
-      } catch (IOException | RuntimeException e) {
-        log.warn("control connection failed: {}", e.toString());
+      } catch (IOException e) {
+        log.warn("control socket accept failed: {}", e.toString());
+        pause(); // e.g. out of file descriptors: do not spin
+        continue;
+      }
+      try {
+        workers.execute(() -> serve(ch));
+      } catch (RejectedExecutionException e) {
+        refuseBusy(ch);
       }
     }
   }
 
-  private void handle(SocketChannel ch) throws IOException {
+  /**
+   * Answers "busy" without blocking the acceptor: reads what the client has sent so far, writes the
+   * small answer and closes the connection a little later, once the client has read it.
+   */
+  private void refuseBusy(SocketChannel ch) {
+    log.warn("control socket: {} clients already being served; refusing one", options.maxClients());
+    try {
+      ch.configureBlocking(false);
+      ch.read(ByteBuffer.allocate(MAX_REQUEST));
+      ch.write(
+          encode(
+              ControlResponse.error(
+                  "the daemon is busy serving " + options.maxClients() + " clients; try again")));
+      ch.shutdownOutput();
+    } catch (IOException e) {
+      log.debug("control client gone: {}", e.toString());
+    }
+    closeAfter(ch, Duration.ofSeconds(1));
+  }
+
+  private void serve(SocketChannel ch) {
+    try (ch) {
+      String line;
+      ScheduledFuture<?> guard = closeAfter(ch, options.requestTimeout());
+      try {
+        line = readLine(ch);
+      } catch (AsynchronousCloseException e) {
+        log.info(
+            "control client sent no complete request within {} ms; disconnected",
+            options.requestTimeout().toMillis());
+        return;
+      } finally {
+        guard.cancel(false);
+      }
+      ControlResponse response;
+      boolean interrupted = false;
+      if (line == null) {
+        response =
+            ControlResponse.error(
+                "request over " + MAX_REQUEST + " bytes or not terminated by a newline");
+      } else {
+        try {
+          response = commands.handle(line);
+        } catch (InterruptedException e) {
+          interrupted = true; // restored after the answer: an interrupt would close the channel
+          response = ControlResponse.error("the daemon is shutting down");
+        }
+      }
+      guard = closeAfter(ch, options.writeTimeout());
+      try {
+        ByteBuffer out = encode(response);
+        while (out.hasRemaining()) {
+          ch.write(out);
+        }
+        ch.shutdownOutput();
+        drain(ch);
+      } finally {
+        guard.cancel(false);
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    } catch (IOException e) {
+      log.debug("control connection failed: {}", e.toString());
+    } catch (RuntimeException e) {
+      log.warn("control connection failed", e);
+    }
+  }
+
+  private ScheduledFuture<?> closeAfter(SocketChannel ch, Duration timeout) {
+    return timer.schedule(
+        () -> {
+          try {
+            ch.close();
+          } catch (IOException e) {
+            log.debug("closing a control connection: {}", e.toString());
+          }
+        },
+        timeout.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** The request line without its newline, or null when none fits in {@link #MAX_REQUEST}. */
+  private static String readLine(SocketChannel ch) throws IOException {
     ByteBuffer in = ByteBuffer.allocate(MAX_REQUEST);
+    int scanned = 0;
     while (in.hasRemaining()) {
       if (ch.read(in) < 0) {
         break;
       }
-      if (indexOfNewline(in) >= 0) {
-        break;
+      for (; scanned < in.position(); scanned++) {
+        if (in.get(scanned) == '\n') {
+          return new String(in.array(), 0, scanned, StandardCharsets.UTF_8);
+        }
       }
     }
-    int nl = indexOfNewline(in);
-    ControlCommand.Response resp;
-    if (nl < 0) {
-      resp = ControlCommand.Response.error("request too long or not terminated by a newline");
-    } else {
-      String line = new String(in.array(), 0, nl, StandardCharsets.UTF_8).trim();
-      resp = dispatch(line);
-    }
-    byte[] out =
-        ((resp.ok() ? "OK\n" : "ERROR\n") + resp.body() + (resp.body().endsWith("\n") ? "" : "\n"))
-            .getBytes(StandardCharsets.UTF_8);
-    ByteBuffer ob = ByteBuffer.wrap(out);
-    while (ob.hasRemaining()) {
-      ch.write(ob);
+    return null;
+  }
+
+  /**
+   * Reads what the client still sends (the rest of an oversize request), at most 1 MiB, until it
+   * closes: closing a Unix socket with unread data would reset the connection before the client has
+   * read the answer. The write timeout bounds the wait.
+   */
+  private static void drain(SocketChannel ch) throws IOException {
+    ByteBuffer sink = ByteBuffer.allocate(8192);
+    long left = 1 << 20;
+    while (left > 0) {
+      sink.clear();
+      int n = ch.read(sink);
+      if (n < 0) {
+        return;
+      }
+      left -= n;
     }
   }
 
-  /** Runs one request line against the registry (also used directly by tests). */
-  public ControlCommand.Response dispatch(String line) {
-    String[] words = line.isBlank() ? new String[0] : line.trim().split("\\s+");
-    if (words.length == 0) {
-      return ControlCommand.Response.error("empty request; commands: " + names());
-    }
-    ControlCommand c = commands.get(words[0]);
-    if (c == null) {
-      return ControlCommand.Response.error(
-          "unknown command '" + words[0] + "'; commands: " + names());
-    }
+  private static ByteBuffer encode(ControlResponse r) {
+    return ByteBuffer.wrap((ControlJson.write(r) + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void pause() {
     try {
-      return c.run(Arrays.asList(words).subList(1, words.length));
-    } catch (RuntimeException e) {
-      log.warn("control command {} failed", words[0], e);
-      return ControlCommand.Response.error(words[0] + " failed: " + e.getClass().getSimpleName());
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
-  private static int indexOfNewline(ByteBuffer b) {
-    for (int i = 0; i < b.position(); i++) {
-      if (b.get(i) == '\n') {
-        return i;
-      }
-    }
-    return -1;
-  }
-
+  /**
+   * Stops accepting, interrupts the commands still running (their clients get an error), and
+   * removes the socket file.
+   */
   @Override
   public void close() {
     try {
       if (server != null) {
         server.close();
       }
-      if (thread != null) {
-        thread.join(2000);
+      if (acceptor != null) {
+        acceptor.join(2000);
+      }
+      if (workers != null) {
+        workers.shutdownNow();
+        workers.awaitTermination(2, TimeUnit.SECONDS);
+      }
+      if (timer != null) {
+        timer.shutdownNow();
       }
       Files.deleteIfExists(path);
     } catch (IOException e) {
@@ -153,10 +291,5 @@ public final class ControlServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  /** Convenience for commands that take {@code --json}: an insertion-ordered map builder. */
-  public static Map<String, Object> object() {
-    return new LinkedHashMap<>();
   }
 }

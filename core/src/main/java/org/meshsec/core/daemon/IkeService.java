@@ -25,21 +25,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.meshsec.core.config.IkePeer;
 import org.meshsec.core.config.NodeConfig;
+import org.meshsec.core.net.IpPrefix;
+import org.meshsec.core.net.PortRange;
 import org.meshsec.core.sad.ExpireCause;
-import org.meshsec.core.sad.Lifetime;
 import org.meshsec.core.sad.SaInfo;
 import org.meshsec.core.sad.SaSpec;
 import org.meshsec.core.sad.Sad;
 import org.meshsec.core.sad.SadEvent;
 import org.meshsec.core.sad.SadStatus;
 import org.meshsec.core.spd.Direction;
-import org.meshsec.core.spd.IpPrefix;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.Policy;
-import org.meshsec.core.spd.PortRange;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.core.spd.Spd;
 import org.meshsec.esp.EspSaParams;
+import org.meshsec.esp.IpsecMode;
+import org.meshsec.esp.SaLifetime;
 import org.meshsec.ike.config.AuthConfig;
 import org.meshsec.ike.config.ChildConfig;
 import org.meshsec.ike.config.EngineSettings;
@@ -50,10 +50,10 @@ import org.meshsec.ike.port.ExecutorScheduler;
 import org.meshsec.ike.port.ExpireKind;
 import org.meshsec.ike.port.IkeNetwork;
 import org.meshsec.ike.port.IpsecPort;
-import org.meshsec.ike.port.SaLifetime;
 import org.meshsec.ike.port.TsRange;
 import org.meshsec.ike.sa.ChildSaInfo;
 import org.meshsec.ike.sa.IkeEngine;
+import org.meshsec.ike.sa.IkeListener;
 import org.meshsec.ike.sa.IkeSaInfo;
 import org.meshsec.ike.sa.IkeSaState;
 import org.slf4j.Logger;
@@ -106,6 +106,9 @@ public final class IkeService implements IpsecPort, IkeNetwork, AutoCloseable {
   /** OUT policy id -> the start action of its peer. */
   private final Map<Long, StartAction> startOf = new HashMap<>();
 
+  /** Lifecycle events of the engine's IKE SAs, for the control commands that wait on them. */
+  private final IkeListeners listeners = new IkeListeners();
+
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong installed = new AtomicLong();
   private volatile boolean closed;
@@ -150,6 +153,7 @@ public final class IkeService implements IpsecPort, IkeNetwork, AutoCloseable {
             .ipsec(this)
             .scheduler(new ExecutorScheduler(pool, Clock.systemUTC()))
             .random(new SecureRandom())
+            .listener(listeners)
             .build();
     UdpTransport bound;
     try {
@@ -226,10 +230,7 @@ public final class IkeService implements IpsecPort, IkeNetwork, AutoCloseable {
               .policyRef(out.id())
               .localTs(ts(sel.src(), sel.protocol(), sel.srcPorts()))
               .remoteTs(ts(sel.dst(), sel.protocol(), sel.dstPorts()))
-              .mode(
-                  out.template().mode() == IpsecMode.TUNNEL
-                      ? org.meshsec.ike.port.IpsecMode.TUNNEL
-                      : org.meshsec.ike.port.IpsecMode.TRANSPORT)
+              .mode(out.template().mode())
               .lifetime(p.espLifetime())
               .startAction(p.startAction());
       p.espProposals().forEach(c::proposals);
@@ -352,12 +353,11 @@ public final class IkeService implements IpsecPort, IkeNetwork, AutoCloseable {
       refuse(sa, String.valueOf(sel));
       return;
     }
-    IpsecMode mode =
-        sa.mode() == org.meshsec.ike.port.IpsecMode.TUNNEL ? IpsecMode.TUNNEL : IpsecMode.TRANSPORT;
+    IpsecMode mode = sa.mode();
     InetAddress local = sa.local().getAddress();
     InetAddress peer = sa.remote().getAddress();
-    Lifetime soft = lifetime(sa.soft());
-    Lifetime hard = lifetime(sa.hard());
+    SaLifetime soft = sa.soft();
+    SaLifetime hard = sa.hard();
     long inPolicy = inPolicyOf.getOrDefault(sa.policyRef(), sa.policyRef());
     byte[] inKey = sa.inboundKeys().copy();
     byte[] outKey = sa.outboundKeys().copy();
@@ -417,10 +417,6 @@ public final class IkeService implements IpsecPort, IkeNetwork, AutoCloseable {
       Arrays.fill(inKey, (byte) 0);
       Arrays.fill(outKey, (byte) 0);
     }
-  }
-
-  private static Lifetime lifetime(SaLifetime l) {
-    return new Lifetime(l.seconds(), l.bytes(), l.packets());
   }
 
   /**
@@ -584,6 +580,16 @@ public final class IkeService implements IpsecPort, IkeNetwork, AutoCloseable {
   /** Snapshots of the IKE SAs. */
   public List<IkeSaInfo> list() {
     return engine.list();
+  }
+
+  /** Adds a listener for the IKE SAs' lifecycle events (until {@link #removeListener}). */
+  public void addListener(IkeListener l) {
+    listeners.add(l);
+  }
+
+  /** Removes a listener added by {@link #addListener}. */
+  public void removeListener(IkeListener l) {
+    listeners.remove(l);
   }
 
   /** Whether {@code peer} is configured. */

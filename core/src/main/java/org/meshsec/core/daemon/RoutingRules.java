@@ -1,9 +1,6 @@
 package org.meshsec.core.daemon;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,16 +8,18 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.meshsec.core.net.IpPrefix;
+import org.meshsec.core.net.PortRange;
 import org.meshsec.core.packet.PacketInfo;
 import org.meshsec.core.spd.Action;
 import org.meshsec.core.spd.Direction;
-import org.meshsec.core.spd.IpPrefix;
 import org.meshsec.core.spd.Policy;
-import org.meshsec.core.spd.PortRange;
 import org.meshsec.core.spd.Selector;
+import org.meshsec.tun.exec.CommandStartException;
+import org.meshsec.tun.exec.Commands;
+import org.meshsec.tun.exec.ExecResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,9 +64,10 @@ import org.slf4j.LoggerFactory;
  * table T too) -- the range and tag are reserved for meshsec, which makes this one daemon per
  * network namespace. {@link #close()} removes everything it added.
  *
- * <p>Every change runs iproute2's {@code ip} without a shell and with a timeout, as {@link
- * org.meshsec.tun.LinkConfigurator} does, and a failure throws an {@link IOException} naming the
- * operation, the command and {@code ip}'s stderr. Rule protocols need Linux 4.17 and iproute2 4.17.
+ * <p>Every change runs iproute2's {@code ip} without a shell and with a timeout, through {@link
+ * org.meshsec.tun.exec.Commands} as {@link org.meshsec.tun.LinkConfigurator} does, and a failure
+ * throws an {@link IOException} naming the operation, the command and {@code ip}'s stderr. Rule
+ * protocols need Linux 4.17 and iproute2 4.17.
  *
  * <p>Thread-safety: thread-safe; operations are serialised on this object.
  */
@@ -86,7 +86,7 @@ public final class RoutingRules implements AutoCloseable {
   /** The {@code proto} tag on every rule and route meshsec adds (an unassigned RTPROT value). */
   public static final int RULE_PROTOCOL = 245;
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration TIMEOUT = Commands.DEFAULT_TIMEOUT;
   private static final Pattern RULE_LINE = Pattern.compile("^(\\d+):.*\\bproto (\\S+)");
 
   /**
@@ -336,7 +336,7 @@ public final class RoutingRules implements AutoCloseable {
               "bypass policy '"
                   + p.name()
                   + "' ("
-                  + DaemonCommands.selector(p.selector())
+                  + p.selector().describe()
                   + ") selects an ICMP type or code, which ip rules cannot match: its packets"
                   + " enter the TUN device and are dropped there instead of bypassing it");
         }
@@ -483,18 +483,19 @@ public final class RoutingRules implements AutoCloseable {
       // Routes die with their device; these exist only if a device of that name outlived us.
       // An empty or missing table makes ip complain, which is fine.
       ExecResult flush =
-          exec(
-              List.of(
-                  fam,
-                  "route",
-                  "flush",
-                  "table",
-                  Integer.toString(table),
-                  "proto",
-                  Integer.toString(RULE_PROTOCOL)),
-              false);
-      if (flush.code != 0) {
-        log.debug("flushing table {} ({}): {}", table, fam, flush.stderr);
+          Commands.runAllowingFailure(
+              TIMEOUT,
+              command(
+                  List.of(
+                      fam,
+                      "route",
+                      "flush",
+                      "table",
+                      Integer.toString(table),
+                      "proto",
+                      Integer.toString(RULE_PROTOCOL))));
+      if (!flush.ok()) {
+        log.debug("flushing table {} ({}): {}", table, fam, flush.stderr().strip());
       }
     }
   }
@@ -543,72 +544,31 @@ public final class RoutingRules implements AutoCloseable {
     return version == 4 ? "-4" : "-6";
   }
 
-  private record ExecResult(int code, String stdout, String stderr) {}
-
   private void run(String operation, List<String> args) throws IOException {
-    check(operation, args, exec(args, false));
+    query(operation, args);
   }
 
+  /**
+   * Runs {@code ip ARGS} with {@link Commands} and returns its standard output; a failure names the
+   * operation and the interface, then the command, its exit status and stderr.
+   */
   private String query(String operation, List<String> args) throws IOException {
-    return check(operation, args, exec(args, true)).stdout;
-  }
-
-  private ExecResult check(String operation, List<String> args, ExecResult r) throws IOException {
-    if (r.code != 0) {
+    try {
+      return Commands.run(TIMEOUT, command(args)).stdout();
+    } catch (CommandStartException e) {
       throw new IOException(
-          operation
-              + " for "
-              + ifname
-              + " failed: `"
-              + line(args)
-              + "` exited with "
-              + r.code
-              + (r.stderr.isEmpty() ? "" : ": " + r.stderr));
+          operation + " for " + ifname + " failed: " + e.getMessage() + " (is iproute2 installed?)",
+          e);
+    } catch (IOException e) {
+      throw new IOException(operation + " for " + ifname + " failed: " + e.getMessage(), e);
     }
-    return r;
   }
 
-  private String line(List<String> args) {
-    return ipCommand + " " + String.join(" ", args);
-  }
-
-  private ExecResult exec(List<String> args, boolean captureOutput) throws IOException {
+  private List<String> command(List<String> args) {
     List<String> cmd = new ArrayList<>(args.size() + 1);
     cmd.add(ipCommand);
     cmd.addAll(args);
-    log.debug("routing: {}", line(args));
-    Process p;
-    try {
-      p =
-          new ProcessBuilder(cmd)
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-              .redirectOutput(
-                  captureOutput ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.DISCARD)
-              .start();
-    } catch (IOException e) {
-      throw new IOException(
-          "cannot run `" + line(args) + "` (is iproute2 installed?): " + e.getMessage(), e);
-    }
-    // Read before waiting: a rule listing may exceed a pipe buffer.
-    String stdout = captureOutput ? readAll(p.getInputStream()) : "";
-    boolean exited;
-    try {
-      exited = p.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: `" + line(args) + "`", e);
-    }
-    if (!exited) {
-      p.destroyForcibly();
-      throw new IOException("`" + line(args) + "` timed out after " + TIMEOUT);
-    }
-    return new ExecResult(p.exitValue(), stdout, readAll(p.getErrorStream()).trim());
-  }
-
-  private static String readAll(InputStream in) throws IOException {
-    try (in) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    log.debug("routing: {}", Commands.render(cmd));
+    return cmd;
   }
 }

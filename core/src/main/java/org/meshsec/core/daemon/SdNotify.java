@@ -1,9 +1,8 @@
 package org.meshsec.core.daemon;
 
 import java.nio.charset.StandardCharsets;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Runtime;
-import jnr.ffi.annotations.In;
+import org.meshsec.tun.Native;
+import org.meshsec.tun.NativeIoException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,31 +12,15 @@ import org.slf4j.LoggerFactory;
  * {@code @}). Used with {@code Type=notify} in the unit file: READY=1 once the data path is up,
  * STOPPING=1 at shutdown, RELOADING=1 / READY=1 around a reload.
  *
- * <p>The JDK cannot send AF_UNIX datagrams, so this is one socket(2) + sendto(2) through jnr-ffi.
- * Does nothing when {@code NOTIFY_SOCKET} is unset (not started by systemd). Thread-safe: each call
- * opens and closes its own socket.
+ * <p>The JDK cannot send AF_UNIX datagrams, so this is one socket(2) + sendto(2) through tun's libc
+ * facade ({@link Native}). Does nothing when {@code NOTIFY_SOCKET} is unset (not started by
+ * systemd). Thread-safe: each call opens and closes its own socket.
  */
 public final class SdNotify {
   private static final Logger log = LoggerFactory.getLogger(SdNotify.class);
-  private static final int AF_UNIX = 1;
-  private static final int SOCK_DGRAM = 2;
-  private static final int SOCK_CLOEXEC = 0x80000;
   private static final int SUN_PATH_MAX = 108;
 
-  /** The libc calls used. */
-  public interface LibC {
-    int socket(int domain, int type, int protocol);
-
-    long sendto(int fd, @In byte[] buf, long len, int flags, @In byte[] addr, int addrLen);
-
-    int close(int fd);
-  }
-
   private SdNotify() {}
-
-  private static final class Holder {
-    static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
-  }
 
   /** Sends {@code state} (e.g. "READY=1") if running under systemd; returns whether it was sent. */
   public static boolean notify(String state) {
@@ -59,27 +42,31 @@ public final class SdNotify {
     }
     // struct sockaddr_un { sa_family_t sun_family; char sun_path[108]; } (little-endian family)
     byte[] addr = new byte[2 + name.length + (name[0] == 0 ? 0 : 1)];
-    addr[0] = (byte) AF_UNIX;
+    addr[0] = (byte) Native.AF_UNIX;
     System.arraycopy(name, 0, addr, 2, name.length);
-    LibC libc = Holder.LIBC;
-    int fd = libc.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-      log.warn("sd_notify: socket() failed, errno {}", Runtime.getSystemRuntime().getLastError());
+    int fd;
+    try {
+      fd = Native.socket(Native.AF_UNIX, Native.SOCK_DGRAM | Native.SOCK_CLOEXEC, 0);
+    } catch (NativeIoException e) {
+      log.warn("sd_notify: {}", e.getMessage());
       return false;
     }
     try {
       byte[] msg = state.getBytes(StandardCharsets.UTF_8);
-      long n = libc.sendto(fd, msg, msg.length, 0, addr, addr.length);
+      long n = Native.sendto(fd, msg, msg.length, 0, addr);
       if (n < 0) {
         log.warn(
-            "sd_notify: sendto({}) failed, errno {}",
-            socketName,
-            Runtime.getSystemRuntime().getLastError());
+            "sd_notify: {}",
+            Native.newIoException("sendto(" + socketName + ")", (int) -n, null).getMessage());
         return false;
       }
       return true;
     } finally {
-      libc.close(fd);
+      try {
+        Native.close(fd);
+      } catch (NativeIoException e) {
+        log.debug("sd_notify: {}", e.getMessage());
+      }
     }
   }
 }

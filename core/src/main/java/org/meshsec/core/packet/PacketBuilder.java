@@ -2,7 +2,7 @@ package org.meshsec.core.packet;
 
 import io.netty.buffer.ByteBuf;
 import java.net.InetAddress;
-import org.meshsec.core.spd.IpPrefix;
+import org.meshsec.core.net.IpPrefix;
 
 /**
  * Builds well-formed IPv4 (RFC 791) or IPv6 (RFC 8200) packets carrying UDP (RFC 768), TCP (RFC

@@ -1,7 +1,7 @@
 package org.meshsec.core.packet;
 
 import io.netty.buffer.ByteBuf;
-import org.meshsec.core.spd.IpPrefix;
+import org.meshsec.tun.InetText;
 
 /**
  * A reusable, allocation-free view of the fields of an IPv4 (RFC 791) or IPv6 (RFC 8200) packet
@@ -348,11 +348,11 @@ public final class PacketInfo {
   public String toString() {
     StringBuilder sb = new StringBuilder(96);
     sb.append('v').append(version).append(" proto ").append(protocol).append(' ');
-    sb.append(IpPrefix.format(version == 6 ? 6 : 4, srcHi, srcLo));
+    sb.append(InetText.format(version == 6 ? 6 : 4, srcHi, srcLo));
     if (srcPort >= 0) {
       sb.append(version == 6 ? " port " : ":").append(srcPort);
     }
-    sb.append(" -> ").append(IpPrefix.format(version == 6 ? 6 : 4, dstHi, dstLo));
+    sb.append(" -> ").append(InetText.format(version == 6 ? 6 : 4, dstHi, dstLo));
     if (dstPort >= 0) {
       sb.append(version == 6 ? " port " : ":").append(dstPort);
     }

@@ -2,9 +2,10 @@ package org.meshsec.core.sad;
 
 import java.net.InetAddress;
 import org.meshsec.core.spd.Direction;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
+import org.meshsec.esp.SaLifetime;
 
 /**
  * An immutable snapshot of one SA for {@link KeyEngine#dump()}, {@link KeyEngine#get} and the
@@ -51,8 +52,8 @@ public record SaInfo(
     EspSuite suite,
     boolean esn,
     int replayWindow,
-    Lifetime soft,
-    Lifetime hard,
+    SaLifetime soft,
+    SaLifetime hard,
     long bytes,
     long packets,
     long replayDrops,

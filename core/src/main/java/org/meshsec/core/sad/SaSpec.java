@@ -2,10 +2,11 @@ package org.meshsec.core.sad;
 
 import java.net.InetAddress;
 import org.meshsec.core.spd.Direction;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
+import org.meshsec.esp.SaLifetime;
 
 /**
  * What key management (IKE, or manual keying from the config file) supplies for one SA in one
@@ -49,8 +50,8 @@ public record SaSpec(
     byte[] keyMaterial,
     boolean esn,
     int replayWindow,
-    Lifetime soft,
-    Lifetime hard) {
+    SaLifetime soft,
+    SaLifetime hard) {
 
   public SaSpec {
     if (direction == null

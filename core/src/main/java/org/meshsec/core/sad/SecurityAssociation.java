@@ -6,13 +6,14 @@ import java.util.ArrayDeque;
 import java.util.concurrent.locks.ReentrantLock;
 import org.meshsec.core.packet.PacketInfo;
 import org.meshsec.core.spd.Direction;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.core.stats.XfrmStat;
 import org.meshsec.core.stats.XfrmStats;
 import org.meshsec.esp.EspStatus;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
 import org.meshsec.esp.OpenResult;
+import org.meshsec.esp.SaLifetime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +55,8 @@ public final class SecurityAssociation {
       EspSuite suite,
       boolean esn,
       int replayWindow,
-      Lifetime soft,
-      Lifetime hard) {
+      SaLifetime soft,
+      SaLifetime hard) {
 
     static Attributes of(SaSpec s) {
       return new Attributes(
@@ -75,7 +76,7 @@ public final class SecurityAssociation {
 
     static Attributes larval(InetAddress local, InetAddress peer) {
       return new Attributes(
-          local, 0, peer, 0, null, null, -1, null, false, 0, Lifetime.NONE, Lifetime.NONE);
+          local, 0, peer, 0, null, null, -1, null, false, 0, SaLifetime.NONE, SaLifetime.NONE);
     }
   }
 
@@ -201,11 +202,11 @@ public final class SecurityAssociation {
     return attrs.suite();
   }
 
-  public Lifetime softLifetime() {
+  public SaLifetime softLifetime() {
     return attrs.soft();
   }
 
-  public Lifetime hardLifetime() {
+  public SaLifetime hardLifetime() {
     return attrs.hard();
   }
 
@@ -254,7 +255,7 @@ public final class SecurityAssociation {
           bytes += length;
           packets++;
           lastUseMillis = sad.coarseNow();
-          hard = attrs.hard().reached(-1, bytes, packets);
+          hard = ExpireCause.reached(attrs.hard(), -1, bytes, packets);
           if (hard != null) {
             killLocked(XfrmStat.OUT_LARVAL_QUEUE_DROPS);
           } else {
@@ -311,7 +312,7 @@ public final class SecurityAssociation {
           bytes += buf.readableBytes();
           packets++;
           lastUseMillis = sad.coarseNow();
-          hard = attrs.hard().reached(-1, bytes, packets);
+          hard = ExpireCause.reached(attrs.hard(), -1, bytes, packets);
           if (hard != null) {
             killLocked(XfrmStat.IN_LARVAL_QUEUE_DROPS);
           } else {
@@ -353,7 +354,7 @@ public final class SecurityAssociation {
     if (state != SaState.MATURE) {
       return null;
     }
-    ExpireCause c = attrs.soft().reached(-1, bytes, packets);
+    ExpireCause c = ExpireCause.reached(attrs.soft(), -1, bytes, packets);
     if (c != null) {
       state = SaState.DYING;
     }
@@ -504,13 +505,13 @@ public final class SecurityAssociation {
         case MATURE, DYING -> {
           Attributes a = attrs;
           long age = now - addMillis;
-          ExpireCause hard = a.hard().reached(age, bytes, packets);
+          ExpireCause hard = ExpireCause.reached(a.hard(), age, bytes, packets);
           if (hard != null) {
             killLocked(XfrmStat.IN_LARVAL_QUEUE_DROPS);
             return new SadEvent.HardExpire(infoLocked(), hard);
           }
           if (state == SaState.MATURE) {
-            ExpireCause soft = a.soft().reached(age, bytes, packets);
+            ExpireCause soft = ExpireCause.reached(a.soft(), age, bytes, packets);
             if (soft != null) {
               state = SaState.DYING;
               return new SadEvent.SoftExpire(infoLocked(), soft);

@@ -3,6 +3,7 @@ package org.meshsec.core.spd;
 import java.net.InetAddress;
 import java.util.List;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
 
 /**
  * What a PROTECT policy requires of its SA (RFC 4301 section 4.4.1.2, "processing info"): the mode,

@@ -1,6 +1,8 @@
 package org.meshsec.core.spd;
 
 import java.util.Objects;
+import org.meshsec.core.net.IpPrefix;
+import org.meshsec.core.net.PortRange;
 import org.meshsec.core.packet.PacketInfo;
 
 /**
@@ -60,6 +62,31 @@ public record Selector(
   /** A selector on addresses only. */
   public static Selector between(IpPrefix src, IpPrefix dst) {
     return new Selector(src, dst, ANY_PROTOCOL, PortRange.ANY, PortRange.ANY, -1, -1);
+  }
+
+  /**
+   * The selector as an operator writes it: {@code 10.0.0.0/24 -> 10.1.0.0/24 proto 6 dport 22} (the
+   * CLI's policy and SA lists, warnings).
+   */
+  public String describe() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(src).append(" -> ").append(dst);
+    if (protocol != ANY_PROTOCOL) {
+      sb.append(" proto ").append(protocol);
+      if (!srcPorts.isAny()) {
+        sb.append(" sport ").append(srcPorts);
+      }
+      if (!dstPorts.isAny()) {
+        sb.append(" dport ").append(dstPorts);
+      }
+      if (icmpType >= 0) {
+        sb.append(" type ").append(icmpType);
+      }
+      if (icmpCode >= 0) {
+        sb.append(" code ").append(icmpCode);
+      }
+    }
+    return sb.toString();
   }
 
   /** The same selector seen from the other end (src and dst, and their ports, swapped). */

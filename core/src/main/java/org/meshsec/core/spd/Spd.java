@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.meshsec.core.net.IpPrefix;
 import org.meshsec.core.packet.PacketInfo;
 
 /**

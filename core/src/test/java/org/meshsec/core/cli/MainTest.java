@@ -1,6 +1,7 @@
 package org.meshsec.core.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -170,7 +171,6 @@ class MainTest {
           "version",
           "check-config",
           "run",
-          "demo",
           "status",
           "sa",
           "policy",
@@ -182,6 +182,10 @@ class MainTest {
           "rekey"
         }) {
       assertTrue(r.out().contains("  " + sub), "missing " + sub + " in\n" + r.out());
+    }
+    // Lab tooling (demo, traffic tools, packet capture) lives in meshsec-lab, not in the daemon.
+    for (String lab : new String[] {"demo", "tool"}) {
+      assertFalse(r.out().contains("  " + lab + " "), "lab command " + lab + " in\n" + r.out());
     }
   }
 }

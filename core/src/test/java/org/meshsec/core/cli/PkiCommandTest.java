@@ -78,4 +78,25 @@ class PkiCommandTest {
             .contains("bad --san"));
     assertTrue(run(1, "pki", "genkey", "--type", "dsa").contains("unknown key type"));
   }
+
+  @Test
+  void anExistingKeyOrCertificateIsKeptUnlessForced() throws Exception {
+    String d = dir.toString();
+    run(0, "pki", "genkey", "--out", d + "/a.key");
+    String before = Files.readString(dir.resolve("a.key"));
+    String refused = run(1, "pki", "genkey", "--out", d + "/a.key");
+    assertTrue(refused.contains("a.key exists; refusing to overwrite it (use --force"), refused);
+    assertEquals(before, Files.readString(dir.resolve("a.key")), "the key is untouched");
+
+    run(0, "pki", "selfsign", "--key", d + "/a.key", "--dn", "CN=a", "--ca", "--out", d + "/a.crt");
+    String cert = Files.readString(dir.resolve("a.crt"));
+    run(1, "pki", "selfsign", "--key", d + "/a.key", "--dn", "CN=b", "--out", d + "/a.crt");
+    assertEquals(cert, Files.readString(dir.resolve("a.crt")));
+
+    run(0, "pki", "genkey", "--force", "--out", d + "/a.key");
+    assertTrue(!before.equals(Files.readString(dir.resolve("a.key"))), "--force replaces it");
+    assertEquals(
+        "rw-------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("a.key"))));
+  }
 }

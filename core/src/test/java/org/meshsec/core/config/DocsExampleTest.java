@@ -15,15 +15,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.meshsec.core.sad.Lifetime;
+import org.meshsec.core.net.IpPrefix;
+import org.meshsec.core.net.PortRange;
 import org.meshsec.core.spd.Action;
 import org.meshsec.core.spd.Direction;
-import org.meshsec.core.spd.IpPrefix;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.Policy;
-import org.meshsec.core.spd.PortRange;
 import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
+import org.meshsec.esp.SaLifetime;
 
 /**
  * Loads the examples of docs/configuration.md exactly as written there, so the documentation cannot
@@ -149,8 +149,8 @@ class DocsExampleTest {
     assertEquals(EspSuite.AES256_GCM16, out.suite());
     assertTrue(out.esn());
     assertEquals(0, out.replayWindow());
-    assertEquals(new Lifetime(82800, 900_000_000_000L, 900_000_000), out.soft());
-    assertEquals(new Lifetime(86400, 1_000_000_000_000L, 1_000_000_000), out.hard());
+    assertEquals(new SaLifetime(82800, 900_000_000_000L, 900_000_000), out.soft());
+    assertEquals(new SaLifetime(86400, 1_000_000_000_000L, 1_000_000_000), out.hard());
     assertEquals("alpha-to-beta", out.keyName());
     assertEquals(36, out.key().length());
     EspSaParams params = out.toEspSaParams();
@@ -160,7 +160,7 @@ class DocsExampleTest {
     ManualSa in = c.sa("beta-in").orElseThrow();
     assertEquals(4098, in.spi());
     assertEquals(2048, in.replayWindow());
-    assertEquals(Lifetime.NONE, in.hard());
+    assertEquals(SaLifetime.NONE, in.hard());
     assertEquals(betaIn, c.policyOf(in));
 
     ManualSa gammaIn = c.sa("gamma-in").orElseThrow();
@@ -212,7 +212,7 @@ class DocsExampleTest {
     ManualSa sa = c.sa("beta-out").orElseThrow();
     assertEquals(EspSuite.AES128_GCM16, sa.suite());
     assertFalse(sa.esn());
-    assertEquals(Lifetime.NONE, sa.soft());
+    assertEquals(SaLifetime.NONE, sa.soft());
     assertNotNull(c.sa("beta-in").orElse(null));
   }
 

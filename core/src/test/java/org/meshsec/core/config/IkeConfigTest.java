@@ -22,7 +22,7 @@ import org.meshsec.esp.EspSuite;
 import org.meshsec.ike.config.DpdAction;
 import org.meshsec.ike.config.EspProposal;
 import org.meshsec.ike.config.IkeProposal;
-import org.meshsec.ike.config.Lifetime;
+import org.meshsec.ike.config.RekeySchedule;
 import org.meshsec.ike.config.StartAction;
 import org.meshsec.ike.crypto.DhGroup;
 import org.meshsec.ike.pki.KeyType;
@@ -123,10 +123,10 @@ class IkeConfigTest {
     assertFalse(beta.dpd().enabled());
     // defaults: 3 h / 9 min and 1 h / 9 min, ipsec.conf style
     assertEquals(
-        Lifetime.of(Duration.ofMinutes(171), Duration.ofMinutes(9), Duration.ofHours(3)),
+        RekeySchedule.of(Duration.ofMinutes(171), Duration.ofMinutes(9), Duration.ofHours(3)),
         beta.ikeLifetime());
     assertEquals(
-        Lifetime.of(Duration.ofMinutes(51), Duration.ofMinutes(9), Duration.ofHours(1)),
+        RekeySchedule.of(Duration.ofMinutes(51), Duration.ofMinutes(9), Duration.ofHours(1)),
         beta.espLifetime());
     assertEquals(List.of("beta-lan"), beta.policies());
 
@@ -140,10 +140,10 @@ class IkeConfigTest {
     assertEquals(dir.resolve("private/alpha.key").toAbsolutePath().normalize(), pk.keyFile());
     assertEquals(DhGroup.ECP_384, gamma.espProposals().get(0).pfsGroup());
     assertEquals(
-        Lifetime.of(Duration.ofMinutes(225), Duration.ofMinutes(15), Duration.ofHours(4)),
+        RekeySchedule.of(Duration.ofMinutes(225), Duration.ofMinutes(15), Duration.ofHours(4)),
         gamma.ikeLifetime());
     assertEquals(
-        Lifetime.of(Duration.ofMinutes(55), Duration.ofMinutes(5), Duration.ofHours(1)),
+        RekeySchedule.of(Duration.ofMinutes(55), Duration.ofMinutes(5), Duration.ofHours(1)),
         gamma.espLifetime());
     assertEquals(Duration.ofSeconds(30), gamma.dpd().delay());
     assertEquals(Duration.ofSeconds(90), gamma.dpd().timeout());
@@ -262,6 +262,10 @@ class IkeConfigTest {
     expect(pub, "key = \"private/alpha.key\"", "chmod 600");
     Files.setPosixFilePermissions(
         dir.resolve("private/alpha.key"), PosixFilePermissions.fromString("rw-------"));
+    // a key another user owns (and could rewrite), though its mode is 0600
+    SecretsTest.chownOrSkip(dir.resolve("private/alpha.key"), SecretsTest.NOBODY);
+    expect(pub, "key = \"private/alpha.key\"", "owned by uid " + SecretsTest.NOBODY);
+    SecretsTest.chownOrSkip(dir.resolve("private/alpha.key"), PrivateFiles.processUid());
     // a missing root, and no trust at all
     expect(pub.replace("certs/ca.pem", "certs/nope.pem"), "cert_root", "does not exist");
     expect(pub.replace("cert_root = \"certs/ca.pem\"", ""), "[[peer]]", "cert_root");

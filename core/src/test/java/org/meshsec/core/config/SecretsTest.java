@@ -1,9 +1,7 @@
 package org.meshsec.core.config;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.meshsec.core.config.ConfigErrorsTest.BASE;
@@ -14,8 +12,10 @@ import static org.meshsec.core.config.ConfigErrorsTest.SECRETS;
 import static org.meshsec.core.config.ConfigFixture.assertError;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +53,37 @@ class SecretsTest {
     assertEquals(f.secrets, e.file());
     assertEquals(0, e.line());
     assertTrue(e.reason().contains(perms + "); refusing to use it: run chmod 600"), e.reason());
+  }
+
+  /** An unprivileged uid that is neither root nor this process (nobody on Debian). */
+  static final int NOBODY = 65534;
+
+  @Test
+  void aSecretsFileOwnedByAnotherUserIsRefusedThoughItsModeIs0600() throws IOException {
+    f.write(BASE).secrets(SECRETS);
+    chownOrSkip(f.secrets, NOBODY);
+    List<ConfigError> e = f.loadErrors();
+    assertEquals(1, e.size(), ConfigFixture.join(e));
+    assertEquals(0, e.get(0).line());
+    assertTrue(
+        e.get(0).reason().startsWith("secrets file is owned by uid 65534, neither root nor"),
+        e.get(0).reason());
+    assertTrue(e.get(0).reason().endsWith("run chown root " + f.secrets), e.get(0).reason());
+  }
+
+  /**
+   * Gives {@code file} to {@code uid}. Only root may; elsewhere the test is skipped, except in CI
+   * (CI=true), which runs as root, where not being able to is a failure.
+   */
+  static void chownOrSkip(Path file, int uid) throws IOException {
+    try {
+      Files.setAttribute(file, "unix:uid", uid);
+    } catch (IOException e) {
+      if ("true".equals(System.getenv("CI"))) {
+        throw e;
+      }
+      Assumptions.assumeTrue(false, "chown needs root: " + e);
+    }
   }
 
   @ParameterizedTest
@@ -156,24 +187,6 @@ class SecretsTest {
     c.wipeKeys();
     assertTrue(sa.key().isWiped());
     assertThrows(IllegalStateException.class, sa::toEspSaParams);
-  }
-
-  @Test
-  void secretBytesHidesAndWipes() {
-    byte[] raw = {1, 2, 3, (byte) 0xAB};
-    SecretBytes s = SecretBytes.copyOf(raw);
-    raw[0] = 9; // the holder has its own copy
-    assertEquals("SecretBytes[4 bytes, redacted]", s.toString());
-    assertEquals(4, s.hashCode());
-    assertArrayEquals(new byte[] {1, 2, 3, (byte) 0xAB}, s.copy());
-    assertEquals(s, SecretBytes.copyOf(new byte[] {1, 2, 3, (byte) 0xAB}));
-    assertNotEquals(s, SecretBytes.copyOf(new byte[] {1, 2, 3, (byte) 0xAC}));
-    assertNotEquals(s, SecretBytes.copyOf(new byte[] {1, 2, 3}));
-    assertFalse(s.isWiped());
-    s.wipe();
-    assertTrue(s.isWiped());
-    assertThrows(IllegalStateException.class, s::copy);
-    assertTrue(s.contentEquals(SecretBytes.copyOf(new byte[4])));
   }
 
   /** No 8-hex-digit piece of any key appears in any error, in either case. */

@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -22,8 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.meshsec.core.cli.Main;
 import org.meshsec.core.config.ConfigLoader;
 import org.meshsec.core.config.ConfigResult;
-import org.meshsec.core.control.ControlCommand.Response;
+import org.meshsec.core.control.ControlRequest;
+import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.control.ControlServer;
+import org.meshsec.core.control.command.DaemonControl;
+import org.meshsec.core.control.command.IkeListCommand;
 import org.meshsec.core.sad.SaInfo;
 import org.meshsec.core.sad.SaState;
 import org.meshsec.core.spd.Direction;
@@ -152,10 +157,8 @@ class IkeDaemonsTest {
             tunA);
   }
 
-  Response call(Daemon d, String line) {
-    ControlServer s = new ControlServer(dir.resolve("unused.sock"));
-    DaemonCommands.register(s, d);
-    return s.dispatch(line);
+  static ControlResponse call(Daemon d, ControlRequest request) throws InterruptedException {
+    return DaemonControl.commands(d).call(request);
   }
 
   static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -183,11 +186,12 @@ class IkeDaemonsTest {
         a.dataPath()
             .sad()
             .getSpi(a.config().node().addresses().get(0), b.config().node().addresses().get(0));
-    for (String cmd : new String[] {"sa-list", "sa-list --json"}) {
-      Response r = call(a, cmd);
+    for (ControlRequest cmd :
+        List.of(new ControlRequest.SaList(false), new ControlRequest.SaList(true))) {
+      ControlResponse r = call(a, cmd);
       assertTrue(r.ok() && r.body().contains(String.format("0x%08x", larval)), r.body());
     }
-    assertTrue(call(a, "sa-list --json").body().contains("\"age_seconds\":0"));
+    assertTrue(call(a, new ControlRequest.SaList(true)).body().contains("\"age_seconds\":0"));
     a.dataPath().sad().delete(Direction.IN, larval, null);
 
     // The first packet: ACQUIRE -> IKE_SA_INIT, IKE_AUTH -> Child SA installed -> queue drained.
@@ -227,42 +231,51 @@ class IkeDaemonsTest {
     assertEquals(21, out.packets());
 
     // The control commands: one IKE SA each, with its child.
-    String json = call(a, "ike-list --json").body();
+    ControlResponse list = call(a, new ControlRequest.IkeList(true));
+    IkeListCommand.View[] views = list.bodyAs(IkeListCommand.View[].class);
+    assertEquals(1, views.length);
+    assertEquals("b", views[0].peer());
+    assertEquals(String.format("%016x", sa.initiatorSpi()), views[0].spiI());
+    assertEquals(List.of("10.9.0.0/24"), views[0].children().get(0).localTs());
+    String json = list.body();
     assertTrue(json.startsWith("[{\"id\":"), json);
     assertTrue(json.contains("\"peer\":\"b\"") && json.contains("\"state\":\"ESTABLISHED\""), json);
     assertTrue(json.contains("\"name\":\"lan\""), json);
     assertTrue(json.contains("\"local_ts\":[\"10.9.0.0/24\"]"), json);
     assertEquals(1, json.split("\"spi_i\"").length - 1, json);
-    String text = call(b, "ike-list").body();
+    String text = call(b, new ControlRequest.IkeList(false)).body();
     assertTrue(text.contains("ESTABLISHED") && text.contains("responder"), text);
     assertTrue(text.contains("aes128gcm16/PRF_HMAC_SHA2_256/CURVE25519"), text);
     assertTrue(text.contains("10.9.1.0/24 === 10.9.0.0/24"), text);
     assertFalse(json.contains(PSK.substring(0, 16)) || text.contains(PSK.substring(0, 16)));
-    assertTrue(call(a, "status").body().contains("ike_sas"), call(a, "status").body());
+    assertTrue(
+        call(a, new ControlRequest.Status(false)).body().contains("ike_sas"),
+        call(a, new ControlRequest.Status(false)).body());
 
     // terminate: the INFORMATIONAL Delete removes the SAs on both nodes.
-    Response t = call(a, "terminate b");
+    ControlResponse t = call(a, new ControlRequest.Terminate("b", null, false));
     assertTrue(t.ok(), t.body());
     assertTrue(a.ike().list().isEmpty(), a.ike().list().toString());
     await("b drops its IKE SA", () -> b.ike().list().isEmpty());
     await("SAs gone from both SADs", () -> mature(a).isEmpty() && mature(b).isEmpty());
-    assertFalse(call(a, "terminate b").ok(), "nothing left to terminate");
+    assertFalse(
+        call(a, new ControlRequest.Terminate("b", null, false)).ok(), "nothing left to terminate");
 
     // initiate brings it back by command; traffic flows again; rekey is accepted.
-    Response i = call(a, "initiate b --json");
+    ControlResponse i = call(a, new ControlRequest.Initiate("b", null, true));
     assertTrue(i.ok(), i.body());
     assertTrue(i.body().contains("\"ok\":true"), i.body());
     byte[] again = TwoDaemonsTest.udp("10.9.1.1", "10.9.0.1", 300);
     tunB.inject(again);
     assertArrayEquals(again, tunA.pollWrittenBytes(5, TimeUnit.SECONDS), "after initiate");
-    assertTrue(call(b, "rekey a").ok());
-    assertFalse(call(b, "initiate nobody").ok());
-    assertFalse(call(b, "rekey").ok());
+    assertTrue(call(b, new ControlRequest.Rekey("a", null, false)).ok());
+    assertFalse(call(b, new ControlRequest.Initiate("nobody", null, false)).ok());
+    assertFalse(
+        DaemonControl.commands(b).handle("{\"command\":\"rekey\"}").ok(), "rekey needs a peer");
 
     // The CLI subcommands reach the same commands through the control socket.
     Path sock = dir.resolve("a.sock");
-    try (ControlServer server = new ControlServer(sock)) {
-      DaemonCommands.register(server, a);
+    try (ControlServer server = new ControlServer(sock, DaemonControl.commands(a))) {
       server.start();
       StringWriter cliOut = new StringWriter();
       StringWriter err = new StringWriter();
@@ -293,6 +306,55 @@ class IkeDaemonsTest {
     a.close();
     await("b hears the Delete", () -> b.ike().list().isEmpty());
     await("b's SAD is empty", () -> mature(b).isEmpty());
+  }
+
+  @Test
+  void initiateReturnsAtOnceWithTheReasonWhenTheIkeSaFails() throws Exception {
+    tunA = new TunFake("fake-a", 1400);
+    tunB = new TunFake("fake-b", 1400);
+    Path cb =
+        write("b", config("b", "127.3.0.2", "a", "127.3.0.1", "10.9.1.0/24", "10.9.0.0/24", ""));
+    // b holds another key: a's IKE_AUTH fails
+    Files.writeString(
+        dir.resolve("b-secrets.toml"),
+        "[keys]\nshared = \"%s\"\n".formatted(PSK.replace('6', '7')));
+    b = start(cb, tunB);
+    a =
+        start(
+            write(
+                "a", config("a", "127.3.0.1", "b", "127.3.0.2", "10.9.0.0/24", "10.9.1.0/24", "")),
+            tunA);
+    long t0 = System.nanoTime();
+    ControlResponse r = call(a, new ControlRequest.Initiate("b", 60_000L, false));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertFalse(r.ok(), r.body());
+    assertTrue(r.body().contains("with b failed before it was established: "), r.body());
+    assertTrue(ms < 20_000, "answered after " + ms + " ms, not at the 60 s timeout");
+    assertTrue(a.ike().list().isEmpty(), a.ike().list().toString());
+  }
+
+  @Test
+  void twoInitiatesWaitTogetherAndRekeyAndTerminateWaitForTheirOutcome() throws Exception {
+    startBoth("", "");
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      var one = pool.submit(() -> call(a, new ControlRequest.Initiate("b", 10_000L, false)));
+      var two = pool.submit(() -> call(a, new ControlRequest.Initiate("b", 10_000L, true)));
+      ControlResponse r1 = one.get(15, TimeUnit.SECONDS);
+      ControlResponse r2 = two.get(15, TimeUnit.SECONDS);
+      assertTrue(r1.ok() && r1.body().contains("established, Child SAs [lan]"), r1.body());
+      assertTrue(r2.ok() && r2.json().get("ok").asBoolean(), r2.body());
+    } finally {
+      pool.shutdownNow();
+    }
+    long before = only(a).id();
+    ControlResponse k = call(a, new ControlRequest.Rekey("b", 10_000L, false));
+    assertTrue(k.ok(), k.body());
+    assertTrue(k.body().contains("rekeyed: [#" + before + "] replaced by [#"), k.body());
+    ControlResponse t = call(a, new ControlRequest.Terminate("b", 10_000L, false));
+    assertTrue(t.ok(), t.body());
+    assertEquals("IKE SA(s) with b deleted\n", t.body());
+    assertTrue(a.ike().list().isEmpty(), a.ike().list().toString());
   }
 
   static boolean established(Daemon d) {

@@ -9,8 +9,8 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.meshsec.core.spd.IpPrefix;
-import org.meshsec.core.spd.PortRange;
+import org.meshsec.core.net.IpPrefix;
+import org.meshsec.core.net.PortRange;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.ike.port.TsRange;
 

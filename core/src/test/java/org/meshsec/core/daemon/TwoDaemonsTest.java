@@ -11,14 +11,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meshsec.core.config.ConfigLoader;
 import org.meshsec.core.config.ConfigResult;
-import org.meshsec.core.control.ControlCommand.Response;
-import org.meshsec.core.control.ControlServer;
+import org.meshsec.core.control.ControlRequest;
+import org.meshsec.core.control.ControlResponse;
+import org.meshsec.core.control.command.DaemonControl;
 import org.meshsec.core.packet.PacketBuilder;
 import org.meshsec.core.sad.SaInfo;
 import org.meshsec.core.spd.Direction;
@@ -238,10 +240,8 @@ class TwoDaemonsTest {
     assertEquals(50, out.packets());
   }
 
-  Response call(Daemon d, String line) {
-    ControlServer s = new ControlServer(dir.resolve("unused.sock"));
-    DaemonCommands.register(s, d);
-    return s.dispatch(line);
+  static ControlResponse call(Daemon d, ControlRequest request) throws InterruptedException {
+    return DaemonControl.commands(d).call(request);
   }
 
   @Test
@@ -249,19 +249,24 @@ class TwoDaemonsTest {
     startBoth(false, false);
     tunA.inject(udp("10.9.0.1", "10.9.1.1", 100));
     assertNotNull(tunB.pollWrittenBytes(5, TimeUnit.SECONDS));
-    String status = call(a, "status").body();
+    String status = call(a, new ControlRequest.Status(false)).body();
     assertTrue(status.contains("fake-a"), status);
-    String sas = call(a, "sa-list").body();
+    String sas = call(a, new ControlRequest.SaList(false)).body();
     assertTrue(sas.contains("0x00001001") && sas.contains("0x00001002"), sas);
-    String json = call(a, "sa-list --json").body();
+    String json = call(a, new ControlRequest.SaList(true)).body();
     assertTrue(json.startsWith("[{") && json.contains("\"packets\":1"), json);
-    for (String cmd :
-        new String[] {"status", "sa-list", "policy-list", "stats", "sa-list --json"}) {
+    for (ControlRequest cmd :
+        List.of(
+            new ControlRequest.Status(false),
+            new ControlRequest.SaList(false),
+            new ControlRequest.PolicyList(false),
+            new ControlRequest.Stats(false),
+            new ControlRequest.SaList(true))) {
       String body = call(a, cmd).body();
       assertFalse(body.contains(KEY_AB) || body.contains(KEY_BA), cmd + " leaks a key");
     }
-    assertTrue(call(a, "policy-list").body().contains("protect"));
-    assertTrue(call(b, "stats --json").body().contains("\"XfrmInNoStates\":0"));
+    assertTrue(call(a, new ControlRequest.PolicyList(false)).body().contains("protect"));
+    assertTrue(call(b, new ControlRequest.Stats(true)).body().contains("\"XfrmInNoStates\":0"));
   }
 
   @Test
@@ -298,8 +303,8 @@ class TwoDaemonsTest {
             "ba",
             "ab",
             true));
-    Response ra = call(a, "reload");
-    Response rb = call(b, "reload");
+    ControlResponse ra = call(a, new ControlRequest.Reload(false));
+    ControlResponse rb = call(b, new ControlRequest.Reload(false));
     assertTrue(ra.ok() && rb.ok(), ra.body() + rb.body());
     SaInfo kept =
         a.dataPath()
@@ -314,7 +319,7 @@ class TwoDaemonsTest {
 
     // A broken file is refused and changes nothing.
     Files.writeString(dir.resolve("a.toml"), "[node]\nname = \"a\"\nbogus_key = 1\n");
-    Response bad = call(a, "reload");
+    ControlResponse bad = call(a, new ControlRequest.Reload(false));
     assertFalse(bad.ok());
     assertTrue(bad.body().contains("a.toml:3"), bad.body());
     assertEquals(4, a.spd().size(), "policies untouched");

@@ -19,12 +19,10 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.meshsec.core.net.IpPrefix;
 import org.meshsec.core.packet.PacketBuilder;
-import org.meshsec.core.sad.Lifetime;
 import org.meshsec.core.sad.SaSpec;
 import org.meshsec.core.spd.Direction;
-import org.meshsec.core.spd.IpPrefix;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.core.stats.XfrmStat;
@@ -33,6 +31,8 @@ import org.meshsec.esp.EspContext;
 import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspStatus;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
+import org.meshsec.esp.SaLifetime;
 
 /**
  * Bad input on the inbound path (issue: "Bad input, each with a test"): each case is dropped,
@@ -183,8 +183,8 @@ class DataPathBadInputTest {
             k,
             false,
             1024,
-            Lifetime.NONE,
-            new Lifetime(0, 0, 1)));
+            SaLifetime.NONE,
+            new SaLifetime(0, 0, 1)));
     deliverToB(sealedByA(10));
     assertNotNull(b.delivered.poll(), "the last packet within the hard limit is delivered");
     var before = b.dp.stats().snapshot();

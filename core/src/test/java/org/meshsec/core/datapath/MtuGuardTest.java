@@ -10,17 +10,17 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
-import org.meshsec.core.config.EspOverhead;
+import org.meshsec.core.net.IpPrefix;
 import org.meshsec.core.packet.Checksums;
 import org.meshsec.core.packet.PacketBuilder;
 import org.meshsec.core.packet.PacketInfo;
 import org.meshsec.core.packet.ParseStatus;
-import org.meshsec.core.spd.IpPrefix;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.core.stats.XfrmStat;
+import org.meshsec.esp.EspOverhead;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
 
 /** ICMP "fragmentation needed" / ICMPv6 "packet too big" and TCP MSS clamping. */
 class MtuGuardTest {

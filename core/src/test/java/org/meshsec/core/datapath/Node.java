@@ -9,19 +9,19 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.meshsec.core.sad.Lifetime;
 import org.meshsec.core.sad.SaSpec;
 import org.meshsec.core.sad.Sad;
 import org.meshsec.core.sad.SadEvent;
 import org.meshsec.core.sad.SadStatus;
 import org.meshsec.core.spd.Action;
 import org.meshsec.core.spd.Direction;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.IpsecTemplate;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.core.spd.Spd;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
+import org.meshsec.esp.SaLifetime;
 
 /**
  * One meshsec data path in a test: its TUN side is a queue of delivered packets, its UDP side sends
@@ -129,8 +129,8 @@ final class Node {
         k.clone(),
         false,
         1024,
-        Lifetime.NONE,
-        Lifetime.NONE);
+        SaLifetime.NONE,
+        SaLifetime.NONE);
   }
 
   static SaSpec in(
@@ -149,8 +149,8 @@ final class Node {
         k.clone(),
         false,
         1024,
-        Lifetime.NONE,
-        Lifetime.NONE);
+        SaLifetime.NONE,
+        SaLifetime.NONE);
   }
 
   static byte[] key(EspSuite suite, int seed) {

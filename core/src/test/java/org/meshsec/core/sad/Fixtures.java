@@ -12,14 +12,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.meshsec.core.net.IpPrefix;
 import org.meshsec.core.spd.Action;
 import org.meshsec.core.spd.Direction;
-import org.meshsec.core.spd.IpPrefix;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.spd.IpsecTemplate;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
+import org.meshsec.esp.SaLifetime;
 
 /** Shared test data and helpers for the SAD tests. */
 final class Fixtures {
@@ -58,11 +59,11 @@ final class Fixtures {
   }
 
   static SaSpec spec(Direction dir, int spi, long policyId, InetAddress peer) {
-    return spec(dir, spi, policyId, peer, Lifetime.NONE, Lifetime.NONE);
+    return spec(dir, spi, policyId, peer, SaLifetime.NONE, SaLifetime.NONE);
   }
 
   static SaSpec spec(
-      Direction dir, int spi, long policyId, InetAddress peer, Lifetime soft, Lifetime hard) {
+      Direction dir, int spi, long policyId, InetAddress peer, SaLifetime soft, SaLifetime hard) {
     return new SaSpec(
         dir,
         spi,

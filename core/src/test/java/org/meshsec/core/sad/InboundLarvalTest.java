@@ -19,6 +19,7 @@ import org.meshsec.core.spd.Direction;
 import org.meshsec.core.stats.XfrmStat;
 import org.meshsec.esp.EspStatus;
 import org.meshsec.esp.OpenResult;
+import org.meshsec.esp.SaLifetime;
 
 /** Inbound LARVAL queueing: ESP for an SPI from getSpi() waits for update(). */
 class InboundLarvalTest extends SadTestBase {
@@ -153,7 +154,7 @@ class InboundLarvalTest extends SadTestBase {
     sad.setListener(rec);
     int spi = sad.getSpi(LOCAL, PEER);
     List<ByteBuf> bufs = deliver(spi, 1, 5);
-    sad.update(spec(Direction.IN, spi, 1, PEER, Lifetime.NONE, new Lifetime(0, 0, 2)));
+    sad.update(spec(Direction.IN, spi, 1, PEER, SaLifetime.NONE, new SaLifetime(0, 0, 2)));
     assertEquals(List.of(EspStatus.OK, EspStatus.OK), opened, "two packets allowed, then DEAD");
     assertAllReleased(bufs);
     assertEquals(3, sad.stats().get(XfrmStat.IN_LARVAL_QUEUE_DROPS));

@@ -14,6 +14,7 @@ import org.meshsec.core.spd.Direction;
 import org.meshsec.core.stats.XfrmStat;
 import org.meshsec.esp.EspStatus;
 import org.meshsec.esp.OpenResult;
+import org.meshsec.esp.SaLifetime;
 
 /** Soft and hard lifetimes by time, bytes and packets (RFC 4301 section 4.4.2.1). */
 class LifetimeTest extends SadTestBase {
@@ -38,7 +39,7 @@ class LifetimeTest extends SadTestBase {
 
   @Test
   void packetLimitsOutbound() {
-    sad.add(spec(Direction.OUT, 0x2000, 1, PEER, new Lifetime(0, 0, 3), new Lifetime(0, 0, 5)));
+    sad.add(spec(Direction.OUT, 0x2000, 1, PEER, new SaLifetime(0, 0, 3), new SaLifetime(0, 0, 5)));
     SecurityAssociation sa = sad.findOutbound(1, PEER);
     FakeTransform t = transforms.last();
     sealBytes(sa, 10);
@@ -61,7 +62,8 @@ class LifetimeTest extends SadTestBase {
 
   @Test
   void byteLimitsInbound() {
-    sad.add(spec(Direction.IN, 0x2000, 1, PEER, new Lifetime(0, 100, 0), new Lifetime(0, 250, 0)));
+    sad.add(
+        spec(Direction.IN, 0x2000, 1, PEER, new SaLifetime(0, 100, 0), new SaLifetime(0, 250, 0)));
     SecurityAssociation sa = sad.findInbound(0x2000);
     openBytes(sa, 99);
     assertEquals(SaState.MATURE, sa.state());
@@ -81,7 +83,8 @@ class LifetimeTest extends SadTestBase {
 
   @Test
   void crossingSoftAndHardAtOnceRaisesOnlyHard() {
-    sad.add(spec(Direction.OUT, 0x2000, 1, PEER, new Lifetime(0, 10, 0), new Lifetime(0, 20, 0)));
+    sad.add(
+        spec(Direction.OUT, 0x2000, 1, PEER, new SaLifetime(0, 10, 0), new SaLifetime(0, 20, 0)));
     sealBytes(sad.findOutbound(1, PEER), 50);
     assertEquals(0, rec.events(SadEvent.SoftExpire.class).size());
     assertEquals(1, rec.events(SadEvent.HardExpire.class).size());
@@ -91,7 +94,8 @@ class LifetimeTest extends SadTestBase {
   void timeLimitsComeFromTheTickAndCountFromUpdateNotGetSpi() {
     int spi = sad.getSpi(Fixtures.LOCAL, PEER);
     clock.advance(5_000);
-    sad.update(spec(Direction.IN, spi, 1, PEER, Lifetime.ofSeconds(10), Lifetime.ofSeconds(15)));
+    sad.update(
+        spec(Direction.IN, spi, 1, PEER, SaLifetime.ofSeconds(10), SaLifetime.ofSeconds(15)));
     SecurityAssociation sa = sad.findInbound(spi);
     clock.advance(9_000);
     sad.tick();
@@ -110,10 +114,17 @@ class LifetimeTest extends SadTestBase {
   void softAboveHardIsRefused() {
     assertThrows(
         IllegalArgumentException.class,
-        () -> spec(Direction.OUT, 0x2000, 1, PEER, Lifetime.ofSeconds(20), Lifetime.ofSeconds(10)));
-    assertThrows(IllegalArgumentException.class, () -> new Lifetime(-1, 0, 0));
+        () ->
+            spec(
+                Direction.OUT,
+                0x2000,
+                1,
+                PEER,
+                SaLifetime.ofSeconds(20),
+                SaLifetime.ofSeconds(10)));
+    assertThrows(IllegalArgumentException.class, () -> new SaLifetime(-1, 0, 0));
     // an unlimited soft or hard dimension is fine
-    spec(Direction.OUT, 0x2000, 1, PEER, Lifetime.NONE, Lifetime.ofSeconds(10));
-    spec(Direction.OUT, 0x2000, 1, PEER, Lifetime.ofSeconds(10), Lifetime.NONE);
+    spec(Direction.OUT, 0x2000, 1, PEER, SaLifetime.NONE, SaLifetime.ofSeconds(10));
+    spec(Direction.OUT, 0x2000, 1, PEER, SaLifetime.ofSeconds(10), SaLifetime.NONE);
   }
 }

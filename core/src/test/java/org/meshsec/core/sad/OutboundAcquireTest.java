@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.stats.XfrmStat;
+import org.meshsec.esp.SaLifetime;
 
 /** Outbound LARVAL queueing: pending acquires keyed by (policy id, peer). */
 class OutboundAcquireTest extends SadTestBase {
@@ -148,7 +149,8 @@ class OutboundAcquireTest extends SadTestBase {
   void onRekeyTheNewestMatureSaWinsThenTheDyingOne() {
     sad.add(spec(Direction.OUT, 0x2000, 1, PEER));
     SecurityAssociation old = sad.findOutbound(1, PEER);
-    sad.add(spec(Direction.OUT, 0x2001, 1, PEER, new Lifetime(0, 0, 1), new Lifetime(0, 0, 100)));
+    sad.add(
+        spec(Direction.OUT, 0x2001, 1, PEER, new SaLifetime(0, 0, 1), new SaLifetime(0, 0, 100)));
     SecurityAssociation fresh = sad.findOutbound(1, PEER);
     assertEquals(0x2001, fresh.spi());
     ByteBuf b = packet(1);
@@ -179,7 +181,7 @@ class OutboundAcquireTest extends SadTestBase {
 
   @Test
   void hardExpiredOutboundSaLeavesItsSlotAndTheNextPacketAcquires() {
-    sad.add(spec(Direction.OUT, 0x2000, 1, PEER, Lifetime.NONE, Lifetime.ofSeconds(60)));
+    sad.add(spec(Direction.OUT, 0x2000, 1, PEER, SaLifetime.NONE, SaLifetime.ofSeconds(60)));
     clock.advance(60_000);
     sad.tick();
     assertNull(sad.findOutbound(1, PEER));

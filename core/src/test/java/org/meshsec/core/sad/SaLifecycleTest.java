@@ -18,10 +18,11 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.meshsec.core.spd.Direction;
-import org.meshsec.core.spd.IpsecMode;
 import org.meshsec.core.stats.XfrmStat;
 import org.meshsec.esp.EspStatus;
+import org.meshsec.esp.IpsecMode;
 import org.meshsec.esp.OpenResult;
+import org.meshsec.esp.SaLifetime;
 
 /** State transitions and the key-engine operations. */
 class SaLifecycleTest extends SadTestBase {
@@ -38,7 +39,7 @@ class SaLifecycleTest extends SadTestBase {
     assertEquals(
         SadStatus.OK,
         sad.update(
-            spec(Direction.IN, spi, 7, PEER, Lifetime.ofSeconds(10), Lifetime.ofSeconds(20))));
+            spec(Direction.IN, spi, 7, PEER, SaLifetime.ofSeconds(10), SaLifetime.ofSeconds(20))));
     assertSame(sa, sad.findInbound(spi), "updated in place");
     assertEquals(SaState.MATURE, sa.state());
     assertEquals(IpsecMode.TUNNEL, sa.mode());

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.meshsec.core.net.IpPrefix;
+import org.meshsec.core.net.PortRange;
 import org.meshsec.core.packet.PacketBuilder;
 import org.meshsec.core.packet.PacketInfo;
 import org.meshsec.core.packet.ParseStatus;

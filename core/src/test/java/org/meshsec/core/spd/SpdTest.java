@@ -14,8 +14,11 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.meshsec.core.net.IpPrefix;
+import org.meshsec.core.net.PortRange;
 import org.meshsec.core.packet.PacketInfo;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
 
 class SpdTest {
   static final IpsecTemplate TEMPLATE = template("192.0.2.2");

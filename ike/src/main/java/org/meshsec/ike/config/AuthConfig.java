@@ -4,7 +4,7 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
-import org.meshsec.ike.crypto.SecretBytes;
+import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.pki.CertValidator;
 
 /**

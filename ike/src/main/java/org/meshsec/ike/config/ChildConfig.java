@@ -3,7 +3,7 @@ package org.meshsec.ike.config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.meshsec.ike.port.IpsecMode;
+import org.meshsec.esp.IpsecMode;
 import org.meshsec.ike.port.TsRange;
 
 /**
@@ -30,7 +30,7 @@ public record ChildConfig(
     List<TsRange> remoteTs,
     IpsecMode mode,
     List<EspProposal> proposals,
-    Lifetime lifetime,
+    RekeySchedule lifetime,
     StartAction startAction) {
 
   public ChildConfig {
@@ -59,7 +59,7 @@ public record ChildConfig(
     private final List<TsRange> remoteTs = new ArrayList<>();
     private IpsecMode mode = IpsecMode.TUNNEL;
     private final List<EspProposal> proposals = new ArrayList<>();
-    private Lifetime lifetime = Lifetime.CHILD_DEFAULT;
+    private RekeySchedule lifetime = RekeySchedule.CHILD_DEFAULT;
     private StartAction startAction = StartAction.NONE;
 
     private Builder(String name) {
@@ -97,7 +97,7 @@ public record ChildConfig(
       return this;
     }
 
-    public Builder lifetime(Lifetime l) {
+    public Builder lifetime(RekeySchedule l) {
       this.lifetime = l;
       return this;
     }

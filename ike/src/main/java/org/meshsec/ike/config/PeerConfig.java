@@ -35,7 +35,7 @@ public record PeerConfig(
     PeerIdentity remoteId,
     AuthConfig auth,
     List<IkeProposal> ikeProposals,
-    Lifetime ikeLifetime,
+    RekeySchedule ikeLifetime,
     DpdConfig dpd,
     boolean forceEncap,
     List<ChildConfig> children) {
@@ -84,7 +84,7 @@ public record PeerConfig(
     private PeerIdentity remoteId;
     private AuthConfig auth;
     private final List<IkeProposal> ikeProposals = new ArrayList<>();
-    private Lifetime ikeLifetime = Lifetime.IKE_DEFAULT;
+    private RekeySchedule ikeLifetime = RekeySchedule.IKE_DEFAULT;
     private DpdConfig dpd = DpdConfig.DISABLED;
     private boolean forceEncap = true;
     private final List<ChildConfig> children = new ArrayList<>();
@@ -130,7 +130,7 @@ public record PeerConfig(
       return this;
     }
 
-    public Builder ikeLifetime(Lifetime l) {
+    public Builder ikeLifetime(RekeySchedule l) {
       this.ikeLifetime = l;
       return this;
     }

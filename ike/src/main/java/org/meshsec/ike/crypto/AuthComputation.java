@@ -31,6 +31,7 @@ import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSASSAPSSparams;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.message.AuthMethod;
 import org.meshsec.ike.message.Bytes;
 

@@ -1,6 +1,7 @@
 package org.meshsec.ike.crypto;
 
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.SecretBytes;
 
 /**
  * The key material of a Child SA pair taken from KEYMAT (RFC 7296 section 2.17): first the SA

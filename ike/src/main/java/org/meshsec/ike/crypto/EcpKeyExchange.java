@@ -18,6 +18,7 @@ import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.math.ec.ECCurve;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
+import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.message.Bytes;
 
 /**

@@ -1,6 +1,7 @@
 package org.meshsec.ike.crypto;
 
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.SecretBytes;
 
 /**
  * The seven keys of an IKE SA (RFC 7296 section 2.14), in the order prf+ produces them:

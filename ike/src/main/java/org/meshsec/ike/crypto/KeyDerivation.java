@@ -1,6 +1,7 @@
 package org.meshsec.ike.crypto;
 
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.message.Bytes;
 
 /**
@@ -23,7 +24,7 @@ public final class KeyDerivation {
   /** SKEYSEED = prf(Ni | Nr, g^ir) (RFC 7296 section 2.14). */
   public static SecretBytes skeyseed(Prf prf, byte[] ni, byte[] nr, SecretBytes gir) {
     byte[] key = Bytes.concat(ni, nr);
-    return SecretBytes.wrap(prf.compute(key, gir.unsafeArray()));
+    return SecretBytes.wrap(gir.withBytes(g -> prf.compute(key, g)));
   }
 
   /**
@@ -47,7 +48,7 @@ public final class KeyDerivation {
    */
   public static SecretBytes rekeySkeyseed(
       Prf oldPrf, SecretBytes oldSkD, SecretBytes girNew, byte[] ni, byte[] nr) {
-    return SecretBytes.wrap(oldPrf.compute(oldSkD, girNew.unsafeArray(), ni, nr));
+    return SecretBytes.wrap(girNew.withBytes(g -> oldPrf.compute(oldSkD, g, ni, nr)));
   }
 
   /**
@@ -58,7 +59,7 @@ public final class KeyDerivation {
   public static SecretBytes childKeymat(
       Prf prf, SecretBytes skD, SecretBytes girNew, byte[] ni, byte[] nr, int length) {
     byte[] seed =
-        girNew == null ? Bytes.concat(ni, nr) : Bytes.concat(girNew.unsafeArray(), ni, nr);
+        girNew == null ? Bytes.concat(ni, nr) : girNew.withBytes(g -> Bytes.concat(g, ni, nr));
     try {
       return prf.expand(skD, seed, length);
     } finally {

@@ -12,6 +12,7 @@ import javax.crypto.spec.DHPrivateKeySpec;
 import javax.crypto.spec.DHPublicKeySpec;
 import org.bouncycastle.crypto.agreement.DHStandardGroups;
 import org.bouncycastle.crypto.params.DHParameters;
+import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.message.Bytes;
 
 /**

@@ -7,6 +7,7 @@ import java.security.Provider;
 import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.meshsec.esp.SecretBytes;
 
 /**
  * The negotiated pseudorandom function prf(K, S) and its expansion prf+ (RFC 7296 section 2.13),
@@ -85,7 +86,7 @@ public final class Prf {
 
   /** prf(key, data...) with a secret key. */
   public byte[] compute(SecretBytes key, byte[]... data) {
-    return compute(key.unsafeArray(), data);
+    return key.withBytes(k -> compute(k, data));
   }
 
   /**
@@ -128,7 +129,7 @@ public final class Prf {
 
   /** prf+ with a secret key. */
   public SecretBytes expand(SecretBytes key, byte[] seed, int length) {
-    return expand(key.unsafeArray(), seed, length);
+    return key.withBytes(k -> expand(k, seed, length));
   }
 
   private Mac newMac() throws NoSuchAlgorithmException {

@@ -1,5 +1,7 @@
 package org.meshsec.ike.crypto;
 
+import org.meshsec.esp.SecretBytes;
+
 /**
  * The outcome of {@link KeyExchange#computeSharedSecret(byte[])}: the shared secret g^ir, or the
  * reason the peer's value was refused.

@@ -12,6 +12,7 @@ import java.security.spec.XECPrivateKeySpec;
 import java.security.spec.XECPublicKeySpec;
 import java.util.Arrays;
 import javax.crypto.KeyAgreement;
+import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.message.Bytes;
 
 /**

@@ -5,7 +5,7 @@
  * org.meshsec.ike.crypto.Prf}), key derivation ({@link org.meshsec.ike.crypto.KeyDerivation}) and
  * the AUTH payload ({@link org.meshsec.ike.crypto.AuthComputation}).
  *
- * <p>Secrets travel in {@link org.meshsec.ike.crypto.SecretBytes}, which can be wiped and never
- * prints its contents. Randomness is always injected, so exchanges are reproducible in tests.
+ * <p>Secrets travel in {@link org.meshsec.esp.SecretBytes}, which can be wiped and never prints its
+ * contents. Randomness is always injected, so exchanges are reproducible in tests.
  */
 package org.meshsec.ike.crypto;

@@ -4,7 +4,9 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
 import org.meshsec.esp.EspSuite;
-import org.meshsec.ike.crypto.SecretBytes;
+import org.meshsec.esp.IpsecMode;
+import org.meshsec.esp.SaLifetime;
+import org.meshsec.esp.SecretBytes;
 
 /**
  * A negotiated Child SA pair to install in the data plane (RFC 7296 sections 1.3 and 2.17): both

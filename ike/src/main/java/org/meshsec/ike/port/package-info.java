@@ -14,10 +14,11 @@
  * </ul>
  *
  * Values that cross the boundary are plain records of this package ({@link
- * org.meshsec.ike.port.ChildSaInstall}, {@link org.meshsec.ike.port.TsRange}, {@link
- * org.meshsec.ike.port.SaLifetime}); {@code core} converts them to its own types. Those records are
- * immutable and thread-safe (except that a {@code ChildSaInstall}'s keys are wiped after {@code
- * install} returns); every interface states what its implementations must guarantee.
+ * org.meshsec.ike.port.ChildSaInstall}, {@link org.meshsec.ike.port.TsRange}) and esp's SA-level
+ * types ({@link org.meshsec.esp.IpsecMode}, {@link org.meshsec.esp.SaLifetime}); {@code core}
+ * converts the traffic selectors to its own. Those records are immutable and thread-safe (except
+ * that a {@code ChildSaInstall}'s keys are wiped after {@code install} returns); every interface
+ * states what its implementations must guarantee.
  *
  * <p>The in-memory fakes of these ports ({@code LoopbackNetwork}, {@code MemoryIpsec}, the
  * virtual-time {@code ManualScheduler}) are in the ike test-jar, not in this jar.

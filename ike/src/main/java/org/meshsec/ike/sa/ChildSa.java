@@ -4,10 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
 import org.meshsec.ike.config.ChildConfig;
 import org.meshsec.ike.message.Bytes;
 import org.meshsec.ike.port.Cancellable;
-import org.meshsec.ike.port.IpsecMode;
 import org.meshsec.ike.port.TsRange;
 
 /**

@@ -3,7 +3,7 @@ package org.meshsec.ike.sa;
 import java.time.Instant;
 import java.util.List;
 import org.meshsec.esp.EspSuite;
-import org.meshsec.ike.port.IpsecMode;
+import org.meshsec.esp.IpsecMode;
 import org.meshsec.ike.port.TsRange;
 
 /**

@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.meshsec.esp.SaLifetime;
 import org.meshsec.ike.config.ChildConfig;
 import org.meshsec.ike.config.DpdAction;
-import org.meshsec.ike.config.Lifetime;
 import org.meshsec.ike.config.PeerConfig;
+import org.meshsec.ike.config.RekeySchedule;
 import org.meshsec.ike.crypto.ChildSaKeys;
 import org.meshsec.ike.message.Bytes;
 import org.meshsec.ike.message.ExchangeType;
@@ -20,7 +21,6 @@ import org.meshsec.ike.message.IkeHeader;
 import org.meshsec.ike.pki.PeerIdentity;
 import org.meshsec.ike.port.Cancellable;
 import org.meshsec.ike.port.ChildSaInstall;
-import org.meshsec.ike.port.SaLifetime;
 import org.meshsec.ike.port.SerialExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -368,7 +368,7 @@ public final class IkeSa {
   }
 
   private void armLifetime() {
-    Lifetime lt = config.ikeLifetime();
+    RekeySchedule lt = config.ikeLifetime();
     Instant now = engine.scheduler().now();
     if (!lt.rekeyTime().isZero()) {
       Duration at = jittered(lt);
@@ -381,7 +381,7 @@ public final class IkeSa {
   }
 
   /** The rekey time minus a random part of the jitter, so peers do not rekey in lockstep. */
-  Duration jittered(Lifetime lt) {
+  Duration jittered(RekeySchedule lt) {
     long jitter = lt.jitter().toMillis();
     long minus = jitter > 0 ? engine.random().nextLong(jitter + 1) : 0;
     return lt.rekeyTime().minusMillis(minus);
@@ -512,7 +512,7 @@ public final class IkeSa {
    */
   public void installChild(ChildSa child, ChildSaKeys childKeys) {
     ChildConfig cc = child.config();
-    Lifetime lt = cc.lifetime();
+    RekeySchedule lt = cc.lifetime();
     try {
       engine
           .ipsec()

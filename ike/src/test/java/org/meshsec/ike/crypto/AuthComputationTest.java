@@ -29,6 +29,7 @@ import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.message.AuthMethod;
 import org.meshsec.ike.message.Bytes;
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.meshsec.esp.EncrAlgorithm;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.IntegAlgorithm;
+import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.message.Bytes;
 
 /**

@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.IpsecMode;
 import org.meshsec.ike.config.AuthConfig;
 import org.meshsec.ike.config.EngineSettings;
 import org.meshsec.ike.config.EspProposal;
@@ -15,7 +16,6 @@ import org.meshsec.ike.config.IkeProposal;
 import org.meshsec.ike.crypto.DhGroup;
 import org.meshsec.ike.message.Message;
 import org.meshsec.ike.message.NotifyType;
-import org.meshsec.ike.port.IpsecMode;
 import org.meshsec.ike.port.MemoryIpsec;
 import org.meshsec.ike.port.TsRange;
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.meshsec.ike.config.EngineSettings;
 import org.meshsec.ike.config.EspProposal;
-import org.meshsec.ike.config.Lifetime;
+import org.meshsec.ike.config.RekeySchedule;
 import org.meshsec.ike.message.Bytes;
 import org.meshsec.ike.message.Message;
 import org.meshsec.ike.message.NoncePayload;
@@ -277,12 +277,12 @@ class RekeyTest {
             (self, other) ->
                 Testbed.peer(self, other)
                     .ikeLifetime(
-                        Lifetime.of(
+                        RekeySchedule.of(
                             Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofMinutes(6)))
                     .child(
                         Testbed.subnetChild(self, other)
                             .lifetime(
-                                Lifetime.of(
+                                RekeySchedule.of(
                                     Duration.ofMinutes(1),
                                     Duration.ofSeconds(10),
                                     Duration.ofSeconds(70)))
@@ -311,7 +311,8 @@ class RekeyTest {
                     .child(
                         Testbed.subnetChild(self, other)
                             .lifetime(
-                                Lifetime.of(Duration.ZERO, Duration.ZERO, Duration.ofMinutes(2)))
+                                RekeySchedule.of(
+                                    Duration.ZERO, Duration.ZERO, Duration.ofMinutes(2)))
                             .build())
                     .build());
     t.connect();

@@ -1,0 +1,147 @@
+package org.meshsec.core.control;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One request of the control protocol: a command name and its typed arguments. On the wire it is
+ * one JSON object on one line, the name in {@code "command"} and the arguments beside it:
+ *
+ * <pre>
+ *   {"command":"initiate","peer":"b","timeoutMillis":15000,"json":false}
+ *   {"command":"sa-list","json":true}
+ * </pre>
+ *
+ * Each record below is one command of the daemon, mirrored one-to-one by a CLI subcommand (the
+ * shape of strongSwan's vici commands and swanctl). The records check their bounds in their
+ * constructors, so a request that exists is valid, whether the CLI built it or the server read it
+ * from a client: {@link BadRequestException} names the field otherwise. {@code json} asks for the
+ * response body as JSON instead of text. A timeout of {@code null} means the command's default.
+ *
+ * <p>Immutable and thread-safe.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "command")
+@JsonSubTypes({
+  @JsonSubTypes.Type(ControlRequest.Status.class),
+  @JsonSubTypes.Type(ControlRequest.SaList.class),
+  @JsonSubTypes.Type(ControlRequest.PolicyList.class),
+  @JsonSubTypes.Type(ControlRequest.Stats.class),
+  @JsonSubTypes.Type(ControlRequest.Reload.class),
+  @JsonSubTypes.Type(ControlRequest.IkeList.class),
+  @JsonSubTypes.Type(ControlRequest.Initiate.class),
+  @JsonSubTypes.Type(ControlRequest.Terminate.class),
+  @JsonSubTypes.Type(ControlRequest.Rekey.class)
+})
+public sealed interface ControlRequest {
+
+  /** The longest wait a request may ask for. */
+  Duration MAX_TIMEOUT = Duration.ofMinutes(10);
+
+  /** The longest peer name accepted. */
+  int MAX_NAME = 255;
+
+  /** Whether the response body should be JSON. */
+  boolean json();
+
+  /** The command's name on the wire ({@code "sa-list"}). */
+  default String command() {
+    return nameOf(getClass());
+  }
+
+  /** The wire name of a request type. */
+  static String nameOf(Class<? extends ControlRequest> type) {
+    JsonTypeName n = type.getAnnotation(JsonTypeName.class);
+    if (n == null) {
+      throw new IllegalStateException(type.getSimpleName() + " has no command name");
+    }
+    return n.value();
+  }
+
+  /** Every command name of the protocol, in declaration order. */
+  static List<String> names() {
+    return Arrays.stream(ControlRequest.class.getPermittedSubclasses())
+        .map(c -> nameOf(c.asSubclass(ControlRequest.class)))
+        .toList();
+  }
+
+  /** {@code status}: the node's state. */
+  @JsonTypeName("status")
+  record Status(boolean json) implements ControlRequest {}
+
+  /** {@code sa-list}: the SAD with per-SA counters. */
+  @JsonTypeName("sa-list")
+  record SaList(boolean json) implements ControlRequest {}
+
+  /** {@code policy-list}: the SPD. */
+  @JsonTypeName("policy-list")
+  record PolicyList(boolean json) implements ControlRequest {}
+
+  /** {@code stats}: the data path's counters. */
+  @JsonTypeName("stats")
+  record Stats(boolean json) implements ControlRequest {}
+
+  /** {@code reload}: re-read the configuration and apply what changed. */
+  @JsonTypeName("reload")
+  record Reload(boolean json) implements ControlRequest {}
+
+  /** {@code ike-list}: the IKE SAs and their Child SAs. */
+  @JsonTypeName("ike-list")
+  record IkeList(boolean json) implements ControlRequest {}
+
+  /**
+   * {@code initiate}: bring up the IKE SA with {@code peer} and all its Child SAs, and wait at most
+   * {@code timeoutMillis} for the outcome (0: do not wait).
+   */
+  @JsonTypeName("initiate")
+  record Initiate(String peer, Long timeoutMillis, boolean json) implements ControlRequest {
+    public Initiate {
+      checkPeer(peer);
+      checkTimeout(timeoutMillis);
+    }
+  }
+
+  /** {@code terminate}: delete the IKE SA(s) with {@code peer} and wait for the peer's answer. */
+  @JsonTypeName("terminate")
+  record Terminate(String peer, Long timeoutMillis, boolean json) implements ControlRequest {
+    public Terminate {
+      checkPeer(peer);
+      checkTimeout(timeoutMillis);
+    }
+  }
+
+  /** {@code rekey}: rekey the IKE SA(s) with {@code peer} and wait until they are replaced. */
+  @JsonTypeName("rekey")
+  record Rekey(String peer, Long timeoutMillis, boolean json) implements ControlRequest {
+    public Rekey {
+      checkPeer(peer);
+      checkTimeout(timeoutMillis);
+    }
+  }
+
+  private static void checkPeer(String peer) {
+    if (peer == null || peer.isBlank()) {
+      throw new BadRequestException("peer: a [[peer]] name is required");
+    }
+    if (peer.length() > MAX_NAME || peer.chars().anyMatch(Character::isISOControl)) {
+      throw new BadRequestException(
+          "peer: not a [[peer]] name (at most " + MAX_NAME + " printable characters)");
+    }
+  }
+
+  private static void checkTimeout(Long millis) {
+    if (millis != null && (millis < 0 || millis > MAX_TIMEOUT.toMillis())) {
+      throw new BadRequestException(
+          "timeoutMillis: "
+              + millis
+              + " is outside [0, "
+              + MAX_TIMEOUT.toMillis()
+              + "] (at most "
+              + MAX_TIMEOUT.toMinutes()
+              + " min)");
+    }
+  }
+}

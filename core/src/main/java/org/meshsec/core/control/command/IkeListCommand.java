@@ -1,0 +1,145 @@
+package org.meshsec.core.control.command;
+
+import static org.meshsec.core.control.command.Replies.duration;
+import static org.meshsec.core.control.command.Replies.endpoint;
+import static org.meshsec.core.control.command.Replies.seconds;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.time.Instant;
+import java.util.List;
+import org.meshsec.core.control.Command;
+import org.meshsec.core.control.ControlRequest;
+import org.meshsec.core.control.ControlResponse;
+import org.meshsec.core.daemon.Daemon;
+import org.meshsec.core.daemon.IkeService;
+import org.meshsec.ike.sa.ChildSaInfo;
+import org.meshsec.ike.sa.IkeSaInfo;
+
+/**
+ * {@code ike-list}: the IKE SAs with their SPIs, proposal, ages and Child SAs. Never shows key
+ * material (IkeSaInfo carries none). Thread-safe (engine snapshots).
+ */
+public final class IkeListCommand implements Command<ControlRequest.IkeList> {
+
+  /** One IKE SA of {@code ike-list --json}. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record View(
+      long id,
+      String peer,
+      String state,
+      boolean initiator,
+      String spiI,
+      String spiR,
+      String local,
+      String remote,
+      String proposal,
+      long ageSeconds,
+      Long establishedSeconds,
+      Long rekeyInSeconds,
+      List<ChildView> children) {}
+
+  /** One Child SA of {@code ike-list --json}. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record ChildView(
+      String name,
+      String state,
+      String spiIn,
+      String spiOut,
+      String suite,
+      boolean esn,
+      String mode,
+      List<String> localTs,
+      List<String> remoteTs,
+      boolean initiator,
+      Long ageSeconds,
+      Long rekeyInSeconds) {}
+
+  private final Daemon d;
+
+  public IkeListCommand(Daemon d) {
+    this.d = d;
+  }
+
+  @Override
+  public ControlResponse run(ControlRequest.IkeList request) {
+    IkeService ike = d.ike();
+    List<IkeSaInfo> sas = ike == null ? List.of() : ike.list();
+    Instant now = Instant.now();
+    if (request.json()) {
+      return ControlResponse.json(true, sas.stream().map(s -> view(s, now)).toList());
+    }
+    if (ike == null) {
+      return ControlResponse.ok("no [[peer]] configured\n");
+    }
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            "%-4s %-14s %-11s %-9s %-45s %-44s %7s %9s%n",
+            "id", "peer", "state", "role", "local <-> remote", "proposal", "age", "rekey in"));
+    for (IkeSaInfo s : sas) {
+      sb.append(
+          String.format(
+              "%-4d %-14s %-11s %-9s %-45s %-44s %7s %9s%n",
+              s.id(),
+              s.peer() == null ? "-" : s.peer(),
+              s.state(),
+              s.originalInitiator() ? "initiator" : "responder",
+              endpoint(s.local()) + " <-> " + endpoint(s.remote()),
+              s.proposal() == null ? "-" : s.proposal().toString(),
+              duration(seconds(s.created(), now)),
+              s.rekeyAt() == null ? "-" : duration(seconds(now, s.rekeyAt()))));
+      sb.append(String.format("     SPIs %016x_i %016x_r%n", s.initiatorSpi(), s.responderSpi()));
+      for (ChildSaInfo c : s.children()) {
+        sb.append(
+            String.format(
+                "     child %-12s %-9s in 0x%08x out 0x%08x %s %s%s %s === %s  age %s rekey in %s%n",
+                c.name(),
+                c.state(),
+                c.inboundSpi(),
+                c.outboundSpi(),
+                c.suite().configName(),
+                c.mode().name().toLowerCase(),
+                c.esn() ? " esn" : "",
+                String.join(",", c.localTs().stream().map(IkeService::format).toList()),
+                String.join(",", c.remoteTs().stream().map(IkeService::format).toList()),
+                c.installed() == null ? "-" : duration(seconds(c.installed(), now)),
+                c.rekeyAt() == null ? "-" : duration(seconds(now, c.rekeyAt()))));
+      }
+    }
+    return ControlResponse.ok(sb.toString());
+  }
+
+  private static View view(IkeSaInfo s, Instant now) {
+    return new View(
+        s.id(),
+        s.peer(),
+        s.state().name(),
+        s.originalInitiator(),
+        String.format("%016x", s.initiatorSpi()),
+        String.format("%016x", s.responderSpi()),
+        endpoint(s.local()),
+        endpoint(s.remote()),
+        s.proposal() == null ? null : s.proposal().toString(),
+        seconds(s.created(), now),
+        s.established() == null ? null : seconds(s.established(), now),
+        s.rekeyAt() == null ? null : seconds(now, s.rekeyAt()),
+        s.children().stream().map(c -> child(c, now)).toList());
+  }
+
+  private static ChildView child(ChildSaInfo c, Instant now) {
+    return new ChildView(
+        c.name(),
+        c.state().name(),
+        String.format("0x%08x", c.inboundSpi()),
+        String.format("0x%08x", c.outboundSpi()),
+        c.suite().configName(),
+        c.esn(),
+        c.mode().name().toLowerCase(),
+        c.localTs().stream().map(IkeService::format).toList(),
+        c.remoteTs().stream().map(IkeService::format).toList(),
+        c.weInitiated(),
+        c.installed() == null ? null : seconds(c.installed(), now),
+        c.rekeyAt() == null ? null : seconds(now, c.rekeyAt()));
+  }
+}

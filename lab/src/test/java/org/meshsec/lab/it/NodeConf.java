@@ -1,0 +1,82 @@
+package org.meshsec.lab.it;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The TOML configuration of one node (format: docs/configuration.md), built up by a test. Policies
+ * and SAs are appended as TOML text; {@link Lab#protect} adds mirrored pairs to two nodes. Not
+ * thread-safe.
+ */
+final class NodeConf {
+  final String name;
+  final List<String> address = new ArrayList<>();
+  final List<String> tunAddresses = new ArrayList<>();
+  final List<String> routes = new ArrayList<>();
+  private final List<String> blocks = new ArrayList<>();
+  private String tunName = "ms0";
+
+  NodeConf(String name) {
+    this.name = name;
+  }
+
+  NodeConf address(String... a) {
+    address.addAll(List.of(a));
+    return this;
+  }
+
+  NodeConf tunAddress(String... a) {
+    tunAddresses.addAll(List.of(a));
+    return this;
+  }
+
+  NodeConf route(String... r) {
+    routes.addAll(List.of(r));
+    return this;
+  }
+
+  NodeConf tunName(String n) {
+    tunName = n;
+    return this;
+  }
+
+  /** Appends raw TOML ({@code [[policy]]} or {@code [[sa]]} tables). */
+  NodeConf raw(String toml) {
+    blocks.add(toml.strip());
+    return this;
+  }
+
+  /** A copy with the same content (to derive a reloaded configuration from). */
+  NodeConf copy() {
+    NodeConf c = new NodeConf(name);
+    c.address.addAll(address);
+    c.tunAddresses.addAll(tunAddresses);
+    c.routes.addAll(routes);
+    c.blocks.addAll(blocks);
+    c.tunName = tunName;
+    return c;
+  }
+
+  String toml() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("[node]\n");
+    sb.append("name = \"").append(name).append("\"\n");
+    sb.append("secrets = \"secrets.toml\"\n");
+    if (!address.isEmpty()) {
+      sb.append("address = ").append(list(address)).append('\n');
+    }
+    sb.append("\n[tun]\n");
+    sb.append("name = \"").append(tunName).append("\"\n");
+    sb.append("addresses = ").append(list(tunAddresses)).append('\n');
+    sb.append("routes = ").append(list(routes)).append('\n');
+    for (String b : blocks) {
+      sb.append('\n').append(b).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static String list(List<String> xs) {
+    return xs.stream().map(x -> "\"" + x + "\"").collect(Collectors.joining(", ", "[", "]"));
+  }
+}

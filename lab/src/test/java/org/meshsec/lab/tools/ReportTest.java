@@ -1,0 +1,29 @@
+package org.meshsec.lab.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.InetAddress;
+import org.junit.jupiter.api.Test;
+
+class ReportTest {
+  @Test
+  void ipv6LiteralsAreCanonical() throws Exception {
+    // RFC 5952 section 4: lower case, no leading zeros, longest zero run as "::", not a lone one.
+    assertEquals("::1", Report.literal(InetAddress.getByName("0:0:0:0:0:0:0:1")));
+    assertEquals("::", Report.literal(InetAddress.getByName("::")));
+    assertEquals("2001:db8::1", Report.literal(InetAddress.getByName("2001:0DB8:0:0:0:0:0:1")));
+    assertEquals(
+        "2001:db8:0:1:1:1:1:1", Report.literal(InetAddress.getByName("2001:db8:0:1:1:1:1:1")));
+    assertEquals("2001:0:0:1::1", Report.literal(InetAddress.getByName("2001:0:0:1:0:0:0:1")));
+    assertEquals("fd00::10", Report.literal(InetAddress.getByName("fd00:0::10")));
+    assertEquals("192.0.2.1", Report.literal(InetAddress.getByName("192.0.2.1")));
+    assertEquals("[::1]", Report.host(InetAddress.getByName("::1")));
+  }
+
+  @Test
+  void sizesTakeBinarySuffixes() throws Exception {
+    assertEquals(5 * 1024 * 1024, new Tools.Size().convert("5M"));
+    assertEquals(64 * 1024, new Tools.Size().convert("64k"));
+    assertEquals(123, new Tools.Size().convert("123"));
+  }
+}

@@ -1,0 +1,22 @@
+package org.meshsec.tun.exec;
+
+import java.util.List;
+
+/**
+ * What a finished command produced. Immutable.
+ *
+ * @param command the argv that ran
+ * @param exitCode its exit status
+ * @param stdout everything it wrote to standard output (UTF-8), possibly capped
+ * @param stderr everything it wrote to standard error (UTF-8), possibly capped
+ */
+public record ExecResult(List<String> command, int exitCode, String stdout, String stderr) {
+  public ExecResult {
+    command = List.copyOf(command);
+  }
+
+  /** Whether the command exited with status 0. */
+  public boolean ok() {
+    return exitCode == 0;
+  }
+}
