@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Objects;
 import org.meshsec.core.spd.Direction;
+import org.meshsec.core.spd.PolicyKey;
 import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.IpsecMode;
@@ -63,6 +64,11 @@ public record ManualSa(
     if (Integer.compareUnsigned(spi, 255) <= 0) {
       throw new IllegalArgumentException("SPI must be above 255");
     }
+  }
+
+  /** The policy half it serves: {@link #policy()} in its direction. */
+  public PolicyKey policyKey() {
+    return new PolicyKey(policy, direction);
   }
 
   /** The SPI as an unsigned value. */

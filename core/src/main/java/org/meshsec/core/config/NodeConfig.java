@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.Policy;
+import org.meshsec.core.spd.PolicyKey;
 
 /**
  * A validated node configuration, as produced by {@link ConfigLoader#load}. Immutable, except that
@@ -60,6 +61,11 @@ public record NodeConfig(
         .findFirst();
   }
 
+  /** The policy with this name and direction. */
+  public Optional<Policy> policy(PolicyKey key) {
+    return policy(key.name(), key.direction());
+  }
+
   /** The manual SA with this name. */
   public Optional<ManualSa> sa(String name) {
     return sas.stream().filter(s -> s.name().equals(name)).findFirst();
@@ -69,7 +75,7 @@ public record NodeConfig(
    * The policy half an SA serves (same name, same direction); always present in a loaded config.
    */
   public Policy policyOf(ManualSa sa) {
-    return policy(sa.policy(), sa.direction())
+    return policy(sa.policyKey())
         .orElseThrow(() -> new IllegalArgumentException("no policy for sa " + sa.name()));
   }
 

@@ -8,28 +8,30 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.meshsec.core.config.ConfigDiff;
 import org.meshsec.core.config.ConfigLoader;
 import org.meshsec.core.config.ConfigResult;
 import org.meshsec.core.config.ManualSa;
 import org.meshsec.core.config.NodeConfig;
+import org.meshsec.core.config.ReloadPlan;
 import org.meshsec.core.config.TunAddress;
 import org.meshsec.core.datapath.DataPath;
+import org.meshsec.core.datapath.UdpTransport;
+import org.meshsec.core.ike.IkeGlue;
+import org.meshsec.core.ike.IkeService;
 import org.meshsec.core.sad.SaSpec;
 import org.meshsec.core.sad.Sad;
 import org.meshsec.core.sad.SadStatus;
 import org.meshsec.core.spd.Policy;
+import org.meshsec.core.spd.PolicyKey;
 import org.meshsec.core.spd.Spd;
 import org.meshsec.tun.LinkConfigurator;
 import org.meshsec.tun.ReaderMode;
@@ -45,16 +47,20 @@ import org.slf4j.LoggerFactory;
  * NodeConfig}; stopped by {@link #close()} in the reverse order of start.
  *
  * <pre>
- *  start:  event loop group (epoll, else NIO)
- *          -&gt; SPD (policies) -&gt; data path + SAD -&gt; manual SAs through the key engine
- *          -&gt; UDP sockets (port 4500) -&gt; IKE ({@link IkeService}: engine, port 500, SAD
- *          listener; only with [[peer]]s) -&gt; TUN device (MTU, addresses, up)
+ *  start:  event loop group (epoll, else NIO) -&gt; SPD and SAD (owned here)
+ *          -&gt; SPD filled (policies)
+ *          -&gt; UDP sockets (port 4500), bound but not reading yet
+ *          -&gt; IKE ({@link IkeGlue}: engine, port 500; only with [[peer]]s)
+ *          -&gt; data path (ESP out: the UDP sockets; IKE and unknown SPIs: to IKE)
+ *          -&gt; SAD wiring: LARVAL drains (the data path), listener (IKE's event router)
+ *          -&gt; manual SAs through the key engine -&gt; UDP sockets start reading
+ *          -&gt; TUN device (MTU, addresses, up)
  *          -&gt; routes in table 4500 + ip rules (stale ones of a killed run removed first)
  *          -&gt; bypass rules from the SPD -&gt; TUN reader -&gt; SAD expiry timer
  *          -&gt; IKE start (peers with start_action "start")
- *  close:  IKE SAs deleted with the peers (bounded wait) -&gt; TUN reader and device (its routes
- *          go with it) -&gt; ip rules -&gt; UDP sockets, IKE engine and port -&gt; SAD flushed (keys
- *          wiped) -&gt; event loops
+ *  close:  IKE SAs deleted with the peers (bounded wait) -&gt; SAD expiry timer -&gt; TUN reader
+ *          and device (its routes go with it) -&gt; ip rules -&gt; link configuration -&gt; UDP
+ *          sockets -&gt; IKE engine and port -&gt; SAD flushed (keys wiped) -&gt; event loops
  * </pre>
  *
  * The TUN routes live in a routing table of their own so that OUT BYPASS policies can send matching
@@ -102,10 +108,11 @@ public final class Daemon implements AutoCloseable {
   private final Options options;
   private final IoEventLoopGroup group;
   private final Spd spd = new Spd();
-  private final DataPath dataPath;
+  private final Sad sad = Sad.builder().build();
+  private volatile DataPath dataPath;
   private volatile NodeConfig config;
   private UdpTransport udp;
-  private volatile IkeService ike;
+  private volatile IkeGlue ike;
   private TunInterface tun;
   private LinkConfigurator link;
   private RoutingRules routing;
@@ -118,16 +125,6 @@ public final class Daemon implements AutoCloseable {
     this.group =
         new MultiThreadIoEventLoopGroup(
             1, Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-    this.dataPath =
-        DataPath.builder(spd, Sad.builder())
-            .allocator(PooledByteBufAllocator.DEFAULT)
-            .espOut(new LateEspOut())
-            .innerOut(this::toTun)
-            .ikeIn(this::ikeIn)
-            .unknownSpi(this::unknownSpi)
-            .pathMtu(config.tun().underlayMtu())
-            .mssClamp(config.tun().mssClamp() ? config.tun().mtu() : 0)
-            .build();
   }
 
   /**
@@ -147,16 +144,29 @@ public final class Daemon implements AutoCloseable {
 
   private void startUp() throws IOException {
     spd.replaceAllKeepingIds(config.policies());
+    udp = UdpTransport.bind(group, config.listen().endpoints());
+    if (!config.peers().isEmpty()) {
+      ike = IkeGlue.create(config, spd, sad, udp, group);
+    }
+    DataPath.Builder b =
+        DataPath.builder(spd, sad)
+            .allocator(PooledByteBufAllocator.DEFAULT)
+            .espOut(udp)
+            .innerOut(this::toTun)
+            .pathMtu(config.tun().underlayMtu())
+            .mssClamp(config.tun().mssClamp() ? config.tun().mtu() : 0);
+    if (ike != null) {
+      b.ikeIn(ike.network()::receiveNatt).unknownSpi(ike.router()::onUnknownSpi);
+    }
+    dataPath = b.build();
+    sad.setDrains(dataPath::drainInbound, dataPath::drainOutbound);
+    if (ike != null) {
+      sad.setListener(ike.router());
+    }
     for (ManualSa sa : config.sas()) {
       install(sa, config.policyOf(sa));
     }
-    udp =
-        UdpTransport.bind(
-            group, config.listen().endpoints(), (payload, from) -> dataPath.inbound(payload, from));
-    if (!config.peers().isEmpty()) {
-      ike = IkeService.create(config, spd, dataPath.sad(), udp, group);
-      dataPath.sad().setListener(ike::onSadEvent);
-    }
+    udp.start(dataPath::inbound);
     TunFactory.Opened opened = options.tunFactory().open(config, group);
     tun = opened.tun();
     link = opened.link();
@@ -180,10 +190,7 @@ public final class Daemon implements AutoCloseable {
           }
         });
     long ms = options.expireInterval().toMillis();
-    expiry =
-        group
-            .next()
-            .scheduleAtFixedRate(() -> dataPath.sad().tick(), ms, ms, TimeUnit.MILLISECONDS);
+    expiry = group.next().scheduleAtFixedRate(sad::tick, ms, ms, TimeUnit.MILLISECONDS);
     if (ike != null) {
       ike.start();
     }
@@ -237,22 +244,6 @@ public final class Daemon implements AutoCloseable {
     return new TunFactory.Opened(dev, link, routing);
   }
 
-  private void ikeIn(ByteBuf datagram, InetSocketAddress from) {
-    IkeService i = ike;
-    if (i == null) {
-      datagram.release();
-      return;
-    }
-    i.receiveNatt(datagram, from);
-  }
-
-  private void unknownSpi(int spi, InetSocketAddress from) {
-    IkeService i = ike;
-    if (i != null) {
-      i.onUnknownSpi(spi, from);
-    }
-  }
-
   private void toTun(ByteBuf ip) {
     TunInterface t = tun;
     if (t == null) {
@@ -260,27 +251,6 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     t.write(ip);
-  }
-
-  /** The UDP transport is bound after the data path is built; this forwards to it. */
-  private final class LateEspOut implements DataPath.EspOut {
-    @Override
-    public void send(ByteBuf esp, InetAddress peer, int peerPort) {
-      UdpTransport u = udp;
-      if (u == null) {
-        esp.release();
-        return;
-      }
-      u.send(esp, peer, peerPort);
-    }
-
-    @Override
-    public void flush() {
-      UdpTransport u = udp;
-      if (u != null) {
-        u.flush();
-      }
-    }
   }
 
   private void install(ManualSa sa, Policy policy) {
@@ -303,7 +273,7 @@ public final class Daemon implements AutoCloseable {
               sa.replayWindow(),
               sa.soft(),
               sa.hard());
-      SadStatus st = dataPath.sad().add(spec);
+      SadStatus st = sad.add(spec);
       if (st != SadStatus.OK) {
         throw new IllegalStateException("installing SA " + sa.name() + ": " + st);
       }
@@ -336,75 +306,62 @@ public final class Daemon implements AutoCloseable {
     return apply(r.config());
   }
 
-  /** Applies {@code next} (already validated) as {@link #reload} does. */
+  /**
+   * Applies {@code next} (already validated) as {@link #reload} does: plans the change ({@link
+   * ReloadPlan}), refuses it whole if part of it needs a restart, else carries it out.
+   */
   public synchronized ReloadResult apply(NodeConfig next) {
-    NodeConfig prev = config;
-    ConfigDiff diff = ConfigDiff.diff(prev, next);
-    if (diff.nodeChanged() || diff.tunChanged() || diff.listenChanged()) {
+    ReloadPlan plan = ReloadPlan.of(config, next);
+    Optional<String> refusal = plan.refusal();
+    if (refusal.isPresent()) {
       next.wipeKeys();
-      return new ReloadResult(
-          false,
-          List.of(
-              "reload refused, running configuration unchanged: changes to [node], [tun] or"
-                  + " [listen] need a restart (meshsec run)"));
+      List<String> msgs = new ArrayList<>();
+      msgs.add("reload refused, running configuration unchanged: " + refusal.get());
+      plan.restarts().forEach(r -> msgs.add("  " + r.what()));
+      return new ReloadResult(false, msgs);
     }
-    if (diff.peersChanged() || touchesIke(diff, prev, next)) {
-      next.wipeKeys();
-      return new ReloadResult(
-          false,
-          List.of(
-              "reload refused, running configuration unchanged: changes to [[peer]] or to"
-                  + " policies negotiated with IKE need a restart (meshsec run)"));
-    }
-    if (diff.isEmpty()) {
+    if (plan.isEmpty()) {
       next.wipeKeys();
       return new ReloadResult(true, List.of("no changes"));
     }
-    // Keep the id of every policy that did not change, so SAs bound to it stay bound.
-    Map<String, Policy> running = new HashMap<>();
+    return carryOut(plan, next);
+  }
+
+  /**
+   * The one place a reload changes the running node: the SPD is replaced (kept policies keep their
+   * ids, so their SAs stay bound), then the SAs the plan removes are deleted and those it installs
+   * are added, then the bypass rules follow the new SPD.
+   */
+  private ReloadResult carryOut(ReloadPlan plan, NodeConfig next) {
+    Map<PolicyKey, Policy> running = new HashMap<>();
     for (Policy p : spd.policies()) {
-      running.put(p.name() + "/" + p.direction(), p);
+      running.put(p.key(), p);
     }
     List<Policy> specs = new ArrayList<>();
-    Map<String, Policy> byKey = new HashMap<>();
     for (Policy p : next.policies()) {
-      Policy old = running.get(p.name() + "/" + p.direction());
-      Policy spec = old != null && sameContent(old, p) ? old : p.withId(0);
-      specs.add(spec);
+      specs.add(plan.keeps(p.key()) ? running.get(p.key()) : p.withId(0));
     }
-    List<Policy> installed = spd.replaceAllKeepingIds(specs);
-    for (Policy p : installed) {
-      byKey.put(p.name() + "/" + p.direction(), p);
+    Map<PolicyKey, Policy> installed = new HashMap<>();
+    for (Policy p : spd.replaceAllKeepingIds(specs)) {
+      installed.put(p.key(), p);
     }
-    List<String> msgs = new ArrayList<>();
-    // SAs: remove what went away or changed, or whose policy got a new id; add the rest.
-    Map<String, ManualSa> prevSas = new HashMap<>();
-    prev.sas().forEach(s -> prevSas.put(s.name(), s));
-    int removed = 0;
-    int added = 0;
-    for (ManualSa s : prev.sas()) {
-      ManualSa n = next.sa(s.name()).orElse(null);
-      Policy np = n == null ? null : byKey.get(n.policy() + "/" + n.direction());
-      Policy op = running.get(s.policy() + "/" + s.direction());
-      boolean keep =
-          n != null && !changed(diff, s) && np != null && op != null && np.id() == op.id();
-      if (!keep) {
-        dataPath.sad().delete(s.direction(), s.spi(), s.peer());
-        removed++;
-      }
+    for (ManualSa s : plan.sasToRemove()) {
+      sad.delete(s.direction(), s.spi(), s.peer());
     }
-    for (ManualSa n : next.sas()) {
-      ManualSa s = prevSas.get(n.name());
-      Policy np = byKey.get(n.policy() + "/" + n.direction());
-      Policy op = s == null ? null : running.get(s.policy() + "/" + s.direction());
-      boolean kept = s != null && !changed(diff, s) && op != null && np.id() == op.id();
-      if (!kept) {
-        install(n, np);
-        added++;
-      }
+    for (ManualSa n : plan.sasToInstall()) {
+      install(n, installed.get(n.policyKey()));
     }
-    prev.wipeKeys();
+    config.wipeKeys();
     config = next;
+    List<String> msgs = new ArrayList<>();
+    msgs.add(
+        String.format(
+            "reloaded: policies +%d -%d ~%d, SAs installed %d, removed %d",
+            plan.policies().added().size(),
+            plan.policies().removed().size(),
+            plan.policies().changed().size(),
+            plan.sasToInstall().size(),
+            plan.sasToRemove().size()));
     if (routing != null) {
       try {
         routing.applyPolicies(spd.policies());
@@ -413,39 +370,8 @@ public final class Daemon implements AutoCloseable {
         log.warn("reload: {}", e.getMessage());
       }
     }
-    msgs.add(
-        0,
-        String.format(
-            "reloaded: policies +%d -%d ~%d, SAs installed %d, removed %d",
-            diff.policiesAdded().size(),
-            diff.policiesRemoved().size(),
-            diff.policiesChanged().size(),
-            added,
-            removed));
     log.info(msgs.get(0));
     return new ReloadResult(true, msgs);
-  }
-
-  /** Whether a policy that was or becomes negotiated with IKE is added, removed or changed. */
-  private static boolean touchesIke(ConfigDiff diff, NodeConfig prev, NodeConfig next) {
-    List<String> names = new ArrayList<>();
-    diff.policiesAdded().forEach(p -> names.add(p.name()));
-    diff.policiesRemoved().forEach(p -> names.add(p.name()));
-    diff.policiesChanged().forEach(c -> names.add(c.before().name()));
-    return names.stream()
-        .anyMatch(n -> prev.ikePeerOf(n).isPresent() || next.ikePeerOf(n).isPresent());
-  }
-
-  private static boolean changed(ConfigDiff diff, ManualSa s) {
-    return diff.sasChanged().stream().anyMatch(c -> c.before().name().equals(s.name()));
-  }
-
-  private static boolean sameContent(Policy a, Policy b) {
-    return a.priority() == b.priority()
-        && a.direction() == b.direction()
-        && a.selector().equals(b.selector())
-        && a.action() == b.action()
-        && Objects.equals(a.template(), b.template());
   }
 
   // ------------------------------------------------------------------ accessors
@@ -472,7 +398,8 @@ public final class Daemon implements AutoCloseable {
 
   /** The IKE side; null when no [[peer]] is configured. */
   public IkeService ike() {
-    return ike;
+    IkeGlue i = ike;
+    return i == null ? null : i.service();
   }
 
   public long startedMillis() {
@@ -495,9 +422,9 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     closed = true;
-    IkeService i = ike;
+    IkeGlue i = ike;
     if (i != null) {
-      boolean clean = i.deleteAll(IKE_SHUTDOWN);
+      boolean clean = i.service().deleteAll(IKE_SHUTDOWN);
       log.info(
           "IKE SAs {}",
           clean ? "deleted with the peers" : "not all answered within " + IKE_SHUTDOWN);
@@ -528,7 +455,7 @@ public final class Daemon implements AutoCloseable {
     if (i != null) {
       i.close();
     }
-    int n = dataPath.sad().flush();
+    int n = sad.flush();
     config.wipeKeys();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     log.info("node {} stopped; {} SAs removed, keys wiped", config.node().name(), n);

@@ -55,6 +55,10 @@ import org.meshsec.esp.encap.UdpEncap;
  * (the parsed header, the open result) lives in thread locals; per-SA ordering and the replay
  * window are protected by each SA's lock inside {@link SecurityAssociation#seal} / {@link
  * SecurityAssociation#open}. The LARVAL drains run on the thread that installed the SA.
+ *
+ * <p><b>Wiring.</b> The {@link Sad} is built first and given to {@link #builder}; packets it queues
+ * on LARVAL SAs and pending acquires reach this path once {@link #drainInbound} and {@link
+ * #drainOutbound} are registered with {@link Sad#setDrains}.
  */
 public final class DataPath {
 
@@ -119,8 +123,9 @@ public final class DataPath {
   private final int mssClampMtu;
   private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
-  private DataPath(Builder b, Sad.Builder sadBuilder) {
+  private DataPath(Builder b) {
     this.spd = b.spd;
+    this.sad = b.sad;
     this.alloc = b.alloc;
     this.espOut = b.espOut;
     this.innerOut = b.innerOut;
@@ -129,16 +134,14 @@ public final class DataPath {
     this.unknownSpi = b.unknownSpi;
     this.pathMtu = b.pathMtu;
     this.mssClampMtu = b.mssClampMtu;
-    this.sad =
-        sadBuilder.inboundDrain(this::drainInbound).outboundDrain(this::drainOutbound).build();
     this.stats = sad.stats();
   }
 
   /**
-   * Starts building a data path. The {@link Sad} is built by the data path (from the given builder)
-   * because its LARVAL drains call back into this path.
+   * Starts building a data path over {@code spd} and {@code sad}. Register {@link #drainInbound}
+   * and {@link #drainOutbound} with {@link Sad#setDrains} once it is built.
    */
-  public static Builder builder(Spd spd, Sad.Builder sad) {
+  public static Builder builder(Spd spd, Sad sad) {
     return new Builder(spd, sad);
   }
 
@@ -198,7 +201,11 @@ public final class DataPath {
     espOut.flush();
   }
 
-  private void drainOutbound(SecurityAssociation sa, ByteBuf ip) {
+  /**
+   * The SAD's outbound {@link org.meshsec.core.sad.LarvalDrain}: seals and sends a packet that
+   * waited on an acquire, now that its SA is installed. Takes ownership of {@code ip}.
+   */
+  public void drainOutbound(SecurityAssociation sa, ByteBuf ip) {
     PacketInfo info = scratch.get().info;
     if (info.parse(ip) != ParseStatus.OK) { // parsed before queueing; cannot fail unless mutated
       stats.increment(XfrmStat.OUT_ERROR);
@@ -274,7 +281,11 @@ public final class DataPath {
     }
   }
 
-  private void drainInbound(SecurityAssociation sa, ByteBuf esp) {
+  /**
+   * The SAD's inbound {@link org.meshsec.core.sad.LarvalDrain}: opens and delivers ESP that waited
+   * on a LARVAL SA, now that it is MATURE. Takes ownership of {@code esp}.
+   */
+  public void drainInbound(SecurityAssociation sa, ByteBuf esp) {
     openAndDeliver(sa, esp);
   }
 
@@ -379,7 +390,7 @@ public final class DataPath {
   /** Builds a {@link DataPath}. */
   public static final class Builder {
     private final Spd spd;
-    private final Sad.Builder sadBuilder;
+    private final Sad sad;
     private ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
     private EspOut espOut;
     private InnerOut innerOut;
@@ -389,9 +400,9 @@ public final class DataPath {
     private int pathMtu;
     private int mssClampMtu;
 
-    private Builder(Spd spd, Sad.Builder sadBuilder) {
+    private Builder(Spd spd, Sad sad) {
       this.spd = spd;
-      this.sadBuilder = sadBuilder;
+      this.sad = sad;
     }
 
     public Builder allocator(ByteBufAllocator alloc) {
@@ -451,7 +462,7 @@ public final class DataPath {
       if (espOut == null || innerOut == null) {
         throw new IllegalStateException("espOut and innerOut are required");
       }
-      return new DataPath(this, sadBuilder);
+      return new DataPath(this);
     }
   }
 }

@@ -92,8 +92,8 @@ public final class Sad implements KeyEngine {
   private final LongSupplier clock;
   private final Random random;
   private final EspTransform.Factory transforms;
-  private final LarvalDrain inboundDrain;
-  private final LarvalDrain outboundDrain;
+  private volatile LarvalDrain inboundDrain;
+  private volatile LarvalDrain outboundDrain;
   private final int queueLimit;
   private final long acquireTimeoutMillis;
 
@@ -530,6 +530,16 @@ public final class Sad implements KeyEngine {
   @Override
   public void setListener(SadListener listener) {
     this.listener = listener == null ? NO_LISTENER : listener;
+  }
+
+  /**
+   * Registers where queued packets go when their SA becomes usable (replacing the builder's
+   * drains). The daemon builds the SAD first and registers the data path's drains once the data
+   * path exists, before any packet can be queued.
+   */
+  public void setDrains(LarvalDrain inbound, LarvalDrain outbound) {
+    this.inboundDrain = Objects.requireNonNull(inbound, "inbound");
+    this.outboundDrain = Objects.requireNonNull(outbound, "outbound");
   }
 
   // ================================================================== timer

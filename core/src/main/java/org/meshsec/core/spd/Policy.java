@@ -33,6 +33,11 @@ public record Policy(
     }
   }
 
+  /** Its identity across configurations: name and direction. */
+  public PolicyKey key() {
+    return new PolicyKey(name, direction);
+  }
+
   /** This policy with another id (the SPD assigns ids; callers pass any value, e.g. 0). */
   public Policy withId(long newId) {
     return new Policy(newId, name, priority, direction, selector, action, template);

@@ -176,7 +176,7 @@ class DocsExampleTest {
     String secrets = docExample("full-secrets");
     NodeConfig c =
         new ConfigFixture(dir).write(docExample("full-config")).secrets(secrets).loadOk();
-    String s = c.toString() + ConfigDiff.diff(c, c);
+    String s = c.toString() + ReloadPlan.of(c, c);
     Matcher m = Pattern.compile("\"(?:0x)?([0-9a-f]{40,})\"").matcher(secrets);
     int keys = 0;
     while (m.find()) {

@@ -287,11 +287,40 @@ class IkeConfigTest {
   }
 
   @Test
-  void reloadDiffNoticesPeerChanges() throws IOException {
+  void reloadPlanRefusesPeerChangesAndIkePolicyChanges() throws IOException {
     NodeConfig a = base(BASE).loadOk();
     NodeConfig b = base(BASE).loadOk();
-    assertFalse(ConfigDiff.diff(a, b).peersChanged());
+    assertFalse(ReloadPlan.of(a, b).peersChanged());
+    assertTrue(ReloadPlan.of(a, b).isEmpty());
+    String ike =
+        "changes to [[peer]] or to policies negotiated with IKE need a restart (meshsec run)";
+
     NodeConfig c = base(BASE.replace("auth = \"psk\"", "auth = \"psk\"\ndpd_delay = 30")).loadOk();
-    assertTrue(ConfigDiff.diff(a, c).peersChanged());
+    ReloadPlan p = ReloadPlan.of(a, c);
+    assertTrue(p.peersChanged());
+    assertEquals(List.of("beta"), p.peers().changed().stream().map(x -> x.after().name()).toList());
+    assertEquals(
+        List.of(new ReloadPlan.Restart(ReloadPlan.Rule.IKE, "[[peer]] beta changed")),
+        p.restarts());
+    assertEquals(java.util.Optional.of(ike), p.refusal());
+
+    // a policy negotiated with IKE changes: refused too, although no [[peer]] table changed
+    NodeConfig d = base(BASE.replace("dst = \"10.9.1.0/24\"", "dst = \"10.9.2.0/24\"")).loadOk();
+    p = ReloadPlan.of(a, d);
+    assertFalse(p.peersChanged());
+    assertEquals(
+        List.of(new ReloadPlan.Restart(ReloadPlan.Rule.IKE, "policy lan (negotiated with IKE)")),
+        p.restarts());
+    assertEquals(java.util.Optional.of(ike), p.refusal());
+
+    // a manually configured policy beside the peer can be added live
+    NodeConfig e =
+        base(BASE
+                + "\n[[policy]]\nname = \"ssh\"\ndirection = \"in\"\nsrc = \"10.9.0.0/16\"\n"
+                + "dst = \"10.9.0.1\"\nprotocol = \"tcp\"\ndst_port = 22\naction = \"bypass\"\n")
+            .loadOk();
+    p = ReloadPlan.of(a, e);
+    assertTrue(p.applicable(), p.restarts().toString());
+    assertEquals(1, p.policies().added().size());
   }
 }

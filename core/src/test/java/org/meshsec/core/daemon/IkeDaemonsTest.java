@@ -3,6 +3,7 @@ package org.meshsec.core.daemon;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.meshsec.core.cli.Main;
 import org.meshsec.core.config.ConfigLoader;
 import org.meshsec.core.config.ConfigResult;
+import org.meshsec.core.config.NodeConfig;
 import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.control.ControlServer;
@@ -366,5 +368,28 @@ class IkeDaemonsTest {
     List<IkeSaInfo> l = d.ike().list();
     assertEquals(1, l.size(), d.config().node().name() + ": " + l);
     return l.get(0);
+  }
+
+  @Test
+  void reloadRefusesAPeerChangeAndKeepsRunningTheOldConfiguration() throws Exception {
+    tunA = new TunFake("fake-a", 1400);
+    Path cfg =
+        write("a", config("a", "127.3.0.1", "b", "127.3.0.2", "10.9.0.0/24", "10.9.1.0/24", ""));
+    a = start(cfg, tunA);
+    NodeConfig running = a.config();
+    long policyId = a.spd().policies().get(0).id();
+    write(
+        "a",
+        config("a", "127.3.0.1", "b", "127.3.0.2", "10.9.0.0/24", "10.9.1.0/24", "dpd_delay = 30"));
+    Daemon.ReloadResult r = a.reload();
+    assertFalse(r.applied(), r.messages().toString());
+    assertEquals(
+        List.of(
+            "reload refused, running configuration unchanged: changes to [[peer]] or to policies"
+                + " negotiated with IKE need a restart (meshsec run)",
+            "  [[peer]] b changed"),
+        r.messages());
+    assertSame(running, a.config(), "the running configuration stays");
+    assertEquals(policyId, a.spd().policies().get(0).id(), "the SPD is untouched");
   }
 }

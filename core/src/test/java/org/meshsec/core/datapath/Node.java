@@ -51,9 +51,9 @@ final class Node {
   Node(String name, String underlay, int pathMtu) throws Exception {
     this.name = name;
     this.underlay = InetAddress.getByName(underlay);
-    Sad.Builder sb = Sad.builder().random(new Random(name.hashCode()));
+    Sad sad = Sad.builder().random(new Random(name.hashCode())).build();
     dp =
-        DataPath.builder(spd, sb)
+        DataPath.builder(spd, sad)
             .allocator(PooledByteBufAllocator.DEFAULT)
             .espOut(
                 (esp, peer, port) ->
@@ -64,7 +64,8 @@ final class Node {
             .unknownSpi((spi, from) -> unknownSpis.add(spi))
             .pathMtu(pathMtu)
             .build();
-    dp.sad().setListener(events::add);
+    sad.setDrains(dp::drainInbound, dp::drainOutbound);
+    sad.setListener(events::add);
   }
 
   static byte[] take(ByteBuf b) {

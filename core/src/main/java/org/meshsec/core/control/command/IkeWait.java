@@ -3,7 +3,7 @@ package org.meshsec.core.control.command;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.meshsec.core.daemon.IkeService;
+import org.meshsec.core.ike.IkeService;
 import org.meshsec.ike.sa.IkeListener;
 import org.meshsec.ike.sa.IkeSaInfo;
 import org.slf4j.Logger;

@@ -10,7 +10,7 @@ import org.meshsec.core.control.Command;
 import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.daemon.Daemon;
-import org.meshsec.core.daemon.IkeService;
+import org.meshsec.core.ike.IkeService;
 import org.meshsec.ike.sa.IkeSaInfo;
 import org.meshsec.ike.sa.IkeSaState;
 

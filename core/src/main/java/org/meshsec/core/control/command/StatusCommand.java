@@ -8,7 +8,7 @@ import org.meshsec.core.control.ControlJson;
 import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.daemon.Daemon;
-import org.meshsec.core.daemon.IkeService;
+import org.meshsec.core.ike.IkeService;
 
 /** {@code status}: the node's name, uptime, TUN device, sockets and table sizes. Thread-safe. */
 public final class StatusCommand implements Command<ControlRequest.Status> {

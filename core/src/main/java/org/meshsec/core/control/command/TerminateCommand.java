@@ -7,7 +7,7 @@ import org.meshsec.core.control.Command;
 import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.daemon.Daemon;
-import org.meshsec.core.daemon.IkeService;
+import org.meshsec.core.ike.IkeService;
 
 /**
  * {@code terminate PEER}: deletes the IKE SA(s) with the peer (INFORMATIONAL Delete, RFC 7296

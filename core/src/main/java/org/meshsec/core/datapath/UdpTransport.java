@@ -1,8 +1,9 @@
-package org.meshsec.core.daemon;
+package org.meshsec.core.datapath;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -19,8 +20,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import org.meshsec.core.datapath.DataPath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +29,12 @@ import org.slf4j.LoggerFactory;
  * The UDP side of the data path: one Netty datagram channel per listen address (port 4500 for ESP
  * in UDP and NAT-T IKE, RFC 3948), epoll where available (with recvmmsg batching), NIO otherwise.
  *
- * <p>Inbound: each datagram read on a channel's event loop goes straight to {@link
- * DataPath#inbound} on that loop. Outbound: {@link #send} writes without flushing, {@link #flush}
- * flushes every channel once per TUN batch; called on the channel's own loop (the daemon puts the
- * TUN queue and the channels on one loop) this involves no thread hand-off.
+ * <p>Inbound: the channels are bound by {@link #bind} but read nothing until {@link #start} names
+ * the receiver (so that the socket can exist before the data path that receives from it and sends
+ * through it); then each datagram read on a channel's event loop goes straight to the receiver
+ * ({@link DataPath#inbound}) on that loop. Outbound: {@link #send} writes without flushing, {@link
+ * #flush} flushes every channel once per TUN batch; called on the channel's own loop (the daemon
+ * puts the TUN queue and the channels on one loop) this involves no thread hand-off.
  *
  * <p>Thread-safety: thread-safe (Netty channels accept writes from any thread).
  */
@@ -50,6 +53,7 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
   private final ConcurrentHashMap<InetAddress, InetSocketAddress> endpoints =
       new ConcurrentHashMap<>();
   private final int peerPortDefault;
+  private final Inbound inbound = new Inbound();
 
   private UdpTransport(int peerPortDefault) {
     this.peerPortDefault = peerPortDefault;
@@ -62,6 +66,19 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
    */
   public static UdpTransport bind(
       IoEventLoopGroup group, List<InetSocketAddress> listen, Receiver sink) throws IOException {
+    UdpTransport t = bind(group, listen);
+    t.start(sink);
+    return t;
+  }
+
+  /**
+   * Binds one channel per endpoint, not reading yet: datagrams wait in the socket buffers until
+   * {@link #start}. Sending works at once.
+   *
+   * @throws IOException naming the address, when a bind fails (port in use, address not local)
+   */
+  public static UdpTransport bind(IoEventLoopGroup group, List<InetSocketAddress> listen)
+      throws IOException {
     UdpTransport t = new UdpTransport(listen.isEmpty() ? 4500 : listen.get(0).getPort());
     boolean epoll = Epoll.isAvailable();
     // Both wildcards: one dual-stack [::] socket serves IPv4 too (IPv4-mapped addresses, which the
@@ -88,7 +105,8 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, 4 << 20)
                 .option(ChannelOption.SO_SNDBUF, 4 << 20)
-                .handler(new Inbound(sink));
+                .option(ChannelOption.AUTO_READ, false)
+                .handler(t.inbound);
         if (epoll) {
           // recvmmsg: one syscall reads up to RECV_BATCH datagrams into one buffer
           b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
@@ -134,16 +152,28 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
     void receive(ByteBuf payload, InetSocketAddress sender);
   }
 
-  private static final class Inbound extends ChannelInboundHandlerAdapter {
-    private final Receiver sink;
-
-    Inbound(Receiver sink) {
-      this.sink = sink;
+  /**
+   * Starts reading: from now on every datagram goes to {@code sink}, on its channel's event loop.
+   * Call once.
+   */
+  public void start(Receiver sink) {
+    if (inbound.sink != null) {
+      throw new IllegalStateException("already started");
     }
+    inbound.sink = Objects.requireNonNull(sink, "sink");
+    for (Channel ch : channels) {
+      ch.config().setAutoRead(true);
+    }
+  }
+
+  @ChannelHandler.Sharable
+  private static final class Inbound extends ChannelInboundHandlerAdapter {
+    private volatile Receiver sink;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (msg instanceof DatagramPacket p) {
+      Receiver sink = this.sink;
+      if (msg instanceof DatagramPacket p && sink != null) {
         sink.receive(p.content(), p.sender());
       } else {
         io.netty.util.ReferenceCountUtil.release(msg);

@@ -1,4 +1,4 @@
-package org.meshsec.core.daemon;
+package org.meshsec.core.ike;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -18,7 +18,7 @@ import org.meshsec.ike.port.TsRange;
  * Traffic selectors between the SPD and the IKE engine: policy prefixes become TS ranges, and
  * negotiated ranges become SAD selectors only when they are exactly one prefix (never widened).
  */
-class IkeSelectorsTest {
+class TrafficSelectorsTest {
   static InetAddress ip(String s) {
     return IpPrefix.parse(s).address();
   }
@@ -33,20 +33,21 @@ class IkeSelectorsTest {
         List.of(
             "10.9.0.0/24", "10.9.1.1/32", "0.0.0.0/0", "fd00:9::/48", "::/0", "2001:db8::1/128")) {
       IpPrefix prefix = IpPrefix.parse(p);
-      TsRange ts = IkeService.ts(prefix, 0, PortRange.ANY);
-      assertEquals(prefix, IkeService.prefixOf(ts), p);
-      assertEquals(prefix.toString(), IkeService.format(ts));
+      TsRange ts = TrafficSelectors.ts(prefix, 0, PortRange.ANY);
+      assertEquals(prefix, TrafficSelectors.prefixOf(ts), p);
+      assertEquals(prefix.toString(), TrafficSelectors.format(ts));
     }
     assertEquals("10.9.0.0..10.9.0.255", range("10.9.0.0", "10.9.0.255").toString());
   }
 
   @Test
   void rangesThatAreNotOnePrefixHaveNone() {
-    assertNull(IkeService.prefixOf(range("10.0.0.1", "10.0.0.6")), "not a power of two");
-    assertNull(IkeService.prefixOf(range("10.0.0.2", "10.0.0.5")), "four, not aligned");
-    assertNull(IkeService.prefixOf(range("10.0.0.128", "10.0.1.127")), "256, not aligned");
-    assertEquals(IpPrefix.parse("10.0.0.4/30"), IkeService.prefixOf(range("10.0.0.4", "10.0.0.7")));
-    assertEquals("10.0.0.1..10.0.0.6", IkeService.format(range("10.0.0.1", "10.0.0.6")));
+    assertNull(TrafficSelectors.prefixOf(range("10.0.0.1", "10.0.0.6")), "not a power of two");
+    assertNull(TrafficSelectors.prefixOf(range("10.0.0.2", "10.0.0.5")), "four, not aligned");
+    assertNull(TrafficSelectors.prefixOf(range("10.0.0.128", "10.0.1.127")), "256, not aligned");
+    assertEquals(
+        IpPrefix.parse("10.0.0.4/30"), TrafficSelectors.prefixOf(range("10.0.0.4", "10.0.0.7")));
+    assertEquals("10.0.0.1..10.0.0.6", TrafficSelectors.format(range("10.0.0.1", "10.0.0.6")));
   }
 
   @Test
@@ -58,10 +59,10 @@ class IkeSelectorsTest {
       TsRange ts = range(v4(a), v4(b));
       long size = b - a + 1;
       boolean expected = Long.bitCount(size) == 1 && a % size == 0;
-      IpPrefix p = IkeService.prefixOf(ts);
+      IpPrefix p = TrafficSelectors.prefixOf(ts);
       assertEquals(expected, p != null, ts.toString());
       if (p != null) {
-        assertEquals(ts, IkeService.ts(p, 0, PortRange.ANY), ts.toString());
+        assertEquals(ts, TrafficSelectors.ts(p, 0, PortRange.ANY), ts.toString());
       }
     }
   }
@@ -75,29 +76,33 @@ class IkeSelectorsTest {
     TsRange local = new TsRange(ip("10.9.0.0"), ip("10.9.0.255"), 6, 0, 0xFFFF);
     TsRange remote = new TsRange(ip("10.9.1.7"), ip("10.9.1.7"), 6, 443, 443);
     Selector sel =
-        assertInstanceOf(Selector.class, IkeService.selectorOf(List.of(local), List.of(remote)));
+        assertInstanceOf(
+                SelectorConversion.Converted.class,
+                TrafficSelectors.selectorOf(List.of(local), List.of(remote)))
+            .selector();
     assertEquals(IpPrefix.parse("10.9.0.0/24"), sel.src());
     assertEquals(IpPrefix.parse("10.9.1.7/32"), sel.dst());
     assertEquals(6, sel.protocol());
     assertEquals(PortRange.single(443), sel.dstPorts());
 
     TsRange odd = range("10.9.1.1", "10.9.1.6");
-    assertTrue(
-        IkeService.selectorOf(List.of(local), List.of(odd)).toString().contains("not exactly one"));
-    assertTrue(
-        IkeService.selectorOf(List.of(local, local), List.of(remote))
-            .toString()
-            .contains("more than one"));
+    assertRefused("not exactly one", List.of(local), List.of(odd));
+    assertRefused("more than one", List.of(local, local), List.of(remote));
     TsRange udp = new TsRange(ip("10.9.1.7"), ip("10.9.1.7"), 17, 0, 0xFFFF);
-    assertTrue(
-        IkeService.selectorOf(List.of(local), List.of(udp)).toString().contains("two protocols"));
+    assertRefused("two protocols", List.of(local), List.of(udp));
     TsRange portsNoProto = new TsRange(ip("10.9.1.7"), ip("10.9.1.7"), 0, 80, 80);
-    assertTrue(
-        IkeService.selectorOf(List.of(range("10.9.0.0", "10.9.0.255")), List.of(portsNoProto))
-            .toString()
-            .contains("ports without a protocol"));
+    assertRefused(
+        "ports without a protocol",
+        List.of(range("10.9.0.0", "10.9.0.255")),
+        List.of(portsNoProto));
     TsRange v6 = TsRange.of(ip("fd00::"), ip("fd00::ff"));
-    assertTrue(
-        IkeService.selectorOf(List.of(local), List.of(v6)).toString().contains("two IP versions"));
+    assertRefused("two IP versions", List.of(local), List.of(v6));
+  }
+
+  static void assertRefused(String reason, List<TsRange> local, List<TsRange> remote) {
+    SelectorConversion.Refused r =
+        assertInstanceOf(
+            SelectorConversion.Refused.class, TrafficSelectors.selectorOf(local, remote));
+    assertTrue(r.reason().contains(reason), r.reason());
   }
 }

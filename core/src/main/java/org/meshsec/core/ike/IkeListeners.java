@@ -1,4 +1,4 @@
-package org.meshsec.core.daemon;
+package org.meshsec.core.ike;
 
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.meshsec.ike.sa.IkeListener;

@@ -1,0 +1,265 @@
+package org.meshsec.core.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+import org.meshsec.core.spd.Policy;
+import org.meshsec.core.spd.PolicyKey;
+
+/**
+ * What a reload from one configuration to the next does, computed from the two alone (a pure
+ * function: no SPD, SAD or socket is looked at) and then carried out by the daemon in one place.
+ *
+ * <pre>
+ *  of(before, after):
+ *    policies (by {@link PolicyKey}), manual SAs (by name), peers (by name) -&gt; added / removed /
+ *      changed ({@link Delta}); policy ids are ignored, SA keys compared in constant time
+ *    [node], [tun], [listen] changed                        -&gt; {@link Restart} (DAEMON)
+ *    [[peer]] changed, or a policy negotiated with IKE
+ *      added, removed or changed                            -&gt; {@link Restart} (IKE)
+ *    policies kept: in both with the same content (their SPD ids, and so their SAs, stay)
+ *    SAs to remove: SAs of {@code before} not kept;  SAs to install: SAs of {@code after} not kept
+ *      (an SA is kept when it is in both, unchanged, and its policy is kept)
+ * </pre>
+ *
+ * A plan with a {@link #restarts() restart} is refused as a whole: the running configuration stays.
+ * Changes to peers are refused today; applying them live will replace the IKE restart with peer
+ * actions here.
+ *
+ * <p>Immutable. {@link #toString()} prints no key material (SAs and peers print none).
+ *
+ * @param policies policies added, removed, changed
+ * @param sas manual SAs added, removed, changed (including a different key or SPI); an SA whose own
+ *     fields are unchanged is not listed even if its policy changed
+ * @param peers IKE peers added, removed, changed
+ * @param peersChanged whether the {@code [[peer]]} tables differ at all, their order included
+ * @param policiesKept the policies left as they run
+ * @param sasToRemove SAs of the old configuration to delete from the SAD, in its order
+ * @param sasToInstall SAs of the new configuration to install, in its order
+ * @param restarts what cannot be applied to a running node; empty when the plan can be applied
+ */
+public record ReloadPlan(
+    Delta<Policy> policies,
+    Delta<ManualSa> sas,
+    Delta<IkePeer> peers,
+    boolean peersChanged,
+    Set<PolicyKey> policiesKept,
+    List<ManualSa> sasToRemove,
+    List<ManualSa> sasToInstall,
+    List<Restart> restarts) {
+
+  /** One entry present in both configurations with different contents. */
+  public record Change<T>(T before, T after) {}
+
+  /**
+   * The entries added, removed and changed between two configurations; lists keep the order of the
+   * configuration that holds them.
+   */
+  public record Delta<T>(List<T> added, List<T> removed, List<Change<T>> changed) {
+    public Delta {
+      added = List.copyOf(added);
+      removed = List.copyOf(removed);
+      changed = List.copyOf(changed);
+    }
+
+    public boolean isEmpty() {
+      return added.isEmpty() && removed.isEmpty() && changed.isEmpty();
+    }
+  }
+
+  /** Why a part of the change needs a restart ({@code meshsec run}) instead of a reload. */
+  public enum Rule {
+    /** The node's identity, its TUN device and its sockets are set up once, at start. */
+    DAEMON("changes to [node], [tun] or [listen] need a restart (meshsec run)"),
+    /** The IKE engine is built once from the peers and the policies they negotiate. */
+    IKE("changes to [[peer]] or to policies negotiated with IKE need a restart (meshsec run)");
+
+    private final String message;
+
+    Rule(String message) {
+      this.message = message;
+    }
+
+    /** The rule for people. */
+    public String message() {
+      return message;
+    }
+  }
+
+  /**
+   * One change a running node cannot apply.
+   *
+   * @param rule why it needs a restart
+   * @param what the change, for people: {@code [tun]}, {@code [[peer]] beta changed}
+   */
+  public record Restart(Rule rule, String what) {}
+
+  public ReloadPlan {
+    Objects.requireNonNull(policies, "policies");
+    Objects.requireNonNull(sas, "sas");
+    Objects.requireNonNull(peers, "peers");
+    policiesKept = Set.copyOf(policiesKept);
+    sasToRemove = List.copyOf(sasToRemove);
+    sasToInstall = List.copyOf(sasToInstall);
+    restarts = List.copyOf(restarts);
+  }
+
+  /** Plans the reload from {@code before} (running) to {@code after} (validated). */
+  public static ReloadPlan of(NodeConfig before, NodeConfig after) {
+    Delta<Policy> policies =
+        delta(before.policies(), after.policies(), Policy::key, ReloadPlan::sameContent);
+    Delta<ManualSa> sas = delta(before.sas(), after.sas(), ManualSa::name, ManualSa::equals);
+    Delta<IkePeer> peers = delta(before.peers(), after.peers(), IkePeer::name, IkePeer::equals);
+    boolean peersChanged = !before.peers().equals(after.peers());
+
+    Set<PolicyKey> kept = new LinkedHashSet<>();
+    after.policies().forEach(p -> kept.add(p.key()));
+    policies.added().forEach(p -> kept.remove(p.key()));
+    policies.changed().forEach(c -> kept.remove(c.after().key()));
+
+    Map<String, ManualSa> oldSas = byName(before.sas(), ManualSa::name);
+    Map<String, ManualSa> newSas = byName(after.sas(), ManualSa::name);
+    List<ManualSa> remove = new ArrayList<>();
+    for (ManualSa s : before.sas()) {
+      if (!keeps(s, newSas.get(s.name()), kept)) {
+        remove.add(s);
+      }
+    }
+    List<ManualSa> install = new ArrayList<>();
+    for (ManualSa n : after.sas()) {
+      if (!keeps(oldSas.get(n.name()), n, kept)) {
+        install.add(n);
+      }
+    }
+    return new ReloadPlan(
+        policies,
+        sas,
+        peers,
+        peersChanged,
+        kept,
+        remove,
+        install,
+        restarts(before, after, policies, peers, peersChanged));
+  }
+
+  /** An SA stays installed when it is in both configurations, unchanged, and its policy is kept. */
+  private static boolean keeps(ManualSa before, ManualSa after, Set<PolicyKey> kept) {
+    return before != null
+        && after != null
+        && before.equals(after) // includes a constant-time key comparison
+        && kept.contains(after.policyKey());
+  }
+
+  private static List<Restart> restarts(
+      NodeConfig before,
+      NodeConfig after,
+      Delta<Policy> policies,
+      Delta<IkePeer> peers,
+      boolean peersChanged) {
+    List<Restart> out = new ArrayList<>();
+    if (!before.node().equals(after.node())) {
+      out.add(new Restart(Rule.DAEMON, "[node]"));
+    }
+    if (!before.tun().equals(after.tun())) {
+      out.add(new Restart(Rule.DAEMON, "[tun]"));
+    }
+    if (!before.listen().equals(after.listen())) {
+      out.add(new Restart(Rule.DAEMON, "[listen]"));
+    }
+    peers.added().forEach(p -> out.add(new Restart(Rule.IKE, "[[peer]] " + p.name() + " added")));
+    peers
+        .removed()
+        .forEach(p -> out.add(new Restart(Rule.IKE, "[[peer]] " + p.name() + " removed")));
+    peers
+        .changed()
+        .forEach(c -> out.add(new Restart(Rule.IKE, "[[peer]] " + c.after().name() + " changed")));
+    if (peersChanged && peers.isEmpty()) {
+      out.add(new Restart(Rule.IKE, "[[peer]] order"));
+    }
+    Set<String> ikePolicies = new LinkedHashSet<>();
+    policies.added().forEach(p -> ikePolicies.add(p.name()));
+    policies.removed().forEach(p -> ikePolicies.add(p.name()));
+    policies.changed().forEach(c -> ikePolicies.add(c.before().name()));
+    for (String name : ikePolicies) {
+      if (before.ikePeerOf(name).isPresent() || after.ikePeerOf(name).isPresent()) {
+        out.add(new Restart(Rule.IKE, "policy " + name + " (negotiated with IKE)"));
+      }
+    }
+    return out;
+  }
+
+  /** Whether the two configurations are equivalent: a reload has nothing to do. */
+  public boolean isEmpty() {
+    return policies.isEmpty()
+        && sas.isEmpty()
+        && peers.isEmpty()
+        && !peersChanged
+        && restarts.isEmpty();
+  }
+
+  /** Whether the plan can be applied to a running node (nothing needs a restart). */
+  public boolean applicable() {
+    return restarts.isEmpty();
+  }
+
+  /**
+   * Why the plan is refused: the rule of its first restart ({@link Rule#DAEMON} before {@link
+   * Rule#IKE}), or empty when it can be applied.
+   */
+  public Optional<String> refusal() {
+    return restarts.stream().map(r -> r.rule().message()).findFirst();
+  }
+
+  /** Whether the policy stays as it runs (same SPD id, its SAs untouched). */
+  public boolean keeps(PolicyKey policy) {
+    return policiesKept.contains(policy);
+  }
+
+  private static <T, K> Delta<T> delta(
+      List<T> before, List<T> after, Function<T, K> key, BiPredicate<T, T> same) {
+    Map<K, T> old = byName(before, key);
+    Map<K, T> next = byName(after, key);
+    List<T> added = new ArrayList<>();
+    List<Change<T>> changed = new ArrayList<>();
+    for (T t : after) {
+      T o = old.get(key.apply(t));
+      if (o == null) {
+        added.add(t);
+      } else if (!same.test(o, t)) {
+        changed.add(new Change<>(o, t));
+      }
+    }
+    List<T> removed = new ArrayList<>();
+    for (T t : before) {
+      if (!next.containsKey(key.apply(t))) {
+        removed.add(t);
+      }
+    }
+    return new Delta<>(added, removed, changed);
+  }
+
+  private static <T, K> Map<K, T> byName(List<T> items, Function<T, K> key) {
+    Map<K, T> out = new LinkedHashMap<>();
+    for (T t : items) {
+      out.put(key.apply(t), t);
+    }
+    return out;
+  }
+
+  /** Equality of everything but the SPD-assigned id. */
+  private static boolean sameContent(Policy a, Policy b) {
+    return a.priority() == b.priority()
+        && a.direction() == b.direction()
+        && a.name().equals(b.name())
+        && a.selector().equals(b.selector())
+        && a.action() == b.action()
+        && Objects.equals(a.template(), b.template());
+  }
+}

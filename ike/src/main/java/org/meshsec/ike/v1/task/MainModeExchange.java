@@ -1,0 +1,197 @@
+package org.meshsec.ike.v1.task;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.meshsec.ike.task.TaskStatus;
+import org.meshsec.ike.v1.message.Datagram;
+import org.meshsec.ike.v1.message.EncryptedMessage;
+import org.meshsec.ike.v1.message.ExchangeRules;
+import org.meshsec.ike.v1.message.ExchangeType;
+import org.meshsec.ike.v1.message.IsakmpHeader;
+import org.meshsec.ike.v1.message.IsakmpMessage;
+import org.meshsec.ike.v1.message.NotifyType;
+import org.meshsec.ike.v1.message.ParseError;
+import org.meshsec.ike.v1.message.ParseResult;
+import org.meshsec.ike.v1.message.Payload;
+
+/**
+ * Runs one {@link MainMode} task over datagrams: the framing a phase 1 task manager does (cookies
+ * in the header, Message ID 0, messages (5) and (6) encrypted with the phase 1 cipher and the CBC
+ * IV chain of RFC 2409 appendix B, the payload rules of {@link ExchangeRules}), and nothing else
+ * yet: no retransmission, no duplicate detection, no notification sending. Those belong to the
+ * IKEv1 task manager that will own this.
+ *
+ * <pre>
+ *  initiator: start() -> (1);  receive((2)) -> (3);  receive((4)) -> (5);  receive((6)) -> Done
+ *  responder: receive((1)) -> (2);  receive((3)) -> (4);  receive((5)) -> (6), Done
+ * </pre>
+ *
+ * <p>Not thread-safe; runs on its SA's executor.
+ */
+public final class MainModeExchange {
+
+  /** What a received datagram led to. */
+  public sealed interface Outcome {
+    /** Send {@code datagram}; {@code done} when phase 1 completed with it. */
+    record Reply(byte[] datagram, boolean done) implements Outcome {}
+
+    /** Phase 1 completed with the received message; nothing to send. */
+    record Done() implements Outcome {}
+
+    /** The exchange failed; {@code reply} is what to report, if anything. */
+    record Failed(String reason, Optional<NotifyType> reply) implements Outcome {}
+  }
+
+  private final Phase1State sa;
+  private final MainMode task;
+  private int messages;
+  private boolean finished;
+
+  private MainModeExchange(boolean initiator, Phase1Config config, SecureRandom random) {
+    this.sa = new Phase1State(initiator, config, random);
+    this.task = new MainMode(initiator);
+  }
+
+  /** The initiator side; call {@link #start()}. */
+  public static MainModeExchange initiator(Phase1Config config, SecureRandom random) {
+    return new MainModeExchange(true, config, random);
+  }
+
+  /** The responder side; feed it the initiator's first message. */
+  public static MainModeExchange responder(Phase1Config config, SecureRandom random) {
+    return new MainModeExchange(false, config, random);
+  }
+
+  /** The SA state being negotiated. */
+  public Phase1State sa() {
+    return sa;
+  }
+
+  /** Builds message (1). */
+  public byte[] start() throws V1Exception {
+    if (!sa.initiator() || messages != 0) {
+      throw new IllegalStateException("only an initiator starts, once");
+    }
+    return build();
+  }
+
+  /** Processes a received datagram (without the non-ESP marker). */
+  public Outcome receive(byte[] datagram) {
+    if (finished) {
+      return new Outcome.Failed("exchange already finished", Optional.empty());
+    }
+    ParseResult<Datagram> decoded = Datagram.decode(datagram);
+    if (decoded instanceof ParseResult.Err<Datagram> e) {
+      return failed(e.error());
+    }
+    Datagram d = decoded.orElseThrow();
+    IsakmpHeader h = d.header();
+    if (!h.exchangeType().equals(ExchangeType.IDENTITY_PROTECTION) || h.messageId() != 0) {
+      return fail(NotifyType.INVALID_EXCHANGE_TYPE, "not a Main Mode message: " + h);
+    }
+    int index = messages + 1;
+    if (index == 1) {
+      // RFC 2408 section 3.1: the responder cookie of the first message is zero.
+      if (h.responderCookie() != 0) {
+        return fail(NotifyType.INVALID_COOKIE, "first message with a responder cookie");
+      }
+      sa.peerCookie(h.initiatorCookie());
+    } else if (index == 2) {
+      sa.peerCookie(h.responderCookie());
+    }
+    if (h.initiatorCookie() != sa.initiatorCookie()
+        || (index > 1 && h.responderCookie() != sa.responderCookie())) {
+      return fail(NotifyType.INVALID_COOKIE, "cookies of another SA");
+    }
+    boolean mustBeEncrypted = index >= 5;
+    IsakmpMessage in;
+    byte[] lastBlock = null;
+    if (d instanceof EncryptedMessage e) {
+      if (!mustBeEncrypted || sa.cipher() == null) {
+        return fail(NotifyType.INVALID_FLAGS, "message " + index + " must not be encrypted");
+      }
+      ParseResult<IsakmpMessage> opened = e.decrypt(sa.cipher(), sa.ivs().iv(0));
+      if (opened instanceof ParseResult.Err<IsakmpMessage> err) {
+        return failed(err.error());
+      }
+      in = opened.orElseThrow();
+      lastBlock = e.lastBlock(sa.cipher().blockSize());
+    } else {
+      if (mustBeEncrypted) {
+        return fail(NotifyType.INVALID_FLAGS, "message " + index + " must be encrypted");
+      }
+      in = (IsakmpMessage) d;
+    }
+    Optional<ParseError> violation = ExchangeRules.check(in, index);
+    if (violation.isPresent()) {
+      return failed(violation.get());
+    }
+    TaskStatus status;
+    try {
+      status = task.process(sa, in);
+    } catch (V1Exception e) {
+      finished = true;
+      return new Outcome.Failed(e.getMessage(), e.notifyType());
+    }
+    messages++;
+    if (lastBlock != null) {
+      // Only a message that passed its checks moves the IV chain (RFC 2409 appendix B).
+      sa.ivs().update(0, lastBlock);
+    }
+    if (status == TaskStatus.DONE) {
+      finished = true;
+      return new Outcome.Done();
+    }
+    if (status == TaskStatus.FAILED) {
+      finished = true;
+      return new Outcome.Failed("Main Mode failed", Optional.empty());
+    }
+    try {
+      byte[] reply = build();
+      return new Outcome.Reply(reply, finished);
+    } catch (V1Exception e) {
+      finished = true;
+      return new Outcome.Failed(e.getMessage(), e.notifyType());
+    }
+  }
+
+  private byte[] build() throws V1Exception {
+    List<Payload> out = new ArrayList<>();
+    TaskStatus status = task.build(sa, out);
+    messages++;
+    IsakmpMessage m =
+        new IsakmpMessage(
+            IsakmpHeader.of(
+                sa.initiatorCookie(), sa.responderCookie(), ExchangeType.IDENTITY_PROTECTION, 0),
+            out);
+    byte[] datagram;
+    if (messages >= 5) {
+      EncryptedMessage e = m.encrypt(sa.cipher(), sa.ivs().iv(0));
+      sa.ivs().update(0, e.lastBlock(sa.cipher().blockSize()));
+      datagram = e.encode();
+    } else {
+      datagram = m.encode();
+    }
+    if (status == TaskStatus.DONE) {
+      finished = true;
+    }
+    return datagram;
+  }
+
+  private Outcome failed(ParseError error) {
+    finished = true;
+    return new Outcome.Failed(error.toString(), error.reply());
+  }
+
+  private Outcome fail(NotifyType notify, String reason) {
+    finished = true;
+    return new Outcome.Failed(reason, Optional.of(notify));
+  }
+
+  @Override
+  public String toString() {
+    return "MainModeExchange[" + sa + ", " + messages + " messages]";
+  }
+}
