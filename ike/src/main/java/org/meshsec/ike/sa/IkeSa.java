@@ -274,15 +274,20 @@ public final class IkeSa {
 
   // ---------------------------------------------------------------- executor and timers
 
-  /** Runs {@code r} on this SA's owner executor. Thread-safe. */
+  /**
+   * Runs {@code r} on this SA's owner executor, then publishes the snapshots of the SAs sharing it.
+   * The newest SA is published first, so that a listener told that an SA was rekeyed already finds
+   * its successor in {@code IkeEngine.list()}. Thread-safe.
+   */
   public void execute(Runnable r) {
     executor.execute(
         () -> {
           try {
             r.run();
           } finally {
-            for (IkeSa member : List.copyOf(family)) {
-              member.publish();
+            List<IkeSa> members = List.copyOf(family);
+            for (int i = members.size() - 1; i >= 0; i--) {
+              members.get(i).publish();
             }
           }
         });

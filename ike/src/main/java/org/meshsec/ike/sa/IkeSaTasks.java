@@ -8,10 +8,11 @@ import org.meshsec.ike.message.NotifyPayload;
 
 /**
  * The exchanges of one IKE SA, as the SA and the engine ask for them: each method queues the task
- * for one job (RFC 7296 section 1: IKE_SA_INIT and IKE_AUTH, CREATE_CHILD_SA, INFORMATIONAL) unless
- * the same job is already queued or running, and starts it when the window is free. Implemented by
- * the task manager of package {@code org.meshsec.ike.task} and made by a {@link TaskFactory}, so
- * that this package does not depend on the task classes.
+ * for one job (RFC 7296 section 1: IKE_SA_INIT and IKE_AUTH, CREATE_CHILD_SA, INFORMATIONAL) and
+ * starts it when the window is free; the rekeys, the liveness check, the IKE SA's delete and a
+ * Child SA's creation are not queued twice. Implemented by the task manager of package {@code
+ * org.meshsec.ike.task} and made by a {@link TaskFactory}, so that this package does not depend on
+ * the task classes.
  *
  * <p>Not thread-safe: called only on the SA's executor.
  */
