@@ -42,9 +42,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * super-packet: about zero for {@code segment}; about 104 bytes for {@code coalesce}, which is the
  * {@code PooledByteBuf} object of its run buffer: Netty 4.2 recycles those objects only on its own
  * {@code FastThreadLocalThread}s, and JMH's threads are plain ones (allocating and releasing a
- * pooled direct buffer costs 104 bytes on a plain thread and 0 on a FastThreadLocalThread,
- * measured with {@code ThreadMXBean.getCurrentThreadAllocatedBytes}). On the event loop that
- * reads the TUN device it is zero.
+ * pooled direct buffer costs 104 bytes on a plain thread and 0 on a FastThreadLocalThread, measured
+ * with {@code ThreadMXBean.getCurrentThreadAllocatedBytes}). On the event loop that reads the TUN
+ * device it is zero.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

@@ -24,7 +24,7 @@ import org.meshsec.tun.VirtioNetHdr;
  * follow the GSO rules, and coalescing those segments gives the super-packet back byte for byte,
  * virtio_net_hdr included.
  */
-class GsoGroRoundTripProperties {
+class GsoGroRoundTripPropertiesTest {
   private final UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(true);
 
   @Provide
