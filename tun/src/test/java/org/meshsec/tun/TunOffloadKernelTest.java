@@ -85,6 +85,18 @@ class TunOffloadKernelTest {
     return ns;
   }
 
+  /** Whether the running kernel's release (os.version, e.g. 6.18.4-...) is at least major.minor. */
+  private static boolean kernelAtLeast(int major, int minor) {
+    String[] v = System.getProperty("os.version", "0.0").split("[.-]");
+    try {
+      int ma = Integer.parseInt(v[0]);
+      int mi = v.length > 1 ? Integer.parseInt(v[1]) : 0;
+      return ma > major || (ma == major && mi >= minor);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
   @Test
   void kernelGrantsChecksumAndTsoOffloads() throws Exception {
     TunDevice dev = open(KernelTestSupport.uniqueName());
@@ -92,6 +104,11 @@ class TunOffloadKernelTest {
     assertTrue(
         granted.containsAll(Set.of(TunOffload.CSUM, TunOffload.TSO4, TunOffload.TSO6)),
         granted.toString());
+    if (kernelAtLeast(6, 2)) {
+      assertTrue(
+          granted.containsAll(Set.of(TunOffload.USO4, TunOffload.USO6)),
+          "USO is in Linux 6.2 and later: " + granted);
+    }
     TunDevice plain =
         TunDevice.open(TunOptions.builder(KernelTestSupport.uniqueName()).allocator(alloc).build());
     cleanup.add(plain);
