@@ -69,6 +69,10 @@ public final class Native {
     @SaveError
     int ioctl(int fd, @u_int64_t long request, Pointer arg);
 
+    /** For requests whose argument is a value, not a pointer (TUNSETOFFLOAD). */
+    @SaveError
+    int ioctl(int fd, @u_int64_t long request, @u_int64_t long arg);
+
     @SaveError
     int poll(Pointer fds, @u_int64_t long nfds, int timeoutMillis);
 
@@ -134,6 +138,15 @@ public final class Native {
   static final short IFF_MULTI_QUEUE = 0x0100;
   static final short IFF_NO_PI = 0x1000;
   static final short IFF_TUN_EXCL = (short) 0x8000;
+  static final short IFF_VNET_HDR = 0x4000;
+
+  // TUN offloads (<linux/if_tun.h>): TUNSETOFFLOAD takes the TUN_F_* bits by value.
+  static final long TUNSETOFFLOAD = 0x400454d0L; // _IOW('T', 208, unsigned int)
+  static final int TUN_F_CSUM = 0x01;
+  static final int TUN_F_TSO4 = 0x02;
+  static final int TUN_F_TSO6 = 0x04;
+  static final int TUN_F_USO4 = 0x20;
+  static final int TUN_F_USO6 = 0x40;
 
   static final LibC LIBC;
   static final Runtime RUNTIME;
@@ -202,6 +215,12 @@ public final class Native {
   /** Like {@link #ioctl} but returns {@code -errno} instead of throwing. */
   static int ioctlRaw(int fd, long request, Pointer arg) {
     int res = LIBC.ioctl(fd, request, arg);
+    return res < 0 ? -errno() : res;
+  }
+
+  /** {@code ioctl(fd, request, value)} for a by-value argument: the result, or {@code -errno}. */
+  static int ioctlValueRaw(int fd, long request, long value) {
+    int res = LIBC.ioctl(fd, request, value);
     return res < 0 ? -errno() : res;
   }
 

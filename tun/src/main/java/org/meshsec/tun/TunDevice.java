@@ -11,18 +11,22 @@ import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import jnr.ffi.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Linux TUN device (IFF_TUN | IFF_NO_PI: whole IPv4/IPv6 packets, no extra header), opened
- * through {@code /dev/net/tun} with jnr-ffi, optionally multi-queue (IFF_MULTI_QUEUE, one fd per
- * queue), all fds non-blocking. The device is not persistent: the kernel removes the interface when
- * the last fd closes, i.e. on {@link #close()}. Addresses, MTU and routes are set with {@link
- * LinkConfigurator}.
+ * A Linux TUN device (IFF_TUN | IFF_NO_PI: whole IPv4/IPv6 packets, no extra header unless offloads
+ * are asked for, see below), opened through {@code /dev/net/tun} with jnr-ffi, optionally
+ * multi-queue (IFF_MULTI_QUEUE, one fd per queue), all fds non-blocking. The device is not
+ * persistent: the kernel removes the interface when the last fd closes, i.e. on {@link #close()}.
+ * Addresses, MTU and routes are set with {@link LinkConfigurator}.
  *
  * <h2>Reading: one queue, one loop, no hand-off</h2>
  *
@@ -63,6 +67,16 @@ import org.slf4j.LoggerFactory;
  * kernel's flow steering to send that flow's replies to that queue; other threads pick a queue by
  * thread id.
  *
+ * <h2>Offloads</h2>
+ *
+ * With {@link TunOptions#vnetHdr()} the device is opened with IFF_VNET_HDR and ioctl(TUNSETOFFLOAD)
+ * asks for checksum, TSO and USO offloads, falling back to checksum and TSO when the kernel does
+ * not know USO (before 6.2); {@link #offloads()} tells what was granted. Every packet read and
+ * written then starts with a {@link VirtioNetHdr}, and reads may return TCP super-packets of up to
+ * 64 KB (read buffers are sized for them). Cutting them into segments, and merging received
+ * segments into super-packets, is the caller's work (org.meshsec.core.offload); this class never
+ * looks beyond the header.
+ *
  * <h2>Shutdown</h2>
  *
  * {@link #close()} stops the readers (cancels each epoll registration on its loop and waits, or
@@ -76,6 +90,9 @@ public final class TunDevice implements TunInterface {
   private static final Logger log = LoggerFactory.getLogger(TunDevice.class);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
+  /** The largest IP packet the kernel hands over with TSO: the IP total length limit. */
+  public static final int MAX_SUPER_PACKET = 65535;
+
   private enum State {
     OPEN,
     STARTED,
@@ -86,6 +103,7 @@ public final class TunDevice implements TunInterface {
   private final TunOptions options;
   private final TunQueue[] queues;
   private final Counters counters;
+  private final Set<TunOffload> offloads;
   private final FastThreadLocal<TunQueue> readerQueue = new FastThreadLocal<>();
 
   private final Object lock = new Object();
@@ -94,11 +112,17 @@ public final class TunDevice implements TunInterface {
   private IoEventLoopGroup ownGroup; // guarded by lock
   private volatile ReaderMode activeMode;
 
-  private TunDevice(String name, TunOptions options, TunQueue[] queues, Counters counters) {
+  private TunDevice(
+      String name,
+      TunOptions options,
+      TunQueue[] queues,
+      Counters counters,
+      Set<TunOffload> offloads) {
     this.name = name;
     this.options = options;
     this.queues = queues;
     this.counters = counters;
+    this.offloads = offloads;
   }
 
   /** Opens a single-queue device named {@code name} (may contain {@code %d}) with defaults. */
@@ -120,6 +144,7 @@ public final class TunDevice implements TunInterface {
     int[] fds = new int[n];
     int opened = 0;
     String name = options.name();
+    Set<TunOffload> offloads = Collections.emptySet();
     try {
       for (int i = 0; i < n; i++) {
         fds[i] = openClone(options.devicePath());
@@ -131,7 +156,13 @@ public final class TunDevice implements TunInterface {
         if (i == 0 && !options.attachExisting()) {
           flags |= Native.IFF_TUN_EXCL;
         }
+        if (options.vnetHdr()) {
+          flags |= Native.IFF_VNET_HDR;
+        }
         name = setIff(fds[i], name, flags, options);
+        if (options.vnetHdr()) {
+          offloads = setOffloads(fds[i], name);
+        }
       }
     } catch (IOException | RuntimeException e) {
       for (int i = 0; i < opened; i++) {
@@ -148,8 +179,37 @@ public final class TunDevice implements TunInterface {
     for (int i = 0; i < n; i++) {
       queues[i] = new TunQueue(i, fds[i], name, counters, options);
     }
-    log.info("opened TUN device {} with {} queue(s)", name, n);
-    return new TunDevice(name, options, queues, counters);
+    if (options.vnetHdr()) {
+      log.info("opened TUN device {} with {} queue(s), offloads {}", name, n, offloads);
+    } else {
+      log.info("opened TUN device {} with {} queue(s)", name, n);
+    }
+    return new TunDevice(name, options, queues, counters, offloads);
+  }
+
+  /**
+   * ioctl(TUNSETOFFLOAD) with checksum, TSO and USO; without USO when the kernel refuses it (EINVAL
+   * before Linux 6.2); with nothing when it refuses TSO as well. The offloads are a property of the
+   * device, so every queue gets the same answer.
+   */
+  private static Set<TunOffload> setOffloads(int fd, String name) throws NativeIoException {
+    EnumSet<TunOffload> all = EnumSet.allOf(TunOffload.class);
+    EnumSet<TunOffload> tso = EnumSet.of(TunOffload.CSUM, TunOffload.TSO4, TunOffload.TSO6);
+    for (EnumSet<TunOffload> want : List.of(all, tso)) {
+      int bits = 0;
+      for (TunOffload o : want) {
+        bits |= o.flag();
+      }
+      int res = Native.ioctlValueRaw(fd, Native.TUNSETOFFLOAD, bits);
+      if (res >= 0) {
+        return Collections.unmodifiableSet(want);
+      }
+      if (-res != Errno.EINVAL) {
+        throw Native.newIoException("ioctl(TUNSETOFFLOAD, " + name + ")", -res, null);
+      }
+    }
+    log.warn("TUN device {}: the kernel refused checksum and TSO offloads", name);
+    return Collections.emptySet();
   }
 
   private static int openClone(String path) throws NativeIoException {
@@ -209,6 +269,15 @@ public final class TunDevice implements TunInterface {
   @Override
   public String name() {
     return name;
+  }
+
+  /**
+   * The offloads the kernel granted (see {@link TunOptions#vnetHdr()}); empty for a device opened
+   * without IFF_VNET_HDR. Packets read and written carry a {@link VirtioNetHdr} whenever {@link
+   * TunOptions#vnetHdr()} is set, even if this set is empty.
+   */
+  public Set<TunOffload> offloads() {
+    return offloads;
   }
 
   /** The fd of queue {@code queue} (for tests). */
@@ -300,7 +369,7 @@ public final class TunDevice implements TunInterface {
       }
       int readSize;
       try {
-        readSize = options.readBufferSize() > 0 ? options.readBufferSize() : mtu();
+        readSize = readSize();
       } catch (UncheckedIOException e) {
         throw e.getCause();
       }
@@ -326,6 +395,18 @@ public final class TunDevice implements TunInterface {
       state = State.STARTED;
       log.info("TUN device {}: reading {} queue(s) with {}", name, queues.length, mode);
     }
+  }
+
+  /**
+   * The largest read: the configured size or the MTU; with IFF_VNET_HDR a header plus a 64 KB
+   * super-packet (or the configured size).
+   */
+  private int readSize() {
+    if (options.vnetHdr()) {
+      return VirtioNetHdr.LENGTH
+          + (options.readBufferSize() > 0 ? options.readBufferSize() : MAX_SUPER_PACKET);
+    }
+    return options.readBufferSize() > 0 ? options.readBufferSize() : mtu();
   }
 
   /** Reads go to native addresses: refuse an allocator that cannot give direct buffers. */

@@ -31,6 +31,10 @@ import java.util.Objects;
  * @param devicePath the clone device, {@code /dev/net/tun}
  * @param pollTimeoutMillis how long a {@link ReaderMode#POLL_THREAD} reader blocks in poll(2)
  *     before it checks whether to stop; bounds the time {@link TunDevice#close} waits
+ * @param vnetHdr open with IFF_VNET_HDR and turn on the offloads the kernel accepts (TUNSETOFFLOAD,
+ *     see {@link TunOffload}): every packet read then starts with a {@link VirtioNetHdr} and may be
+ *     a TCP (or UDP) super-packet of up to 64 KB, and every packet written must start with one.
+ *     Default false: plain IP packets.
  */
 public record TunOptions(
     String name,
@@ -44,7 +48,8 @@ public record TunOptions(
     ReaderMode readerMode,
     IoEventLoopGroup eventLoopGroup,
     String devicePath,
-    int pollTimeoutMillis) {
+    int pollTimeoutMillis,
+    boolean vnetHdr) {
 
   public static final int DEFAULT_HEADROOM = 64;
   public static final int DEFAULT_TAILROOM = 64;
@@ -123,6 +128,7 @@ public record TunOptions(
     private IoEventLoopGroup eventLoopGroup;
     private String devicePath = DEFAULT_DEVICE_PATH;
     private int pollTimeoutMillis = 100;
+    private boolean vnetHdr;
 
     private Builder(String name) {
       this.name = name;
@@ -183,6 +189,11 @@ public record TunOptions(
       return this;
     }
 
+    public Builder vnetHdr(boolean vnetHdr) {
+      this.vnetHdr = vnetHdr;
+      return this;
+    }
+
     public TunOptions build() {
       return new TunOptions(
           name,
@@ -196,7 +207,8 @@ public record TunOptions(
           readerMode,
           eventLoopGroup,
           devicePath,
-          pollTimeoutMillis);
+          pollTimeoutMillis,
+          vnetHdr);
     }
   }
 }

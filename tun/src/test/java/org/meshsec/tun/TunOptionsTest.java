@@ -61,6 +61,8 @@ class TunOptionsTest {
     assertEquals(TunOptions.DEFAULT_HEADROOM, o.headroom());
     assertEquals("/dev/net/tun", o.devicePath());
     assertEquals(ReaderMode.AUTO, o.readerMode());
+    assertEquals(false, o.vnetHdr(), "offloads are opt-in");
+    assertEquals(true, TunOptions.builder("meshsec%d").vnetHdr(true).build().vnetHdr());
   }
 
   /** Needs no privileges: the clone device path is wrong. */
