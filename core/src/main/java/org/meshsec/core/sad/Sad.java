@@ -71,6 +71,15 @@ import org.slf4j.LoggerFactory;
  * packet now (the caller keeps ownership); they return null when the SAD took ownership (queued; or
  * dropped, released and counted). Queued packets are released when dropped (queue full, timeout,
  * delete, flush) or handed to a {@link LarvalDrain}, which then owns them.
+ *
+ * <h2>Why one class of this size</h2>
+ *
+ * About a sixth of it is the {@link Builder}. The rest is the {@link KeyEngine} operations and the
+ * timer over the indexes, and most of them ({@link #add}, {@link #delete}, {@link #flush}, {@link
+ * #expire}) act on both directions in the lock order above, and raise their events only after every
+ * lock is released. Keeping them together keeps that order and the event rule visible in one place.
+ * The part with a lock protocol of its own, the outbound slots with their acquire queues, is {@link
+ * OutboundSlots}; the per-SA protocol is {@link SecurityAssociation}.
  */
 public final class Sad implements KeyEngine {
   private static final Logger log = LoggerFactory.getLogger(Sad.class);
