@@ -22,6 +22,11 @@ final class PeerProposals {
     void add(String text);
   }
 
+  /**
+   * The proposal list under {@code key}, each proposal handed to {@code sink} ({@code def} alone
+   * when the key is absent); false when invalid (reported, naming {@code example} as the form to
+   * write).
+   */
   static boolean parse(TomlSection s, String key, String def, ProposalSink sink, String example) {
     List<TomlSection.Item> items = s.stringList(key);
     if (items == null) {
