@@ -4,7 +4,8 @@
 # Run as root, once, by hand:  sh record.sh main|aggressive  OUTDIR
 # "sh record.sh probe OUTDIR" instead runs meshsec's Main Mode initiator (MainModeProbe, classpath
 # in $CP) against a charon responder, "probe-responder" a charon initiator against meshsec's
-# responder: the interop check of org.meshsec.ike.v1.task.
+# responder: the interop check of org.meshsec.ike.v1.task. "probe-qm" runs QuickModeProbe (Main Mode,
+# then a Quick Mode for 10.0.0.1 === 10.0.1.1) against a charon responder.
 # It writes OUTDIR/capture.pcap (tcpdump on the initiator's veth), OUTDIR/initiator.log and
 # OUTDIR/responder.log (charon filelogs with ike/chd at level 4, which print SKEYID*, IVs, the DH
 # secret and the nonces). extract.py then turns the pcap into the *.hex files beside this script.
@@ -132,6 +133,15 @@ if [ "$MODE" = probe-responder ]; then
   exit 0
 fi
 setup r 192.0.2.2 192.0.2.1 "$IDR" "$IDI" 10.0.1.1/32 10.0.0.1/32 none
+if [ "$MODE" = probe-qm ]; then
+  swan r --load-all --noprompt
+  ip netns exec v1rec-i java -cp "$CP" org.meshsec.ike.v1.task.QuickModeProbe \
+    192.0.2.1 192.0.2.2 "${PSK#0x}" || true
+  sleep 0.5
+  swan r --list-sas
+  cp "$OUT/r/charon.log" "$OUT/responder.log"
+  exit 0
+fi
 if [ "$MODE" = probe ]; then
   swan r --load-all --noprompt
   ip netns exec v1rec-i java -cp "$CP" org.meshsec.ike.v1.task.MainModeProbe initiator \

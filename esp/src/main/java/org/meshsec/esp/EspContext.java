@@ -52,8 +52,8 @@ import org.meshsec.esp.replay.ReplayWindow;
  *
  * <p><b>Inbound order</b>: replay check (which also infers the ESN high bits that enter the ICV),
  * ICV verification (in constant time, before any decryption), decryption, trailer checks, then the
- * replay commit (STYLE.md point 8). Every failure is an {@link EspStatus}; no input bytes make
- * {@link #open} throw.
+ * replay commit: a forged packet never moves the window (RFC 4303 section 3.4.3). Every failure is
+ * an {@link EspStatus}; no input bytes make {@link #open} throw.
  *
  * <p><b>Allocation.</b> Per-SA cipher objects and scratch arrays are created once. The buffer is
  * reached through {@link ByteBuf#internalNioBuffer}, which Netty caches per buffer; composite
@@ -62,8 +62,8 @@ import org.meshsec.esp.replay.ReplayWindow;
  * org.meshsec.esp.crypto.BcCryptoEngine}.
  *
  * <p><b>Thread-safety.</b> Not thread-safe. Outbound sequence numbers must be assigned in order,
- * and the inbound replay window is not thread-safe (STYLE.md point 8), so the caller serialises all
- * calls on one context (one event loop, or the SA's lock).
+ * and the inbound replay window is not thread-safe ({@link org.meshsec.esp.replay.ReplayWindow}),
+ * so the caller serialises all calls on one context (one event loop, or the SA's lock).
  */
 public final class EspContext implements AutoCloseable {
 
@@ -266,7 +266,8 @@ public final class EspContext implements AutoCloseable {
 
   /**
    * Checks the replay window, verifies the ICV, decrypts in place, checks the padding, then commits
-   * the sequence number to the window (check, authenticate, commit: STYLE.md point 8).
+   * the sequence number to the window (check, authenticate, commit: RFC 4303 section 3.4.3, so that
+   * only authenticated packets advance the window).
    */
   public EspStatus open(ByteBuf buf, OpenResult out) {
     if (closed) {

@@ -16,7 +16,10 @@ package org.meshsec.esp;
 public record EspSaParams(
     int spi, EspSuite suite, byte[] keyMaterial, boolean esn, int replayWindow) {
 
-  /** Default anti-replay window, as in the issue (Linux defaults to 32; strongSwan to 32 too). */
+  /**
+   * Default anti-replay window: wide enough that packets reordered by a multi-queue path or a busy
+   * underlay are not dropped as replays (Linux and strongSwan default to 32).
+   */
   public static final int DEFAULT_REPLAY_WINDOW = 1024;
 
   /** Largest supported window. */

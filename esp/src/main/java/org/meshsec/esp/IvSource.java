@@ -8,7 +8,7 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Where an outbound {@link EspContext} gets the explicit IV it puts in each packet (RFC 4303
  * section 2.3). Injected, so that known-answer tests can reproduce published packets byte for byte
- * (STYLE.md point 10).
+ * (draft-mcgrew-gcm-test-01 and RFC 3602 fix the IV of each example packet).
  *
  * <ul>
  *   <li>AEAD (AES-GCM, RFC 4106 section 3.1; ChaCha20-Poly1305, RFC 7634 section 2): the IV need

@@ -61,8 +61,13 @@ public final class Errno {
       case EBADFD -> "EBADFD";
       case EMSGSIZE -> "EMSGSIZE";
       case EOPNOTSUPP -> "EOPNOTSUPP";
+      case 93 -> "EPROTONOSUPPORT";
       case 97 -> "EAFNOSUPPORT";
+      case 100 -> "ENETDOWN";
+      case 101 -> "ENETUNREACH";
       case ENOBUFS -> "ENOBUFS";
+      case 111 -> "ECONNREFUSED";
+      case 113 -> "EHOSTUNREACH";
       default -> "errno " + errno;
     };
   }

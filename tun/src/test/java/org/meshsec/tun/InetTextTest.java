@@ -16,6 +16,8 @@ class InetTextTest {
     assertEquals(
         "2001:db8:0:1:1:1:1:1", InetText.format(InetAddress.getByName("2001:db8:0:1:1:1:1:1")));
     assertEquals("2001:0:0:1::1", InetText.format(InetAddress.getByName("2001:0:0:1:0:0:0:1")));
+    assertEquals("2001:db8::1", InetText.format(InetAddress.getByName("2001:0DB8:0:0:0:0:0:1")));
+    assertEquals("fd00::10", InetText.format(InetAddress.getByName("fd00:0::10")));
     assertEquals("10.0.0.1", InetText.format(InetAddress.getByName("10.0.0.1")));
   }
 

@@ -14,10 +14,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,11 +36,12 @@ import org.slf4j.LoggerFactory;
  * timeout (5 s by default), or that does not take the answer within the write timeout, is
  * disconnected.
  *
- * <p>Threads: one acceptor thread ({@code meshsec-control}) hands each connection to a bounded pool
- * of at most {@link Options#maxClients} threads ({@code meshsec-control-N}), so a slow or silent
- * client, or an {@code initiate} waiting for its IKE SA, never delays another client; when every
- * thread is busy, a new client is answered "busy" at once. One timer thread enforces the read and
- * write timeouts by closing the connection's channel, which ends a blocked read or write.
+ * <p>Threads: one acceptor thread ({@code meshsec-control}) admits at most {@link
+ * Options#maxClients} connections at once (a permit each) and hands each to a pool of as many
+ * threads ({@code meshsec-control-N}), so a slow or silent client, or an {@code initiate} waiting
+ * for its IKE SA, never delays another client; when every thread is busy, a new client is answered
+ * "busy" at once. One timer thread enforces the read and write timeouts by closing the connection's
+ * channel, which ends a blocked read or write.
  *
  * <p>Thread-safety: {@link #start} and {@link #close} are called once each by the owner; commands
  * run concurrently (see {@link Command}).
@@ -69,6 +71,7 @@ public final class ControlServer implements AutoCloseable {
   private ServerSocketChannel server;
   private Thread acceptor;
   private ThreadPoolExecutor workers;
+  private volatile Semaphore admitted;
   private ScheduledExecutorService timer;
 
   public ControlServer(Path path, CommandRegistry commands) {
@@ -96,18 +99,26 @@ public final class ControlServer implements AutoCloseable {
     server.bind(UnixDomainSocketAddress.of(path));
     Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
     AtomicInteger n = new AtomicInteger();
+    admitted = new Semaphore(options.maxClients());
     workers =
         new ThreadPoolExecutor(
-            0,
+            options.maxClients(),
             options.maxClients(),
             30,
             TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
+            new LinkedBlockingQueue<>(),
             r -> daemonThread(r, "meshsec-control-" + n.incrementAndGet()));
+    workers.allowCoreThreadTimeOut(true);
     timer =
         Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "meshsec-control-timer"));
     acceptor = daemonThread(this::acceptLoop, "meshsec-control");
     acceptor.start();
+  }
+
+  /** How many clients are admitted now (being served, or about to be). */
+  int activeClients() {
+    Semaphore a = admitted;
+    return a == null ? 0 : options.maxClients() - a.availablePermits();
   }
 
   private static Thread daemonThread(Runnable r, String name) {
@@ -128,9 +139,23 @@ public final class ControlServer implements AutoCloseable {
         pause(); // e.g. out of file descriptors: do not spin
         continue;
       }
+      // Admission by permit, not by idle thread: a worker that has just answered its client is
+      // free at once, even before its thread is back waiting for work.
+      if (!admitted.tryAcquire()) {
+        refuseBusy(ch);
+        continue;
+      }
       try {
-        workers.execute(() -> serve(ch));
+        workers.execute(
+            () -> {
+              try {
+                serve(ch);
+              } finally {
+                admitted.release();
+              }
+            });
       } catch (RejectedExecutionException e) {
+        admitted.release();
         refuseBusy(ch);
       }
     }

@@ -12,6 +12,7 @@ import java.util.function.LongSupplier;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.stats.XfrmStat;
 import org.meshsec.core.stats.XfrmStats;
+import org.meshsec.tun.InetText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -294,7 +295,10 @@ final class OutboundSlots {
           stats.add(XfrmStat.ACQUIRE_TIMEOUTS, releaseAll(p));
           slot.pending = null;
           removeIfEmpty(slot);
-          log.debug("acquire for policy {} peer {} timed out", p.policy.name(), slot.peer);
+          log.debug(
+              "acquire for policy {} peer {} timed out",
+              p.policy.name(),
+              InetText.format(slot.peer));
         }
       } finally {
         slot.lock.unlock();

@@ -6,6 +6,7 @@ import org.meshsec.core.spd.Selector;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.IpsecMode;
 import org.meshsec.esp.SaLifetime;
+import org.meshsec.tun.InetText;
 
 /**
  * An immutable snapshot of one SA for {@link KeyEngine#dump()}, {@link KeyEngine#get} and the
@@ -71,9 +72,9 @@ public record SaInfo(
         direction,
         spi,
         state,
-        local == null ? "-" : local.getHostAddress(),
+        local == null ? "-" : InetText.format(local),
         localPort,
-        peer.getHostAddress(),
+        InetText.format(peer),
         peerPort,
         mode,
         selector,

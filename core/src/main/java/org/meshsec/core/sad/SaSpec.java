@@ -7,6 +7,7 @@ import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.IpsecMode;
 import org.meshsec.esp.SaLifetime;
+import org.meshsec.tun.InetText;
 
 /**
  * What key management (IKE, or manual keying from the config file) supplies for one SA in one
@@ -103,9 +104,9 @@ public record SaSpec(
             + " key=<%d bytes>]",
         direction,
         spi,
-        local.getHostAddress(),
+        InetText.format(local),
         localPort,
-        peer.getHostAddress(),
+        InetText.format(peer),
         peerPort,
         mode,
         selector,

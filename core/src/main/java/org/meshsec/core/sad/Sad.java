@@ -499,11 +499,11 @@ public final class Sad implements KeyEngine {
   }
 
   private void fire(SadEvent e) {
-    log.debug("event {}", e);
+    log.debug("event: {}", e.describe());
     try {
       listener.onEvent(e);
     } catch (RuntimeException ex) {
-      log.warn("SAD listener failed on {}", e, ex);
+      log.warn("SAD listener failed on {}", e.describe(), ex);
     }
   }
 

@@ -2,12 +2,30 @@ package org.meshsec.core.sad;
 
 import java.net.InetAddress;
 import org.meshsec.core.spd.Policy;
+import org.meshsec.tun.InetText;
 
 /**
  * What the SAD tells key management: the PF_KEY SADB_ACQUIRE, SADB_EXPIRE (soft and hard) and
  * SADB_DELETE messages of RFC 2367 section 3.1, as values. Delivered to the {@link SadListener}.
  */
 public sealed interface SadEvent {
+
+  /**
+   * The event for a log line, addresses in their text form ({@link InetText}): e.g. {@code acquire
+   * for policy web peer 2001:db8::2}, {@code soft expire (BYTES) of SA[out spi=0x...]}.
+   */
+  default String describe() {
+    if (this instanceof Acquire a) {
+      return "acquire for policy " + a.policy().name() + " peer " + InetText.format(a.peer());
+    }
+    if (this instanceof SoftExpire x) {
+      return "soft expire (" + x.cause() + ") of " + x.sa();
+    }
+    if (this instanceof HardExpire x) {
+      return "hard expire (" + x.cause() + ") of " + x.sa();
+    }
+    return "deletion of " + ((Deleted) this).sa();
+  }
 
   /**
    * An outbound packet matched {@code policy} and there is no usable SA for ({@code policy.id()},

@@ -14,6 +14,7 @@ import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.IpsecMode;
 import org.meshsec.esp.OpenResult;
 import org.meshsec.esp.SaLifetime;
+import org.meshsec.tun.InetText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -549,6 +550,6 @@ public final class SecurityAssociation {
     SaAttributes a = attrs;
     return String.format(
         "SA[%s spi=0x%08x %s peer=%s policy=%d %s]",
-        direction, spi, state, a.peer().getHostAddress(), a.policyId(), a.suite());
+        direction, spi, state, InetText.format(a.peer()), a.policyId(), a.suite());
   }
 }

@@ -234,10 +234,12 @@ class ControlServerTest {
       assertTrue(started.await(5, TimeUnit.SECONDS), "both initiate commands wait at once");
       assertEquals("pong\n", ControlClient.call(sock, STATUS).body(), "others still served");
 
-      // with 3 threads, 2 waiting and 1 held by a silent client, the next client is refused
+      // with 3 clients admitted, 2 waiting and 1 silent, the next client is refused
+      awaitActive(server, 2); // the status client's permit is back
       try (SocketChannel silent = SocketChannel.open(StandardProtocolFamily.UNIX)) {
         silent.connect(UnixDomainSocketAddress.of(sock));
-        Thread.sleep(100); // let the acceptor hand it to the third thread
+        awaitActive(server, 3);
+        assertEquals(3, server.activeClients(), "two waiting commands and the silent client");
         ControlResponse busy = ControlClient.call(sock, STATUS);
         assertFalse(busy.ok());
         assertTrue(busy.body().contains("busy"), busy.body());
@@ -313,6 +315,13 @@ class ControlServerTest {
       assertTrue(
           err.toString().contains("--timeout must be within [0, 600] seconds"), err.toString());
       assertFalse(err.toString().contains("Exception"), err.toString());
+    }
+  }
+
+  private static void awaitActive(ControlServer server, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (server.activeClients() != n && System.nanoTime() < deadline) {
+      Thread.sleep(5);
     }
   }
 }

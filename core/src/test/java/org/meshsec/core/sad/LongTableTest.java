@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The SPI / policy-id index against a HashMap (STYLE.md point 12: differential, seeded). */
+/** The SPI / policy-id index against a HashMap (differential, seeded). */
 class LongTableTest {
 
   @Test

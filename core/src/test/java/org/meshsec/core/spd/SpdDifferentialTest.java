@@ -17,9 +17,9 @@ import org.meshsec.core.packet.PacketInfo;
 import org.meshsec.core.packet.ParseStatus;
 
 /**
- * Differential test (STYLE.md point 12): the tuple-space {@link Spd} against a linear scan over all
- * policies with the same rules (every {@link Selector#matches}, highest priority, then lowest id),
- * on seeded random policy sets and packets. Seeds are fixed so a failure reproduces.
+ * Differential test: the tuple-space {@link Spd} against a linear scan over all policies with the
+ * same rules (every {@link Selector#matches}, highest priority, then lowest id), on seeded random
+ * policy sets and packets. Seeds are fixed so a failure reproduces.
  */
 class SpdDifferentialTest {
   private static final Direction[] DIRS = Direction.values();

@@ -25,7 +25,7 @@ import org.meshsec.esp.IntegAlgorithm;
  * Bouncy Castle's lightweight API: {@link GCMBlockCipher} over {@link AESEngine}, {@link
  * ChaCha20Poly1305}, {@link CBCBlockCipher} and {@link HMac} with the SHA-2 digests. Pure Java, so
  * it works on any JVM, but without AES intrinsics it is an order of magnitude slower than JCA for
- * AES-GCM (ARCHITECTURE.md, "Crypto").
+ * AES-GCM (bench/RESULTS.md measures both engines).
  *
  * <p>The lightweight API works on arrays: heap buffers are processed in their backing array, direct
  * buffers through a reused scratch array (two copies per packet). The AEAD ciphers are keyed once;

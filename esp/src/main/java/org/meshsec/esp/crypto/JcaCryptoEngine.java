@@ -20,7 +20,7 @@ import org.meshsec.esp.IntegAlgorithm;
  * The JDK's JCA provider: {@code AES/GCM/NoPadding}, {@code ChaCha20-Poly1305}, {@code
  * AES/CBC/NoPadding} and {@code HmacSHA256/384/512}. HotSpot compiles AES-GCM, AES-CBC and SHA-2 to
  * AES-NI/CLMUL/SHA intrinsics where the CPU has them, which is why this is the preferred engine for
- * AES (ARCHITECTURE.md, "Crypto").
+ * AES (bench/RESULTS.md measures both engines).
  *
  * <p><b>Per-packet allocation.</b> JCA has no way to re-key an AEAD cipher with a new nonce without
  * an {@link AlgorithmParameterSpec}, and both {@link GCMParameterSpec} and {@link IvParameterSpec}

@@ -6,8 +6,8 @@ import java.util.concurrent.Executor;
 
 /**
  * Runs submitted tasks one at a time, in submission order, on a shared {@link Executor}: the owner
- * executor of an IKE SA (ARCHITECTURE "Threads": everything that mutates an IKE SA runs there).
- * Tasks of different serial executors run in parallel on the shared pool.
+ * executor of an IKE SA (everything that mutates an IKE SA runs there: ike/README.md). Tasks of
+ * different serial executors run in parallel on the shared pool.
  *
  * <p>Thread-safe. A task that throws does not stop the executor: the exception goes to the handler
  * given at construction and the next task runs.

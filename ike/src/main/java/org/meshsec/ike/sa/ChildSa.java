@@ -13,7 +13,7 @@ import org.meshsec.ike.port.TsRange;
 /**
  * One Child SA pair (RFC 7296 section 1.3; the inbound and outbound ESP SAs a CREATE_CHILD_SA or
  * IKE_AUTH exchange creates together), as the IKE side tracks it. The keys are not kept: they go to
- * the data plane at installation and are wiped (ARCHITECTURE: the SAD owns SA keys).
+ * the data plane at installation and are wiped here, so one copy of them exists: the data plane's.
  *
  * <p>Not thread-safe: owned by its IKE SA and used only on that SA's executor. Lifecycle in {@link
  * ChildSaState}.

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Codec tests on messages strongSwan 5.9.8 actually sent (recorded from the interop runs; see
  * core/src/test/resources/captures/strongswan/README.md): decode and check fields, re-encode and
- * compare bytes (STYLE.md point 5), and change one byte at a named offset for the typed error.
+ * compare bytes, and change one byte at a named offset for the typed error.
  */
 class StrongSwanCaptureTest {
 

@@ -17,9 +17,9 @@ import org.meshsec.ike.pki.KeyType;
 import org.meshsec.ike.pki.PeerIdentity;
 
 /**
- * Case 4: authentication with certificates issued by a test CA (ECDSA and RSA), RFC 7427
- * signatures, and the refusals: a signature that does not verify, an untrusted certificate, an
- * identity the certificate does not carry.
+ * authentication with certificates issued by a test CA (ECDSA and RSA), RFC 7427 signatures, and
+ * the refusals: a signature that does not verify, an untrusted certificate, an identity the
+ * certificate does not carry.
  */
 class CertificateAuthTest {
   private static TestPki ec;

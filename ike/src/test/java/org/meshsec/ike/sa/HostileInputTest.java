@@ -21,7 +21,7 @@ import org.meshsec.ike.pki.KeyType;
 import org.meshsec.ike.port.LoopbackNetwork;
 
 /**
- * Case 5: INVALID_KE_PAYLOAD and COOKIE round trips, the half-open bound, fragmentation of a large
+ * INVALID_KE_PAYLOAD and COOKIE round trips, the half-open bound, fragmentation of a large
  * IKE_AUTH, and a mutation fuzz of the engine's receive path.
  */
 class HostileInputTest {

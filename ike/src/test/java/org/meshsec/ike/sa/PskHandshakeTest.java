@@ -20,8 +20,8 @@ import org.meshsec.ike.port.MemoryIpsec;
 import org.meshsec.ike.port.TsRange;
 
 /**
- * Case 1: IKE_SA_INIT + IKE_AUTH with a pre-shared key and the first Child SA, both suites,
- * initiated by command and by an acquire, and a wrong key.
+ * IKE_SA_INIT + IKE_AUTH with a pre-shared key and the first Child SA, both suites, initiated by
+ * command and by an acquire, and a wrong key.
  */
 class PskHandshakeTest {
   private Testbed t;

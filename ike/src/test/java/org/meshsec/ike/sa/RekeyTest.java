@@ -21,8 +21,8 @@ import org.meshsec.ike.port.ManualScheduler;
 import org.meshsec.ike.port.MemoryIpsec;
 
 /**
- * Case 3: Child SA and IKE SA rekeying by either side, make-before-break, simultaneous rekeys
- * (lowest-nonce rule) and lifetimes with jitter.
+ * Child SA and IKE SA rekeying by either side, make-before-break, simultaneous rekeys (lowest-nonce
+ * rule) and lifetimes with jitter.
  */
 class RekeyTest {
   private Testbed t;

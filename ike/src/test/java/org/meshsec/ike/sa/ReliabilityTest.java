@@ -18,7 +18,7 @@ import org.meshsec.ike.port.LoopbackNetwork;
 import org.meshsec.ike.port.MemoryIpsec;
 
 /**
- * Case 2: retransmission and the response cache, stale and future Message IDs, dead peer detection,
+ * retransmission and the response cache, stale and future Message IDs, dead peer detection,
  * INITIAL_CONTACT from a rebooted peer.
  */
 class ReliabilityTest {

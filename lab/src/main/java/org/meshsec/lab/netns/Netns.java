@@ -15,6 +15,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.meshsec.tun.exec.Background;
+import org.meshsec.tun.exec.CommandFailedException;
+import org.meshsec.tun.exec.Commands;
+import org.meshsec.tun.exec.ExecResult;
+import org.meshsec.tun.exec.Processes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,7 +148,7 @@ public final class Netns {
     if (owner != null) {
       return owner.startBackground(argv, capture);
     }
-    return Background.start(argv, capture);
+    return Commands.start(argv, capture);
   }
 
   /** {@code ip link set DEV up}. */

@@ -8,6 +8,7 @@ import java.util.List;
 import org.meshsec.core.control.ControlClient;
 import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
+import org.meshsec.tun.exec.Background;
 
 /**
  * A {@code meshsec run} daemon in its own JVM inside a network namespace, for the demo, the

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.meshsec.tun.exec.Background;
+import org.meshsec.tun.exec.Commands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -183,7 +185,7 @@ public final class Topology implements AutoCloseable {
 
   synchronized Background startBackground(List<String> argv, boolean capture) throws IOException {
     ensureOpen();
-    Background bg = Background.start(argv, capture);
+    Background bg = Commands.start(argv, capture);
     recordUndo("process " + bg.pid(), bg::close);
     return bg;
   }

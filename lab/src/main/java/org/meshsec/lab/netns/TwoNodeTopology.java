@@ -3,6 +3,7 @@ package org.meshsec.lab.netns;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.meshsec.tun.InetText;
 
 /**
  * The standard two-node layout for the daemon tests, {@code meshsec-lab demo} and the end-to-end
@@ -164,13 +165,13 @@ public final class TwoNodeTopology implements AutoCloseable {
       address(node, LAN_DEV, node6, LAN_V6_PREFIX_LEN);
       address(host, HOST_DEV, host4, LAN_V4_PREFIX_LEN);
       address(host, HOST_DEV, host6, LAN_V6_PREFIX_LEN);
-      host.addRoute("default", node4.getHostAddress());
-      host.addRoute("default", node6.getHostAddress());
+      host.addRoute("default", InetText.format(node4));
+      host.addRoute("default", InetText.format(node6));
       return host;
     }
 
     private static void address(Netns ns, String dev, InetAddress a, int len) throws IOException {
-      ns.addAddress(dev, a.getHostAddress() + "/" + len);
+      ns.addAddress(dev, InetText.format(a) + "/" + len);
     }
   }
 

@@ -1,7 +1,8 @@
 /**
  * Linux network-namespace tooling for {@code meshsec-lab demo}, the namespace integration tests and
  * the end-to-end benchmark: uniquely named namespaces, veth pairs, addresses, routes and sysctls,
- * commands run inside a namespace, and cleanup that also happens on Ctrl-C.
+ * commands run inside a namespace (through {@link org.meshsec.tun.exec.Commands}, which this
+ * package shares with tun), and cleanup that also happens on Ctrl-C.
  *
  * <p>Everything goes through iproute2's {@code ip} (and {@code sh}/{@code cat} for sysctls), so the
  * demo needs nothing beyond iproute2 and the JDK. Entry points: {@link

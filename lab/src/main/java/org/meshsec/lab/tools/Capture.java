@@ -6,8 +6,9 @@ import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Runtime;
+import org.meshsec.tun.InetText;
+import org.meshsec.tun.Native;
+import org.meshsec.tun.NativeIoException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,12 +35,6 @@ import picocli.CommandLine.Option;
         "Minimal packet capture (AF_PACKET, root): one line per IP packet, decoding ESP in UDP.")
 public final class Capture extends Tool {
   public static final String USAGE = "capture [-i DEV] [-n N] [-t seconds] [--marker TEXT]";
-
-  private static final int AF_PACKET = 17;
-  private static final int SOCK_DGRAM = 2;
-  private static final int SOCK_CLOEXEC = 0x80000;
-  private static final int ETH_P_ALL_BE = 0x0300; // htons(ETH_P_ALL = 3)
-  private static final short POLLIN = 1;
 
   @Option(
       names = "-i",
@@ -99,13 +94,16 @@ public final class Capture extends Tool {
         throw usage("no interface " + dev + " in this namespace");
       }
     }
-    IcmpSocket.LibC libc = LibraryLoader.create(IcmpSocket.LibC.class).load("c");
-    int fd = libc.socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, ETH_P_ALL_BE);
-    if (fd < 0) {
+    int fd;
+    try {
+      fd =
+          Native.socket(
+              Native.AF_PACKET, Native.SOCK_DGRAM | Native.SOCK_CLOEXEC, Native.ETH_P_ALL_BE);
+    } catch (NativeIoException e) {
       err.println(
-          "capture: socket(AF_PACKET) failed, errno "
-              + Runtime.getSystemRuntime().getLastError()
-              + " (needs root or CAP_NET_RAW)");
+          "capture: "
+              + Native.newIoException("socket(AF_PACKET)", e.errno(), "needs root or CAP_NET_RAW")
+                  .getMessage());
       return Tool.FAILED;
     }
     int seen = 0;
@@ -115,7 +113,7 @@ public final class Capture extends Tool {
       byte[] buf = new byte[65536];
       byte[] from = new byte[32];
       int[] fromLen = new int[1];
-      byte[] pollfd = new byte[8];
+      byte[] pollfd = new byte[Native.POLLFD_SIZE];
       long deadline = System.nanoTime() + seconds * 1_000_000_000L;
       while (seen < limit) {
         long left = (deadline - System.nanoTime()) / 1_000_000L;
@@ -123,12 +121,12 @@ public final class Capture extends Tool {
           break;
         }
         ByteBuffer p = ByteBuffer.wrap(pollfd).order(ByteOrder.nativeOrder());
-        p.putInt(0, fd).putShort(4, POLLIN).putShort(6, (short) 0);
-        if (libc.poll(pollfd, 1, (int) left) <= 0) {
+        p.putInt(0, fd).putShort(4, Native.POLLIN).putShort(6, (short) 0);
+        if (Native.poll(pollfd, 1, (int) left) <= 0) {
           continue;
         }
         fromLen[0] = from.length;
-        long n = libc.recvfrom(fd, buf, buf.length, 0, from, fromLen);
+        long n = Native.recvfrom(fd, buf, buf.length, 0, from, fromLen);
         if (n <= 0) {
           continue;
         }
@@ -153,7 +151,11 @@ public final class Capture extends Tool {
       err.println("capture: " + e);
       return Tool.FAILED;
     } finally {
-      libc.close(fd);
+      try {
+        Native.close(fd);
+      } catch (NativeIoException e) {
+        // the fd is released whatever close(2) reports
+      }
     }
     out.printf(
         "%d packets: %d ESP-in-UDP, %d other%s%n",
@@ -179,8 +181,8 @@ public final class Capture extends Tool {
     if (v == 4 && n >= 20) {
       l4 = (b[0] & 0xF) * 4;
       proto = b[9] & 0xFF;
-      src = (b[12] & 0xFF) + "." + (b[13] & 0xFF) + "." + (b[14] & 0xFF) + "." + (b[15] & 0xFF);
-      dst = (b[16] & 0xFF) + "." + (b[17] & 0xFF) + "." + (b[18] & 0xFF) + "." + (b[19] & 0xFF);
+      src = InetText.format(4, 0, u32(b, 12));
+      dst = InetText.format(4, 0, u32(b, 16));
     } else if (v == 6 && n >= 40) {
       l4 = 40;
       proto = b[6] & 0xFF;
@@ -213,14 +215,8 @@ public final class Capture extends Tool {
   }
 
   private static String v6(byte[] b, int off) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < 16; i += 2) {
-      if (i > 0) {
-        sb.append(':');
-      }
-      sb.append(Integer.toHexString(u16(b, off + i)));
-    }
-    return sb.toString().replaceFirst("(^|:)(0(:|$)){2,}", "::");
+    ByteBuffer a = ByteBuffer.wrap(b);
+    return InetText.format(6, a.getLong(off), a.getLong(off + 8));
   }
 
   private static int u16(byte[] b, int off) {

@@ -8,14 +8,15 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Runtime;
-import jnr.ffi.annotations.In;
-import jnr.ffi.annotations.Out;
+import org.meshsec.tun.Errno;
+import org.meshsec.tun.InetText;
+import org.meshsec.tun.Native;
+import org.meshsec.tun.NativeIoException;
 
 /**
- * An ICMP (or ICMPv6) socket through jnr-ffi, since the JDK has none: the native facade of {@link
- * Ping}. Every failing call throws an {@link IOException} naming the syscall and errno.
+ * An ICMP (or ICMPv6) socket through the C library ({@link Native}), since the JDK has none: the
+ * socket of {@link Ping}. Every failing call throws a {@link NativeIoException} naming the syscall
+ * and errno.
  *
  * <p>Two kinds (see {@link Mode}): the Linux datagram "ping socket" ({@code socket(AF_INET,
  * SOCK_DGRAM, IPPROTO_ICMP)}, ICMPv6: {@code AF_INET6, IPPROTO_ICMPV6}), which the kernel allows
@@ -44,36 +45,8 @@ public final class IcmpSocket implements Closeable {
     RAW
   }
 
-  /** The libc calls used. */
-  public interface LibC {
-    int socket(int domain, int type, int protocol);
-
-    long sendto(int fd, @In byte[] buf, long len, int flags, @In byte[] addr, int addrLen);
-
-    long recvfrom(int fd, @Out byte[] buf, long len, int flags, @Out byte[] addr, int[] addrLen);
-
-    int poll(byte[] fds, long nfds, int timeoutMs);
-
-    int close(int fd);
-  }
-
-  private static final class Holder {
-    static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
-  }
-
-  private static final int AF_INET = 2;
-  private static final int AF_INET6 = 10;
-  private static final int SOCK_DGRAM = 2;
-  private static final int SOCK_RAW = 3;
-  private static final int SOCK_CLOEXEC = 0x80000;
-  private static final int IPPROTO_ICMP = 1;
-  private static final int IPPROTO_ICMPV6 = 58;
-  private static final short POLLIN = 1;
-  private static final int MSG_DONTWAIT = 0x40;
-  private static final int EPERM = 1;
-  private static final int EINTR = 4;
-  private static final int EAGAIN = 11;
-  private static final int EACCES = 13;
+  private static final int SOCK_DGRAM = Native.SOCK_DGRAM | Native.SOCK_CLOEXEC;
+  private static final int SOCK_RAW = Native.SOCK_RAW | Native.SOCK_CLOEXEC;
 
   /**
    * A received ICMP message.
@@ -85,25 +58,23 @@ public final class IcmpSocket implements Closeable {
    */
   public record Received(InetAddress from, int offset, int length, int ttl) {}
 
-  private final LibC libc;
   private final boolean ipv6;
   private final Kind kind;
   private int fd;
-  private final byte[] pollfd = new byte[8];
+  private final byte[] pollfd = new byte[Native.POLLFD_SIZE];
   private final byte[] from = new byte[28];
   private final int[] fromLen = new int[1];
 
-  private IcmpSocket(LibC libc, int fd, boolean ipv6, Kind kind) {
-    this.libc = libc;
+  private IcmpSocket(int fd, boolean ipv6, Kind kind) {
     this.fd = fd;
     this.ipv6 = ipv6;
     this.kind = kind;
     // The first call through each jnr stub links it (tens of ms); do that now, not inside the
     // first round-trip time measured. Nothing of ours can be queued yet.
-    ByteBuffer.wrap(pollfd).order(ByteOrder.nativeOrder()).putInt(0, fd).putShort(4, POLLIN);
-    libc.poll(pollfd, 1, 0);
+    ByteBuffer.wrap(pollfd).order(ByteOrder.nativeOrder()).putInt(0, fd).putShort(4, Native.POLLIN);
+    Native.poll(pollfd, 1, 0);
     fromLen[0] = from.length;
-    libc.recvfrom(fd, new byte[1], 1, MSG_DONTWAIT, from, fromLen);
+    Native.recvfrom(fd, new byte[1], 1, Native.MSG_DONTWAIT, from, fromLen);
   }
 
   /**
@@ -111,39 +82,40 @@ public final class IcmpSocket implements Closeable {
    * EACCES or EPERM falls back to a raw socket.
    */
   public static IcmpSocket open(boolean ipv6, Mode mode) throws IOException {
-    LibC libc = Holder.LIBC;
-    int domain = ipv6 ? AF_INET6 : AF_INET;
-    int proto = ipv6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+    int domain = ipv6 ? Native.AF_INET6 : Native.AF_INET;
+    int proto = ipv6 ? Native.IPPROTO_ICMPV6 : Native.IPPROTO_ICMP;
     String fam = ipv6 ? "AF_INET6" : "AF_INET";
     String pro = ipv6 ? "IPPROTO_ICMPV6" : "IPPROTO_ICMP";
-    IOException dgramFailure = null;
+    NativeIoException dgramFailure = null;
     if (mode != Mode.RAW) {
-      int fd = libc.socket(domain, SOCK_DGRAM | SOCK_CLOEXEC, proto);
-      if (fd >= 0) {
-        return new IcmpSocket(libc, fd, ipv6, Kind.DGRAM);
-      }
-      int errno = errno();
-      dgramFailure =
-          error("socket(" + fam + ", SOCK_DGRAM, " + pro + ")", errno, pingSocketHint(errno));
-      if (mode == Mode.DGRAM || (errno != EACCES && errno != EPERM)) {
-        throw dgramFailure;
+      try {
+        return new IcmpSocket(Native.socket(domain, SOCK_DGRAM, proto), ipv6, Kind.DGRAM);
+      } catch (NativeIoException e) {
+        int errno = e.errno();
+        dgramFailure =
+            Native.newIoException(
+                "socket(" + fam + ", SOCK_DGRAM, " + pro + ")", errno, pingSocketHint(errno));
+        if (mode == Mode.DGRAM || (errno != Errno.EACCES && errno != Errno.EPERM)) {
+          throw dgramFailure;
+        }
       }
     }
-    int fd = libc.socket(domain, SOCK_RAW | SOCK_CLOEXEC, proto);
-    if (fd < 0) {
-      IOException e = error("socket(" + fam + ", SOCK_RAW, " + pro + ")", errno(), "");
+    try {
+      return new IcmpSocket(Native.socket(domain, SOCK_RAW, proto), ipv6, Kind.RAW);
+    } catch (NativeIoException e) {
+      NativeIoException raw =
+          Native.newIoException("socket(" + fam + ", SOCK_RAW, " + pro + ")", e.errno(), null);
       if (dgramFailure != null) {
-        e.addSuppressed(dgramFailure);
+        raw.addSuppressed(dgramFailure);
       }
-      throw e;
+      throw raw;
     }
-    return new IcmpSocket(libc, fd, ipv6, Kind.RAW);
   }
 
   private static String pingSocketHint(int errno) {
-    return errno == EACCES
-        ? " (ping sockets need the group in net.ipv4.ping_group_range of this namespace)"
-        : "";
+    return errno == Errno.EACCES
+        ? "ping sockets need the group in net.ipv4.ping_group_range of this namespace"
+        : null;
   }
 
   public Kind kind() {
@@ -160,13 +132,13 @@ public final class IcmpSocket implements Closeable {
     byte[] sa = sockaddr(to);
     byte[] msg = len == buf.length ? buf : java.util.Arrays.copyOf(buf, len);
     while (true) {
-      long n = libc.sendto(fd, msg, len, 0, sa, sa.length);
+      long n = Native.sendto(fd, msg, len, 0, sa);
       if (n >= 0) {
         return;
       }
-      int errno = errno();
-      if (errno != EINTR) {
-        throw error("sendto(" + to.getHostAddress() + ")", errno, "");
+      int errno = (int) -n;
+      if (errno != Errno.EINTR) {
+        throw Native.newIoException("sendto(" + InetText.format(to) + ")", errno, null);
       }
     }
   }
@@ -182,26 +154,25 @@ public final class IcmpSocket implements Closeable {
     while (true) {
       long left = Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
       ByteBuffer p = ByteBuffer.wrap(pollfd).order(ByteOrder.nativeOrder());
-      p.putInt(0, fd).putShort(4, POLLIN).putShort(6, (short) 0);
-      int r = libc.poll(pollfd, 1, (int) Math.min(Integer.MAX_VALUE, left));
+      p.putInt(0, fd).putShort(4, Native.POLLIN).putShort(6, (short) 0);
+      int r = Native.poll(pollfd, 1, (int) Math.min(Integer.MAX_VALUE, left));
       if (r < 0) {
-        int errno = errno();
-        if (errno == EINTR) {
+        if (-r == Errno.EINTR) {
           continue;
         }
-        throw error("poll", errno, "");
+        throw Native.newIoException("poll", -r, null);
       }
       if (r == 0) {
         return null;
       }
       fromLen[0] = from.length;
-      long n = libc.recvfrom(fd, buf, buf.length, 0, from, fromLen);
+      long n = Native.recvfrom(fd, buf, buf.length, 0, from, fromLen);
       if (n < 0) {
-        int errno = errno();
-        if (errno == EINTR || errno == EAGAIN) {
+        int errno = (int) -n;
+        if (errno == Errno.EINTR || errno == Errno.EAGAIN) {
           continue;
         }
-        throw error("recvfrom", errno, "");
+        throw Native.newIoException("recvfrom", errno, null);
       }
       InetAddress src = fromSockaddr();
       int off = 0;
@@ -228,7 +199,7 @@ public final class IcmpSocket implements Closeable {
       }
       // struct sockaddr_in6 { u16 family; u16 port; u32 flowinfo; u8 addr[16]; u32 scope_id; }
       b = ByteBuffer.allocate(28).order(ByteOrder.nativeOrder());
-      b.putShort(0, (short) AF_INET6);
+      b.putShort(0, (short) Native.AF_INET6);
       b.position(8);
       b.put(a6.getAddress());
       b.putInt(24, a6.getScopeId());
@@ -238,7 +209,7 @@ public final class IcmpSocket implements Closeable {
       }
       // struct sockaddr_in { u16 family; u16 port; u8 addr[4]; u8 zero[8]; }
       b = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
-      b.putShort(0, (short) AF_INET);
+      b.putShort(0, (short) Native.AF_INET);
       b.position(4);
       b.put(to.getAddress());
     }
@@ -260,39 +231,13 @@ public final class IcmpSocket implements Closeable {
   @Override
   public void close() {
     if (fd >= 0) {
-      libc.close(fd);
+      int closing = fd;
       fd = -1;
+      try {
+        Native.close(closing);
+      } catch (NativeIoException e) {
+        // the fd is released whatever close(2) reports; nothing was pending on it
+      }
     }
-  }
-
-  private static int errno() {
-    return Runtime.getSystemRuntime().getLastError();
-  }
-
-  private static IOException error(String call, int errno, String hint) {
-    return new IOException(call + " failed: " + errnoName(errno) + hint);
-  }
-
-  static String errnoName(int errno) {
-    String name =
-        switch (errno) {
-          case 1 -> "EPERM";
-          case 4 -> "EINTR";
-          case 9 -> "EBADF";
-          case 11 -> "EAGAIN";
-          case 13 -> "EACCES";
-          case 22 -> "EINVAL";
-          case 24 -> "EMFILE";
-          case 90 -> "EMSGSIZE";
-          case 93 -> "EPROTONOSUPPORT";
-          case 97 -> "EAFNOSUPPORT";
-          case 100 -> "ENETDOWN";
-          case 101 -> "ENETUNREACH";
-          case 105 -> "ENOBUFS";
-          case 111 -> "ECONNREFUSED";
-          case 113 -> "EHOSTUNREACH";
-          default -> null;
-        };
-    return name == null ? "errno " + errno : name + " (errno " + errno + ")";
   }
 }

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Locale;
+import org.meshsec.tun.InetText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -121,7 +122,7 @@ public final class Ping extends Tool {
       throw usage(e.getMessage());
     }
     boolean v6 = target instanceof Inet6Address;
-    String host = Report.literal(target);
+    String host = InetText.format(target);
     try (IcmpSocket sock = IcmpSocket.open(v6, mode)) {
       boolean raw = sock.kind() == IcmpSocket.Kind.RAW;
       out.printf("PING %s: %d data bytes (%s socket)%n", host, size, raw ? "raw" : "ICMP datagram");

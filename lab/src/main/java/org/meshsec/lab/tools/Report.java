@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
+import org.meshsec.tun.InetText;
 
 /** Formatting shared by the tools. Stateless. */
 final class Report {
@@ -28,14 +29,10 @@ final class Report {
     return host(a.getAddress()) + ":" + a.getPort();
   }
 
+  /** "192.0.2.1" or "[2001:db8::1]": the address in its text form, IPv6 in brackets. */
   static String host(InetAddress a) {
-    String h = literal(a);
+    String h = InetText.format(a);
     return h.contains(":") ? "[" + h + "]" : h;
-  }
-
-  /** The address as text, IPv6 in the RFC 5952 canonical form ("2001:db8::1", "::1"). */
-  static String literal(InetAddress a) {
-    return org.meshsec.tun.InetText.format(a);
   }
 
   static MessageDigest sha256() {

@@ -16,11 +16,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code tcp-send HOST PORT BYTES [--seed N] [--marker TEXT] [--connect-timeout MS] [--timeout MS]
- * [--rate KB/S]}: connects, sends BYTES (suffixes K, M, G are binary: 5M = 5242880) of the {@link
- * SplitMix64Stream} for the seed (default 1), the first bytes replaced by {@code --marker} if given
- * (the hash covers what was sent), half-closes, and waits for the peer to close -- so the time
- * printed includes delivery to a {@link TcpSink}, which closes only after reading everything.
+ * {@code tcp-send HOST PORT BYTES [--seed N] [--marker TEXT [--marker-every BYTES]] [--bind ADDR]
+ * [--connect-timeout MS] [--timeout MS] [--rate KB/S]}: connects (from {@code --bind} if given),
+ * sends BYTES (suffixes K, M, G are binary: 5M = 5242880) of the {@link SplitMix64Stream} for the
+ * seed (default 1), the first bytes replaced by {@code --marker} if given -- and, with {@code
+ * --marker-every}, the first bytes of every such block too (the hash covers what was sent), so a
+ * capture finds the marker in any part of the stream that crosses in the clear -- half-closes, and
+ * waits for the peer to close -- so the time printed includes delivery to a {@link TcpSink}, which
+ * closes only after reading everything.
  *
  * <p>Output: {@code sent N bytes sha256=HEX in T ms (R Mbit/s)}. A refused connection is retried
  * every 100 ms until {@code --connect-timeout} (default 5000 ms; 0 means one attempt), so the sink
@@ -37,8 +40,8 @@ import picocli.CommandLine.Parameters;
     description = "Sends BYTES of a seeded stream over TCP, prints byte count and SHA-256.")
 public final class TcpSend extends Tool {
   public static final String USAGE =
-      "tcp-send HOST PORT BYTES [--seed N] [--marker TEXT] [--connect-timeout MS] [--timeout MS]"
-          + " [--rate KB/S]";
+      "tcp-send HOST PORT BYTES [--seed N] [--marker TEXT [--marker-every BYTES]] [--bind ADDR]"
+          + " [--connect-timeout MS] [--timeout MS] [--rate KB/S]";
 
   @Parameters(index = "0", paramLabel = "HOST", description = "Address (or name) to connect to.")
   String host;
@@ -65,6 +68,20 @@ public final class TcpSend extends Tool {
       paramLabel = "TEXT",
       description = "Replace the first bytes sent by TEXT (the hash covers what was sent).")
   String markerOption;
+
+  @Option(
+      names = "--marker-every",
+      paramLabel = "BYTES",
+      converter = Tools.Size.class,
+      defaultValue = "0",
+      description = "Repeat the marker at the start of every block of BYTES (default 0: once).")
+  long markerEvery;
+
+  @Option(
+      names = "--bind",
+      paramLabel = "ADDR",
+      description = "Local address to connect from (default: chosen by the routing table).")
+  String bind;
 
   @Option(
       names = "--connect-timeout",
@@ -122,13 +139,18 @@ public final class TcpSend extends Tool {
     if (marker.length > bytes) {
       throw usage("--marker is longer than BYTES");
     }
+    if (markerEvery != 0 && (markerEvery < marker.length || markerOption == null)) {
+      throw usage("--marker-every needs a --marker no longer than it");
+    }
     InetSocketAddress to;
+    InetSocketAddress from;
     try {
       to = new InetSocketAddress(InetAddress.getByName(host), port);
+      from = bind == null ? null : new InetSocketAddress(InetAddress.getByName(bind), 0);
     } catch (IOException e) {
       throw usage(e.getMessage());
     }
-    try (Socket s = connect(to, connectTimeout)) {
+    try (Socket s = connect(from, to, connectTimeout)) {
       s.setSoTimeout(timeout);
       s.setSendBufferSize(1 << 20);
       MessageDigest md = Report.sha256();
@@ -138,15 +160,11 @@ public final class TcpSend extends Tool {
       OutputStream os = s.getOutputStream();
       long t0 = System.nanoTime();
       long left = bytes;
-      boolean first = true;
       while (left > 0) {
         int n = (int) Math.min(buf.length, left);
         gen.nextBytes(buf, 0, n);
-        if (first) {
-          // a recognisable plaintext, e.g. for a capture to prove it never crosses in the clear
-          System.arraycopy(marker, 0, buf, 0, marker.length);
-          first = false;
-        }
+        // a recognisable plaintext, e.g. for a capture to prove it never crosses in the clear
+        placeMarkers(buf, n, bytes - left, marker, markerEvery);
         md.update(buf, 0, n);
         os.write(buf, 0, n);
         left -= n;
@@ -179,9 +197,43 @@ public final class TcpSend extends Tool {
     }
   }
 
-  private static Socket connect(InetSocketAddress to, long timeoutMs) throws IOException {
+  /**
+   * Copies {@code marker} into {@code buf[0, n)}, which holds the stream's bytes from offset {@code
+   * pos}, wherever it overlaps a marker: at offset 0 and, if {@code every} is positive, at every
+   * multiple of it.
+   */
+  static void placeMarkers(byte[] buf, int n, long pos, byte[] marker, long every) {
+    if (marker.length == 0) {
+      return;
+    }
+    long first = every > 0 ? Math.max(0, (pos - marker.length + 1 + every - 1) / every * every) : 0;
+    for (long m = first; m < pos + n; m = every > 0 ? m + every : Long.MAX_VALUE) {
+      for (int j = 0; j < marker.length; j++) {
+        long at = m + j - pos;
+        if (at >= 0 && at < n) {
+          buf[(int) at] = marker[j];
+        }
+      }
+    }
+  }
+
+  private static Socket newSocket(InetSocketAddress from) throws IOException {
+    Socket s = new Socket();
+    if (from != null) {
+      try {
+        s.bind(from);
+      } catch (IOException e) {
+        s.close();
+        throw e;
+      }
+    }
+    return s;
+  }
+
+  private static Socket connect(InetSocketAddress from, InetSocketAddress to, long timeoutMs)
+      throws IOException {
     if (timeoutMs == 0) {
-      Socket s = new Socket();
+      Socket s = newSocket(from);
       try {
         s.connect(to);
         return s;
@@ -197,7 +249,7 @@ public final class TcpSend extends Tool {
       if (left <= 0) {
         throw refused != null ? refused : new SocketTimeoutException("connect timed out");
       }
-      Socket s = new Socket();
+      Socket s = newSocket(from);
       try {
         s.connect(to, (int) Math.min(Integer.MAX_VALUE, left));
         return s;

@@ -290,18 +290,4 @@ public final class Captures {
     }
     return out;
   }
-
-  /** True if {@code needle} occurs in {@code haystack}. */
-  public static boolean contains(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
-  }
 }

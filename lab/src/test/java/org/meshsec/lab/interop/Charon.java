@@ -12,8 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.meshsec.tun.exec.Background;
+import org.meshsec.tun.exec.Commands;
+import org.meshsec.tun.exec.ExecResult;
+import org.meshsec.tun.exec.Processes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,11 +156,11 @@ public final class Charon implements AutoCloseable {
   private final String netns;
   private final Path dir;
   private final Path binary;
-  private final Process process;
+  private final Background process;
   private final Path vici;
   private volatile boolean closed;
 
-  private Charon(String netns, Path dir, Path binary, Process process) {
+  private Charon(String netns, Path dir, Path binary, Background process) {
     this.netns = netns;
     this.dir = dir;
     this.binary = binary;
@@ -286,29 +289,27 @@ public final class Charon implements AutoCloseable {
         writeSecret(dir.resolve("swanctl").resolve(c.subdir).resolve(c.file), c.content);
       }
       Files.deleteIfExists(dir.resolve("charon.log"));
-      ProcessBuilder pb =
-          new ProcessBuilder(
-              "ip",
-              "netns",
-              "exec",
-              netns,
-              "unshare",
-              "--mount",
-              "--propagation",
-              "private",
-              "sh",
-              "-c",
-              "mount --bind \"$1\" /run && exec \"$2\"",
-              "charon-wrapper",
-              dir.resolve("run").toString(),
-              binary.toString());
-      pb.environment().put("STRONGSWAN_CONF", dir.resolve("strongswan.conf").toString());
-      pb.redirectErrorStream(true);
-      pb.redirectOutput(dir.resolve("charon.out").toFile());
-      pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+      Files.deleteIfExists(dir.resolve("charon.out"));
       long t0 = System.nanoTime();
-      Process p = pb.start();
-      p.getOutputStream().close();
+      Background p =
+          Commands.start(
+              List.of(
+                  "ip",
+                  "netns",
+                  "exec",
+                  netns,
+                  "unshare",
+                  "--mount",
+                  "--propagation",
+                  "private",
+                  "sh",
+                  "-c",
+                  "mount --bind \"$1\" /run && exec \"$2\"",
+                  "charon-wrapper",
+                  dir.resolve("run").toString(),
+                  binary.toString()),
+              Map.of("STRONGSWAN_CONF", dir.resolve("strongswan.conf").toString()),
+              true);
       Charon charon = new Charon(netns, dir, binary, p);
       try {
         charon.awaitSocket(startTimeout);
@@ -381,7 +382,7 @@ public final class Charon implements AutoCloseable {
     while (true) {
       if (!process.isAlive()) {
         throw new IllegalStateException(
-            "charon in " + netns + " exited with " + process.exitValue() + diagnostics());
+            "charon in " + netns + " exited with " + process.process().exitValue() + diagnostics());
       }
       if (Files.exists(vici)) {
         try (Vici v = Vici.connect(vici)) {
@@ -402,18 +403,18 @@ public final class Charon implements AutoCloseable {
   // ---------------------------------------------------------------- control
 
   /** Runs {@code swanctl} with this charon's config and socket: sub-command first, then --uri. */
-  public Exec.Result swanctl(String... args) {
+  public ExecResult swanctl(String... args) throws IOException {
     List<String> argv = new ArrayList<>();
     argv.add("swanctl");
     argv.addAll(List.of(args));
     argv.add("--uri");
     argv.add("unix://" + vici);
-    return Exec.run(
+    return Commands.runAllowingFailure(
+        Duration.ofSeconds(30),
         argv,
         Map.of(
             "STRONGSWAN_CONF", dir.resolve("strongswan.conf").toString(),
-            "SWANCTL_DIR", dir.resolve("swanctl").toString()),
-        Duration.ofSeconds(30));
+            "SWANCTL_DIR", dir.resolve("swanctl").toString()));
   }
 
   /**
@@ -422,12 +423,12 @@ public final class Charon implements AutoCloseable {
    *
    * @throws IllegalStateException if swanctl fails
    */
-  public String loadAll() {
-    Exec.Result r = swanctl("--load-all", "--noprompt");
+  public String loadAll() throws IOException {
+    ExecResult r = swanctl("--load-all", "--noprompt");
     if (!r.ok()) {
-      throw new IllegalStateException("swanctl --load-all failed: " + r.out() + r.err());
+      throw new IllegalStateException("swanctl --load-all failed: " + r.stdout() + r.stderr());
     }
-    return r.out();
+    return r.stdout();
   }
 
   /** Rewrites swanctl.conf with {@code conf} and loads it ({@link #loadAll()}). */
@@ -714,43 +715,37 @@ public final class Charon implements AutoCloseable {
    * device and the routes through it disappear with the process.
    */
   public void kill() {
-    process.destroyForcibly();
-    try {
-      process.waitFor(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Processes.kill(process.process().toHandle(), Duration.ZERO);
   }
 
-  /** Stops charon: SIGTERM, then SIGKILL after 5 s. The directory (with the logs) is kept. */
+  /**
+   * Stops charon: SIGTERM, then SIGKILL after {@link Background#STOP_GRACE}. The directory (with
+   * the logs, and charon's own output in {@code charon.out}) is kept.
+   */
   @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
-    if (process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-          kill();
-        }
-      } catch (InterruptedException e) {
-        kill();
-        Thread.currentThread().interrupt();
-      }
+    process.close();
+    try {
+      Files.writeString(dir.resolve("charon.out"), output());
+    } catch (IOException e) {
+      LOG.warn("cannot keep charon's output in {}: {}", dir, e.toString());
     }
   }
 
+  /** What charon printed on its standard output and error so far. */
+  private String output() {
+    return process.stdout() + process.stderr();
+  }
+
   private String diagnostics() {
-    String out;
-    try {
-      Path f = dir.resolve("charon.out");
-      out = Files.exists(f) ? Files.readString(f).strip() : "";
-    } catch (IOException e) {
-      out = "(unreadable: " + e + ")";
-    }
-    return "\n--- charon output ---\n" + out + "\n--- charon.log tail ---\n" + logTail(40);
+    return "\n--- charon output ---\n"
+        + output().strip()
+        + "\n--- charon.log tail ---\n"
+        + logTail(40);
   }
 
   private static void sleep(long ms) {

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
+import org.meshsec.tun.exec.CommandStartException;
+import org.meshsec.tun.exec.Commands;
 
 /**
  * What an interop test against strongSwan needs on the machine. With the environment variable CI
@@ -81,18 +83,12 @@ final class InteropPreconditions {
   /** Starts the tool; any exit code will do, only a missing binary counts. */
   private static boolean runs(String[] cmd) {
     try {
-      Process p =
-          new ProcessBuilder(cmd)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      p.waitFor();
+      Commands.runAllowingFailure(Commands.DEFAULT_TIMEOUT, List.of(cmd));
       return true;
+    } catch (CommandStartException e) {
+      return false;
     } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+      return true; // it started (then timed out, or we were interrupted)
     }
   }
 

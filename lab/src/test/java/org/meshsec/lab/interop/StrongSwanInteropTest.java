@@ -10,9 +10,7 @@ import static org.meshsec.lab.interop.Topology.LEFT_HOST;
 import static org.meshsec.lab.interop.Topology.RIGHT_ADDR;
 import static org.meshsec.lab.interop.Topology.RIGHT_HOST;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +33,9 @@ import org.meshsec.lab.interop.SwanctlConf.Auth;
 import org.meshsec.lab.interop.SwanctlConf.Mode;
 import org.meshsec.lab.interop.SwanctlConf.StartAction;
 import org.meshsec.lab.pcap.Pcap;
+import org.meshsec.lab.pcap.Tcpdump;
+import org.meshsec.tun.exec.Commands;
+import org.meshsec.tun.exec.ExecResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,9 @@ class StrongSwanInteropTest {
       "meshsec interop test PSK, not a secret".getBytes(StandardCharsets.US_ASCII);
 
   private static final long TCP_BYTES = 5_000_000;
+
+  /** Bound on one command (ping, a datagram) run in a namespace. */
+  private static final Duration RUN = Duration.ofSeconds(30);
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
@@ -139,11 +143,23 @@ class StrongSwanInteropTest {
       assertEquals(List.of(RIGHT_HOST + "/32"), lc.remoteTs());
 
       // Ping through the tunnel with a recognisable payload.
-      Exec.Result ping =
+      ExecResult ping =
           net.left()
-              .exec("ping", "-n", "-c", "5", "-i", "0.2", "-W", "2", "-p", pingPattern, RIGHT_HOST);
-      assertEquals(0, ping.exit(), ping.out() + ping.err());
-      assertTrue(ping.out().contains("5 received"), ping.out());
+              .execAllowingFailure(
+                  RUN,
+                  "ping",
+                  "-n",
+                  "-c",
+                  "5",
+                  "-i",
+                  "0.2",
+                  "-W",
+                  "2",
+                  "-p",
+                  pingPattern,
+                  RIGHT_HOST);
+      assertEquals(0, ping.exitCode(), ping.stdout() + ping.stderr());
+      assertTrue(ping.stdout().contains("5 received"), ping.stdout());
       long tPinged = System.nanoTime();
 
       // A checksummed TCP stream through the tunnel, the marker every 64 KiB.
@@ -152,15 +168,16 @@ class StrongSwanInteropTest {
       long tTransferred = System.nanoTime();
 
       // Control: the same marker beside the tunnel (underlay, no policy) is seen in the clear.
-      Exec.Result control =
+      ExecResult control =
           net.left()
-              .exec(
+              .execAllowingFailure(
+                  RUN,
                   "bash",
                   "-c",
                   "printf %s \"$1\" > /dev/udp/" + RIGHT_ADDR + "/9",
                   "control",
                   marker);
-      assertEquals(0, control.exit(), control.err());
+      assertEquals(0, control.exitCode(), control.stderr());
 
       Charon.ChildSa lcAfter =
           left.awaitEstablished(CONN, CHILD, ESTABLISH).installed(CHILD).get(0);
@@ -194,27 +211,27 @@ class StrongSwanInteropTest {
     int clearMarkers = 0;
     Set<Integer> spis = Set.of(lc.spiIn(), lc.spiOut());
     for (Pcap.Frame f : Pcap.frames(pcap)) {
-      assertFalse(Captures.contains(f.data(), pingBytes), "ping payload in the clear on the veth");
+      assertFalse(Pcap.contains(f.data(), pingBytes), "ping payload in the clear on the veth");
       Pcap.IpPacket ip = Pcap.ip(f);
       if (ip == null || ip.src().getAddress().length != 4) {
-        assertFalse(Captures.contains(f.data(), markerBytes), "marker in a non-IPv4 frame");
+        assertFalse(Pcap.contains(f.data(), markerBytes), "marker in a non-IPv4 frame");
         continue; // ARP, IPv6 neighbour discovery
       }
       assertTrue(ip.protocol() == 17 || ip.protocol() == 1, "only UDP and ICMP on the wire: " + ip);
       if (ip.protocol() == 1) {
         int icmpType = ip.payload()[0] & 0xff;
         assertEquals(3, icmpType, "no ICMP but port unreachables on the wire (pings are inside)");
-        clearMarkers += Captures.contains(f.data(), markerBytes) ? 1 : 0;
+        clearMarkers += Pcap.contains(f.data(), markerBytes) ? 1 : 0;
         continue;
       }
       Pcap.Udp u = Pcap.udp(ip);
       assertNotNull(u, "complete UDP datagram");
       if (u.dstPort() == 9) {
-        assertTrue(Captures.contains(u.data(), markerBytes), "control datagram carries the marker");
+        assertTrue(Pcap.contains(u.data(), markerBytes), "control datagram carries the marker");
         clearMarkers++;
         continue;
       }
-      assertFalse(Captures.contains(f.data(), markerBytes), "marker in the clear: " + u);
+      assertFalse(Pcap.contains(f.data(), markerBytes), "marker in the clear: " + u);
       Captures.Kind kind = Captures.classify(u);
       switch (kind) {
         case IKE -> ike.add(Captures.ike(u));
@@ -256,8 +273,16 @@ class StrongSwanInteropTest {
   private static void record(Suite suite, Charon initiator, List<IkeMessage> ike)
       throws IOException {
     String version = initiator.version();
-    Exec.Result dpkg = Exec.run(List.of("dpkg-query", "-W", "-f=${Version}", "strongswan-charon"));
-    String pkg = dpkg.ok() ? " (Debian strongswan-charon " + dpkg.out().strip() + ")" : "";
+    String pkg;
+    try {
+      ExecResult dpkg =
+          Commands.runAllowingFailure(
+              Commands.DEFAULT_TIMEOUT,
+              List.of("dpkg-query", "-W", "-f=${Version}", "strongswan-charon"));
+      pkg = dpkg.ok() ? " (Debian strongswan-charon " + dpkg.stdout().strip() + ")" : "";
+    } catch (IOException e) {
+      pkg = ""; // not Debian
+    }
     List<String> common =
         List.of(
             "strongSwan "
@@ -345,40 +370,9 @@ class StrongSwanInteropTest {
 
   /** Runs the receiver in right, the sender in left; returns {sent, received} "bytes sha256". */
   private static String[] tcpTransfer(Topology net, String marker) throws Exception {
-    int port = 20000 + ThreadLocalRandom.current().nextInt(20000);
-    Process server =
-        net.right()
-            .start(
-                TcpCheck.command("recv", RIGHT_HOST, Integer.toString(port)),
-                ProcessBuilder.Redirect.PIPE,
-                ProcessBuilder.Redirect.INHERIT);
-    try (BufferedReader out =
-        new BufferedReader(
-            new InputStreamReader(server.getInputStream(), StandardCharsets.US_ASCII))) {
-      assertEquals("listening", out.readLine(), "receiver started");
-      Exec.Result sent =
-          Exec.run(
-              net.left()
-                  .command(
-                      TcpCheck.command(
-                          "send",
-                          LEFT_HOST,
-                          RIGHT_HOST,
-                          Integer.toString(port),
-                          Long.toString(TCP_BYTES),
-                          marker)),
-              Map.of(),
-              Duration.ofSeconds(40));
-      assertEquals(0, sent.exit(), "sender: " + sent.err());
-      String received = out.readLine();
-      assertNotNull(received, "receiver output");
-      assertTrue(server.waitFor(10, TimeUnit.SECONDS), "receiver exits");
-      String s = sent.out().strip();
-      assertTrue(s.startsWith("sent " + TCP_BYTES + " "), s);
-      return new String[] {s.substring(5), received.substring("received ".length())};
-    } finally {
-      server.destroyForcibly();
-    }
+    Topology.Transfer t = net.tcpTransfer(TCP_BYTES, marker, Duration.ofSeconds(40));
+    assertTrue(t.sent().startsWith(TCP_BYTES + " bytes "), t.sent());
+    return new String[] {t.sent(), t.received()};
   }
 
   /**
@@ -425,8 +419,9 @@ class StrongSwanInteropTest {
       assertTrue(
           left.log().contains("authentication of '" + RIGHT_ADDR + "' with ECDSA"),
           left.logTail(40));
-      Exec.Result ping = net.left().exec("ping", "-n", "-c", "1", "-W", "2", RIGHT_HOST);
-      assertEquals(0, ping.exit(), ping.out() + ping.err());
+      ExecResult ping =
+          net.left().execAllowingFailure(RUN, "ping", "-n", "-c", "1", "-W", "2", RIGHT_HOST);
+      assertEquals(0, ping.exitCode(), ping.stdout() + ping.stderr());
 
       left.terminate(CONN); // an INFORMATIONAL exchange with DELETE: the peer drops it too
       assertTrue(left.listSas().isEmpty(), "terminated: " + left.listSas());

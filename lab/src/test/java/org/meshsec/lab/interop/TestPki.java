@@ -3,7 +3,9 @@ package org.meshsec.lab.interop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import org.meshsec.tun.exec.Commands;
 
 /**
  * A throwaway ECDSA P-256 certificate authority for pubkey-authentication interop tests, made with
@@ -92,7 +94,7 @@ final class TestPki {
         name, Files.readAllBytes(dir.resolve(name + ".pem")), Files.readAllBytes(dir.resolve(key)));
   }
 
-  private void genKey(String file) {
+  private void genKey(String file) throws IOException {
     openssl(
         "genpkey",
         "-algorithm",
@@ -103,10 +105,10 @@ final class TestPki {
         dir.resolve(file).toString());
   }
 
-  private static void openssl(String... args) {
+  private static void openssl(String... args) throws IOException {
     List<String> cmd = new java.util.ArrayList<>();
     cmd.add("openssl");
     cmd.addAll(List.of(args));
-    Exec.run(cmd).check();
+    Commands.run(Duration.ofSeconds(30), cmd);
   }
 }

@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.meshsec.core.daemon.RoutingRules;
-import org.meshsec.lab.netns.ExecResult;
 import org.meshsec.lab.netns.Netns;
 import org.meshsec.lab.pcap.Pcap;
+import org.meshsec.lab.pcap.Tcpdump;
+import org.meshsec.tun.exec.ExecResult;
 
 /**
  * BYPASS and DISCARD next to a PROTECT of the LAN subnets (10.0.0.0/24 - 10.0.1.0/24, tunnel mode):
@@ -124,7 +125,7 @@ class BypassDiscardTest {
     String marker = EspOnTheWireTest.marker();
     List<Pcap.Packet> packets;
     long blockedBefore = a.counter("XfrmOutPolBlock");
-    try (Capture cap = Capture.start(lab.a(), "ul0", lab.dir.resolve("bypass.pcap"))) {
+    try (Tcpdump cap = Tcpdump.start(lab.a(), "ul0", lab.dir.resolve("bypass.pcap"))) {
       Lab.tcp(lab.aHost(), lab.bHost(), "10.0.1.10", 22, "2M", 22);
       Map<String, Object> outSa = a.sa("out", lan.spiAb());
       assertEquals(0L, outSa.get("packets"), "the bypassed connection went through the SA");

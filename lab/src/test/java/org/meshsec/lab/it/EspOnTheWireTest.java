@@ -28,12 +28,13 @@ import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspStatus;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.crypto.JcaCryptoEngine;
-import org.meshsec.lab.netns.Background;
-import org.meshsec.lab.netns.ExecResult;
 import org.meshsec.lab.netns.Jvm;
 import org.meshsec.lab.netns.Netns;
 import org.meshsec.lab.pcap.Pcap;
+import org.meshsec.lab.pcap.Tcpdump;
 import org.meshsec.lab.tools.UdpEcho;
+import org.meshsec.tun.exec.Background;
+import org.meshsec.tun.exec.ExecResult;
 
 /**
  * What the underlay sees: a tcpdump capture on A's veth end. Tunnel mode between the nodes' own TUN
@@ -55,16 +56,8 @@ class EspOnTheWireTest {
   void up() throws Exception {
     assumeTrue(Netns.requireRoot(getClass().getSimpleName()));
     lab = Lab.create(false);
-    NodeConf ca =
-        new NodeConf("a")
-            .address(Lab.A4)
-            .tunAddress("10.9.0.1/24", "fd00:9::1/64")
-            .route("10.9.1.0/24", "fd00:9:1::/64");
-    NodeConf cb =
-        new NodeConf("b")
-            .address(Lab.B4)
-            .tunAddress("10.9.1.1/24", "fd00:9:1::1/64")
-            .route("10.9.0.0/24", "fd00:9::/64");
+    NodeConf ca = NodeConf.overlayA();
+    NodeConf cb = NodeConf.overlayB();
     v4 = lab.protect("v4", ca, cb, "10.9.0.0/24", "10.9.1.0/24", "tunnel", false, "", "");
     v6 = lab.protect("v6", ca, cb, "fd00:9::/64", "fd00:9:1::/64", "tunnel", false, "", "");
     NamespaceDaemon[] n = lab.start(ca, cb);
@@ -103,7 +96,7 @@ class EspOnTheWireTest {
     String marker = marker();
     List<Pcap.Packet> packets;
     try (Background echo = lab.b().spawn(Jvm.tool(UdpEcho.class, "7007"));
-        Capture cap = Capture.start(lab.a(), UL, pcap("esp"))) {
+        Tcpdump cap = Tcpdump.start(lab.a(), UL, pcap("esp"))) {
       assertTrue(echo.awaitOutput("listening on", Lab.TOOL_TIMEOUT), echo.stderr());
       Lab.ping(lab.a(), "10.9.1.1");
       Lab.ping(lab.b(), "fd00:9::1");
@@ -156,7 +149,7 @@ class EspOnTheWireTest {
     assertTrue(esp >= 16, esp + " ESP datagrams in " + packets.size() + " frames: " + packets);
 
     // The control: the same marker sent in the clear over the underlay is found by this check.
-    try (Capture cap = Capture.start(lab.a(), UL, pcap("clear"))) {
+    try (Tcpdump cap = Tcpdump.start(lab.a(), UL, pcap("clear"))) {
       udpSend(lab.a(), "--bind", Lab.A4, Lab.B4, "9", hex(marker));
       packets = cap.stop(lab.a(), Lab.B4);
     }
@@ -181,7 +174,7 @@ class EspOnTheWireTest {
   @Test
   void replayedEspDatagramIsDroppedAndCounted() throws Exception {
     List<Pcap.Packet> packets;
-    try (Capture cap = Capture.start(lab.a(), UL, pcap("replay"))) {
+    try (Tcpdump cap = Tcpdump.start(lab.a(), UL, pcap("replay"))) {
       Lab.ping(lab.a(), "10.9.1.1");
       packets = cap.stop(lab.a(), Lab.B4);
     }

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.meshsec.lab.netns.ExecResult;
 import org.meshsec.lab.netns.Jvm;
+import org.meshsec.tun.exec.ExecResult;
 
 /**
  * {@link TrafficTestBase} over the IPv4 underlay (192.0.2.1 - 192.0.2.2): transport mode with IPv4

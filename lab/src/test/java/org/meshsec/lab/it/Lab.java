@@ -18,8 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.meshsec.lab.netns.Background;
-import org.meshsec.lab.netns.ExecResult;
 import org.meshsec.lab.netns.Jvm;
 import org.meshsec.lab.netns.Netns;
 import org.meshsec.lab.netns.TwoNodeTopology;
@@ -27,6 +25,8 @@ import org.meshsec.lab.tools.TcpSend;
 import org.meshsec.lab.tools.TcpSink;
 import org.meshsec.lab.tools.UdpEcho;
 import org.meshsec.lab.tools.UdpSweep;
+import org.meshsec.tun.exec.Background;
+import org.meshsec.tun.exec.ExecResult;
 
 /**
  * One integration-test setup: a {@link TwoNodeTopology} (namespaces named {@code

@@ -14,9 +14,9 @@ import org.meshsec.core.control.ControlClient;
 import org.meshsec.core.control.ControlJson;
 import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
-import org.meshsec.lab.netns.Background;
 import org.meshsec.lab.netns.Jvm;
 import org.meshsec.lab.netns.Netns;
+import org.meshsec.tun.exec.Background;
 
 /**
  * One {@code meshsec run} in its own JVM inside a namespace. Unlike {@link

@@ -21,6 +21,25 @@ final class NodeConf {
     this.name = name;
   }
 
+  /**
+   * Node a of the usual dual-stack overlay: underlay {@link Lab#A4}, TUN 10.9.0.1/24 and
+   * fd00:9::1/64, routes to {@link #overlayB()}'s prefixes.
+   */
+  static NodeConf overlayA() {
+    return new NodeConf("a")
+        .address(Lab.A4)
+        .tunAddress("10.9.0.1/24", "fd00:9::1/64")
+        .route("10.9.1.0/24", "fd00:9:1::/64");
+  }
+
+  /** Node b of the usual dual-stack overlay, the mirror of {@link #overlayA()}. */
+  static NodeConf overlayB() {
+    return new NodeConf("b")
+        .address(Lab.B4)
+        .tunAddress("10.9.1.1/24", "fd00:9:1::1/64")
+        .route("10.9.0.0/24", "fd00:9::/64");
+  }
+
   NodeConf address(String... a) {
     address.addAll(List.of(a));
     return this;

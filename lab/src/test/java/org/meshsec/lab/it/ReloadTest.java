@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
-import org.meshsec.lab.netns.Background;
-import org.meshsec.lab.netns.ExecResult;
 import org.meshsec.lab.netns.Jvm;
 import org.meshsec.lab.netns.Netns;
+import org.meshsec.tun.exec.Background;
+import org.meshsec.tun.exec.ExecResult;
 
 /**
  * {@code meshsec reload} under load: while 100 MB of TCP cross the tunnel, both nodes reload a

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.meshsec.core.daemon.RoutingRules;
-import org.meshsec.lab.netns.ExecResult;
 import org.meshsec.lab.netns.Netns;
+import org.meshsec.tun.exec.ExecResult;
 
 /**
  * {@code kill -9} of a node and a restart with the same configuration: what the killed daemon left
@@ -47,16 +47,8 @@ class RestartTest {
   void killedNodeRestartsWithTheSameConfigAndTrafficFlowsAgain() throws Exception {
     assumeTrue(Netns.requireRoot(getClass().getSimpleName()));
     lab = Lab.create(false);
-    NodeConf ca =
-        new NodeConf("a")
-            .address(Lab.A4)
-            .tunAddress("10.9.0.1/24", "fd00:9::1/64")
-            .route("10.9.1.0/24", "fd00:9:1::/64");
-    NodeConf cb =
-        new NodeConf("b")
-            .address(Lab.B4)
-            .tunAddress("10.9.1.1/24", "fd00:9:1::1/64")
-            .route("10.9.0.0/24", "fd00:9::/64");
+    NodeConf ca = NodeConf.overlayA();
+    NodeConf cb = NodeConf.overlayB();
     String noReplay = "replay_window = 0";
     lab.protect("v4", ca, cb, "10.9.0.0/24", "10.9.1.0/24", "tunnel", false, "", noReplay);
     lab.protect("v6", ca, cb, "fd00:9::/64", "fd00:9:1::/64", "tunnel", false, "", noReplay);

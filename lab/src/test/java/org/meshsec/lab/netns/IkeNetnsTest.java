@@ -25,6 +25,8 @@ import org.meshsec.core.control.ControlResponse;
 import org.meshsec.lab.tools.Ping;
 import org.meshsec.lab.tools.TcpSend;
 import org.meshsec.lab.tools.TcpSink;
+import org.meshsec.tun.exec.Background;
+import org.meshsec.tun.exec.ExecResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

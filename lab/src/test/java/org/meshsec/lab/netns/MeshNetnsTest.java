@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,15 +18,16 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
+import org.meshsec.core.control.command.IkeListCommand;
+import org.meshsec.core.control.command.SaListCommand;
 import org.meshsec.lab.tools.Ping;
+import org.meshsec.tun.exec.ExecResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,33 +118,15 @@ class MeshNetnsTest {
   /** One IKE SA of {@code ike-list --json}. */
   record Sa(String peer, String state, String spiI, String spiR, List<String> children) {}
 
-  static List<Sa> parse(String json) {
+  /** The IKE SAs of an {@code ike-list --json} response, each child as "spi_in/spi_out". */
+  static List<Sa> parse(ControlResponse ikeList) {
+    ok(ikeList);
     List<Sa> out = new ArrayList<>();
-    for (String chunk : json.split("\\{\"id\":")) {
-      if (!chunk.contains("\"peer\"")) {
-        continue;
-      }
-      List<String> children = new ArrayList<>();
-      Matcher c =
-          Pattern.compile("\"spi_in\":\"(0x[0-9a-f]+)\",\"spi_out\":\"(0x[0-9a-f]+)\"")
-              .matcher(chunk);
-      while (c.find()) {
-        children.add(c.group(1) + "/" + c.group(2));
-      }
-      out.add(
-          new Sa(
-              str(chunk, "peer"),
-              str(chunk, "state"),
-              str(chunk, "spi_i"),
-              str(chunk, "spi_r"),
-              children));
+    for (IkeListCommand.View v : ikeList.bodyAs(IkeListCommand.View[].class)) {
+      List<String> children = v.children().stream().map(c -> c.spiIn() + "/" + c.spiOut()).toList();
+      out.add(new Sa(v.peer(), v.state(), v.spiI(), v.spiR(), children));
     }
     return out;
-  }
-
-  static String str(String json, String key) {
-    Matcher m = Pattern.compile("\"" + key + "\":\"([^\"]*)\"").matcher(json);
-    return m.find() ? m.group(1) : null;
   }
 
   static String ok(ControlResponse r) {
@@ -154,12 +138,19 @@ class MeshNetnsTest {
   static String problem(Map<String, NodeProcess> nodes) throws IOException {
     Map<String, List<Sa>> sas = new HashMap<>();
     for (String n : NODES) {
-      sas.put(n, parse(ok(nodes.get(n).control(new ControlRequest.IkeList(true)))));
-      String sadJson = ok(nodes.get(n).control(new ControlRequest.SaList(true)));
-      int sad = sadJson.split("\"spi\"", -1).length - 1;
-      int mature = sadJson.split("\"state\":\"MATURE\"", -1).length - 1;
-      if (sad != 4 || mature != 4) {
-        return n + " has " + sad + " SAs (" + mature + " MATURE) in its SAD, not 4: " + sadJson;
+      sas.put(n, parse(nodes.get(n).control(new ControlRequest.IkeList(true))));
+      ControlResponse sadList = nodes.get(n).control(new ControlRequest.SaList(true));
+      ok(sadList);
+      SaListCommand.View[] sad = sadList.bodyAs(SaListCommand.View[].class);
+      long mature = Arrays.stream(sad).filter(v -> "MATURE".equals(v.state())).count();
+      if (sad.length != 4 || mature != 4) {
+        return n
+            + " has "
+            + sad.length
+            + " SAs ("
+            + mature
+            + " MATURE) in its SAD, not 4: "
+            + sadList.body();
       }
     }
     for (String n : NODES) {

@@ -23,6 +23,10 @@ import org.meshsec.lab.tools.TcpSend;
 import org.meshsec.lab.tools.TcpSink;
 import org.meshsec.lab.tools.UdpEcho;
 import org.meshsec.lab.tools.UdpSweep;
+import org.meshsec.tun.exec.Background;
+import org.meshsec.tun.exec.CommandFailedException;
+import org.meshsec.tun.exec.Commands;
+import org.meshsec.tun.exec.ExecResult;
 
 /**
  * Real namespaces, veths and traffic. Needs root: skipped without it, failed without it when

@@ -1,5 +1,7 @@
 package org.meshsec.lab.netns;
 
+import org.meshsec.tun.exec.Background;
+
 /**
  * Run in a child JVM by {@link NetnsIntegrationTest}: builds a topology with one namespace and a
  * process inside it, prints their names, and waits to be interrupted (never calls close()).

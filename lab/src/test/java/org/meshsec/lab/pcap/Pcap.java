@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.meshsec.tun.InetText;
 
 /**
  * The one reader of classic libpcap files (what {@code tcpdump -w} writes) for the lab's tests.
@@ -271,16 +272,7 @@ public final class Pcap {
 
     /** Whether {@code needle} occurs anywhere in the captured frame. */
     public boolean contains(byte[] needle) {
-      outer:
-      for (int i = 0; i + needle.length <= frame.length; i++) {
-        for (int j = 0; j < needle.length; j++) {
-          if (frame[i + j] != needle[j]) {
-            continue outer;
-          }
-        }
-        return true;
-      }
-      return false;
+      return Pcap.contains(frame, needle);
     }
 
     /** IPv6 neighbour discovery, router solicitation or MLD: link housekeeping, not traffic. */
@@ -296,14 +288,28 @@ public final class Pcap {
       return String.format(
           "IPv%d %s:%d > %s:%d proto %d%s, %d bytes",
           ipVersion,
-          src.getHostAddress(),
+          InetText.format(src),
           srcPort,
-          dst.getHostAddress(),
+          InetText.format(dst),
           dstPort,
           protocol,
           icmpType >= 0 ? " type " + icmpType : "",
           frame.length);
     }
+  }
+
+  /** Whether {@code needle} occurs anywhere in {@code haystack} (a frame, a whole file). */
+  public static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /**

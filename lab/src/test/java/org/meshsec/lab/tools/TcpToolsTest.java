@@ -3,6 +3,7 @@ package org.meshsec.lab.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -64,6 +65,58 @@ class TcpToolsTest {
     assertEquals(0, sink.get(20, TimeUnit.SECONDS));
     assertTrue(ms >= 450 && ms < 5000, "paced transfer took " + ms + " ms");
     assertTrue(sinkOut.text().contains("received 262144 bytes"), sinkOut.text());
+  }
+
+  @Test
+  void markersAreRepeatedAndTheSourceAddressIsBound() throws Exception {
+    Captured sinkOut = new Captured();
+    CompletableFuture<Integer> sink =
+        CompletableFuture.supplyAsync(
+            () -> TcpSink.run(sinkOut.stream, System.err, "0", "--bind", "127.0.0.1"));
+    String port = sinkOut.await("listening on .*:(\\d+)", WAIT).group(1);
+    Captured sendOut = new Captured();
+    Captured sendErr = new Captured();
+    int rc =
+        TcpSend.run(
+            sendOut.stream,
+            sendErr.stream,
+            "127.0.0.1",
+            port,
+            "200K",
+            "--marker",
+            "MARK",
+            "--marker-every",
+            "64K",
+            "--bind",
+            "127.0.0.2");
+    assertEquals(0, rc, sendErr.text());
+    assertEquals(0, sink.get(20, TimeUnit.SECONDS));
+    assertTrue(sinkOut.text().contains("connection from 127.0.0.2:"), sinkOut.text());
+    // the hash is that of the seeded stream with "MARK" at 0, 64K, 128K and 192K
+    byte[] expected = new byte[200 * 1024];
+    new SplitMix64Stream(1).nextBytes(expected, 0, expected.length);
+    for (int at = 0; at < expected.length; at += 64 * 1024) {
+      System.arraycopy("MARK".getBytes(StandardCharsets.US_ASCII), 0, expected, at, 4);
+    }
+    String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(expected));
+    assertTrue(sinkOut.text().contains("received 204800 bytes sha256=" + hex), sinkOut.text());
+  }
+
+  @Test
+  void markersSpanningTwoWritesAreWhole() {
+    byte[] marker = {1, 2, 3, 4};
+    byte[] a = new byte[6];
+    byte[] b = new byte[6];
+    TcpSend.placeMarkers(a, 6, 0, marker, 8); // stream bytes 0..5: marker at 0
+    TcpSend.placeMarkers(b, 6, 6, marker, 8); // stream bytes 6..11: marker at 8
+    assertEquals("010203040000", HexFormat.of().formatHex(a));
+    assertEquals("000001020304", HexFormat.of().formatHex(b));
+    byte[] c = new byte[6];
+    TcpSend.placeMarkers(c, 6, 6, marker, 7); // every 7: the marker at 7
+    assertEquals("000102030400", HexFormat.of().formatHex(c));
+    byte[] d = new byte[6];
+    TcpSend.placeMarkers(d, 6, 6, marker, 0); // once, at 0: not in this block
+    assertEquals("000000000000", HexFormat.of().formatHex(d));
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -52,8 +53,21 @@ public final class Commands {
    */
   public static ExecResult runAllowingFailure(Duration timeout, List<String> argv)
       throws IOException {
+    return runAllowingFailure(timeout, argv, Map.of());
+  }
+
+  /**
+   * Like {@link #runAllowingFailure(Duration, List)}, with {@code env} added to (or replacing
+   * entries of) this JVM's environment for the command.
+   *
+   * @throws IOException if it cannot be started or does not finish within {@code timeout}
+   */
+  public static ExecResult runAllowingFailure(
+      Duration timeout, List<String> argv, Map<String, String> env) throws IOException {
     log.debug("run: {}", render(argv));
-    Process p = start(argv, new ProcessBuilder(argv));
+    ProcessBuilder pb = new ProcessBuilder(argv);
+    pb.environment().putAll(env);
+    Process p = start(argv, pb);
     Drain out = Drain.start(p.getInputStream(), "stdout of " + argv.get(0), Long.MAX_VALUE);
     Drain err = Drain.start(p.getErrorStream(), "stderr of " + argv.get(0), Long.MAX_VALUE);
     try {
@@ -89,8 +103,20 @@ public final class Commands {
    * @throws CommandStartException if it cannot be started
    */
   public static Background start(List<String> argv, boolean capture) throws IOException {
+    return start(argv, Map.of(), capture);
+  }
+
+  /**
+   * Like {@link #start(List, boolean)}, with {@code env} added to (or replacing entries of) this
+   * JVM's environment for the command.
+   *
+   * @throws CommandStartException if it cannot be started
+   */
+  public static Background start(List<String> argv, Map<String, String> env, boolean capture)
+      throws IOException {
     log.debug("spawn: {}", render(argv));
     ProcessBuilder pb = new ProcessBuilder(argv);
+    pb.environment().putAll(env);
     if (!capture) {
       pb.redirectOutput(ProcessBuilder.Redirect.INHERIT);
       pb.redirectError(ProcessBuilder.Redirect.INHERIT);

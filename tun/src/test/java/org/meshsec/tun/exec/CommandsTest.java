@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class CommandsTest {
@@ -62,6 +64,53 @@ class CommandsTest {
       assertTrue(b.isAlive());
       b.close();
       assertFalse(b.isAlive());
+    }
+  }
+
+  @Test
+  void failureWithoutStderrShowsTheEndOfStdout() {
+    CommandFailedException e =
+        assertThrows(
+            CommandFailedException.class,
+            () -> Commands.run(T, List.of("sh", "-c", "echo 3 transmitted, 0 received; exit 1")));
+    assertTrue(
+        e.getMessage().endsWith("exited with 1; stdout: 3 transmitted, 0 received"),
+        e.getMessage());
+    assertEquals("3 transmitted, 0 received\n", e.result().stdout());
+  }
+
+  @Test
+  void closeKillsTheWholeProcessTree() throws Exception {
+    // sh starts a child sleep: close() must stop both.
+    Background bg = Commands.start(List.of("sh", "-c", "echo ready; sleep 60 & wait"), true);
+    assertTrue(bg.awaitOutput("ready", Duration.ofSeconds(10)), bg.stdout());
+    List<ProcessHandle> kids = bg.process().descendants().toList();
+    assertFalse(kids.isEmpty());
+    bg.close();
+    assertFalse(bg.isAlive());
+    for (ProcessHandle k : kids) {
+      k.onExit().get(5, TimeUnit.SECONDS);
+      assertFalse(k.isAlive(), "child " + k.pid() + " survived close()");
+    }
+  }
+
+  @Test
+  void awaitOutputReturnsFalseWhenTheProcessEndsWithoutIt() throws Exception {
+    try (Background bg = Commands.start(List.of("sh", "-c", "echo other; exit 4"), true)) {
+      assertFalse(bg.awaitOutput("ready", Duration.ofSeconds(10)));
+      assertEquals(4, bg.waitFor(T).exitCode());
+    }
+  }
+
+  @Test
+  void environmentIsAddedForTheCommand() throws Exception {
+    Map<String, String> env = Map.of("MESHSEC_EXEC_TEST", "one two");
+    ExecResult r =
+        Commands.runAllowingFailure(T, List.of("sh", "-c", "echo \"$MESHSEC_EXEC_TEST\""), env);
+    assertEquals("one two\n", r.stdout());
+    try (Background bg =
+        Commands.start(List.of("sh", "-c", "echo \"bg $MESHSEC_EXEC_TEST\""), env, true)) {
+      assertEquals("bg one two\n", bg.waitFor(T).stdout());
     }
   }
 }

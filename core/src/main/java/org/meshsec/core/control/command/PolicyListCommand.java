@@ -7,6 +7,7 @@ import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.daemon.Daemon;
 import org.meshsec.core.spd.Policy;
+import org.meshsec.tun.InetText;
 
 /** {@code policy-list}: the SPD in lookup order. Thread-safe (an SPD snapshot). */
 public final class PolicyListCommand implements Command<ControlRequest.PolicyList> {
@@ -57,7 +58,7 @@ public final class PolicyListCommand implements Command<ControlRequest.PolicyLis
                   : "  ["
                       + p.template().mode().name().toLowerCase()
                       + " peer "
-                      + p.template().peer().getHostAddress()
+                      + InetText.format(p.template().peer())
                       + " "
                       + p.template().suites()
                       + "]"));
@@ -75,7 +76,7 @@ public final class PolicyListCommand implements Command<ControlRequest.PolicyLis
         p.selector().describe(),
         p.action().name().toLowerCase(),
         t ? p.template().mode().name().toLowerCase() : null,
-        t ? p.template().peer().getHostAddress() : null,
+        t ? InetText.format(p.template().peer()) : null,
         t ? p.template().suites().stream().map(s -> s.configName()).toList() : null);
   }
 }

@@ -60,7 +60,9 @@ public final class RekeyCommand implements Command<ControlRequest.Rekey> {
       Set<Long> pending = new HashSet<>(old);
       Set<Long> started = new HashSet<>();
       long deadline = System.nanoTime() + timeout.toNanos();
-      while (!pending.isEmpty()) {
+      // Done when every old SA is replaced and a successor is established: the old SA turns
+      // REKEYED on its executor, the new one publishes ESTABLISHED on its own, in either order.
+      while (!pending.isEmpty() || successors(ike, peer, old).isEmpty()) {
         IkeWait.Event e = events.next(deadline);
         if (e == null) {
           return answer(

@@ -1,6 +1,7 @@
 package org.meshsec.core.control.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.daemon.Daemon;
+import org.meshsec.tun.InetText;
 
 /** Answers and text formats shared by the commands. Stateless. */
 final class Replies {
@@ -66,11 +68,16 @@ final class Replies {
 
   /** An address and port, IPv6 in brackets; {@code -} for none. */
   static String endpoint(InetSocketAddress a) {
-    if (a == null) {
-      return "-";
-    }
-    String h = a.getAddress().getHostAddress();
-    return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
+    return a == null ? "-" : endpoint(a.getAddress(), a.getPort());
+  }
+
+  /**
+   * An address and port: the address in its text form ({@link InetText}), IPv6 in brackets (RFC
+   * 5952 section 6).
+   */
+  static String endpoint(InetAddress a, int port) {
+    String h = InetText.format(a);
+    return (h.contains(":") ? "[" + h + "]" : h) + ":" + port;
   }
 
   /** Whole seconds from {@code from} to {@code to}, never negative. */

@@ -45,9 +45,7 @@ public final class StatusCommand implements Command<ControlRequest.Status> {
             (System.currentTimeMillis() - d.startedMillis()) / 1000,
             d.tun() == null ? null : d.tun().name(),
             d.tun() == null ? 0 : d.tun().mtu(),
-            d.udp().localAddresses().stream()
-                .map(a -> a.getAddress().getHostAddress() + ":" + a.getPort())
-                .toList(),
+            d.udp().localAddresses().stream().map(Replies::endpoint).toList(),
             d.spd().size(),
             d.dataPath().sad().inboundCount(),
             d.dataPath().sad().outboundCount(),

@@ -167,7 +167,7 @@ public final class MainMode implements V1Task {
     return TaskStatus.NEED_MORE;
   }
 
-  private static <T extends Payload> T require(IsakmpMessage in, Class<T> kind) throws V1Exception {
+  static <T extends Payload> T require(IsakmpMessage in, Class<T> kind) throws V1Exception {
     return in.first(kind)
         .orElseThrow(
             () ->
@@ -203,7 +203,7 @@ public final class MainMode implements V1Task {
   }
 
   /** Initiator, message 2: exactly one of our transforms, as offered. */
-  private static void processChosenSa(Phase1State sa, IsakmpMessage in) throws V1Exception {
+  static void processChosenSa(Phase1State sa, IsakmpMessage in) throws V1Exception {
     SaPayload chosen = require(in, SaPayload.class);
     if (chosen.proposals().size() != 1 || chosen.proposals().get(0).transforms().size() != 1) {
       throw V1Exception.notify(
@@ -220,12 +220,12 @@ public final class MainMode implements V1Task {
     throw V1Exception.notify(NotifyType.NO_PROPOSAL_CHOSEN, "chosen transform was not offered");
   }
 
-  private static void keyExchange(Phase1State sa, List<Payload> out) {
+  static void keyExchange(Phase1State sa, List<Payload> out) {
     sa.keyExchange = KeyExchange.generate(sa.chosen.group(), sa.random());
     out.add(new KePayload(Bytes.of(sa.keyExchange.publicValue())));
   }
 
-  private static byte[] nonce(Phase1State sa, List<Payload> out) {
+  static byte[] nonce(Phase1State sa, List<Payload> out) {
     byte[] n = new byte[NONCE_LENGTH];
     sa.random().nextBytes(n);
     NoncePayload payload = new NoncePayload(Bytes.of(n));
@@ -233,7 +233,7 @@ public final class MainMode implements V1Task {
     return payload.encodeBody();
   }
 
-  private static byte[] keData(Phase1State sa, IsakmpMessage in) throws V1Exception {
+  static byte[] keData(Phase1State sa, IsakmpMessage in) throws V1Exception {
     KePayload ke = require(in, KePayload.class);
     if (ke.keyExchangeData().length() != sa.chosen.group().keyExchangeLength()) {
       throw V1Exception.notify(
@@ -244,7 +244,7 @@ public final class MainMode implements V1Task {
   }
 
   /** SKEYID (PSK), SKEYID_d/a/e, Ka, the initial IV and the cipher, once both KE and N are in. */
-  private static void deriveKeys(Phase1State sa, byte[] peerKe) throws V1Exception {
+  static void deriveKeys(Phase1State sa, byte[] peerKe) throws V1Exception {
     SharedSecretResult r = sa.keyExchange.computeSharedSecret(peerKe);
     if (!(r instanceof SharedSecretResult.Agreed agreed)) {
       throw V1Exception.notify(NotifyType.INVALID_KEY_INFORMATION, "peer KE refused: " + r);
@@ -263,7 +263,7 @@ public final class MainMode implements V1Task {
     sa.keyExchange.destroy();
   }
 
-  private static byte[] hashI(Phase1State sa, IdPayload idii) {
+  static byte[] hashI(Phase1State sa, IdPayload idii) {
     return V1KeyDerivation.hashI(
         sa.keys.prf(),
         sa.keys.skeyid(),
@@ -275,7 +275,7 @@ public final class MainMode implements V1Task {
         idii.encodeBody());
   }
 
-  private static byte[] hashR(Phase1State sa, IdPayload idir) {
+  static byte[] hashR(Phase1State sa, IdPayload idir) {
     return V1KeyDerivation.hashR(
         sa.keys.prf(),
         sa.keys.skeyid(),
@@ -287,15 +287,14 @@ public final class MainMode implements V1Task {
         idir.encodeBody());
   }
 
-  private static void checkRemoteId(Phase1State sa, IdPayload id) throws V1Exception {
+  static void checkRemoteId(Phase1State sa, IdPayload id) throws V1Exception {
     if (sa.config().remoteId().isPresent() && !sa.config().remoteId().get().equals(id)) {
       throw V1Exception.notify(
           NotifyType.INVALID_ID_INFORMATION, "peer identity " + id + " is not the configured one");
     }
   }
 
-  private static void verify(byte[] expected, HashPayload received, String what)
-      throws V1Exception {
+  static void verify(byte[] expected, HashPayload received, String what) throws V1Exception {
     if (!MessageDigest.isEqual(expected, received.hashData().toByteArray())) {
       throw V1Exception.notify(NotifyType.AUTHENTICATION_FAILED, what + " does not verify");
     }

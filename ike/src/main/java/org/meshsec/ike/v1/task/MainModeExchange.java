@@ -17,15 +17,19 @@ import org.meshsec.ike.v1.message.ParseResult;
 import org.meshsec.ike.v1.message.Payload;
 
 /**
- * Runs one {@link MainMode} task over datagrams: the framing a phase 1 task manager does (cookies
- * in the header, Message ID 0, messages (5) and (6) encrypted with the phase 1 cipher and the CBC
- * IV chain of RFC 2409 appendix B, the payload rules of {@link ExchangeRules}), and nothing else
- * yet: no retransmission, no duplicate detection, no notification sending. Those belong to the
- * IKEv1 task manager that will own this.
+ * Runs one {@link MainMode} or {@link AggressiveMode} task over datagrams: the framing a phase 1
+ * task manager does (cookies in the header, Message ID 0, messages (5) and (6) encrypted with the
+ * phase 1 cipher and the CBC IV chain of RFC 2409 appendix B, the payload rules of {@link
+ * ExchangeRules}), and nothing else yet: no retransmission, no duplicate detection, no notification
+ * sending. Those belong to the IKEv1 task manager that will own this.
  *
  * <pre>
+ *  Main Mode
  *  initiator: start() -> (1);  receive((2)) -> (3);  receive((4)) -> (5);  receive((6)) -> Done
  *  responder: receive((1)) -> (2);  receive((3)) -> (4);  receive((5)) -> (6), Done
+ *  Aggressive Mode
+ *  initiator: start() -> (1);  receive((2)) -> (3), Reply done
+ *  responder: receive((1)) -> (2);  receive((3)) -> Done
  * </pre>
  *
  * <p>Not thread-safe; runs on its SA's executor.
@@ -45,13 +49,36 @@ public final class MainModeExchange {
   }
 
   private final Phase1State sa;
-  private final MainMode task;
+  private final V1Task task;
+  private final ExchangeType type;
+  private final int firstEncrypted;
   private int messages;
   private boolean finished;
 
+  private MainModeExchange(Phase1State sa, V1Task task) {
+    this.sa = sa;
+    this.task = task;
+    this.type = task.exchange();
+    // Main Mode encrypts (5) and (6); Aggressive Mode (3), as strongSwan does (RFC 2409 section
+    // 5.4 leaves it open, so a plaintext (3) is accepted too).
+    this.firstEncrypted = type.equals(ExchangeType.AGGRESSIVE) ? 3 : 5;
+  }
+
   private MainModeExchange(boolean initiator, Phase1Config config, SecureRandom random) {
-    this.sa = new Phase1State(initiator, config, random);
-    this.task = new MainMode(initiator);
+    this(new Phase1State(initiator, config, random), new MainMode(initiator));
+  }
+
+  /** An Aggressive Mode initiator ({@link AggressiveMode}); call {@link #start()}. */
+  public static MainModeExchange aggressiveInitiator(Phase1Config config, SecureRandom random) {
+    return new MainModeExchange(new Phase1State(true, config, random), new AggressiveMode(true));
+  }
+
+  /**
+   * An Aggressive Mode responder; it refuses unless {@link Phase1Config#aggressiveResponder()} is
+   * set for the peer (see {@link AggressiveMode} for why).
+   */
+  public static MainModeExchange aggressiveResponder(Phase1Config config, SecureRandom random) {
+    return new MainModeExchange(new Phase1State(false, config, random), new AggressiveMode(false));
   }
 
   /** The initiator side; call {@link #start()}. */
@@ -67,6 +94,11 @@ public final class MainModeExchange {
   /** The SA state being negotiated. */
   public Phase1State sa() {
     return sa;
+  }
+
+  /** Whether the exchange completed or failed. */
+  public boolean finished() {
+    return finished;
   }
 
   /** Builds message (1). */
@@ -88,8 +120,8 @@ public final class MainModeExchange {
     }
     Datagram d = decoded.orElseThrow();
     IsakmpHeader h = d.header();
-    if (!h.exchangeType().equals(ExchangeType.IDENTITY_PROTECTION) || h.messageId() != 0) {
-      return fail(NotifyType.INVALID_EXCHANGE_TYPE, "not a Main Mode message: " + h);
+    if (!h.exchangeType().equals(type) || h.messageId() != 0) {
+      return fail(NotifyType.INVALID_EXCHANGE_TYPE, "not a " + type + " message: " + h);
     }
     int index = messages + 1;
     if (index == 1) {
@@ -105,11 +137,13 @@ public final class MainModeExchange {
         || (index > 1 && h.responderCookie() != sa.responderCookie())) {
       return fail(NotifyType.INVALID_COOKIE, "cookies of another SA");
     }
-    boolean mustBeEncrypted = index >= 5;
+    boolean mustBeEncrypted =
+        index >= firstEncrypted && type.equals(ExchangeType.IDENTITY_PROTECTION);
+    boolean mayBeEncrypted = index >= firstEncrypted;
     IsakmpMessage in;
     byte[] lastBlock = null;
     if (d instanceof EncryptedMessage e) {
-      if (!mustBeEncrypted || sa.cipher() == null) {
+      if (!mayBeEncrypted || sa.cipher() == null) {
         return fail(NotifyType.INVALID_FLAGS, "message " + index + " must not be encrypted");
       }
       ParseResult<IsakmpMessage> opened = e.decrypt(sa.cipher(), sa.ivs().iv(0));
@@ -163,11 +197,9 @@ public final class MainModeExchange {
     messages++;
     IsakmpMessage m =
         new IsakmpMessage(
-            IsakmpHeader.of(
-                sa.initiatorCookie(), sa.responderCookie(), ExchangeType.IDENTITY_PROTECTION, 0),
-            out);
+            IsakmpHeader.of(sa.initiatorCookie(), sa.responderCookie(), type, 0), out);
     byte[] datagram;
-    if (messages >= 5) {
+    if (messages >= firstEncrypted) {
       EncryptedMessage e = m.encrypt(sa.cipher(), sa.ivs().iv(0));
       sa.ivs().update(0, e.lastBlock(sa.cipher().blockSize()));
       datagram = e.encode();

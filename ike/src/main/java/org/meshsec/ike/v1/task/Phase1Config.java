@@ -14,12 +14,27 @@ import org.meshsec.ike.v1.message.IdPayload;
  * @param psk the pre-shared key; owned by the caller
  * @param localId our phase 1 identity (IDii / IDir)
  * @param remoteId the identity the peer must show, or empty to accept any
+ * @param aggressiveResponder whether to answer Aggressive Mode from this peer: off by default,
+ *     because the responder's message (2) carries HASH_R in the clear, which lets anyone who asks
+ *     guess the PSK offline ({@link AggressiveMode})
  */
 public record Phase1Config(
     List<Phase1Proposal> proposals,
     SecretBytes psk,
     IdPayload localId,
-    Optional<IdPayload> remoteId) {
+    Optional<IdPayload> remoteId,
+    boolean aggressiveResponder) {
+
+  /** A configuration that does not answer Aggressive Mode. */
+  public Phase1Config(
+      List<Phase1Proposal> proposals,
+      SecretBytes psk,
+      IdPayload localId,
+      Optional<IdPayload> remoteId) {
+    this(proposals, psk, localId, remoteId, false);
+  }
+
+  /** The canonical constructor. */
   public Phase1Config {
     proposals = List.copyOf(proposals);
     if (proposals.isEmpty() || proposals.size() > 255) {

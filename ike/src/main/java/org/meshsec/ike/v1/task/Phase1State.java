@@ -85,6 +85,15 @@ public final class Phase1State {
     }
   }
 
+  /**
+   * Sets both cookies at once: for an SA rebuilt from elsewhere (tests replaying a recording whose
+   * cookies are fixed).
+   */
+  void restoreCookies(long initiatorCookie, long responderCookie) {
+    this.initiatorCookie = initiatorCookie;
+    this.responderCookie = responderCookie;
+  }
+
   /** The negotiated proposal, null before message 2. */
   public Phase1Proposal chosen() {
     return chosen;

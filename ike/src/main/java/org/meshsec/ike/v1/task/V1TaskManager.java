@@ -1,0 +1,333 @@
+package org.meshsec.ike.v1.task;
+
+import java.net.InetSocketAddress;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import org.meshsec.ike.config.RetransmitPolicy;
+import org.meshsec.ike.port.Cancellable;
+import org.meshsec.ike.port.IpsecPort;
+import org.meshsec.ike.port.Scheduler;
+import org.meshsec.ike.v1.crypto.IvChain;
+import org.meshsec.ike.v1.message.Datagram;
+import org.meshsec.ike.v1.message.ExchangeType;
+import org.meshsec.ike.v1.message.IsakmpHeader;
+import org.meshsec.ike.v1.message.ParseResult;
+import org.meshsec.ike.v1.task.MainModeExchange.Outcome;
+
+/**
+ * The IKEv1 task manager of one ISAKMP SA (a sketch, not yet wired into the engine; see the IKEv1
+ * section of ike/README.md): it owns the exchanges of the SA, sends, retransmits and recognises
+ * retransmissions, as strongSwan's {@code sa/ikev1/task_manager_v1.c} does.
+ *
+ * <pre>
+ *  flow (one per exchange)     key           last sent          timer
+ *  phase 1 (Main/Aggressive)   Message ID 0  our last message   while we await the peer's next
+ *  Quick Mode                  its M-ID      our last message   while we await the peer's next
+ *  informational               -             (not kept)         none (unacknowledged, RFC 2409 5.7)
+ * </pre>
+ *
+ * <p><b>Retransmission.</b> IKEv1 has no request/response pairing: whoever sent the last message of
+ * a flow and expects another waits with a timer ({@link RetransmitPolicy}: initial timeout,
+ * back-off factor, retries, give-up time, as for IKEv2) and resends its last message when it fires;
+ * when it gives up the flow fails (a Quick Mode releases its reserved SPI). The side that sent the
+ * final message of an exchange (Main Mode (6), Aggressive Mode (3), Quick Mode (3)) arms no timer
+ * but keeps that message to answer a retransmission of the peer's previous one.
+ *
+ * <p><b>Duplicates.</b> Phase 1 messages all carry Message ID 0, so a retransmission is recognised
+ * by a hash (SHA-256) of the whole datagram, kept per flow for the last message received: a
+ * datagram equal to it is not processed again; our last message is resent instead (strongSwan
+ * compares the hash of the last received message the same way). Quick Mode flows are keyed by their
+ * Message ID; at most {@link IvChain#MAX_EXCHANGES} are remembered.
+ *
+ * <p>Runs on its ISAKMP SA's executor and is not thread-safe; timers hand their work to that
+ * executor.
+ */
+public final class V1TaskManager {
+
+  /** Where the manager's datagrams go (the socket, in production). */
+  @FunctionalInterface
+  public interface Sender {
+    void send(byte[] datagram);
+  }
+
+  /** What the manager reports. Default methods do nothing. */
+  public interface Listener {
+    /** Phase 1 completed. */
+    default void established(Phase1State sa) {}
+
+    /** A Quick Mode completed and its pair is installed. */
+    default void childInstalled(QuickMode task) {}
+
+    /** An exchange failed or timed out; {@code phase1} when it was the ISAKMP SA's own. */
+    default void failed(boolean phase1, String reason) {}
+
+    /** A received informational's event. */
+    default void informational(Informational.Event event) {}
+  }
+
+  /** One exchange's retransmission state. */
+  private static final class Flow {
+    byte[] lastSent;
+    byte[] lastReceivedHash;
+    Cancellable timer = Cancellable.NONE;
+    int sends;
+    Instant firstSent;
+    QuickModeExchange quickMode;
+    boolean over;
+  }
+
+  private final MainModeExchange phase1;
+  private final Scheduler scheduler;
+  private final Executor executor;
+  private final RetransmitPolicy policy;
+  private final Sender sender;
+  private final Listener listener;
+  private final IpsecPort ipsec;
+  private final InetSocketAddress local;
+  private final InetSocketAddress remote;
+  private final QuickModeConfig responderConfig;
+  private final Flow phase1Flow = new Flow();
+  private final Map<Long, Flow> quickModes =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Flow> eldest) {
+          return size() > IvChain.MAX_EXCHANGES;
+        }
+      };
+  private Informational informational;
+  private int duplicates;
+  private int drops;
+
+  /**
+   * @param phase1 the phase 1 exchange (Main or Aggressive Mode, either side)
+   * @param scheduler time and timers
+   * @param executor the ISAKMP SA's executor, where timer work runs
+   * @param policy retransmission timeouts and limits
+   * @param sender where datagrams go
+   * @param listener what the SA's owner hears
+   * @param ipsec the data plane
+   * @param local our outer address
+   * @param remote the peer's outer address
+   * @param responderConfig the policy Quick Modes the peer starts are answered with
+   */
+  public V1TaskManager(
+      MainModeExchange phase1,
+      Scheduler scheduler,
+      Executor executor,
+      RetransmitPolicy policy,
+      Sender sender,
+      Listener listener,
+      IpsecPort ipsec,
+      InetSocketAddress local,
+      InetSocketAddress remote,
+      QuickModeConfig responderConfig) {
+    this.phase1 = Objects.requireNonNull(phase1, "phase1");
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.executor = Objects.requireNonNull(executor, "executor");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.sender = Objects.requireNonNull(sender, "sender");
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.ipsec = Objects.requireNonNull(ipsec, "ipsec");
+    this.local = Objects.requireNonNull(local, "local");
+    this.remote = Objects.requireNonNull(remote, "remote");
+    this.responderConfig = Objects.requireNonNull(responderConfig, "responderConfig");
+  }
+
+  /** The ISAKMP SA. */
+  public Phase1State sa() {
+    return phase1.sa();
+  }
+
+  /** The informational handler, null before phase 1 completed. */
+  public Informational informational() {
+    return informational;
+  }
+
+  /** Retransmissions of the peer recognised and answered from the last sent message. */
+  public int duplicates() {
+    return duplicates;
+  }
+
+  /** Datagrams dropped without effect (malformed, not for an exchange of this SA). */
+  public int drops() {
+    return drops;
+  }
+
+  /** Initiator: sends phase 1 message (1). */
+  public void start() throws V1Exception {
+    send(phase1Flow, phase1.start(), true);
+  }
+
+  /** Starts a Quick Mode as initiator (phase 1 must be complete). */
+  public QuickModeExchange initiateQuickMode(QuickModeConfig config) throws V1Exception {
+    if (!sa().established()) {
+      throw V1Exception.silent("Quick Mode before phase 1 completed");
+    }
+    QuickModeExchange x = QuickModeExchange.initiator(sa(), config, ipsec, local, remote);
+    Flow f = new Flow();
+    f.quickMode = x;
+    byte[] first = x.start();
+    quickModes.put(x.task().messageId(), f);
+    send(f, first, true);
+    return x;
+  }
+
+  /** Processes a received datagram of this ISAKMP SA (cookies already matched by the front). */
+  public void receive(byte[] datagram) {
+    ParseResult<Datagram> decoded = Datagram.decode(datagram);
+    if (decoded instanceof ParseResult.Err<Datagram>) {
+      drops++;
+      return;
+    }
+    IsakmpHeader h = decoded.orElseThrow().header();
+    byte[] hash = sha256(datagram);
+    if (h.messageId() == 0) {
+      if (isDuplicate(phase1Flow, hash)) {
+        return;
+      }
+      if (phase1Flow.over) {
+        drops++;
+        return;
+      }
+      Outcome o = phase1.receive(datagram);
+      handle(phase1Flow, o, true, hash);
+      return;
+    }
+    if (!sa().established()) {
+      drops++;
+      return;
+    }
+    if (h.exchangeType().equals(ExchangeType.INFORMATIONAL)) {
+      try {
+        Informational.Received r = informational.receive(datagram);
+        r.events().forEach(listener::informational);
+        r.reply().ifPresent(sender::send);
+      } catch (V1Exception e) {
+        drops++;
+      }
+      return;
+    }
+    if (!h.exchangeType().equals(ExchangeType.QUICK_MODE)) {
+      drops++;
+      return;
+    }
+    Flow f = quickModes.get(h.messageId());
+    if (f == null) {
+      f = new Flow();
+      f.quickMode = QuickModeExchange.responder(sa(), responderConfig, ipsec, local, remote);
+      quickModes.put(h.messageId(), f);
+    } else if (isDuplicate(f, hash)) {
+      return;
+    } else if (f.over) {
+      drops++;
+      return;
+    }
+    Outcome o = f.quickMode.receive(datagram);
+    if (o instanceof Outcome.Failed && f.lastSent == null && !f.quickMode.finished()) {
+      quickModes.remove(h.messageId()); // a forged first message leaves nothing behind
+    }
+    handle(f, o, false, hash);
+  }
+
+  private boolean isDuplicate(Flow f, byte[] hash) {
+    if (f.lastReceivedHash == null || !Arrays.equals(f.lastReceivedHash, hash)) {
+      return false;
+    }
+    duplicates++;
+    if (f.lastSent != null) {
+      sender.send(f.lastSent);
+    }
+    return true;
+  }
+
+  private void handle(Flow f, Outcome o, boolean isPhase1, byte[] hash) {
+    if (f.over) {
+      drops++; // a late or forged message for a finished exchange, not a retransmission
+      return;
+    }
+    if (o instanceof Outcome.Reply reply) {
+      f.timer.cancel();
+      f.lastReceivedHash = hash;
+      send(f, reply.datagram(), !reply.done());
+      if (reply.done()) {
+        completed(f, isPhase1);
+      }
+    } else if (o instanceof Outcome.Done) {
+      f.timer.cancel();
+      f.lastReceivedHash = hash;
+      completed(f, isPhase1);
+    } else if (o instanceof Outcome.Failed failed) {
+      boolean over = isPhase1 ? phase1.finished() : f.quickMode.finished();
+      if (over) {
+        f.timer.cancel();
+        f.over = true;
+        listener.failed(isPhase1, failed.reason());
+      } else {
+        drops++;
+      }
+    }
+  }
+
+  private void completed(Flow f, boolean isPhase1) {
+    f.over = true;
+    if (isPhase1) {
+      informational = new Informational(sa(), ipsec, remote.getAddress());
+      listener.established(sa());
+    } else {
+      QuickMode t = f.quickMode.task();
+      informational.addChild(t.inboundSpi(), t.outboundSpi());
+      listener.childInstalled(t);
+    }
+  }
+
+  private void send(Flow f, byte[] datagram, boolean awaitAnswer) {
+    f.lastSent = datagram;
+    f.sends = 0;
+    f.firstSent = scheduler.now();
+    sender.send(datagram);
+    if (awaitAnswer) {
+      arm(f);
+    }
+  }
+
+  private void arm(Flow f) {
+    Duration wait = policy.timeout(f.sends);
+    f.timer = scheduler.schedule(() -> executor.execute(() -> timeout(f)), wait);
+  }
+
+  private void timeout(Flow f) {
+    boolean isPhase1 = f == phase1Flow;
+    Duration elapsed = Duration.between(f.firstSent, scheduler.now());
+    if (f.sends >= policy.retries() || elapsed.compareTo(policy.giveUpAfter()) >= 0) {
+      f.over = true;
+      if (!isPhase1) {
+        f.quickMode.task().abort();
+      }
+      listener.failed(isPhase1, "no answer after " + (f.sends + 1) + " sends");
+      return;
+    }
+    f.sends++;
+    sender.send(f.lastSent);
+    arm(f);
+  }
+
+  private static byte[] sha256(byte[] datagram) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(datagram);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 unavailable", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "V1TaskManager[" + sa() + ", " + quickModes.size() + " Quick Modes]";
+  }
+}
