@@ -19,7 +19,8 @@ public interface CryptoEngine {
   String name();
 
   /**
-   * Creates a keyed AEAD for {@link EncrAlgorithm#AES_GCM_16} (16- or 32-byte key) or {@link
+   * Creates a keyed AEAD for {@link EncrAlgorithm#AES_GCM_16} or {@link EncrAlgorithm#AES_GCM_12}
+   * (16- or 32-byte key; the latter only for IKE's SK payload) or {@link
    * EncrAlgorithm#CHACHA20_POLY1305} (32-byte key). The key is copied; the salt is not part of it.
    */
   AeadCipher newAead(EncrAlgorithm encr, byte[] key);
@@ -28,9 +29,10 @@ public interface CryptoEngine {
   CbcCipher newAesCbc(byte[] key);
 
   /**
-   * Creates a keyed HMAC with the hash of {@code integ} (SHA-256, -384 or -512). Any key length is
-   * accepted (RFC 2104 section 2), which the RFC 4231 known-answer tests need; ESP uses the RFC
-   * 4868 key lengths. The key is copied.
+   * Creates a keyed HMAC with the hash of {@code integ} (SHA-256, -384 or -512; SHA-1 for IKE's SK
+   * payload with {@link IntegAlgorithm#HMAC_SHA1_96}). Any key length is accepted (RFC 2104 section
+   * 2), which the RFC 4231 known-answer tests need; ESP uses the RFC 4868 key lengths. The key is
+   * copied.
    */
   IcvMac newHmac(IntegAlgorithm integ, byte[] key);
 

@@ -12,6 +12,12 @@ public record EncrAlgorithm(int id) {
   /** ENCR_AES_CBC (RFC 3602). */
   public static final EncrAlgorithm AES_CBC = new EncrAlgorithm(12);
 
+  /**
+   * ENCR_AES_GCM_12: AES-GCM with a 12-byte ICV (RFC 4106, RFC 5282). Not offered for ESP ({@link
+   * #isSupported()} is false); the engines make it for IKE's SK payload.
+   */
+  public static final EncrAlgorithm AES_GCM_12 = new EncrAlgorithm(19);
+
   /** ENCR_AES_GCM_16: AES-GCM with a 16-byte ICV (RFC 4106). */
   public static final EncrAlgorithm AES_GCM_16 = new EncrAlgorithm(20);
 
@@ -39,6 +45,7 @@ public record EncrAlgorithm(int id) {
     return switch (id) {
       case 11 -> "ENCR_NULL";
       case 12 -> "ENCR_AES_CBC";
+      case 19 -> "ENCR_AES_GCM_12";
       case 20 -> "ENCR_AES_GCM_16";
       case 28 -> "ENCR_CHACHA20_POLY1305";
       default -> "ENCR_" + id;

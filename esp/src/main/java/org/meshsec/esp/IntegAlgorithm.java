@@ -9,6 +9,12 @@ public record IntegAlgorithm(int id) {
   /** NONE: only valid together with an AEAD encryption algorithm. */
   public static final IntegAlgorithm NONE = new IntegAlgorithm(0);
 
+  /**
+   * AUTH_HMAC_SHA1_96 (RFC 2404): 20-byte key, 12-byte ICV. Not offered for ESP ({@link
+   * #isSupported()} is false); the engines make it for IKE peers that negotiate it.
+   */
+  public static final IntegAlgorithm HMAC_SHA1_96 = new IntegAlgorithm(2);
+
   /** AUTH_HMAC_SHA2_256_128 (RFC 4868): 32-byte key, 16-byte ICV. */
   public static final IntegAlgorithm HMAC_SHA2_256_128 = new IntegAlgorithm(12);
 
@@ -29,9 +35,10 @@ public record IntegAlgorithm(int id) {
     return id == 0 || (id >= 12 && id <= 14);
   }
 
-  /** Key length in bytes (RFC 4868 section 2.1.1), 0 for NONE or unknown. */
+  /** Key length in bytes (RFC 2404 section 2, RFC 4868 section 2.1.1), 0 for NONE or unknown. */
   public int keyLength() {
     return switch (id) {
+      case 2 -> 20;
       case 12 -> 32;
       case 13 -> 48;
       case 14 -> 64;
@@ -39,14 +46,18 @@ public record IntegAlgorithm(int id) {
     };
   }
 
-  /** Truncated ICV length in bytes (RFC 4868 section 2.3), 0 for NONE or unknown. */
+  /**
+   * Truncated ICV length in bytes (RFC 2404 section 2, RFC 4868 section 2.3), 0 for NONE or
+   * unknown.
+   */
   public int icvLength() {
-    return keyLength() / 2;
+    return id == 2 ? 12 : keyLength() / 2;
   }
 
   /** JCA MAC name for the underlying HMAC, or null for NONE or unknown. */
   public String jcaName() {
     return switch (id) {
+      case 2 -> "HmacSHA1";
       case 12 -> "HmacSHA256";
       case 13 -> "HmacSHA384";
       case 14 -> "HmacSHA512";
@@ -58,6 +69,7 @@ public record IntegAlgorithm(int id) {
   public String name() {
     return switch (id) {
       case 0 -> "NONE";
+      case 2 -> "AUTH_HMAC_SHA1_96";
       case 12 -> "AUTH_HMAC_SHA2_256_128";
       case 13 -> "AUTH_HMAC_SHA2_384_192";
       case 14 -> "AUTH_HMAC_SHA2_512_256";

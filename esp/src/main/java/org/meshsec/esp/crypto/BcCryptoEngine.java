@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.bouncycastle.crypto.Digest;
 import org.bouncycastle.crypto.InvalidCipherTextException;
+import org.bouncycastle.crypto.digests.SHA1Digest;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.digests.SHA384Digest;
 import org.bouncycastle.crypto.digests.SHA512Digest;
@@ -49,15 +50,18 @@ public final class BcCryptoEngine implements CryptoEngine {
 
   @Override
   public AeadCipher newAead(EncrAlgorithm encr, byte[] key) {
-    if (encr.equals(EncrAlgorithm.AES_GCM_16)) {
+    if (encr.equals(EncrAlgorithm.AES_GCM_16) || encr.equals(EncrAlgorithm.AES_GCM_12)) {
       JcaCryptoEngine.checkAesKey(key);
-      return new Aead(GCMBlockCipher.newInstance(AESEngine.newInstance()), key);
+      return new Aead(
+          GCMBlockCipher.newInstance(AESEngine.newInstance()),
+          key,
+          encr.equals(EncrAlgorithm.AES_GCM_12) ? 12 : TAG_LENGTH_16);
     }
     if (encr.equals(EncrAlgorithm.CHACHA20_POLY1305)) {
       if (key.length != 32) {
         throw new IllegalArgumentException("ChaCha20 needs a 32-byte key, got " + key.length);
       }
-      return new Aead(new ChaCha20Poly1305(), key);
+      return new Aead(new ChaCha20Poly1305(), key, TAG_LENGTH_16);
     }
     throw new IllegalArgumentException("not an AEAD algorithm: " + encr);
   }
@@ -72,6 +76,7 @@ public final class BcCryptoEngine implements CryptoEngine {
   public IcvMac newHmac(IntegAlgorithm integ, byte[] key) {
     Digest digest =
         switch (integ.id()) {
+          case 2 -> new SHA1Digest();
           case 12 -> new SHA256Digest();
           case 13 -> new SHA384Digest();
           case 14 -> new SHA512Digest();
@@ -85,22 +90,31 @@ public final class BcCryptoEngine implements CryptoEngine {
     return "CryptoEngine[bc]";
   }
 
+  private static final int TAG_LENGTH_16 = AeadCipher.TAG_LENGTH;
+
   private static final class Aead implements AeadCipher {
     private final AEADCipher cipher;
     private final KeyParameter key;
+    private final int tagLength;
     private final Scratch scratch = new Scratch();
     private boolean keyed;
     private boolean closed;
 
-    Aead(AEADCipher cipher, byte[] keyBytes) {
+    Aead(AEADCipher cipher, byte[] keyBytes, int tagLength) {
       this.cipher = cipher;
       this.key = new KeyParameter(keyBytes); // copies
+      this.tagLength = tagLength;
+    }
+
+    @Override
+    public int tagLength() {
+      return tagLength;
     }
 
     private void init(boolean encrypt, byte[] nonce) {
       // The key schedule is built on the first init only; null means "same key, new nonce".
       byte[] n = Arrays.copyOf(nonce, NONCE_LENGTH);
-      cipher.init(encrypt, new AEADParameters(keyed ? null : key, TAG_LENGTH * 8, n));
+      cipher.init(encrypt, new AEADParameters(keyed ? null : key, tagLength * 8, n));
       keyed = true;
     }
 
@@ -121,7 +135,7 @@ public final class BcCryptoEngine implements CryptoEngine {
         a = buf.array();
         o = buf.arrayOffset() + off;
       } else {
-        a = scratch.load(buf, off, len + TAG_LENGTH);
+        a = scratch.load(buf, off, len + tagLength);
         o = 0;
       }
       try {
@@ -131,7 +145,7 @@ public final class BcCryptoEngine implements CryptoEngine {
         throw new IllegalStateException("AEAD encryption failed", e);
       }
       if (!buf.hasArray()) {
-        scratch.store(buf, off, len + TAG_LENGTH);
+        scratch.store(buf, off, len + tagLength);
       }
     }
 
@@ -149,10 +163,10 @@ public final class BcCryptoEngine implements CryptoEngine {
           a = buf.array();
           o = buf.arrayOffset() + off;
         } else {
-          a = scratch.load(buf, off, len + TAG_LENGTH);
+          a = scratch.load(buf, off, len + tagLength);
           o = 0;
         }
-        int n = cipher.processBytes(a, o, len + TAG_LENGTH, a, o);
+        int n = cipher.processBytes(a, o, len + tagLength, a, o);
         cipher.doFinal(a, o + n);
         if (!buf.hasArray()) {
           scratch.store(buf, off, len);

@@ -58,16 +58,21 @@ public final class JcaCryptoEngine implements CryptoEngine {
 
   @Override
   public AeadCipher newAead(EncrAlgorithm encr, byte[] key) {
-    if (encr.equals(EncrAlgorithm.AES_GCM_16)) {
+    if (encr.equals(EncrAlgorithm.AES_GCM_16) || encr.equals(EncrAlgorithm.AES_GCM_12)) {
       checkAesKey(key);
-      return new Aead(cipher("AES/GCM/NoPadding"), new DestroyableKey("AES", key, 0, key.length));
+      return new Aead(
+          cipher("AES/GCM/NoPadding"),
+          new DestroyableKey("AES", key, 0, key.length),
+          encr.equals(EncrAlgorithm.AES_GCM_12) ? 12 : TAG_LENGTH_16);
     }
     if (encr.equals(EncrAlgorithm.CHACHA20_POLY1305)) {
       if (key.length != 32) {
         throw new IllegalArgumentException("ChaCha20 needs a 32-byte key, got " + key.length);
       }
       return new Aead(
-          cipher("ChaCha20-Poly1305"), new DestroyableKey("ChaCha20", key, 0, key.length));
+          cipher("ChaCha20-Poly1305"),
+          new DestroyableKey("ChaCha20", key, 0, key.length),
+          TAG_LENGTH_16);
     }
     throw new IllegalArgumentException("not an AEAD algorithm: " + encr);
   }
@@ -86,6 +91,8 @@ public final class JcaCryptoEngine implements CryptoEngine {
     }
     return new Hmac(name, key);
   }
+
+  private static final int TAG_LENGTH_16 = AeadCipher.TAG_LENGTH;
 
   static void checkAesKey(byte[] key) {
     if (key.length != 16 && key.length != 32) {
@@ -111,21 +118,28 @@ public final class JcaCryptoEngine implements CryptoEngine {
     private final Cipher cipher;
     private final DestroyableKey key;
     private final boolean gcm;
+    private final int tagLength;
     private final Scratch in = new Scratch();
     private final Scratch out = new Scratch();
     private boolean closed;
 
-    Aead(Cipher cipher, DestroyableKey key) {
+    Aead(Cipher cipher, DestroyableKey key, int tagLength) {
       this.cipher = cipher;
       this.key = key;
+      this.tagLength = tagLength;
       this.gcm = cipher.getAlgorithm().startsWith("AES");
     }
 
     private AlgorithmParameterSpec spec(byte[] nonce) {
       // One immutable spec per packet: JCA offers no way to change only the nonce.
       return gcm
-          ? new GCMParameterSpec(TAG_LENGTH * 8, nonce, 0, NONCE_LENGTH)
+          ? new GCMParameterSpec(tagLength * 8, nonce, 0, NONCE_LENGTH)
           : new IvParameterSpec(nonce, 0, NONCE_LENGTH);
+    }
+
+    @Override
+    public int tagLength() {
+      return tagLength;
     }
 
     @Override
@@ -136,7 +150,7 @@ public final class JcaCryptoEngine implements CryptoEngine {
       try {
         cipher.init(Cipher.ENCRYPT_MODE, key, spec(nonce));
         cipher.updateAAD(aad, 0, aadLength);
-        crypt(cipher, buf, off, len, len + TAG_LENGTH, in, out);
+        crypt(cipher, buf, off, len, len + tagLength, in, out);
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("AEAD encryption refused: " + e.getMessage(), e);
       }
@@ -150,7 +164,7 @@ public final class JcaCryptoEngine implements CryptoEngine {
       try {
         initDecrypt(nonce);
         cipher.updateAAD(aad, 0, aadLength);
-        crypt(cipher, buf, off, len + TAG_LENGTH, len, in, out);
+        crypt(cipher, buf, off, len + tagLength, len, in, out);
         return true;
       } catch (AEADBadTagException e) {
         return false;

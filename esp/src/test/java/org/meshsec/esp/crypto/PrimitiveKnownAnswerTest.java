@@ -357,6 +357,74 @@ class PrimitiveKnownAnswerTest {
 
   // ---- AEAD: GCM cases of draft-mcgrew-gcm-test-01 and RFC 7634 Appendix A ----------------
 
+  /**
+   * AES_GCM_12 (used by IKE's SK payload, RFC 5282): the same McGrew cases with the tag truncated
+   * to its 12 leftmost bytes (NIST SP 800-38D section 5.2.1.2).
+   */
+  @ParameterizedTest(name = "{0} direct={1}")
+  @MethodSource("engines")
+  void aesGcm12McGrew(CryptoEngine engine, boolean direct) {
+    for (GcmEspCase c : PublishedVectors.MCGREW_GCM) {
+      byte[] packet = bytes(c.packet());
+      byte[] nonce = bytes(c.nonce());
+      ByteBuffer aadBuf = ByteBuffer.allocate(12).putInt(c.spi());
+      if (c.esn()) {
+        aadBuf.putLong(c.seq());
+      } else {
+        aadBuf.putInt((int) c.seq());
+      }
+      byte[] aad = Arrays.copyOf(aadBuf.array(), aadBuf.position());
+      byte[] plain = bytes(c.plaintext());
+      byte[] ctextTag12 = Arrays.copyOfRange(packet, 16, packet.length - 4);
+      try (AeadCipher seal = engine.newAead(EncrAlgorithm.AES_GCM_12, bytes(c.key()));
+          AeadCipher open = engine.newAead(EncrAlgorithm.AES_GCM_12, bytes(c.key()))) {
+        assertEquals(12, seal.tagLength());
+        ByteBuffer b = place(plain, 12, direct);
+        seal.seal(nonce, aad, aad.length, b, 5, plain.length);
+        assertArrayEquals(ctextTag12, read(b, 5, plain.length + 12), c.name());
+        assertTrue(open.open(nonce, aad, aad.length, b, 5, plain.length), c.name());
+        assertArrayEquals(plain, read(b, 5, plain.length), c.name());
+
+        ByteBuffer t = place(ctextTag12, 0, direct);
+        t.put(5 + plain.length + 11, (byte) (t.get(5 + plain.length + 11) ^ 1));
+        assertFalse(open.open(nonce, aad, aad.length, t, 5, plain.length), c.name() + " forged");
+      }
+    }
+  }
+
+  /** HMAC-SHA-1 (AUTH_HMAC_SHA1_96 of IKE peers): RFC 2202 section 3, test cases 1 to 3. */
+  @ParameterizedTest(name = "{0} direct={1}")
+  @MethodSource("engines")
+  void hmacSha1Rfc2202(CryptoEngine engine, boolean direct) {
+    byte[] dd = new byte[50];
+    Arrays.fill(dd, (byte) 0xdd);
+    byte[] aa = new byte[20];
+    Arrays.fill(aa, (byte) 0xaa);
+    byte[] ob = new byte[20];
+    Arrays.fill(ob, (byte) 0x0b);
+    Object[][] cases = {
+      {
+        ob,
+        "Hi There".getBytes(StandardCharsets.US_ASCII),
+        "b617318655057264e28bc0b6fb378c8ef146be00"
+      },
+      {
+        "Jefe".getBytes(StandardCharsets.US_ASCII),
+        "what do ya want for nothing?".getBytes(StandardCharsets.US_ASCII),
+        "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
+      },
+      {aa, dd, "125d7342b9ac11cd91a39af48aa17b4f63f175d3"},
+    };
+    for (Object[] c : cases) {
+      try (IcvMac mac = engine.newHmac(IntegAlgorithm.HMAC_SHA1_96, (byte[]) c[0])) {
+        assertEquals(20, mac.macLength());
+        for (int round = 0; round < 2; round++) {
+          assertMac(mac, (byte[]) c[1], (String) c[2], "RFC 2202 " + c[2], direct);
+        }
+      }
+    }
+  }
+
   @ParameterizedTest(name = "{0} direct={1}")
   @MethodSource("engines")
   void aesGcmMcGrew(CryptoEngine engine, boolean direct) {

@@ -1,18 +1,17 @@
 package org.meshsec.ike.message;
 
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.Objects;
-import javax.crypto.Cipher;
-import javax.crypto.Mac;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
+import org.meshsec.esp.CryptoEngine;
 import org.meshsec.esp.IntegAlgorithm;
+import org.meshsec.esp.crypto.CbcCipher;
+import org.meshsec.esp.crypto.IcvMac;
 
 /**
  * AES-CBC encryption with a truncated HMAC ICV for the SK payload (RFC 7296 section 3.14; AES-CBC
- * per RFC 3602; HMAC-SHA2 truncation per RFC 4868) over the JDK's JCA provider.
+ * per RFC 3602; HMAC-SHA2 truncation per RFC 4868, HMAC-SHA1-96 per RFC 2404) over esp's {@link
+ * CryptoEngine} (JCA by default).
  *
  * <p>The IV is 16 random bytes from the injected {@link SecureRandom} ("the IV MUST be chosen at
  * random", section 3.14). The ICV is the HMAC of the message from the IKE header through the end of
@@ -22,45 +21,56 @@ import org.meshsec.esp.IntegAlgorithm;
  * <p>Not thread-safe: one instance per IKE SA direction, used on the SA's executor.
  */
 public final class AesCbcHmacSkCipher implements SkCipher {
-  private static final int BLOCK = 16;
+  private static final int BLOCK = CbcCipher.BLOCK_SIZE;
 
-  private final SecretKeySpec encKey;
+  private final CbcCipher cbc;
+  private final IcvMac mac;
+  private final IntegAlgorithm integ;
   private final int keyBits;
-  private final Cipher cipher;
-  private final Mac mac;
   private final int icvLength;
   private final SecureRandom random;
   private final byte[] iv = new byte[BLOCK];
+  private final byte[] full;
 
   /**
-   * @param encKey AES key, 16, 24 or 32 bytes; not retained
+   * @param engine the crypto engine to make the cipher and the HMAC with
+   * @param encKey AES key, 16 or 32 bytes; not retained
+   * @param integ the HMAC (its hash; the ICV length is {@code icvLength})
    * @param integKey HMAC key; not retained
-   * @param macAlgorithm JCA name, e.g. {@code HmacSHA256}
    * @param icvLength truncated ICV length in bytes
    * @param random source of IVs
    */
   public AesCbcHmacSkCipher(
-      byte[] encKey, byte[] integKey, String macAlgorithm, int icvLength, SecureRandom random) {
-    if (encKey.length != 16 && encKey.length != 24 && encKey.length != 32) {
-      throw new IllegalArgumentException("AES key must be 16, 24 or 32 bytes");
+      CryptoEngine engine,
+      byte[] encKey,
+      IntegAlgorithm integ,
+      byte[] integKey,
+      int icvLength,
+      SecureRandom random) {
+    if (encKey.length != 16 && encKey.length != 32) {
+      throw new IllegalArgumentException("AES key must be 16 or 32 bytes");
+    }
+    if (integ.jcaName() == null) {
+      throw new IllegalArgumentException("unsupported integrity algorithm " + integ);
     }
     this.random = Objects.requireNonNull(random, "random");
-    this.encKey = new SecretKeySpec(encKey, "AES");
+    this.integ = integ;
     this.keyBits = encKey.length * 8;
-    try {
-      this.cipher = Cipher.getInstance("AES/CBC/NoPadding");
-      this.mac = Mac.getInstance(macAlgorithm);
-      mac.init(new SecretKeySpec(integKey, macAlgorithm));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("cannot set up AES-CBC with " + macAlgorithm, e);
-    }
-    if (icvLength < 1 || icvLength > mac.getMacLength()) {
-      throw new IllegalArgumentException("ICV length " + icvLength + " for " + macAlgorithm);
+    this.cbc = engine.newAesCbc(encKey);
+    this.mac = engine.newHmac(integ, integKey);
+    if (icvLength < 1 || icvLength > mac.macLength()) {
+      cbc.close();
+      mac.close();
+      throw new IllegalArgumentException("ICV length " + icvLength + " for " + integ);
     }
     this.icvLength = icvLength;
+    this.full = new byte[mac.macLength()];
   }
 
-  /** AES-CBC with one of the HMAC-SHA2 integrity algorithms of RFC 4868. */
+  /**
+   * AES-CBC with one of the HMAC integrity algorithms (RFC 4868, RFC 2404) and its ICV length, over
+   * the JCA engine.
+   */
   public static AesCbcHmacSkCipher of(
       byte[] encKey, IntegAlgorithm integ, byte[] integKey, SecureRandom random) {
     if (integ.jcaName() == null) {
@@ -69,7 +79,8 @@ public final class AesCbcHmacSkCipher implements SkCipher {
     if (integKey.length != integ.keyLength()) {
       throw new IllegalArgumentException(integ + " key must be " + integ.keyLength() + " bytes");
     }
-    return new AesCbcHmacSkCipher(encKey, integKey, integ.jcaName(), integ.icvLength(), random);
+    return new AesCbcHmacSkCipher(
+        CryptoEngine.jca(), encKey, integ, integKey, integ.icvLength(), random);
   }
 
   @Override
@@ -95,15 +106,12 @@ public final class AesCbcHmacSkCipher implements SkCipher {
     random.nextBytes(iv);
     System.arraycopy(iv, 0, message, ivOffset, BLOCK);
     int dataOffset = ivOffset + BLOCK;
-    try {
-      cipher.init(Cipher.ENCRYPT_MODE, encKey, new IvParameterSpec(iv));
-      cipher.doFinal(message, dataOffset, plaintextLength, message, dataOffset);
-      mac.update(message, 0, dataOffset + plaintextLength);
-      byte[] full = mac.doFinal();
-      System.arraycopy(full, 0, message, dataOffset + plaintextLength, icvLength);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES-CBC encryption failed", e);
+    if (plaintextLength > 0) {
+      cbc.encrypt(iv, 0, ByteBuffer.wrap(message), dataOffset, plaintextLength);
     }
+    mac.update(message, 0, dataOffset + plaintextLength);
+    mac.doFinal(full, 0);
+    System.arraycopy(full, 0, message, dataOffset + plaintextLength, icvLength);
   }
 
   @Override
@@ -114,21 +122,20 @@ public final class AesCbcHmacSkCipher implements SkCipher {
     int dataOffset = ivOffset + BLOCK;
     int icvOffset = dataOffset + ciphertextLength;
     mac.update(message, 0, icvOffset);
-    byte[] full = mac.doFinal();
-    byte[] received = new byte[icvLength];
-    System.arraycopy(message, icvOffset, received, 0, icvLength);
-    byte[] expected = new byte[icvLength];
-    System.arraycopy(full, 0, expected, 0, icvLength);
-    if (!MessageDigest.isEqual(expected, received)) {
+    mac.doFinal(full, 0);
+    if (!IcvMac.constantTimeEquals(full, 0, message, icvOffset, icvLength)) {
       return false;
     }
-    try {
-      cipher.init(Cipher.DECRYPT_MODE, encKey, new IvParameterSpec(message, ivOffset, BLOCK));
-      cipher.doFinal(message, dataOffset, ciphertextLength, message, dataOffset);
-      return true;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES-CBC decryption failed", e);
+    if (ciphertextLength > 0) {
+      cbc.decrypt(message, ivOffset, ByteBuffer.wrap(message), dataOffset, ciphertextLength);
     }
+    return true;
+  }
+
+  @Override
+  public void close() {
+    cbc.close();
+    mac.close();
   }
 
   @Override
@@ -136,7 +143,7 @@ public final class AesCbcHmacSkCipher implements SkCipher {
     return "AesCbcHmacSkCipher[AES-"
         + keyBits
         + ", "
-        + mac.getAlgorithm()
+        + integ.jcaName()
         + ", ICV "
         + icvLength
         + "]";

@@ -33,7 +33,7 @@ public record AuthMethod(int value) {
     Wire.requireRange("auth method", value, 0, 255);
   }
 
-  /** Whether {@link org.meshsec.ike.crypto.IkeAuth} implements this method. */
+  /** Whether {@link org.meshsec.ike.crypto.AuthComputation} implements this method. */
   public boolean isSupported() {
     return value == 1 || value == 2 || value == 9 || value == 10 || value == 11 || value == 14;
   }

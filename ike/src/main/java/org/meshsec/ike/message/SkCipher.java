@@ -26,7 +26,7 @@ package org.meshsec.ike.message;
  * <p>Implementations hold key material and per-SA state (an IV counter); they are not thread-safe
  * and belong to one IKE SA, used on that SA's executor. {@code toString} must not reveal keys.
  */
-public interface SkCipher {
+public interface SkCipher extends AutoCloseable {
 
   /** Length of the IV field in bytes (16 for AES-CBC, 8 for AES-GCM). */
   int ivLength();
@@ -55,4 +55,8 @@ public interface SkCipher {
    * @return false if the ICV does not verify (the content is then unspecified)
    */
   boolean decrypt(byte[] message, int ivOffset, int ciphertextLength);
+
+  /** Drops and, where the engine allows, overwrites the key material. Idempotent. */
+  @Override
+  default void close() {}
 }

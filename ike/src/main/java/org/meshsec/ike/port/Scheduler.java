@@ -9,8 +9,8 @@ import java.util.concurrent.Executor;
  * injected). Each IKE SA wraps this in a {@link SerialExecutor}, so everything that touches one SA
  * runs one task at a time; timers only hand work to that executor.
  *
- * <p>Implementations are thread-safe. {@link ManualScheduler} runs everything on the test's thread
- * in virtual time; {@link ExecutorScheduler} uses a real pool and clock.
+ * <p>Implementations are thread-safe. {@link ExecutorScheduler} uses a real pool and clock; the ike
+ * test-jar's {@code ManualScheduler} runs everything on the test's thread in virtual time.
  */
 public interface Scheduler extends Executor {
 

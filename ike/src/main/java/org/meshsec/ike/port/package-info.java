@@ -10,9 +10,7 @@
  *       SA pairs (the data plane's SAD); its events (acquire, expire, unknown SPI) come back
  *       through methods of {@code IkeEngine}.
  *   <li>{@link org.meshsec.ike.port.Scheduler}: time, timers and the executor the IKE SAs run on;
- *       {@link org.meshsec.ike.port.ManualScheduler} is a deterministic implementation that tests
- *       drive by advancing virtual time, {@link org.meshsec.ike.port.ExecutorScheduler} the real
- *       one.
+ *       {@link org.meshsec.ike.port.ExecutorScheduler} is the real one.
  * </ul>
  *
  * Values that cross the boundary are plain records of this package ({@link
@@ -21,5 +19,8 @@
  * converts the traffic selectors to its own. Those records are immutable and thread-safe (except
  * that a {@code ChildSaInstall}'s keys are wiped after {@code install} returns); every interface
  * states what its implementations must guarantee.
+ *
+ * <p>The in-memory fakes of these ports ({@code LoopbackNetwork}, {@code MemoryIpsec}, the
+ * virtual-time {@code ManualScheduler}) are in the ike test-jar, not in this jar.
  */
 package org.meshsec.ike.port;

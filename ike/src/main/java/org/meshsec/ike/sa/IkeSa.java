@@ -4,54 +4,33 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import org.meshsec.esp.EncrAlgorithm;
-import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.SaLifetime;
-import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.config.ChildConfig;
 import org.meshsec.ike.config.DpdAction;
-import org.meshsec.ike.config.IkeProposal;
 import org.meshsec.ike.config.PeerConfig;
 import org.meshsec.ike.config.RekeySchedule;
 import org.meshsec.ike.crypto.ChildSaKeys;
-import org.meshsec.ike.crypto.IkeSaKeys;
-import org.meshsec.ike.crypto.Prf;
-import org.meshsec.ike.crypto.SignatureHashAlgorithm;
-import org.meshsec.ike.message.AesCbcHmacSkCipher;
-import org.meshsec.ike.message.AesGcmSkCipher;
 import org.meshsec.ike.message.Bytes;
 import org.meshsec.ike.message.ExchangeType;
 import org.meshsec.ike.message.IkeHeader;
-import org.meshsec.ike.message.SkCipher;
 import org.meshsec.ike.pki.PeerIdentity;
 import org.meshsec.ike.port.Cancellable;
 import org.meshsec.ike.port.ChildSaInstall;
 import org.meshsec.ike.port.SerialExecutor;
-import org.meshsec.ike.task.ChildCreate;
-import org.meshsec.ike.task.ChildDelete;
-import org.meshsec.ike.task.ChildRekey;
-import org.meshsec.ike.task.IkeAuth;
-import org.meshsec.ike.task.IkeDelete;
-import org.meshsec.ike.task.IkeDpd;
-import org.meshsec.ike.task.IkeInit;
-import org.meshsec.ike.task.IkeRekey;
-import org.meshsec.ike.task.TaskManager;
-import org.meshsec.ike.task.TaskType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One IKE SA (RFC 7296 section 1.2): its SPIs, negotiated algorithms and keys, nonces, peer
- * configuration, Child SAs, timers and its {@link TaskManager}. The exchanges themselves are the
- * tasks' business (package {@code org.meshsec.ike.task}); this class holds state and the lifecycle
- * of {@link IkeSaState}.
+ * One IKE SA (RFC 7296 section 1.2): its {@link IkeKeying} (SPIs, nonces, negotiated algorithms and
+ * keys), peer configuration and identity, Child SAs, timers and its task manager ({@link
+ * IkeSaTasks}, made by the {@link TaskFactory}). The exchanges themselves are the tasks' business
+ * (package {@code org.meshsec.ike.task}); this class holds state and the lifecycle of {@link
+ * IkeSaState}.
  *
  * <p><b>Threads.</b> Not thread-safe. Every method except {@link #info()}, {@link #state()}, {@link
  * #id()} and {@link #execute} must run on the SA's owner executor ({@link #execute}), a {@link
@@ -61,11 +40,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The public methods other than the snapshot accessors are engine-internal: the tasks of {@code
  * org.meshsec.ike.task} call them.
+ *
+ * <p>Why one class of about 700 lines: the negotiation state is in {@link IkeKeying}, the exchanges
+ * in the task manager and the rules across SAs in the {@link SaManager}; what remains is the SA's
+ * lifecycle (its state, timers for rekey, lifetime, DPD and half-open expiry, destruction) and its
+ * Child SAs (installation with their timers, removal, hand-over to a rekeyed successor). Those two
+ * halves act on each other at every step (destroying moves or deletes the children; installing a
+ * child checks the SA's state and executor), so they stay together.
  */
 public final class IkeSa {
   private static final Logger log = LoggerFactory.getLogger(IkeSa.class);
 
   private final IkeEngine engine;
+  private final SaManager manager;
   private final long id;
   private final SerialExecutor executor;
 
@@ -78,26 +65,12 @@ public final class IkeSa {
   private volatile long establishedSeq;
   private final IkeSa predecessor;
   private volatile IkeSaState state = IkeSaState.CREATED;
-  private long spiI;
-  private long spiR;
+  private final IkeKeying keying;
   private volatile PeerConfig config;
   private List<PeerConfig> candidates;
   private InetSocketAddress local;
   private InetSocketAddress remote;
 
-  private IkeProposal proposal;
-  private Prf prf;
-  private IkeSaKeys keys;
-  private SkCipher outCipher;
-  private SkCipher inCipher;
-  private Bytes nonceI;
-  private Bytes nonceR;
-  private byte[] initRequest;
-  private byte[] initResponse;
-  private boolean peerFragmentation;
-  private Set<SignatureHashAlgorithm> peerHashes = Set.of();
-  private boolean natHere;
-  private boolean natThere;
   private PeerIdentity peerId;
   private Instant established;
   private Instant rekeyAt;
@@ -105,7 +78,7 @@ public final class IkeSa {
   private boolean halfOpen;
 
   private final Map<Integer, ChildSa> children = new LinkedHashMap<>();
-  private final TaskManager tasks;
+  private final IkeSaTasks tasks;
   private Cancellable rekeyTimer = Cancellable.NONE;
   private Cancellable lifeTimer = Cancellable.NONE;
   private Cancellable dpdTimer = Cancellable.NONE;
@@ -113,23 +86,21 @@ public final class IkeSa {
   private volatile IkeSaInfo snapshot;
 
   IkeSa(
-      IkeEngine engine,
+      SaManager manager,
       long id,
       SerialExecutor executor,
-      boolean originalInitiator,
-      long spiI,
-      long spiR,
+      IkeKeying keying,
       PeerConfig config,
       List<PeerConfig> candidates,
       InetSocketAddress local,
       InetSocketAddress remote,
       IkeSa predecessor) {
-    this.engine = engine;
+    this.manager = manager;
+    this.engine = manager.engine();
     this.id = id;
     this.executor = executor;
-    this.originalInitiator = originalInitiator;
-    this.spiI = spiI;
-    this.spiR = spiR;
+    this.keying = keying;
+    this.originalInitiator = keying.originalInitiator();
     this.config = config;
     this.candidates = List.copyOf(candidates);
     this.local = local;
@@ -137,9 +108,10 @@ public final class IkeSa {
     this.predecessor = predecessor;
     this.family = predecessor != null ? predecessor.family : new ArrayList<>();
     this.created = engine.scheduler().now();
-    this.createdSeq = engine.nextEvent();
+    this.createdSeq = manager.nextEvent();
     this.lastReceived = created;
-    this.tasks = new TaskManager(this);
+    this.peerId = predecessor != null ? predecessor.peerId : null;
+    this.tasks = engine.taskFactory().tasksFor(this);
     family.add(this);
     publish();
   }
@@ -155,6 +127,11 @@ public final class IkeSa {
     return engine;
   }
 
+  /** The SA manager holding this SA (other SAs with the peer, Child SA owners). */
+  public SaManager manager() {
+    return manager;
+  }
+
   public IkeSaState state() {
     return state;
   }
@@ -165,24 +142,21 @@ public final class IkeSa {
   }
 
   public long spiI() {
-    return spiI;
+    return keying.spiI();
   }
 
   public long spiR() {
-    return spiR;
+    return keying.spiR();
   }
 
   /** Our SPI: the engine finds the SA by it. */
   public long localSpi() {
-    return originalInitiator ? spiI : spiR;
+    return originalInitiator ? keying.spiI() : keying.spiR();
   }
 
-  /** Sets SPIr, learnt from the IKE_SA_INIT response. */
-  public void setSpiR(long spi) {
-    if (!originalInitiator) {
-      throw new IllegalStateException("the responder chose SPIr itself");
-    }
-    this.spiR = spi;
+  /** The keying context: nonces, IKE_SA_INIT messages, keys and SK ciphers, NAT results. */
+  public IkeKeying keying() {
+    return keying;
   }
 
   /** The peer configuration; for a responder, the first candidate until IKE_AUTH picks one. */
@@ -195,10 +169,14 @@ public final class IkeSa {
     return candidates;
   }
 
-  /** Responder: the configuration IKE_AUTH selected. */
-  public void selectConfig(PeerConfig c) {
+  /**
+   * IKE_AUTH verified the peer as {@code id} under configuration {@code c} (for a responder, the
+   * candidate it selected; for an initiator, its own configuration).
+   */
+  public void authenticated(PeerConfig c, PeerIdentity id) {
     this.config = Objects.requireNonNull(c, "config");
     this.candidates = List.of(c);
+    this.peerId = id;
   }
 
   public InetSocketAddress local() {
@@ -228,7 +206,8 @@ public final class IkeSa {
     }
   }
 
-  public TaskManager tasks() {
+  /** The task manager. */
+  public IkeSaTasks tasks() {
     return tasks;
   }
 
@@ -255,134 +234,19 @@ public final class IkeSa {
 
   // ---------------------------------------------------------------- negotiated parameters
 
-  public IkeProposal proposal() {
-    return proposal;
-  }
-
-  public Prf prf() {
-    return prf;
-  }
-
-  public IkeSaKeys keys() {
-    return keys;
-  }
-
-  /**
-   * Installs the IKE SA keys (RFC 7296 section 2.14) and the SK ciphers for both directions: we
-   * send with SK_ei/SK_ai as original initiator, SK_er/SK_ar as original responder.
-   */
-  public void setKeys(IkeProposal negotiated, Prf negotiatedPrf, IkeSaKeys derived) {
-    this.proposal = negotiated;
-    this.prf = negotiatedPrf;
-    this.keys = derived;
-    SkCipher fromI = skCipher(derived.suite(), derived.skEi(), derived.skAi());
-    SkCipher fromR = skCipher(derived.suite(), derived.skEr(), derived.skAr());
-    this.outCipher = originalInitiator ? fromI : fromR;
-    this.inCipher = originalInitiator ? fromR : fromI;
-  }
-
-  private SkCipher skCipher(EspSuite suite, SecretBytes enc, SecretBytes integ) {
-    byte[] e = enc.copy();
-    try {
-      if (suite.encr().equals(EncrAlgorithm.AES_GCM_16)) {
-        return new AesGcmSkCipher(e, 16, 0);
-      }
-      byte[] a = integ.copy();
-      try {
-        return AesCbcHmacSkCipher.of(e, suite.integ(), a, engine.random());
-      } finally {
-        Arrays.fill(a, (byte) 0);
-      }
-    } finally {
-      Arrays.fill(e, (byte) 0);
-    }
-  }
-
-  public SkCipher outCipher() {
-    return outCipher;
-  }
-
-  public SkCipher inCipher() {
-    return inCipher;
-  }
-
-  /** Ni of IKE_SA_INIT. */
-  public Bytes nonceI() {
-    return nonceI;
-  }
-
-  /** Nr of IKE_SA_INIT. */
-  public Bytes nonceR() {
-    return nonceR;
-  }
-
-  public void setNonces(Bytes ni, Bytes nr) {
-    this.nonceI = ni;
-    this.nonceR = nr;
-  }
-
   /** The lower of Ni and Nr: the SA holding the lowest nonce loses a collision (section 2.8.2). */
   public Bytes lowestNonce() {
-    return Bytes.compareNonces(nonceI, nonceR) <= 0 ? nonceI : nonceR;
-  }
-
-  /** The IKE_SA_INIT request as sent or received, for the AUTH payloads (section 2.15). */
-  public byte[] initRequest() {
-    return initRequest;
-  }
-
-  /** The IKE_SA_INIT response as sent or received. */
-  public byte[] initResponse() {
-    return initResponse;
-  }
-
-  public void setInitRequest(byte[] bytes) {
-    this.initRequest = bytes;
-  }
-
-  public void setInitResponse(byte[] bytes) {
-    this.initResponse = bytes;
+    return keying.lowestNonce();
   }
 
   /** Whether both sides announced IKEV2_FRAGMENTATION_SUPPORTED (RFC 7383 section 2.3). */
   public boolean fragmentation() {
-    return peerFragmentation && engine.settings().fragmentation();
-  }
-
-  public void setPeerFragmentation(boolean supported) {
-    this.peerFragmentation = supported;
-  }
-
-  /** The hashes of the peer's SIGNATURE_HASH_ALGORITHMS (RFC 7427 section 4). */
-  public Set<SignatureHashAlgorithm> peerHashes() {
-    return peerHashes;
-  }
-
-  public void setPeerHashes(Set<SignatureHashAlgorithm> hashes) {
-    this.peerHashes = Set.copyOf(hashes);
-  }
-
-  /** NAT detection results (RFC 7296 section 2.23): we are, or the peer is, behind a NAT. */
-  public void setNat(boolean here, boolean there) {
-    this.natHere = here;
-    this.natThere = there;
-  }
-
-  public boolean natHere() {
-    return natHere;
-  }
-
-  public boolean natThere() {
-    return natThere;
+    return keying.peerFragmentation() && engine.settings().fragmentation();
   }
 
   /** The identity the peer authenticated with. */
   public PeerIdentity peerId() {
     return peerId;
-  }
-
-  public void setPeerId(PeerIdentity id) {
-    this.peerId = id;
   }
 
   /**
@@ -394,6 +258,8 @@ public final class IkeSa {
       return;
     }
     boolean fromOriginalInitiator = h.initiatorFlag();
+    long spiI = keying.spiI();
+    long spiR = keying.spiR();
     boolean spisMatch =
         h.exchangeType().equals(ExchangeType.IKE_SA_INIT)
             ? h.initiatorSpi() == spiI
@@ -408,15 +274,20 @@ public final class IkeSa {
 
   // ---------------------------------------------------------------- executor and timers
 
-  /** Runs {@code r} on this SA's owner executor. Thread-safe. */
+  /**
+   * Runs {@code r} on this SA's owner executor, then publishes the snapshots of the SAs sharing it.
+   * The newest SA is published first, so that a listener told that an SA was rekeyed already finds
+   * its successor in {@code IkeEngine.list()}. Thread-safe.
+   */
   public void execute(Runnable r) {
     executor.execute(
         () -> {
           try {
             r.run();
           } finally {
-            for (IkeSa member : List.copyOf(family)) {
-              member.publish();
+            List<IkeSa> members = List.copyOf(family);
+            for (int i = members.size() - 1; i >= 0; i--) {
+              members.get(i).publish();
             }
           }
         });
@@ -441,21 +312,14 @@ public final class IkeSa {
   /** Starts connecting as original initiator, with {@code first} created in IKE_AUTH. */
   void connect(List<ChildConfig> wanted) {
     setState(IkeSaState.CONNECTING);
-    tasks.queue(new IkeInit(true));
-    tasks.queue(new IkeAuth(true));
-    boolean first = true;
-    for (ChildConfig c : wanted) {
-      tasks.queue(first ? ChildCreate.inIkeAuth(c) : ChildCreate.initiator(c, null));
-      first = false;
-    }
-    tasks.initiate();
+    tasks.connect(wanted);
   }
 
   /** Responder: an IKE_SA_INIT request arrived for this new SA. */
   void acceptAsResponder() {
     setState(IkeSaState.CONNECTING);
     halfOpen = true;
-    tasks.addResponderConnectTasks();
+    tasks.respondToConnect();
     halfOpenTimer = schedule(this::halfOpenExpired, engine.settings().halfOpenTimeout());
   }
 
@@ -490,16 +354,22 @@ public final class IkeSa {
     }
     setState(IkeSaState.ESTABLISHED);
     established = engine.scheduler().now();
-    establishedSeq = engine.nextEvent();
+    establishedSeq = manager.nextEvent();
     halfOpenTimer.cancel();
     if (halfOpen) {
       halfOpen = false;
-      engine.halfOpenDone();
+      manager.halfOpenDone();
     }
     armLifetime();
     armDpd();
-    log.info("IKE SA {} established with {} ({} {}), {}", id, peerName(), remote, peerId, proposal);
-    execute(() -> engine.checkDuplicates(this));
+    log.info(
+        "IKE SA {} established with {} ({} {}), {}",
+        id,
+        peerName(),
+        remote,
+        peerId,
+        keying.proposal());
+    execute(() -> manager.checkDuplicates(this));
   }
 
   private void armLifetime() {
@@ -530,11 +400,9 @@ public final class IkeSa {
 
   /** Queues a rekey of this IKE SA (section 2.18). */
   public void rekey() {
-    if (!state.isUsable() || tasks.hasTask(TaskType.IKE_REKEY)) {
-      return;
+    if (state.isUsable()) {
+      tasks.rekeyIke();
     }
-    tasks.queue(new IkeRekey(true));
-    tasks.initiate();
   }
 
   private void lifetimeExpired() {
@@ -556,10 +424,7 @@ public final class IkeSa {
     Duration delay = config.dpd().delay();
     Duration idle = Duration.between(lastReceived, engine.scheduler().now());
     if (idle.compareTo(delay) >= 0) {
-      if (!tasks.hasTask(TaskType.IKE_DPD)) {
-        tasks.queue(new IkeDpd(true));
-        tasks.initiate();
-      }
+      tasks.checkLiveness();
       dpdTimer = schedule(this::dpdCheck, delay);
     } else {
       dpdTimer = schedule(this::dpdCheck, delay.minus(idle));
@@ -569,12 +434,7 @@ public final class IkeSa {
   /** Queues a Delete of this IKE SA, or destroys it at once if it is not usable (section 1.4.1). */
   public void terminate() {
     switch (state) {
-      case ESTABLISHED, REKEYING, REKEYED -> {
-        if (!tasks.hasTask(TaskType.IKE_DELETE)) {
-          tasks.queue(new IkeDelete(true));
-          tasks.initiate();
-        }
-      }
+      case ESTABLISHED, REKEYING, REKEYED -> tasks.deleteIke();
       case DELETING, DESTROYED -> {}
       default -> destroy("terminated");
     }
@@ -591,7 +451,7 @@ public final class IkeSa {
     destroy("peer dead: " + why);
     engine.stats().deadPeers.incrementAndGet();
     if (c != null && was != IkeSaState.CONNECTING && c.dpd().action() == DpdAction.RESTART) {
-      engine.restart(c, had);
+      manager.restart(c, had);
     }
   }
 
@@ -609,26 +469,22 @@ public final class IkeSa {
     dpdTimer.cancel();
     halfOpenTimer.cancel();
     tasks.abortAll();
-    Optional<IkeSa> heir = engine.heirOf(this);
+    Optional<IkeSa> heir = manager.heirOf(this);
     if (heir.isPresent() && !children.isEmpty()) {
       moveChildrenTo(heir.get());
     }
     for (ChildSa c : new ArrayList<>(children.values())) {
       removeChild(c, true);
     }
-    if (keys != null) {
-      keys.wipe();
-    }
-    outCipher = null;
-    inCipher = null;
+    keying.wipe();
     if (halfOpen) {
       halfOpen = false;
-      engine.halfOpenDone();
+      manager.halfOpenDone();
     }
     state = IkeSaState.DESTROYED;
     family.remove(this);
     publish();
-    engine.unregister(this);
+    manager.unregister(this);
     try {
       engine.listener().ikeSaDestroyed(snapshot, reason);
     } catch (RuntimeException e) {
@@ -688,7 +544,7 @@ public final class IkeSa {
       childKeys.wipe();
     }
     children.put(child.inboundSpi(), child);
-    engine.registerChild(child.inboundSpi(), this);
+    manager.registerChild(child.inboundSpi(), this);
     Instant now = engine.scheduler().now();
     Instant rekeyTime = null;
     Cancellable rekey = Cancellable.NONE;
@@ -697,10 +553,10 @@ public final class IkeSa {
     if (!lt.rekeyTime().isZero()) {
       Duration d = jittered(lt);
       rekeyTime = now.plus(d);
-      rekey = engine.scheduler().schedule(() -> engine.childTimer(spi, false), d);
+      rekey = engine.scheduler().schedule(() -> manager.childTimer(spi, false), d);
     }
     if (!lt.lifeTime().isZero()) {
-      expire = engine.scheduler().schedule(() -> engine.childTimer(spi, true), lt.lifeTime());
+      expire = engine.scheduler().schedule(() -> manager.childTimer(spi, true), lt.lifeTime());
     }
     child.timers(now, rekeyTime, rekey, expire);
     log.info(
@@ -711,7 +567,7 @@ public final class IkeSa {
         child.remoteTs(),
         child.suite(),
         child.mode());
-    execute(() -> engine.checkDuplicateChild(this, child));
+    execute(() -> manager.checkDuplicateChild(this, child));
   }
 
   /**
@@ -723,7 +579,7 @@ public final class IkeSa {
       return;
     }
     child.cancelTimers();
-    engine.unregisterChild(child.inboundSpi(), this);
+    manager.unregisterChild(child.inboundSpi(), this);
     if (fromDataPlane && child.state() != ChildSaState.DELETED) {
       engine.ipsec().delete(child.inboundSpi(), child.outboundSpi(), remote.getAddress());
       log.info("Child SA {} deleted", child);
@@ -739,7 +595,7 @@ public final class IkeSa {
     for (ChildSa c : new ArrayList<>(children.values())) {
       children.remove(c.inboundSpi());
       heir.children.put(c.inboundSpi(), c);
-      engine.registerChild(c.inboundSpi(), heir);
+      manager.registerChild(c.inboundSpi(), heir);
     }
     log.debug("IKE SA {}: children moved to IKE SA {}", id, heir.id);
   }
@@ -747,7 +603,6 @@ public final class IkeSa {
   /** Moves not-yet-started tasks to {@code heir} (strongSwan's adopt_tasks). */
   public void moveQueuedTasksTo(IkeSa heir) {
     tasks.moveQueuedTo(heir.tasks);
-    heir.tasks.initiate();
   }
 
   /**
@@ -758,11 +613,9 @@ public final class IkeSa {
     boolean present =
         children.values().stream()
             .anyMatch(c -> c.config().name().equals(cc.name()) && c.isActive());
-    if (present || tasks.hasChildCreate(cc.name())) {
-      return;
+    if (!present) {
+      tasks.createChild(cc);
     }
-    tasks.queue(ChildCreate.initiator(cc, null));
-    tasks.initiate();
   }
 
   /** A child's timer fired: rekey it, or at the hard lifetime delete it. */
@@ -780,11 +633,9 @@ public final class IkeSa {
     if (!state.isUsable() && state != IkeSaState.CONNECTING) {
       return;
     }
-    if (child.state() != ChildSaState.INSTALLED || tasks.hasChildRekey(child)) {
-      return;
+    if (child.state() == ChildSaState.INSTALLED) {
+      tasks.rekeyChild(child);
     }
-    tasks.queue(new ChildRekey(child));
-    tasks.initiate();
   }
 
   /** Queues a Delete of {@code child} (section 1.4.1), or removes it if the SA cannot send. */
@@ -793,8 +644,7 @@ public final class IkeSa {
       return;
     }
     if (state.isUsable() || state == IkeSaState.REKEYED) {
-      tasks.queue(new ChildDelete(List.of(child)));
-      tasks.initiate();
+      tasks.deleteChildren(List.of(child));
     } else {
       removeChild(child, true);
     }
@@ -822,17 +672,17 @@ public final class IkeSa {
             id,
             config != null ? config.name() : null,
             state,
-            spiI,
-            spiR,
+            keying.spiI(),
+            keying.spiR(),
             originalInitiator,
             local,
             remote,
-            proposal,
+            keying.proposal(),
             created,
             established,
             state.isUsable() ? rekeyAt : null,
-            natHere,
-            natThere,
+            keying.natHere(),
+            keying.natThere(),
             children.values().stream().map(ChildSa::info).toList());
     if (snapshot.state() != IkeSaState.DESTROYED && changed(before, snapshot)) {
       try {
@@ -862,11 +712,13 @@ public final class IkeSa {
 
   /** A header for a message of this SA. */
   public IkeHeader header(ExchangeType exchange, boolean response, long messageId) {
-    return IkeHeader.of(spiI, spiR, exchange, originalInitiator, response, messageId);
+    return IkeHeader.of(
+        keying.spiI(), keying.spiR(), exchange, originalInitiator, response, messageId);
   }
 
   @Override
   public String toString() {
-    return String.format("IKE SA %d[%016x/%016x %s %s]", id, spiI, spiR, peerName(), state);
+    return String.format(
+        "IKE SA %d[%016x/%016x %s %s]", id, keying.spiI(), keying.spiR(), peerName(), state);
   }
 }

@@ -14,8 +14,8 @@ import java.util.EnumSet;
 import java.util.List;
 import org.meshsec.ike.config.AuthConfig;
 import org.meshsec.ike.config.PeerConfig;
+import org.meshsec.ike.crypto.AuthComputation;
 import org.meshsec.ike.crypto.AuthResult;
-import org.meshsec.ike.crypto.IkeAuth;
 import org.meshsec.ike.crypto.IkeSaKeys;
 import org.meshsec.ike.crypto.SignatureHashAlgorithm;
 import org.meshsec.ike.crypto.SignatureScheme;
@@ -32,6 +32,7 @@ import org.meshsec.ike.pki.IdentityMatch;
 import org.meshsec.ike.pki.IdentityMatcher;
 import org.meshsec.ike.pki.PeerIdentity;
 import org.meshsec.ike.pki.ValidationResult;
+import org.meshsec.ike.sa.IkeKeying;
 import org.meshsec.ike.sa.IkeSa;
 
 /**
@@ -99,11 +100,12 @@ final class Authenticator {
   }
 
   private static byte[] signedOctets(IkeSa sa, boolean initiator, IdPayload id) {
-    IkeSaKeys keys = sa.keys();
-    return IkeAuth.signedOctets(
-        sa.prf(),
-        initiator ? sa.initRequest() : sa.initResponse(),
-        (initiator ? sa.nonceR() : sa.nonceI()).toByteArray(),
+    IkeKeying k = sa.keying();
+    IkeSaKeys keys = k.keys();
+    return AuthComputation.signedOctets(
+        k.prf(),
+        initiator ? k.initRequest() : k.initResponse(),
+        (initiator ? k.nonceR() : k.nonceI()).toByteArray(),
         initiator ? keys.skPi() : keys.skPr(),
         id.encodeBody());
   }
@@ -114,12 +116,13 @@ final class Authenticator {
     AuthConfig auth = sa.config().auth();
     if (auth instanceof AuthConfig.Psk psk) {
       return new AuthPayload(
-          AuthMethod.SHARED_KEY_MIC, Bytes.of(IkeAuth.pskAuth(sa.prf(), psk.key(), octets)));
+          AuthMethod.SHARED_KEY_MIC,
+          Bytes.of(AuthComputation.pskAuth(sa.keying().prf(), psk.key(), octets)));
     }
     PrivateKey key = ((AuthConfig.PubKey) auth).privateKey();
-    SignatureScheme scheme = IkeAuth.defaultScheme(key);
+    SignatureScheme scheme = AuthComputation.defaultScheme(key);
     AuthMethod method;
-    if (sa.peerHashes().contains(scheme.hash())) {
+    if (sa.keying().peerHashes().contains(scheme.hash())) {
       method = AuthMethod.DIGITAL_SIGNATURE;
     } else if (key instanceof RSAKey) {
       method = AuthMethod.RSA_DIGITAL_SIGNATURE;
@@ -130,7 +133,7 @@ final class Authenticator {
               ? AuthMethod.ECDSA_SHA256_P256
               : bits <= 384 ? AuthMethod.ECDSA_SHA384_P384 : AuthMethod.ECDSA_SHA512_P521;
     }
-    byte[] data = IkeAuth.sign(method, scheme, key, octets, sa.engine().random());
+    byte[] data = AuthComputation.sign(method, scheme, key, octets, sa.engine().random());
     return new AuthPayload(method, Bytes.of(data));
   }
 
@@ -162,7 +165,7 @@ final class Authenticator {
       if (!auth.method().equals(AuthMethod.SHARED_KEY_MIC)) {
         throw failed("peer used " + auth.method() + ", configured a shared key");
       }
-      result = IkeAuth.verifyPsk(sa.prf(), psk.key(), octets, data);
+      result = AuthComputation.verifyPsk(sa.keying().prf(), psk.key(), octets, data);
     } else {
       AuthConfig.PubKey pk = (AuthConfig.PubKey) config.auth();
       if (auth.method().equals(AuthMethod.SHARED_KEY_MIC) || !auth.method().isSupported()) {
@@ -186,7 +189,7 @@ final class Authenticator {
             "certificate " + cert.getSubjectX500Principal() + " does not carry " + claimed);
       }
       result =
-          IkeAuth.verify(
+          AuthComputation.verify(
               auth.method(),
               data,
               cert.getPublicKey(),

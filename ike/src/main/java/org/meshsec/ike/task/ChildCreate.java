@@ -233,8 +233,8 @@ public final class ChildCreate implements Task {
     mode = config.mode();
     SecretBytes gir = null;
     if (inIkeAuth) {
-      ni = sa.nonceI();
-      nr = sa.nonceR();
+      ni = sa.keying().nonceI();
+      nr = sa.keying().nonceR();
     } else {
       nr = IkeInit.require(in, NoncePayload.class).nonce();
       gir = agree(in, choice.proposal());
@@ -288,7 +288,12 @@ public final class ChildCreate implements Task {
     try {
       keys =
           KeyDerivation.childSaKeys(
-              sa.prf(), sa.keys().skD(), chosen.suite(), gir, ni.toByteArray(), nr.toByteArray());
+              sa.keying().prf(),
+              sa.keying().keys().skD(),
+              chosen.suite(),
+              gir,
+              ni.toByteArray(),
+              nr.toByteArray());
     } finally {
       if (gir != null) {
         gir.wipe();
@@ -370,8 +375,8 @@ public final class ChildCreate implements Task {
     mode = config.mode();
     SecretBytes gir = null;
     if (inIkeAuth) {
-      ni = sa.nonceI();
-      nr = sa.nonceR();
+      ni = sa.keying().nonceI();
+      nr = sa.keying().nonceR();
     } else {
       ni = IkeInit.require(in, NoncePayload.class).nonce();
       nr = sa.engine().randomBytes(sa.engine().settings().nonceLength());

@@ -144,7 +144,7 @@ public final class ChildRekey implements Task {
     sa.schedule(
         () -> {
           if (target.state() == ChildSaState.INSTALLED) {
-            sa.engine().ownerOf(target).ifPresent(owner -> owner.rekeyChild(target));
+            sa.manager().ownerOf(target).ifPresent(owner -> owner.rekeyChild(target));
           }
         },
         delay);

@@ -75,14 +75,14 @@ public final class IkeAuth implements Task {
     }
     out.add(Authenticator.sign(sa, initiator, id));
     if (initiator) {
-      if (sa.engine().isFirstContact(sa)) {
+      if (sa.manager().isFirstContact(sa)) {
         out.add(NotifyPayload.of(NotifyType.INITIAL_CONTACT));
       }
       return TaskStatus.NEED_MORE;
     }
     sa.establish();
     if (initialContact) {
-      sa.engine().initialContact(sa);
+      sa.manager().initialContact(sa);
     }
     return TaskStatus.DONE;
   }
@@ -101,7 +101,7 @@ public final class IkeAuth implements Task {
         throw IkeException.silent("IDi in an IKE_AUTH response");
       }
       PeerIdentity peer = Authenticator.verify(sa, sa.config(), false, idr, auth.get(), certs);
-      sa.setPeerId(peer);
+      sa.authenticated(sa.config(), peer);
       sa.establish();
       return TaskStatus.DONE;
     }
@@ -114,8 +114,7 @@ public final class IkeAuth implements Task {
     for (PeerConfig candidate : sa.candidates()) {
       try {
         PeerIdentity peer = Authenticator.verify(sa, candidate, true, idi, auth.get(), certs);
-        sa.selectConfig(candidate);
-        sa.setPeerId(peer);
+        sa.authenticated(candidate, peer);
         initialContact = in.notify(NotifyType.INITIAL_CONTACT).isPresent();
         return TaskStatus.NEED_MORE;
       } catch (IkeException e) {

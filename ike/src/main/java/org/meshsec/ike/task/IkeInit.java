@@ -12,6 +12,7 @@ import org.meshsec.ike.crypto.KeyDerivation;
 import org.meshsec.ike.crypto.KeyExchange;
 import org.meshsec.ike.crypto.Prf;
 import org.meshsec.ike.crypto.SharedSecretResult;
+import org.meshsec.ike.crypto.SignatureHashAlgorithm;
 import org.meshsec.ike.message.Bytes;
 import org.meshsec.ike.message.CertReqPayload;
 import org.meshsec.ike.message.ExchangeType;
@@ -172,14 +173,12 @@ public final class IkeInit implements Task {
     if (spiR == 0) {
       throw IkeException.silent("IKE_SA_INIT response without a responder SPI");
     }
-    sa.setSpiR(spiR);
+    sa.keying().learnResponderSpi(spiR);
     deriveKeys(sa, kePayload, nonce, nr);
     ke.destroy();
     NatDetection.Result nat = NatDetection.evaluate(in, sa.spiI(), spiR, sa.local(), sa.remote());
-    sa.setNat(nat.natHere(), nat.natThere());
-    sa.setPeerFragmentation(in.notify(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED).isPresent());
-    in.notify(NotifyType.SIGNATURE_HASH_ALGORITHMS)
-        .ifPresent(n -> sa.setPeerHashes(Set.copyOf(Authenticator.parseHashes(n))));
+    sa.keying().nat(nat.natHere(), nat.natThere());
+    peerSupport(sa, in);
     sa.floatToNattPort();
     return TaskStatus.DONE;
   }
@@ -200,11 +199,19 @@ public final class IkeInit implements Task {
     nonce = sa.engine().randomBytes(sa.engine().settings().nonceLength());
     deriveKeys(sa, kePayload, ni, nonce);
     NatDetection.Result nat = NatDetection.evaluate(in, sa.spiI(), 0, sa.local(), sa.remote());
-    sa.setNat(nat.natHere(), nat.natThere());
-    sa.setPeerFragmentation(in.notify(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED).isPresent());
-    in.notify(NotifyType.SIGNATURE_HASH_ALGORITHMS)
-        .ifPresent(n -> sa.setPeerHashes(Set.copyOf(Authenticator.parseHashes(n))));
+    sa.keying().nat(nat.natHere(), nat.natThere());
+    peerSupport(sa, in);
     return TaskStatus.NEED_MORE;
+  }
+
+  /** IKEV2_FRAGMENTATION_SUPPORTED (RFC 7383) and SIGNATURE_HASH_ALGORITHMS (RFC 7427). */
+  private static void peerSupport(IkeSa sa, Message in) {
+    Set<SignatureHashAlgorithm> hashes =
+        in.notify(NotifyType.SIGNATURE_HASH_ALGORITHMS)
+            .map(n -> Set.copyOf(Authenticator.parseHashes(n)))
+            .orElse(Set.of());
+    sa.keying()
+        .peerSupport(in.notify(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED).isPresent(), hashes);
   }
 
   /** SKEYSEED and the seven keys (section 2.14). */
@@ -221,8 +228,7 @@ public final class IkeInit implements Task {
         SecretBytes skeyseed = KeyDerivation.skeyseed(prf, niBytes, nrBytes, gir)) {
       IkeSaKeys keys =
           KeyDerivation.ikeSaKeys(prf, p.suite(), skeyseed, niBytes, nrBytes, sa.spiI(), sa.spiR());
-      sa.setNonces(ni, nr);
-      sa.setKeys(p, prf, keys);
+      sa.keying().negotiated(p, prf, keys, ni, nr);
     }
   }
 

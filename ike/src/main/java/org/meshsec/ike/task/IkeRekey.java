@@ -19,6 +19,7 @@ import org.meshsec.ike.message.NoncePayload;
 import org.meshsec.ike.message.NotifyPayload;
 import org.meshsec.ike.message.NotifyType;
 import org.meshsec.ike.message.SaPayload;
+import org.meshsec.ike.sa.IkeKeying;
 import org.meshsec.ike.sa.IkeSa;
 import org.meshsec.ike.sa.IkeSaState;
 import org.slf4j.Logger;
@@ -96,7 +97,7 @@ public final class IkeRekey implements Task {
     sa.setState(IkeSaState.REKEYING);
     List<IkeProposal> ours = sa.config().ikeProposals();
     if (newSpi == 0) {
-      newSpi = sa.engine().newSpi();
+      newSpi = sa.manager().newSpi();
     }
     if (group == null) {
       group = ours.get(0).dh();
@@ -182,7 +183,7 @@ public final class IkeRekey implements Task {
 
   /** An SA the peer created by rekeying {@code sa}, still usable. */
   private static Optional<IkeSa> peersSuccessor(IkeSa sa) {
-    return sa.engine().successorsOf(sa).stream()
+    return sa.manager().successorsOf(sa).stream()
         .filter(s -> !s.isOriginalInitiator() && s.state().isUsable())
         .findFirst();
   }
@@ -213,10 +214,13 @@ public final class IkeRekey implements Task {
     byte[] nrBytes = nr.toByteArray();
     try (SecretBytes gir = ((SharedSecretResult.Agreed) r).sharedSecret();
         SecretBytes skeyseed =
-            KeyDerivation.rekeySkeyseed(sa.prf(), sa.keys().skD(), gir, niBytes, nrBytes)) {
+            KeyDerivation.rekeySkeyseed(
+                sa.keying().prf(), sa.keying().keys().skD(), gir, niBytes, nrBytes)) {
       IkeSaKeys keys =
           KeyDerivation.ikeSaKeys(prf, p.suite(), skeyseed, niBytes, nrBytes, spiI, spiR);
-      created = sa.engine().createRekeyed(sa, weInitiate, spiI, spiR, p, prf, keys, ni, nr);
+      IkeKeying keying =
+          IkeKeying.rekeyed(sa.keying(), weInitiate, spiI, spiR, p, prf, keys, ni, nr);
+      created = sa.manager().createRekeyed(sa, keying);
       return created;
     }
   }
@@ -225,9 +229,9 @@ public final class IkeRekey implements Task {
     if (sa.state() != IkeSaState.ESTABLISHED && sa.state() != IkeSaState.REKEYING) {
       throw IkeException.notify(NotifyType.TEMPORARY_FAILURE, "IKE SA is " + sa.state());
     }
-    if (sa.tasks().activeTask(TaskType.CHILD_CREATE).isPresent()
-        || sa.tasks().activeTask(TaskType.CHILD_REKEY).isPresent()
-        || sa.tasks().activeTask(TaskType.CHILD_DELETE).isPresent()) {
+    if (TaskManager.of(sa).activeTask(TaskType.CHILD_CREATE).isPresent()
+        || TaskManager.of(sa).activeTask(TaskType.CHILD_REKEY).isPresent()
+        || TaskManager.of(sa).activeTask(TaskType.CHILD_DELETE).isPresent()) {
       throw IkeException.notify(
           NotifyType.TEMPORARY_FAILURE, "a Child SA exchange of ours is in progress");
     }
@@ -246,9 +250,9 @@ public final class IkeRekey implements Task {
     ni = IkeInit.require(in, NoncePayload.class).nonce();
     nr = sa.engine().randomBytes(sa.engine().settings().nonceLength());
     ke = KeyExchange.generate(group, sa.engine().random());
-    newSpi = sa.engine().newSpi();
+    newSpi = sa.manager().newSpi();
     IkeSa fresh = derive(sa, kePayload, choice.spi().toLong(), newSpi, false);
-    if (sa.tasks().activeTask(TaskType.IKE_REKEY).isEmpty()) {
+    if (TaskManager.of(sa).activeTask(TaskType.IKE_REKEY).isEmpty()) {
       handOver(sa, fresh);
     }
     // else: a collision; our own rekey decides where the children go when it completes

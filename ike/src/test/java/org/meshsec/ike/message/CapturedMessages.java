@@ -2,6 +2,8 @@ package org.meshsec.ike.message;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import org.meshsec.esp.CryptoEngine;
+import org.meshsec.esp.IntegAlgorithm;
 
 /**
  * Captured IKEv2 messages with published hex, used as known-answer inputs.
@@ -81,7 +83,12 @@ final class CapturedMessages {
   /** The capture's cipher: AES-128-CBC, HMAC-SHA1-96, IVs replayed from {@code ivs}. */
   static AesCbcHmacSkCipher ikeAuthCipher(byte[]... ivs) {
     return new AesCbcHmacSkCipher(
-        hex(IKE_AUTH_ENCR_KEY_HEX), hex(IKE_AUTH_INTEG_KEY_HEX), "HmacSHA1", 12, fixed(ivs));
+        CryptoEngine.jca(),
+        hex(IKE_AUTH_ENCR_KEY_HEX),
+        IntegAlgorithm.HMAC_SHA1_96,
+        hex(IKE_AUTH_INTEG_KEY_HEX),
+        12,
+        fixed(ivs));
   }
 
   /** A SecureRandom that hands out the given byte strings in turn (to replay a capture's IVs). */

@@ -246,9 +246,10 @@ class FragmentationTest {
     for (int mtu = 100; mtu < 116; mtu++) {
       SkCipher sender =
           new AesCbcHmacSkCipher(
+              org.meshsec.esp.CryptoEngine.jca(),
               CapturedMessages.hex(CapturedMessages.IKE_AUTH_ENCR_KEY_HEX),
+              org.meshsec.esp.IntegAlgorithm.HMAC_SHA1_96,
               CapturedMessages.hex(CapturedMessages.IKE_AUTH_INTEG_KEY_HEX),
-              "HmacSHA1",
               12,
               new java.security.SecureRandom());
       List<byte[]> fragments = IkeFragmenter.fragment(m, sender, mtu);

@@ -34,7 +34,7 @@ import org.meshsec.ike.message.AuthMethod;
 import org.meshsec.ike.message.Bytes;
 
 /** AUTH payload computation and verification (RFC 7296 section 2.15, RFC 7427, RFC 4754). */
-class IkeAuthTest {
+class AuthComputationTest {
 
   private static final HexFormat HEX = HexFormat.of();
   private static final byte[] OCTETS = "RealMessage1 | NonceRData | MACedIDForI".getBytes();
@@ -120,20 +120,23 @@ class IkeAuthTest {
     byte[] expected = mac.doFinal(OCTETS);
 
     SecretBytes key = SecretBytes.copyOf(psk);
-    assertArrayEquals(expected, IkeAuth.pskAuth(prf, key, OCTETS));
-    AuthResult ok = IkeAuth.verifyPsk(prf, key, OCTETS, expected);
+    assertArrayEquals(expected, AuthComputation.pskAuth(prf, key, OCTETS));
+    AuthResult ok = AuthComputation.verifyPsk(prf, key, OCTETS, expected);
     assertTrue(ok.isAuthentic());
     assertEquals(AuthMethod.SHARED_KEY_MIC, ((AuthResult.Authentic) ok).method());
 
     byte[] tampered = expected.clone();
     tampered[31] ^= 1;
-    assertEquals(AuthFailure.MISMATCH, failure(IkeAuth.verifyPsk(prf, key, OCTETS, tampered)));
+    assertEquals(
+        AuthFailure.MISMATCH, failure(AuthComputation.verifyPsk(prf, key, OCTETS, tampered)));
     assertEquals(
         AuthFailure.MISMATCH,
-        failure(IkeAuth.verifyPsk(prf, key, OCTETS, Arrays.copyOf(expected, 16))));
+        failure(AuthComputation.verifyPsk(prf, key, OCTETS, Arrays.copyOf(expected, 16))));
     assertEquals(
         AuthFailure.MISMATCH,
-        failure(IkeAuth.verifyPsk(prf, SecretBytes.copyOf("other".getBytes()), OCTETS, expected)));
+        failure(
+            AuthComputation.verifyPsk(
+                prf, SecretBytes.copyOf("other".getBytes()), OCTETS, expected)));
   }
 
   @Test
@@ -147,7 +150,7 @@ class IkeAuthTest {
     mac.init(new SecretKeySpec(new byte[48], "HmacSHA384"));
     byte[] maced = mac.doFinal(idBody);
     byte[] expected = Bytes.concat(message, nonce, maced);
-    assertArrayEquals(expected, IkeAuth.signedOctets(prf, message, nonce, skP, idBody));
+    assertArrayEquals(expected, AuthComputation.signedOctets(prf, message, nonce, skP, idBody));
   }
 
   // --- Signatures -----------------------------------------------------------------------------
@@ -157,7 +160,7 @@ class IkeAuthTest {
     for (SignatureScheme s : SignatureScheme.values()) {
       KeyPair kp = s.keyAlgorithm().equals("RSA") ? rsa : p384;
       byte[] auth =
-          IkeAuth.sign(
+          AuthComputation.sign(
               AuthMethod.DIGITAL_SIGNATURE, s, kp.getPrivate(), OCTETS, new DeterministicRandom(1));
       byte[] algId = s.algorithmIdentifier();
       assertEquals(algId.length, auth[0] & 0xff, s.name());
@@ -173,7 +176,8 @@ class IkeAuthTest {
       } else {
         assertEquals(256, auth.length - 1 - algId.length);
       }
-      AuthResult r = IkeAuth.verify(AuthMethod.DIGITAL_SIGNATURE, auth, kp.getPublic(), OCTETS);
+      AuthResult r =
+          AuthComputation.verify(AuthMethod.DIGITAL_SIGNATURE, auth, kp.getPublic(), OCTETS);
       assertTrue(r.isAuthentic(), s + ": " + r);
       assertEquals(s, ((AuthResult.Authentic) r).scheme());
 
@@ -181,20 +185,24 @@ class IkeAuthTest {
       tampered[tampered.length - 1] ^= 1;
       assertEquals(
           AuthFailure.BAD_SIGNATURE,
-          failure(IkeAuth.verify(AuthMethod.DIGITAL_SIGNATURE, tampered, kp.getPublic(), OCTETS)),
+          failure(
+              AuthComputation.verify(
+                  AuthMethod.DIGITAL_SIGNATURE, tampered, kp.getPublic(), OCTETS)),
           s.name());
       byte[] otherOctets = OCTETS.clone();
       otherOctets[0] ^= 1;
       assertEquals(
           AuthFailure.BAD_SIGNATURE,
-          failure(IkeAuth.verify(AuthMethod.DIGITAL_SIGNATURE, auth, kp.getPublic(), otherOctets)));
+          failure(
+              AuthComputation.verify(
+                  AuthMethod.DIGITAL_SIGNATURE, auth, kp.getPublic(), otherOctets)));
     }
   }
 
   @Test
   void pssWithoutTheDefaultTrailerFieldIsAcceptedToo() throws Exception {
     byte[] auth =
-        IkeAuth.sign(
+        AuthComputation.sign(
             AuthMethod.DIGITAL_SIGNATURE,
             SignatureScheme.RSA_PSS_SHA256,
             rsa.getPrivate(),
@@ -209,14 +217,15 @@ class IkeAuthTest {
                 + " a11c301a06092a864886f70d010108300d06096086480165030402010500"
                 + " a203020120");
     byte[] alt = Bytes.concat(new byte[] {(byte) der.length}, der, sig);
-    AuthResult r = IkeAuth.verify(AuthMethod.DIGITAL_SIGNATURE, alt, rsa.getPublic(), OCTETS);
+    AuthResult r =
+        AuthComputation.verify(AuthMethod.DIGITAL_SIGNATURE, alt, rsa.getPublic(), OCTETS);
     assertTrue(r.isAuthentic(), r.toString());
   }
 
   @Test
   void digitalSignatureRefusals() {
     byte[] auth =
-        IkeAuth.sign(
+        AuthComputation.sign(
             AuthMethod.DIGITAL_SIGNATURE,
             SignatureScheme.ECDSA_SHA256,
             p256.getPrivate(),
@@ -228,43 +237,48 @@ class IkeAuthTest {
     // Policy: scheme not allowed.
     assertEquals(
         AuthFailure.ALGORITHM_NOT_ALLOWED,
-        failure(IkeAuth.verify(m, auth, pub, OCTETS, EnumSet.of(SignatureScheme.ECDSA_SHA384))));
+        failure(
+            AuthComputation.verify(
+                m, auth, pub, OCTETS, EnumSet.of(SignatureScheme.ECDSA_SHA384))));
     // The key does not fit the scheme.
-    assertEquals(AuthFailure.WRONG_KEY, failure(IkeAuth.verify(m, auth, rsa.getPublic(), OCTETS)));
+    assertEquals(
+        AuthFailure.WRONG_KEY, failure(AuthComputation.verify(m, auth, rsa.getPublic(), OCTETS)));
     // Length octet pointing past the end, zero, or garbage ASN.1.
     byte[] longLen = auth.clone();
     longLen[0] = (byte) 0xff;
-    assertEquals(AuthFailure.MALFORMED, failure(IkeAuth.verify(m, longLen, pub, OCTETS)));
+    assertEquals(AuthFailure.MALFORMED, failure(AuthComputation.verify(m, longLen, pub, OCTETS)));
     byte[] zeroLen = auth.clone();
     zeroLen[0] = 0;
-    assertEquals(AuthFailure.MALFORMED, failure(IkeAuth.verify(m, zeroLen, pub, OCTETS)));
+    assertEquals(AuthFailure.MALFORMED, failure(AuthComputation.verify(m, zeroLen, pub, OCTETS)));
     byte[] garbage = auth.clone();
     garbage[1] = 0x05;
-    assertEquals(AuthFailure.MALFORMED, failure(IkeAuth.verify(m, garbage, pub, OCTETS)));
-    assertEquals(AuthFailure.MALFORMED, failure(IkeAuth.verify(m, new byte[0], pub, OCTETS)));
+    assertEquals(AuthFailure.MALFORMED, failure(AuthComputation.verify(m, garbage, pub, OCTETS)));
+    assertEquals(
+        AuthFailure.MALFORMED, failure(AuthComputation.verify(m, new byte[0], pub, OCTETS)));
     // sha1WithRSAEncryption (RFC 7427 Appendix A.1) is not accepted (RFC 8247 section 4).
     byte[] sha1 = h("300d06092a864886f70d0101050500");
     byte[] sha1Auth = Bytes.concat(new byte[] {(byte) sha1.length}, sha1, new byte[256]);
     assertEquals(
         AuthFailure.UNSUPPORTED_ALGORITHM,
-        failure(IkeAuth.verify(m, sha1Auth, rsa.getPublic(), OCTETS)));
+        failure(AuthComputation.verify(m, sha1Auth, rsa.getPublic(), OCTETS)));
     // A signature that is not even DER.
     byte[] algId = SignatureScheme.ECDSA_SHA256.algorithmIdentifier();
     byte[] junkSig = Bytes.concat(new byte[] {(byte) algId.length}, algId, new byte[] {1, 2, 3});
-    assertEquals(AuthFailure.BAD_SIGNATURE, failure(IkeAuth.verify(m, junkSig, pub, OCTETS)));
+    assertEquals(
+        AuthFailure.BAD_SIGNATURE, failure(AuthComputation.verify(m, junkSig, pub, OCTETS)));
     // Methods meshsec does not implement.
     assertEquals(
         AuthFailure.UNSUPPORTED_METHOD,
-        failure(IkeAuth.verify(AuthMethod.DSS_DIGITAL_SIGNATURE, auth, pub, OCTETS)));
+        failure(AuthComputation.verify(AuthMethod.DSS_DIGITAL_SIGNATURE, auth, pub, OCTETS)));
     assertEquals(
         AuthFailure.UNSUPPORTED_METHOD,
-        failure(IkeAuth.verify(AuthMethod.SHARED_KEY_MIC, auth, pub, OCTETS)));
+        failure(AuthComputation.verify(AuthMethod.SHARED_KEY_MIC, auth, pub, OCTETS)));
   }
 
   @Test
   void classicRsaSignatureIsPkcs1WithSha1() throws Exception {
     byte[] auth =
-        IkeAuth.sign(
+        AuthComputation.sign(
             AuthMethod.RSA_DIGITAL_SIGNATURE,
             null,
             rsa.getPrivate(),
@@ -274,16 +288,21 @@ class IkeAuthTest {
     s.initVerify(rsa.getPublic());
     s.update(OCTETS);
     assertTrue(s.verify(auth));
-    AuthResult r = IkeAuth.verify(AuthMethod.RSA_DIGITAL_SIGNATURE, auth, rsa.getPublic(), OCTETS);
+    AuthResult r =
+        AuthComputation.verify(AuthMethod.RSA_DIGITAL_SIGNATURE, auth, rsa.getPublic(), OCTETS);
     assertTrue(r.isAuthentic());
     assertNull(((AuthResult.Authentic) r).scheme());
     auth[10] ^= 1;
     assertEquals(
         AuthFailure.BAD_SIGNATURE,
-        failure(IkeAuth.verify(AuthMethod.RSA_DIGITAL_SIGNATURE, auth, rsa.getPublic(), OCTETS)));
+        failure(
+            AuthComputation.verify(
+                AuthMethod.RSA_DIGITAL_SIGNATURE, auth, rsa.getPublic(), OCTETS)));
     assertEquals(
         AuthFailure.WRONG_KEY,
-        failure(IkeAuth.verify(AuthMethod.RSA_DIGITAL_SIGNATURE, auth, p256.getPublic(), OCTETS)));
+        failure(
+            AuthComputation.verify(
+                AuthMethod.RSA_DIGITAL_SIGNATURE, auth, p256.getPublic(), OCTETS)));
   }
 
   @Test
@@ -297,21 +316,26 @@ class IkeAuthTest {
       AuthMethod m = (AuthMethod) c[0];
       KeyPair kp = (KeyPair) c[1];
       for (int seed = 0; seed < 4; seed++) {
-        byte[] auth = IkeAuth.sign(m, null, kp.getPrivate(), OCTETS, new DeterministicRandom(seed));
+        byte[] auth =
+            AuthComputation.sign(m, null, kp.getPrivate(), OCTETS, new DeterministicRandom(seed));
         assertEquals((int) c[2], auth.length, m.toString());
-        assertTrue(IkeAuth.verify(m, auth, kp.getPublic(), OCTETS).isAuthentic());
+        assertTrue(AuthComputation.verify(m, auth, kp.getPublic(), OCTETS).isAuthentic());
       }
-      byte[] auth = IkeAuth.sign(m, null, kp.getPrivate(), OCTETS, new DeterministicRandom(9));
+      byte[] auth =
+          AuthComputation.sign(m, null, kp.getPrivate(), OCTETS, new DeterministicRandom(9));
       assertEquals(
           AuthFailure.MALFORMED,
-          failure(IkeAuth.verify(m, Arrays.copyOf(auth, auth.length - 1), kp.getPublic(), OCTETS)));
+          failure(
+              AuthComputation.verify(
+                  m, Arrays.copyOf(auth, auth.length - 1), kp.getPublic(), OCTETS)));
       auth[5] ^= 1;
       assertEquals(
-          AuthFailure.BAD_SIGNATURE, failure(IkeAuth.verify(m, auth, kp.getPublic(), OCTETS)));
+          AuthFailure.BAD_SIGNATURE,
+          failure(AuthComputation.verify(m, auth, kp.getPublic(), OCTETS)));
     }
     // The curve is part of the method: a P-384 key cannot be used with method 9.
     byte[] auth =
-        IkeAuth.sign(
+        AuthComputation.sign(
             AuthMethod.ECDSA_SHA384_P384,
             null,
             p384.getPrivate(),
@@ -319,11 +343,12 @@ class IkeAuthTest {
             new DeterministicRandom(5));
     assertEquals(
         AuthFailure.WRONG_KEY,
-        failure(IkeAuth.verify(AuthMethod.ECDSA_SHA256_P256, auth, p384.getPublic(), OCTETS)));
+        failure(
+            AuthComputation.verify(AuthMethod.ECDSA_SHA256_P256, auth, p384.getPublic(), OCTETS)));
     assertThrows(
         IllegalArgumentException.class,
         () ->
-            IkeAuth.sign(
+            AuthComputation.sign(
                 AuthMethod.ECDSA_SHA256_P256,
                 null,
                 p384.getPrivate(),
@@ -332,7 +357,7 @@ class IkeAuthTest {
     assertThrows(
         IllegalArgumentException.class,
         () ->
-            IkeAuth.sign(
+            AuthComputation.sign(
                 AuthMethod.DIGITAL_SIGNATURE,
                 SignatureScheme.RSA_PKCS1_SHA256,
                 p256.getPrivate(),
@@ -341,7 +366,7 @@ class IkeAuthTest {
     assertThrows(
         IllegalArgumentException.class,
         () ->
-            IkeAuth.sign(
+            AuthComputation.sign(
                 AuthMethod.SHARED_KEY_MIC,
                 null,
                 p256.getPrivate(),
@@ -362,9 +387,11 @@ class IkeAuthTest {
         h(
             "CB28E0999B9C7715FD0A80D8E47A77079716CBBF917DD72E97566EA1C066957C"
                 + "86FA3BB4E26CAD5BF90B7F81899256CE7594BB1EA0C89212748BFF3B3D5B0315");
-    assertTrue(IkeAuth.verify(AuthMethod.ECDSA_SHA256_P256, sig256, k256, abc).isAuthentic());
+    assertTrue(
+        AuthComputation.verify(AuthMethod.ECDSA_SHA256_P256, sig256, k256, abc).isAuthentic());
     assertFalse(
-        IkeAuth.verify(AuthMethod.ECDSA_SHA256_P256, sig256, k256, "abd".getBytes()).isAuthentic());
+        AuthComputation.verify(AuthMethod.ECDSA_SHA256_P256, sig256, k256, "abd".getBytes())
+            .isAuthentic());
 
     PublicKey k384 =
         ecPublic(
@@ -379,7 +406,8 @@ class IkeAuthTest {
                 + "08E07C9C63F2D21A07DCB56A6AF56EB3"
                 + "B263A1305E057F984D38726A1B46874109F417BCA112674C528262A40A629AF1"
                 + "CBB9F516CE0FA7D2FF630863A00E8B9F");
-    assertTrue(IkeAuth.verify(AuthMethod.ECDSA_SHA384_P384, sig384, k384, abc).isAuthentic());
+    assertTrue(
+        AuthComputation.verify(AuthMethod.ECDSA_SHA384_P384, sig384, k384, abc).isAuthentic());
   }
 
   private static PublicKey ecPublic(String curve, String x, String y) throws Exception {
@@ -393,10 +421,10 @@ class IkeAuthTest {
 
   @Test
   void defaultSchemes() {
-    assertEquals(SignatureScheme.RSA_PKCS1_SHA256, IkeAuth.defaultScheme(rsa.getPublic()));
-    assertEquals(SignatureScheme.ECDSA_SHA256, IkeAuth.defaultScheme(p256.getPrivate()));
-    assertEquals(SignatureScheme.ECDSA_SHA384, IkeAuth.defaultScheme(p384.getPublic()));
-    assertEquals(SignatureScheme.ECDSA_SHA512, IkeAuth.defaultScheme(p521.getPublic()));
+    assertEquals(SignatureScheme.RSA_PKCS1_SHA256, AuthComputation.defaultScheme(rsa.getPublic()));
+    assertEquals(SignatureScheme.ECDSA_SHA256, AuthComputation.defaultScheme(p256.getPrivate()));
+    assertEquals(SignatureScheme.ECDSA_SHA384, AuthComputation.defaultScheme(p384.getPublic()));
+    assertEquals(SignatureScheme.ECDSA_SHA512, AuthComputation.defaultScheme(p521.getPublic()));
   }
 
   @Test

@@ -54,8 +54,8 @@ import org.meshsec.ike.message.Bytes;
  * <p>Verification returns an {@link AuthResult}, never throws for bad peer data; the PSK comparison
  * runs in constant time.
  */
-public final class IkeAuth {
-  private IkeAuth() {}
+public final class AuthComputation {
+  private AuthComputation() {}
 
   /** The 17 ASCII octets "Key Pad for IKEv2", without a terminator (RFC 7296 section 2.15). */
   private static final byte[] KEY_PAD = "Key Pad for IKEv2".getBytes(StandardCharsets.US_ASCII);

@@ -1,0 +1,440 @@
+package org.meshsec.ike.sa;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.meshsec.ike.config.ChildConfig;
+import org.meshsec.ike.config.PeerConfig;
+import org.meshsec.ike.config.StartAction;
+import org.meshsec.ike.message.Bytes;
+import org.meshsec.ike.message.IkeHeader;
+import org.meshsec.ike.message.NotifyPayload;
+import org.meshsec.ike.message.NotifyType;
+import org.meshsec.ike.port.ExpireKind;
+import org.meshsec.ike.port.SerialExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The IKEv2 SA manager of one engine: the IKE SAs by our SPI, the half-open responder SAs by the
+ * initiator's address and SPI, the IKE SA that owns each Child SA (by its inbound SPI), and the
+ * rules that span several SAs (RFC 7296): creating initiator and responder SAs, duplicate SAs from
+ * simultaneous initiation, INITIAL_CONTACT (section 2.4), the successors and heirs of a rekeyed SA
+ * (section 2.18), and routing data-plane events and timers to the SA that owns a Child SA.
+ *
+ * <h2>Duplicates</h2>
+ *
+ * Mesh nodes start at the same time, so two peers often initiate to each other at once. When an IKE
+ * SA becomes ESTABLISHED and another independent one with the same peer configuration is
+ * ESTABLISHED too, the one holding the lower of its two nonces is redundant (the rule RFC 7296
+ * section 2.8.2 uses for rekey collisions, applied to simultaneous initiation) and its original
+ * initiator deletes it, Child SAs included; both nodes compute the same answer, so exactly one IKE
+ * SA and one Child SA pair per policy remain. Two Child SAs of one configuration on one IKE SA
+ * (simultaneous acquires) are resolved the same way. Senders of IKE_AUTH add INITIAL_CONTACT only
+ * when they hold no other SA with the peer; receivers then drop the older SAs with that peer
+ * (section 2.4, a rebooted peer).
+ *
+ * <p>Thread-safe: the tables are concurrent maps; creating an SA (the check-then-create of an
+ * initiator SA for a peer, a fresh SPI) is synchronized on the manager. What it does to one SA runs
+ * on that SA's executor. The public methods are engine-internal: the tasks of {@code
+ * org.meshsec.ike.task} call them.
+ */
+public final class SaManager {
+  private static final Logger log = LoggerFactory.getLogger(SaManager.class);
+
+  private final IkeEngine engine;
+  private final HalfOpenLimit halfOpenLimit;
+  private final Map<Long, IkeSa> bySpi = new ConcurrentHashMap<>();
+  private final Map<HalfOpenKey, IkeSa> halfOpen = new ConcurrentHashMap<>();
+  private final Map<Integer, IkeSa> childOwners = new ConcurrentHashMap<>();
+  private final Map<Integer, Instant> invalidSpiSent = new ConcurrentHashMap<>();
+  private final AtomicLong ids = new AtomicLong();
+  private final AtomicLong events = new AtomicLong();
+
+  private record HalfOpenKey(InetAddress remote, long spiI) {}
+
+  SaManager(IkeEngine engine, HalfOpenLimit halfOpenLimit) {
+    this.engine = engine;
+    this.halfOpenLimit = halfOpenLimit;
+  }
+
+  /** The engine whose SAs these are. */
+  public IkeEngine engine() {
+    return engine;
+  }
+
+  // ---------------------------------------------------------------- lookup and dispatch
+
+  /** Hands a datagram for an existing SA to it, by our SPI (SPIr if the I flag is set). */
+  void dispatch(byte[] datagram, IkeHeader h, InetSocketAddress local, InetSocketAddress remote) {
+    long ours = h.initiatorFlag() ? h.responderSpi() : h.initiatorSpi();
+    IkeSa sa = bySpi.get(ours);
+    if (sa == null) {
+      engine.stats().unknownSpi.incrementAndGet();
+      log.debug("message for unknown IKE SA {}", Long.toHexString(ours));
+      return;
+    }
+    sa.execute(() -> sa.receive(datagram, h, local, remote));
+  }
+
+  /**
+   * The half-open responder SA for an IKE_SA_INIT from {@code remote} with {@code spiI}, if any.
+   */
+  IkeSa halfOpen(InetAddress remote, long spiI) {
+    return halfOpen.get(new HalfOpenKey(remote, spiI));
+  }
+
+  /** Snapshots of all IKE SAs, by id. */
+  List<IkeSaInfo> list() {
+    return bySpi.values().stream()
+        .distinct()
+        .map(IkeSa::info)
+        .sorted(Comparator.comparingLong(IkeSaInfo::id))
+        .toList();
+  }
+
+  /** The live IKE SAs with the peer configuration {@code peerName}. */
+  List<IkeSa> sasOf(String peerName) {
+    return bySpi.values().stream()
+        .distinct()
+        .filter(sa -> sa.config() != null && sa.config().name().equals(peerName))
+        .filter(sa -> sa.state() != IkeSaState.DESTROYED)
+        .toList();
+  }
+
+  // ---------------------------------------------------------------- creating SAs
+
+  /**
+   * A responder SA for an admitted IKE_SA_INIT request (the caller counted it as half-open),
+   * registered by our SPI and as half-open.
+   */
+  synchronized IkeSa newResponder(
+      long spiI, List<PeerConfig> candidates, InetSocketAddress local, InetSocketAddress remote) {
+    IkeSa sa =
+        new IkeSa(
+            this,
+            ids.incrementAndGet(),
+            newExecutor(),
+            new IkeKeying(false, spiI, newSpi(), engine.random()),
+            candidates.get(0),
+            candidates,
+            local,
+            remote,
+            null);
+    bySpi.put(sa.localSpi(), sa);
+    halfOpen.put(new HalfOpenKey(remote.getAddress(), spiI), sa);
+    return sa;
+  }
+
+  /**
+   * Adds the {@code wanted} Child SAs to the IKE SA with {@code p} if one is established or
+   * connecting, else initiates one to {@code remoteAddress}.
+   */
+  synchronized void connectOrAdd(
+      PeerConfig p, List<ChildConfig> wanted, InetAddress remoteAddress) {
+    IkeSa existing = null;
+    for (IkeSa sa : sasOf(p.name())) {
+      IkeSaState s = sa.state();
+      if (s == IkeSaState.ESTABLISHED || s == IkeSaState.REKEYING) {
+        existing = sa;
+        break;
+      }
+      if (s == IkeSaState.CONNECTING || s == IkeSaState.CREATED) {
+        existing = sa;
+      }
+    }
+    if (existing != null) {
+      IkeSa target = existing;
+      target.execute(
+          () -> {
+            for (ChildConfig c : wanted) {
+              target.requestChild(c);
+            }
+          });
+      return;
+    }
+    InetAddress localAddress = p.localAddress() != null ? p.localAddress() : engine.localAddress();
+    if (localAddress == null) {
+      throw new IllegalStateException("peer " + p.name() + " has no local address to send from");
+    }
+    IkeSa sa =
+        new IkeSa(
+            this,
+            ids.incrementAndGet(),
+            newExecutor(),
+            new IkeKeying(true, newSpi(), 0, engine.random()),
+            p,
+            List.of(p),
+            new InetSocketAddress(localAddress, engine.settings().ikePort()),
+            new InetSocketAddress(remoteAddress, p.remotePort()),
+            null);
+    bySpi.put(sa.localSpi(), sa);
+    log.info("initiating IKE SA {} with {} ({})", sa.id(), p.name(), remoteAddress);
+    sa.execute(() -> sa.connect(wanted));
+  }
+
+  /** Re-initiates after a DPD restart. */
+  void restart(PeerConfig p, List<ChildConfig> had) {
+    List<ChildConfig> wanted =
+        had.isEmpty()
+            ? p.children().stream().filter(c -> c.startAction() == StartAction.START).toList()
+            : had;
+    if (!wanted.isEmpty() && p.remoteAddress() != null) {
+      log.info("restarting {} after a dead peer", p.name());
+      connectOrAdd(p, wanted, p.remoteAddress());
+    }
+  }
+
+  /**
+   * Engine-internal. A new IKE SA created by rekeying {@code old} (section 2.18) with the keying
+   * context the rekey negotiated, established. It shares {@code old}'s executor.
+   */
+  public IkeSa createRekeyed(IkeSa old, IkeKeying keying) {
+    IkeSa sa =
+        new IkeSa(
+            this,
+            ids.incrementAndGet(),
+            old.executor(),
+            keying,
+            old.config(),
+            List.of(old.config()),
+            old.local(),
+            old.remote(),
+            old);
+    bySpi.put(sa.localSpi(), sa);
+    sa.setState(IkeSaState.CONNECTING);
+    sa.establish();
+    return sa;
+  }
+
+  private SerialExecutor newExecutor() {
+    return new SerialExecutor(
+        engine.scheduler(),
+        (t, e) -> {
+          engine.stats().internalErrors.incrementAndGet();
+          log.error("internal error in an IKE SA task", e);
+        });
+  }
+
+  /** Engine-internal. A fresh IKE SPI of ours, unique among live SAs. */
+  public long newSpi() {
+    while (true) {
+      long spi = engine.random().nextLong();
+      if (spi != 0 && !bySpi.containsKey(spi)) {
+        return spi;
+      }
+    }
+  }
+
+  /** The next number in the engine's event order (creation, establishment). */
+  long nextEvent() {
+    return events.incrementAndGet();
+  }
+
+  void unregister(IkeSa sa) {
+    bySpi.remove(sa.localSpi(), sa);
+    halfOpen.values().remove(sa);
+  }
+
+  /** A half-open responder SA was authenticated or destroyed. */
+  void halfOpenDone() {
+    halfOpenLimit.closed();
+  }
+
+  // ---------------------------------------------------------------- rules across SAs
+
+  /**
+   * Engine-internal. Whether {@code sa} is the only SA with its peer, so that its IKE_AUTH request
+   * may carry INITIAL_CONTACT (section 2.4).
+   */
+  public boolean isFirstContact(IkeSa sa) {
+    InetAddress remote = sa.remote().getAddress();
+    for (IkeSa other : bySpi.values()) {
+      if (other == sa || other.state() == IkeSaState.DESTROYED) {
+        continue;
+      }
+      IkeSaInfo info = other.info();
+      boolean samePeer =
+          (other.config() != null && other.config().name().equals(sa.config().name()))
+              || info.remote().getAddress().equals(remote);
+      if (samePeer) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Engine-internal. {@code sa} was authenticated with INITIAL_CONTACT: the peer has no other state
+   * with us, so every older SA with that peer is removed without a Delete (section 2.4).
+   */
+  public void initialContact(IkeSa sa) {
+    for (IkeSa other : sasOf(sa.config().name())) {
+      if (other == sa || other.executor() == sa.executor()) {
+        continue;
+      }
+      if (other.establishedBeforeCreationOf(sa)) {
+        log.info("INITIAL_CONTACT from {}: removing old IKE SA {}", sa.config().name(), other.id());
+        other.execute(() -> other.destroy("peer sent INITIAL_CONTACT"));
+      }
+    }
+  }
+
+  /** Engine-internal. The live SAs that rekeyed {@code sa}. */
+  public List<IkeSa> successorsOf(IkeSa sa) {
+    return bySpi.values().stream()
+        .distinct()
+        .filter(s -> s.predecessor() == sa && s.state() != IkeSaState.DESTROYED)
+        .toList();
+  }
+
+  /**
+   * Engine-internal. Where the Child SAs of a dying SA go: the surviving SA that rekeyed it, or the
+   * surviving sibling of a rekey collision; none for an independent SA.
+   */
+  public Optional<IkeSa> heirOf(IkeSa sa) {
+    List<IkeSa> candidates = new ArrayList<>(successorsOf(sa));
+    if (candidates.isEmpty() && sa.predecessor() != null) {
+      candidates.addAll(successorsOf(sa.predecessor()));
+      candidates.remove(sa);
+    }
+    return candidates.stream()
+        .filter(s -> s.state().isUsable())
+        .max((a, b) -> Bytes.compareNonces(a.lowestNonce(), b.lowestNonce()));
+  }
+
+  /**
+   * {@code sa} became ESTABLISHED: if another independent ESTABLISHED SA with the same peer exists,
+   * the one with the lower nonce is deleted by its original initiator.
+   */
+  void checkDuplicates(IkeSa sa) {
+    if (sa.state() != IkeSaState.ESTABLISHED || sa.config() == null) {
+      return;
+    }
+    for (IkeSa other : sasOf(sa.config().name())) {
+      if (other == sa || other.state() != IkeSaState.ESTABLISHED || related(sa, other)) {
+        continue;
+      }
+      IkeSa loser = Bytes.compareNonces(sa.lowestNonce(), other.lowestNonce()) < 0 ? sa : other;
+      log.info(
+          "duplicate IKE SAs {} and {} with {}: {} is redundant",
+          sa.id(),
+          other.id(),
+          sa.config().name(),
+          loser.id());
+      if (loser.isOriginalInitiator()) {
+        engine.stats().duplicatesDeleted.incrementAndGet();
+        loser.execute(loser::terminate);
+      }
+    }
+  }
+
+  private static boolean related(IkeSa a, IkeSa b) {
+    return a.predecessor() == b
+        || b.predecessor() == a
+        || (a.predecessor() != null && a.predecessor() == b.predecessor());
+  }
+
+  /**
+   * {@code child} was installed: another independent active pair of the same configuration on the
+   * SA is a duplicate; the one created with the lower nonce is deleted by the side that created it.
+   */
+  void checkDuplicateChild(IkeSa sa, ChildSa child) {
+    if (child.state() != ChildSaState.INSTALLED) {
+      return;
+    }
+    for (ChildSa other : sa.children()) {
+      if (other == child
+          || !other.name().equals(child.name())
+          || other.state() != ChildSaState.INSTALLED
+          || other.rekeyOf() == child
+          || child.rekeyOf() == other
+          || (child.rekeyOf() != null && child.rekeyOf() == other.rekeyOf())) {
+        continue;
+      }
+      ChildSa loser =
+          Bytes.compareNonces(child.lowestNonce(), other.lowestNonce()) < 0 ? child : other;
+      log.info("duplicate Child SAs {} and {}: {} is redundant", child, other, loser);
+      if (loser.weInitiated()) {
+        engine.stats().duplicatesDeleted.incrementAndGet();
+        sa.deleteChild(loser);
+      }
+      return;
+    }
+  }
+
+  // ---------------------------------------------------------------- Child SA owners and events
+
+  /**
+   * An SA reached a lifetime (SADB_EXPIRE): SOFT rekeys the pair with inbound SPI {@code spi}, HARD
+   * deletes it.
+   */
+  void expire(int spi, ExpireKind kind) {
+    IkeSa owner = childOwners.get(spi);
+    if (owner == null) {
+      return;
+    }
+    owner.execute(
+        () ->
+            owner
+                .childByInbound(spi)
+                .ifPresent(
+                    c -> {
+                      if (kind == ExpireKind.SOFT) {
+                        owner.rekeyChild(c);
+                      } else {
+                        owner.deleteChild(c);
+                      }
+                    }));
+  }
+
+  /**
+   * ESP arrived for an unknown SPI: an ESTABLISHED IKE SA with the sender tells the peer with
+   * INVALID_SPI (section 2.21.4), at most once per SPI and minute.
+   */
+  void unknownSpi(int spi, InetSocketAddress from) {
+    Instant now = engine.scheduler().now();
+    Instant last = invalidSpiSent.get(spi);
+    if (last != null && last.plusSeconds(60).isAfter(now)) {
+      return;
+    }
+    for (IkeSa sa : bySpi.values()) {
+      if (sa.state() == IkeSaState.ESTABLISHED
+          && sa.info().remote().getAddress().equals(from.getAddress())) {
+        invalidSpiSent.put(spi, now);
+        byte[] s = ByteBuffer.allocate(4).putInt(spi).array();
+        sa.execute(() -> sa.tasks().inform(NotifyPayload.of(NotifyType.INVALID_SPI, Bytes.of(s))));
+        return;
+      }
+    }
+  }
+
+  /** A child timer fired; runs on the child's current owner. */
+  void childTimer(int spi, boolean hard) {
+    IkeSa owner = childOwners.get(spi);
+    if (owner != null) {
+      owner.execute(() -> owner.childByInbound(spi).ifPresent(c -> owner.childTimer(c, hard)));
+    }
+  }
+
+  /** Engine-internal. The IKE SA that currently owns {@code child}. */
+  public Optional<IkeSa> ownerOf(ChildSa child) {
+    return Optional.ofNullable(childOwners.get(child.inboundSpi()));
+  }
+
+  void registerChild(int spi, IkeSa owner) {
+    childOwners.put(spi, owner);
+  }
+
+  void unregisterChild(int spi, IkeSa owner) {
+    childOwners.remove(spi, owner);
+  }
+}
