@@ -12,11 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.meshsec.core.net.IpPrefix;
 import org.meshsec.core.net.PortRange;
-import org.meshsec.core.packet.PacketInfo;
-import org.meshsec.core.spd.Action;
-import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.Policy;
-import org.meshsec.core.spd.Selector;
 import org.meshsec.tun.exec.CommandStartException;
 import org.meshsec.tun.exec.Commands;
 import org.meshsec.tun.exec.ExecResult;
@@ -38,25 +34,9 @@ import org.slf4j.LoggerFactory;
  *   ip route ... table T:      every [tun] route, dev TUN                        proto 245
  * </pre>
  *
- * With the defaults T = {@value #DEFAULT_TABLE} and P = {@value #DEFAULT_PRIORITY}. The rules of
- * the range P-1000 .. P-1 follow the SPD's order (higher priority first; see {@link Policy#beats}):
- * rule i is the i-th OUT policy, in that order, that needs a rule. A BYPASS policy needs one rule
- * per TUN route its destination intersects ({@code to} is the intersection). A PROTECT or DISCARD
- * policy needs one (looking up table T, so that the SPD decides) only when it ranks above a BYPASS
- * it overlaps -- otherwise the BYPASS rule would steal traffic the SPD protects or discards.
- * Policies after the last BYPASS are left to the catch-all rule P.
- *
- * <p><b>What cannot be expressed.</b> A rule has no ICMP type or code. A BYPASS rule must never be
- * broader than its policy (that would send traffic in the clear that the SPD protects), so a BYPASS
- * with an ICMP type or code gets no rule; its packets still reach the TUN device, where the data
- * path sees BYPASS and drops them ({@link org.meshsec.core.datapath.DataPath.ClearOut}), and a
- * warning says so at start. A PROTECT or DISCARD rule may be broader (it only sends traffic into
- * the TUN, where the SPD decides exactly), so its ICMP type and code are simply left out. Matching
- * happens on what the kernel knows at route lookup: for forwarded traffic the whole header; for
- * locally originated traffic the source address is not chosen yet when a socket is not bound, so a
- * {@code from} selector may miss the first lookup (use {@code src = "0.0.0.0/0"} for host-local
- * bypasses). A BYPASS rule whose main-table lookup finds no route falls through to table T, so
- * without an underlay route the traffic enters the TUN device and is dropped there: nothing leaks.
+ * With the defaults T = {@value #DEFAULT_TABLE} and P = {@value #DEFAULT_PRIORITY}. Which policies
+ * get a rule in the range P-1000 .. P-1, and what a rule cannot express, is {@link RoutingPlan}'s
+ * job.
  *
  * <p><b>Crash recovery.</b> Rules outlive the process (a TUN device and its routes do not): after a
  * {@code kill -9}, a restart would fail with "File exists". So {@link #open} first deletes every
@@ -89,93 +69,14 @@ public final class RoutingRules implements AutoCloseable {
   private static final Duration TIMEOUT = Commands.DEFAULT_TIMEOUT;
   private static final Pattern RULE_LINE = Pattern.compile("^(\\d+):.*\\bproto (\\S+)");
 
-  /**
-   * One {@code ip rule}.
-   *
-   * @param version 4 or 6
-   * @param priority the rule's priority (smaller is consulted first)
-   * @param from source prefix, or null for any
-   * @param to destination prefix, or null for any
-   * @param protocol IP protocol number, or 0 for any
-   * @param sport source ports ({@link PortRange#ANY} for any)
-   * @param dport destination ports ({@link PortRange#ANY} for any)
-   * @param table the table to look up: {@code "main"} or a number
-   */
-  public record Rule(
-      int version,
-      int priority,
-      IpPrefix from,
-      IpPrefix to,
-      int protocol,
-      PortRange sport,
-      PortRange dport,
-      String table) {
-    public Rule {
-      Objects.requireNonNull(sport, "sport");
-      Objects.requireNonNull(dport, "dport");
-      Objects.requireNonNull(table, "table");
-    }
-
-    /** The arguments of {@code ip} that add ({@code "add"}) or delete ({@code "del"}) it. */
-    public List<String> args(String verb) {
-      List<String> a = new ArrayList<>();
-      a.add(version == 4 ? "-4" : "-6");
-      a.addAll(List.of("rule", verb, "priority", Integer.toString(priority)));
-      if (from != null) {
-        a.add("from");
-        a.add(from.toString());
-      }
-      if (to != null) {
-        a.add("to");
-        a.add(to.toString());
-      }
-      if (protocol != Selector.ANY_PROTOCOL) {
-        a.add("ipproto");
-        a.add(Integer.toString(protocol));
-      }
-      if (!sport.isAny()) {
-        a.add("sport");
-        a.add(ports(sport));
-      }
-      if (!dport.isAny()) {
-        a.add("dport");
-        a.add(ports(dport));
-      }
-      a.addAll(List.of("lookup", table, "proto", Integer.toString(RULE_PROTOCOL)));
-      return a;
-    }
-
-    private static String ports(PortRange r) {
-      return r.from() == r.to() ? Integer.toString(r.from()) : r.from() + "-" + r.to();
-    }
-
-    @Override
-    public String toString() {
-      return String.join(" ", args("add"));
-    }
-  }
-
-  /**
-   * The rules for a set of routes and policies, and what could not be expressed.
-   *
-   * @param rules per-policy rules, then one table rule per IP family that has routes
-   * @param warnings one line per BYPASS policy that got no rule, and why
-   */
-  public record Plan(List<Rule> rules, List<String> warnings) {
-    public Plan {
-      rules = List.copyOf(rules);
-      warnings = List.copyOf(warnings);
-    }
-  }
-
   private final String ifname;
   private final int table;
   private final int priority;
   private final String ipCommand;
   private final List<IpPrefix> routes;
-  private final List<Rule> tableRules = new ArrayList<>();
+  private final List<RoutingRule> tableRules = new ArrayList<>();
   private final List<List<String>> addedRoutes = new ArrayList<>();
-  private List<Rule> policyRules = List.of();
+  private List<RoutingRule> policyRules = List.of();
   private boolean closed;
 
   private RoutingRules(
@@ -236,8 +137,8 @@ public final class RoutingRules implements AutoCloseable {
     }
     for (int v : new int[] {4, 6}) {
       if (routes.stream().anyMatch(p -> p.version() == v)) {
-        Rule r =
-            new Rule(
+        RoutingRule r =
+            new RoutingRule(
                 v, priority, null, null, 0, PortRange.ANY, PortRange.ANY, Integer.toString(table));
         run("add rule", r.args("add"));
         tableRules.add(r);
@@ -256,8 +157,8 @@ public final class RoutingRules implements AutoCloseable {
   }
 
   /** Every rule currently installed by this object, per-policy rules first. */
-  public synchronized List<Rule> rules() {
-    List<Rule> all = new ArrayList<>(policyRules);
+  public synchronized List<RoutingRule> rules() {
+    List<RoutingRule> all = new ArrayList<>(policyRules);
     all.addAll(tableRules);
     return all;
   }
@@ -273,12 +174,12 @@ public final class RoutingRules implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("routing rules already removed");
     }
-    Plan plan = plan(routes, policies, table, priority);
-    Set<Rule> wanted = new LinkedHashSet<>(plan.rules());
+    RoutingPlan plan = RoutingPlan.of(routes, policies, table, priority);
+    Set<RoutingRule> wanted = new LinkedHashSet<>(plan.rules());
     tableRules.forEach(wanted::remove);
-    List<Rule> now = new ArrayList<>();
+    List<RoutingRule> now = new ArrayList<>();
     IOException first = null;
-    for (Rule r : policyRules) {
+    for (RoutingRule r : policyRules) {
       if (wanted.contains(r)) {
         now.add(r);
         continue;
@@ -290,7 +191,7 @@ public final class RoutingRules implements AutoCloseable {
         first = chain(first, e);
       }
     }
-    for (Rule r : wanted) {
+    for (RoutingRule r : wanted) {
       if (now.contains(r)) {
         continue;
       }
@@ -301,7 +202,7 @@ public final class RoutingRules implements AutoCloseable {
         first = chain(first, e);
       }
     }
-    now.sort(Comparator.comparingInt(Rule::priority));
+    now.sort(Comparator.comparingInt(RoutingRule::priority));
     policyRules = List.copyOf(now);
     for (String w : plan.warnings()) {
       log.warn("{}", w);
@@ -310,138 +211,6 @@ public final class RoutingRules implements AutoCloseable {
       throw first;
     }
     return plan.warnings();
-  }
-
-  /**
-   * Computes the rules for {@code routes} and {@code policies}; see the class comment. Pure: runs
-   * nothing.
-   */
-  public static Plan plan(List<IpPrefix> routes, List<Policy> policies, int table, int priority) {
-    List<Policy> out = new ArrayList<>();
-    for (Policy p : policies) {
-      if (p.direction() == Direction.OUT) {
-        out.add(p);
-      }
-    }
-    out.sort((a, b) -> a.beats(b) ? -1 : b.beats(a) ? 1 : 0);
-    List<String> warnings = new ArrayList<>();
-    int last = -1;
-    for (int i = 0; i < out.size(); i++) {
-      Policy p = out.get(i);
-      if (p.action() == Action.BYPASS && !pieces(p.selector(), routes).isEmpty()) {
-        if (expressible(p.selector())) {
-          last = i;
-        } else {
-          warnings.add(
-              "bypass policy '"
-                  + p.name()
-                  + "' ("
-                  + p.selector().describe()
-                  + ") selects an ICMP type or code, which ip rules cannot match: its packets"
-                  + " enter the TUN device and are dropped there instead of bypassing it");
-        }
-      }
-    }
-    List<Rule> rules = new ArrayList<>();
-    int next = priority - POLICY_RULE_RANGE;
-    String tableName = Integer.toString(table);
-    for (int i = 0; i <= last; i++) {
-      Policy p = out.get(i);
-      Selector s = p.selector();
-      String lookup;
-      if (p.action() == Action.BYPASS) {
-        if (!expressible(s)) {
-          continue;
-        }
-        lookup = "main";
-      } else if (overlapsLaterBypass(out, i, last)) {
-        lookup = tableName;
-      } else {
-        continue;
-      }
-      for (IpPrefix to : pieces(s, routes)) {
-        if (next >= priority) {
-          throw new IllegalArgumentException(
-              "more than " + POLICY_RULE_RANGE + " routing rules needed for the bypass policies");
-        }
-        rules.add(
-            new Rule(
-                s.version(),
-                next++,
-                s.src().length() == 0 ? null : s.src(),
-                to,
-                s.protocol(),
-                s.srcPorts(),
-                s.dstPorts(),
-                lookup));
-      }
-    }
-    for (int v : new int[] {4, 6}) {
-      if (routes.stream().anyMatch(r -> r.version() == v)) {
-        rules.add(new Rule(v, priority, null, null, 0, PortRange.ANY, PortRange.ANY, tableName));
-      }
-    }
-    return new Plan(rules, warnings);
-  }
-
-  private static boolean expressible(Selector s) {
-    return s.icmpType() < 0 && s.icmpCode() < 0;
-  }
-
-  /** The parts of the selector's destination that lie inside a route: one prefix per route. */
-  private static List<IpPrefix> pieces(Selector s, List<IpPrefix> routes) {
-    List<IpPrefix> out = new ArrayList<>();
-    for (IpPrefix r : routes) {
-      IpPrefix i = intersection(s.dst(), r);
-      if (i != null && !out.contains(i)) {
-        out.add(i);
-      }
-    }
-    return out;
-  }
-
-  static IpPrefix intersection(IpPrefix a, IpPrefix b) {
-    if (a.contains(b)) {
-      return b;
-    }
-    if (b.contains(a)) {
-      return a;
-    }
-    return null;
-  }
-
-  private static boolean overlapsLaterBypass(List<Policy> out, int i, int last) {
-    Selector s = out.get(i).selector();
-    for (int j = i + 1; j <= last; j++) {
-      Policy q = out.get(j);
-      if (q.action() == Action.BYPASS && expressible(q.selector()) && overlap(s, q.selector())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Whether some packet could match both selectors (ICMP type/code ignored: conservative). */
-  static boolean overlap(Selector a, Selector b) {
-    if (a.version() != b.version()
-        || intersection(a.src(), b.src()) == null
-        || intersection(a.dst(), b.dst()) == null) {
-      return false;
-    }
-    if (a.protocol() != Selector.ANY_PROTOCOL
-        && b.protocol() != Selector.ANY_PROTOCOL
-        && a.protocol() != b.protocol()) {
-      return false;
-    }
-    int proto = a.protocol() != Selector.ANY_PROTOCOL ? a.protocol() : b.protocol();
-    if (proto != Selector.ANY_PROTOCOL && !PacketInfo.hasPorts(proto)) {
-      return true;
-    }
-    return overlap(a.srcPorts(), b.srcPorts()) && overlap(a.dstPorts(), b.dstPorts());
-  }
-
-  private static boolean overlap(PortRange a, PortRange b) {
-    return a.from() <= b.to() && b.from() <= a.to();
   }
 
   /**
@@ -507,9 +276,9 @@ public final class RoutingRules implements AutoCloseable {
       return;
     }
     closed = true;
-    List<Rule> all = new ArrayList<>(policyRules);
+    List<RoutingRule> all = new ArrayList<>(policyRules);
     all.addAll(tableRules);
-    for (Rule r : all) {
+    for (RoutingRule r : all) {
       try {
         run("delete rule", r.args("del"));
       } catch (IOException e) {

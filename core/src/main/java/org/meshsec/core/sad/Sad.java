@@ -4,22 +4,18 @@ import io.netty.buffer.ByteBuf;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.stats.XfrmStat;
 import org.meshsec.core.stats.XfrmStats;
-import org.meshsec.tun.InetText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,10 +29,10 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Inbound, by SPI</b>: a {@link LongTable} (lock-free, allocation-free reads; sized for
  *       hundreds of thousands of SAs). Our SPIs are unique among live inbound SAs, so the SPI alone
  *       identifies an inbound SA (RFC 4301 section 4.1 allows SPI-only lookup for unicast).
- *   <li><b>Outbound, by (policy id, peer)</b>: a {@link LongTable} from policy id to a small array
- *       of per-peer slots. A slot holds the outbound SAs for that pair (two for a while during a
- *       rekey; the newest MATURE one is used, else the newest DYING one) and the pending acquire,
- *       if any. Also a map by (peer, SPI) for {@link #get} and {@link #delete}.
+ *   <li><b>Outbound, by (policy id, peer)</b>: {@link OutboundSlots}, one slot per pair holding its
+ *       outbound SAs (two for a while during a rekey; the newest MATURE one is used, else the
+ *       newest DYING one) and the pending acquire with its queue, if any. Also a map by (peer, SPI)
+ *       for {@link #get} and {@link #delete}.
  * </ul>
  *
  * <h2>Packet flow through the SAD</h2>
@@ -75,6 +71,15 @@ import org.slf4j.LoggerFactory;
  * packet now (the caller keeps ownership); they return null when the SAD took ownership (queued; or
  * dropped, released and counted). Queued packets are released when dropped (queue full, timeout,
  * delete, flush) or handed to a {@link LarvalDrain}, which then owns them.
+ *
+ * <h2>Why one class of this size</h2>
+ *
+ * About a sixth of it is the {@link Builder}. The rest is the {@link KeyEngine} operations and the
+ * timer over the indexes, and most of them ({@link #add}, {@link #delete}, {@link #flush}, {@link
+ * #expire}) act on both directions in the lock order above, and raise their events only after every
+ * lock is released. Keeping them together keeps that order and the event rule visible in one place.
+ * The part with a lock protocol of its own, the outbound slots with their acquire queues, is {@link
+ * OutboundSlots}; the per-SA protocol is {@link SecurityAssociation}.
  */
 public final class Sad implements KeyEngine {
   private static final Logger log = LoggerFactory.getLogger(Sad.class);
@@ -86,7 +91,6 @@ public final class Sad implements KeyEngine {
   public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(30);
 
   private static final int MAX_SPI_ATTEMPTS = 1 << 16;
-  private static final SecurityAssociation[] NO_SAS = new SecurityAssociation[0];
   private static final SadListener NO_LISTENER = e -> {};
 
   private final XfrmStats stats;
@@ -112,67 +116,13 @@ public final class Sad implements KeyEngine {
   /** Serialises the check-then-insert of inbound SPIs (getSpi, add). */
   private final Object inboundWriteLock = new Object();
 
-  private final LongTable<OutboundSlot[]> outboundByPolicy = new LongTable<>();
-
-  /** Serialises changes to the slot arrays of {@link #outboundByPolicy}. */
-  private final Object outboundIndexLock = new Object();
-
   private final ConcurrentHashMap<OutboundKey, SecurityAssociation> outboundById =
       new ConcurrentHashMap<>();
 
   private record OutboundKey(InetAddress peer, int spi) {}
 
-  /** A pending acquire: the packets waiting for an outbound SA. Guarded by its slot's lock. */
-  private static final class PendingAcquire {
-    final Policy policy;
-    final long deadline;
-    final ArrayDeque<ByteBuf> queue = new ArrayDeque<>();
-
-    /** The SA being installed while the queue is drained into it; null otherwise. */
-    SecurityAssociation drainingInto;
-
-    PendingAcquire(Policy policy, long deadline) {
-      this.policy = policy;
-      this.deadline = deadline;
-    }
-  }
-
-  /** Outbound state for one (policy id, peer). */
-  private static final class OutboundSlot {
-    final long policyId;
-    final InetAddress peer;
-    final ReentrantLock lock = new ReentrantLock();
-
-    /** MATURE/DYING outbound SAs, oldest first. Written under {@link #lock}. */
-    volatile SecurityAssociation[] sas = NO_SAS;
-
-    /** Non-null while an acquire is pending: the fast path must then queue. Under {@link #lock}. */
-    volatile PendingAcquire pending;
-
-    /** Set (under {@link #lock}) when the slot left the index; a thread holding it retries. */
-    boolean removed;
-
-    OutboundSlot(long policyId, InetAddress peer) {
-      this.policyId = policyId;
-      this.peer = peer;
-    }
-
-    /** The newest MATURE SA, else the newest DYING one, else null. Lock-free. */
-    SecurityAssociation best() {
-      SecurityAssociation[] a = sas;
-      SecurityAssociation dying = null;
-      for (int i = a.length - 1; i >= 0; i--) {
-        SaState s = a[i].state();
-        if (s == SaState.MATURE) {
-          return a[i];
-        }
-        if (s == SaState.DYING && dying == null) {
-          dying = a[i];
-        }
-      }
-      return dying;
-    }
-  }
+  /** Outbound SAs by (policy id, peer), with the pending acquires. */
+  private final OutboundSlots slots;
 
   private Sad(Builder b) {
     this.stats = b.stats;
@@ -185,6 +135,13 @@ public final class Sad implements KeyEngine {
     this.acquireTimeoutMillis = b.acquireTimeout.toMillis();
     this.raceWindowHook = b.raceWindowHook;
     this.coarseNow = clock.getAsLong();
+    this.slots =
+        new OutboundSlots(
+            stats,
+            queueLimit,
+            acquireTimeoutMillis,
+            this::now,
+            (policy, peer) -> fire(new SadEvent.Acquire(policy, peer)));
   }
 
   /** A builder with the defaults: 64-packet queues, 30 s acquire timeout, SecureRandom SPIs. */
@@ -239,12 +196,9 @@ public final class Sad implements KeyEngine {
    *     error)
    */
   public SecurityAssociation outbound(Policy policy, InetAddress peer, ByteBuf packet) {
-    OutboundSlot slot = findSlot(policy.id(), peer);
-    if (slot != null && slot.pending == null) {
-      SecurityAssociation sa = slot.best();
-      if (sa != null) {
-        return sa;
-      }
+    SecurityAssociation sa = slots.pick(policy.id(), peer);
+    if (sa != null) {
+      return sa;
     }
     return outboundSlow(policy, peer, packet);
   }
@@ -256,48 +210,7 @@ public final class Sad implements KeyEngine {
     if (raceWindowHook != null) {
       raceWindowHook.run();
     }
-    while (true) {
-      OutboundSlot slot = slotFor(policy.id(), peer);
-      slot.lock.lock();
-      try {
-        if (slot.removed) {
-          continue; // raced with the slot's removal: take the new one
-        }
-        PendingAcquire p = slot.pending;
-        if (p != null) {
-          if (p.drainingInto != null) {
-            // We hold the lock, so we are the draining thread, re-entering from the LarvalDrain.
-            return p.drainingInto;
-          }
-          enqueue(p, packet);
-          return null;
-        }
-        SecurityAssociation sa = slot.best();
-        if (sa != null) {
-          return sa; // installed since our lock-free look
-        }
-        p = new PendingAcquire(policy, now() + acquireTimeoutMillis);
-        enqueue(p, packet);
-        slot.pending = p;
-      } finally {
-        slot.lock.unlock();
-      }
-      fire(new SadEvent.Acquire(policy, peer));
-      return null;
-    }
-  }
-
-  private void enqueue(PendingAcquire p, ByteBuf packet) {
-    if (queueLimit == 0) {
-      stats.increment(XfrmStat.OUT_NO_STATES);
-      packet.release();
-      return;
-    }
-    if (p.queue.size() >= queueLimit) {
-      p.queue.poll().release();
-      stats.increment(XfrmStat.OUT_LARVAL_QUEUE_DROPS);
-    }
-    p.queue.add(packet);
+    return slots.acquire(policy, peer, packet);
   }
 
   /** The inbound SA for {@code spi} in any state, or null. Lock-free; counts nothing. */
@@ -310,8 +223,7 @@ public final class Sad implements KeyEngine {
    * pending acquire; null if none is usable. Lock-free; counts nothing.
    */
   public SecurityAssociation findOutbound(long policyId, InetAddress peer) {
-    OutboundSlot slot = findSlot(policyId, peer);
-    return slot == null ? null : slot.best();
+    return slots.best(policyId, peer);
   }
 
   // ================================================================== key engine
@@ -376,50 +288,9 @@ public final class Sad implements KeyEngine {
       sa.kill(XfrmStat.OUT_LARVAL_QUEUE_DROPS);
       return SadStatus.SPI_IN_USE;
     }
-    installOutbound(sa);
+    slots.install(sa, outboundDrain);
     log.debug("added {}", sa);
     return SadStatus.OK;
-  }
-
-  /**
-   * Puts a new outbound SA into its slot and, if an acquire is pending there, drains the queued
-   * packets into it, in order, before the fast path can see the SA.
-   */
-  private void installOutbound(SecurityAssociation sa) {
-    while (true) {
-      OutboundSlot slot = slotFor(sa.policyId(), sa.peer());
-      slot.lock.lock();
-      try {
-        if (slot.removed) {
-          continue;
-        }
-        if (sa.state() == SaState.DEAD) {
-          return; // deleted (delete/flush) before we got here; it is not in the slot
-        }
-        slot.sas = append(slot.sas, sa);
-        PendingAcquire p = slot.pending;
-        if (p != null) {
-          p.drainingInto = sa;
-          try {
-            ByteBuf b;
-            while ((b = p.queue.poll()) != null) {
-              try {
-                outboundDrain.drain(sa, b);
-              } catch (RuntimeException e) {
-                log.warn("outbound LarvalDrain failed for {}", sa, e);
-              }
-            }
-          } finally {
-            p.drainingInto = null;
-            slot.pending = null; // opens the fast path: only after the drain
-          }
-          removeSlotIfEmpty(slot); // the SA may have died during the drain
-        }
-        return;
-      } finally {
-        slot.lock.unlock();
-      }
-    }
   }
 
   @Override
@@ -498,19 +369,7 @@ public final class Sad implements KeyEngine {
         events.add(new SadEvent.Deleted(sa.info()));
       }
     }
-    for (OutboundSlot slot : allSlots()) {
-      slot.lock.lock();
-      try {
-        PendingAcquire p = slot.pending;
-        if (p != null && p.drainingInto == null) {
-          stats.add(XfrmStat.OUT_LARVAL_QUEUE_DROPS, releaseAll(p));
-          slot.pending = null;
-          removeSlotIfEmpty(slot);
-        }
-      } finally {
-        slot.lock.unlock();
-      }
-    }
+    slots.dropPending(XfrmStat.OUT_LARVAL_QUEUE_DROPS);
     log.debug("flushed {} SAs", events.size());
     events.forEach(this::fire);
     return events.size();
@@ -571,23 +430,7 @@ public final class Sad implements KeyEngine {
         events.add(e);
       }
     }
-    for (OutboundSlot slot : allSlots()) {
-      slot.lock.lock();
-      try {
-        PendingAcquire p = slot.pending;
-        if (p != null && p.drainingInto == null && nowMillis >= p.deadline) {
-          stats.add(XfrmStat.ACQUIRE_TIMEOUTS, releaseAll(p));
-          slot.pending = null;
-          removeSlotIfEmpty(slot);
-          log.debug(
-              "acquire for policy {} peer {} timed out",
-              p.policy.name(),
-              InetText.format(slot.peer));
-        }
-      } finally {
-        slot.lock.unlock();
-      }
-    }
+    slots.expire(nowMillis);
     events.forEach(this::fire);
   }
 
@@ -605,28 +448,12 @@ public final class Sad implements KeyEngine {
 
   /** Number of pending outbound acquires. */
   public int pendingAcquireCount() {
-    int n = 0;
-    for (OutboundSlot slot : allSlots()) {
-      if (slot.pending != null) {
-        n++;
-      }
-    }
-    return n;
+    return slots.pendingCount();
   }
 
   /** Packets queued on the pending acquire for (policy id, peer); 0 if none. */
   public int queuedOutbound(long policyId, InetAddress peer) {
-    OutboundSlot slot = findSlot(policyId, peer);
-    if (slot == null) {
-      return 0;
-    }
-    slot.lock.lock();
-    try {
-      PendingAcquire p = slot.pending;
-      return p == null ? 0 : p.queue.size();
-    } finally {
-      slot.lock.unlock();
-    }
+    return slots.queued(policyId, peer);
   }
 
   /**
@@ -668,24 +495,7 @@ public final class Sad implements KeyEngine {
       return;
     }
     outboundById.remove(new OutboundKey(sa.peer(), sa.spi()), sa);
-    OutboundSlot slot = findSlot(sa.policyId(), sa.peer());
-    if (slot == null) {
-      return;
-    }
-    slot.lock.lock();
-    try {
-      SecurityAssociation[] a = slot.sas;
-      int i = Arrays.asList(a).indexOf(sa);
-      if (i >= 0) {
-        SecurityAssociation[] b = new SecurityAssociation[a.length - 1];
-        System.arraycopy(a, 0, b, 0, i);
-        System.arraycopy(a, i + 1, b, i, a.length - i - 1);
-        slot.sas = b;
-      }
-      removeSlotIfEmpty(slot);
-    } finally {
-      slot.lock.unlock();
-    }
+    slots.remove(sa);
   }
 
   private void fire(SadEvent e) {
@@ -697,88 +507,11 @@ public final class Sad implements KeyEngine {
     }
   }
 
-  private static int releaseAll(PendingAcquire p) {
-    int n = p.queue.size();
-    ByteBuf b;
-    while ((b = p.queue.poll()) != null) {
-      b.release();
-    }
-    return n;
-  }
-
   private List<SecurityAssociation> allSas() {
     List<SecurityAssociation> all = new ArrayList<>(inboundBySpi.size() + outboundById.size());
     inboundBySpi.forEach(all::add);
     all.addAll(outboundById.values());
     return all;
-  }
-
-  private List<OutboundSlot> allSlots() {
-    List<OutboundSlot> slots = new ArrayList<>();
-    outboundByPolicy.forEach(arr -> slots.addAll(Arrays.asList(arr)));
-    return slots;
-  }
-
-  private OutboundSlot findSlot(long policyId, InetAddress peer) {
-    OutboundSlot[] arr = outboundByPolicy.get(policyId);
-    if (arr != null) {
-      for (OutboundSlot s : arr) {
-        if (s.peer.equals(peer)) {
-          return s;
-        }
-      }
-    }
-    return null;
-  }
-
-  /** The slot for (policy id, peer), created if absent. */
-  private OutboundSlot slotFor(long policyId, InetAddress peer) {
-    OutboundSlot s = findSlot(policyId, peer);
-    if (s != null) {
-      return s;
-    }
-    synchronized (outboundIndexLock) {
-      s = findSlot(policyId, peer);
-      if (s == null) {
-        s = new OutboundSlot(policyId, peer);
-        OutboundSlot[] arr = outboundByPolicy.get(policyId);
-        OutboundSlot[] next;
-        if (arr == null) {
-          next = new OutboundSlot[] {s};
-        } else {
-          next = Arrays.copyOf(arr, arr.length + 1);
-          next[arr.length] = s;
-        }
-        outboundByPolicy.put(policyId, next);
-      }
-      return s;
-    }
-  }
-
-  /** Caller holds {@code slot.lock}: drops the slot from the index if it holds nothing. */
-  private void removeSlotIfEmpty(OutboundSlot slot) {
-    if (slot.removed || slot.sas.length != 0 || slot.pending != null) {
-      return;
-    }
-    slot.removed = true;
-    synchronized (outboundIndexLock) {
-      OutboundSlot[] arr = outboundByPolicy.get(slot.policyId);
-      if (arr == null) {
-        return;
-      }
-      OutboundSlot[] next = Arrays.stream(arr).filter(s -> s != slot).toArray(OutboundSlot[]::new);
-      if (next.length == 0) {
-        outboundByPolicy.remove(slot.policyId, arr);
-      } else {
-        outboundByPolicy.put(slot.policyId, next);
-      }
-    }
-  }
-
-  private static SecurityAssociation[] append(SecurityAssociation[] a, SecurityAssociation sa) {
-    SecurityAssociation[] b = Arrays.copyOf(a, a.length + 1);
-    b[a.length] = sa;
-    return b;
   }
 
   /** Configures a {@link Sad}. Not thread-safe; build once. */

@@ -40,46 +40,17 @@ import org.slf4j.LoggerFactory;
  * {@code direct} flag, which becomes true after the drain is complete.
  *
  * <p>{@link #toString()} shows no key material (the SA holds none itself: only its transform does).
+ *
+ * <p><b>Why one class of this size.</b> Its length is the one lock protocol above: state changes,
+ * the transform's use and wiping, the LARVAL queue with its drain, the lifetime accounting and the
+ * counter snapshot all run under the same per-SA lock, and their correctness (never a packet lost
+ * or processed twice across promotion, never a seal racing the key wipe) rests on that. Moving the
+ * queue, the lifetimes or the counters into classes of their own would hand each of them this lock
+ * or spread the protocol across files; the immutable attributes are already apart in {@link
+ * SaAttributes}, and the outbound acquire queues in {@link OutboundSlots}.
  */
 public final class SecurityAssociation {
   private static final Logger log = LoggerFactory.getLogger(SecurityAssociation.class);
-
-  /** The attributes from key management; immutable, replaced as a whole. No key material. */
-  record Attributes(
-      InetAddress local,
-      int localPort,
-      InetAddress peer,
-      int peerPort,
-      IpsecMode mode,
-      Selector selector,
-      long policyId,
-      EspSuite suite,
-      boolean esn,
-      int replayWindow,
-      SaLifetime soft,
-      SaLifetime hard) {
-
-    static Attributes of(SaSpec s) {
-      return new Attributes(
-          s.local(),
-          s.localPort(),
-          s.peer(),
-          s.peerPort(),
-          s.mode(),
-          s.selector(),
-          s.policyId(),
-          s.suite(),
-          s.esn(),
-          s.replayWindow(),
-          s.soft(),
-          s.hard());
-    }
-
-    static Attributes larval(InetAddress local, InetAddress peer) {
-      return new Attributes(
-          local, 0, peer, 0, null, null, -1, null, false, 0, SaLifetime.NONE, SaLifetime.NONE);
-    }
-  }
 
   private final Sad sad;
   private final Direction direction;
@@ -87,7 +58,7 @@ public final class SecurityAssociation {
   private final long createdMillis;
   private final ReentrantLock lock = new ReentrantLock();
 
-  private volatile Attributes attrs;
+  private volatile SaAttributes attrs;
 
   /** Written under {@link #lock}. */
   private volatile SaState state;
@@ -110,7 +81,7 @@ public final class SecurityAssociation {
   private long lastUseMillis = -1;
 
   private SecurityAssociation(
-      Sad sad, Direction direction, int spi, Attributes attrs, long createdMillis) {
+      Sad sad, Direction direction, int spi, SaAttributes attrs, long createdMillis) {
     this.sad = sad;
     this.direction = direction;
     this.spi = spi;
@@ -122,7 +93,7 @@ public final class SecurityAssociation {
   static SecurityAssociation larval(
       Sad sad, int spi, InetAddress local, InetAddress peer, long now) {
     SecurityAssociation sa =
-        new SecurityAssociation(sad, Direction.IN, spi, Attributes.larval(local, peer), now);
+        new SecurityAssociation(sad, Direction.IN, spi, SaAttributes.larval(local, peer), now);
     sa.lock.lock();
     try {
       sa.state = SaState.LARVAL;
@@ -136,7 +107,7 @@ public final class SecurityAssociation {
   /** A MATURE SA for {@link KeyEngine#add}. */
   static SecurityAssociation mature(Sad sad, SaSpec spec, EspTransform transform, long now) {
     SecurityAssociation sa =
-        new SecurityAssociation(sad, spec.direction(), spec.spi(), Attributes.of(spec), now);
+        new SecurityAssociation(sad, spec.direction(), spec.spi(), SaAttributes.of(spec), now);
     sa.lock.lock();
     try {
       sa.transform = transform;
@@ -422,7 +393,7 @@ public final class SecurityAssociation {
         newTransform.close();
         return SadStatus.NOT_LARVAL;
       }
-      attrs = Attributes.of(spec);
+      attrs = SaAttributes.of(spec);
       transform = newTransform;
       addMillis = now;
       state = SaState.MATURE;
@@ -504,7 +475,7 @@ public final class SecurityAssociation {
           return null;
         }
         case MATURE, DYING -> {
-          Attributes a = attrs;
+          SaAttributes a = attrs;
           long age = now - addMillis;
           ExpireCause hard = ExpireCause.reached(a.hard(), age, bytes, packets);
           if (hard != null) {
@@ -547,7 +518,7 @@ public final class SecurityAssociation {
   }
 
   private SaInfo infoLocked() {
-    Attributes a = attrs;
+    SaAttributes a = attrs;
     return new SaInfo(
         direction,
         spi,
@@ -576,7 +547,7 @@ public final class SecurityAssociation {
 
   @Override
   public String toString() {
-    Attributes a = attrs;
+    SaAttributes a = attrs;
     return String.format(
         "SA[%s spi=0x%08x %s peer=%s policy=%d %s]",
         direction, spi, state, InetText.format(a.peer()), a.policyId(), a.suite());

@@ -17,8 +17,8 @@ import org.meshsec.core.spd.Selector;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.IpsecMode;
 
-/** The rule plan of {@link RoutingRules}: pure, no {@code ip} run. */
-class RoutingRulesTest {
+/** The rule plan of {@link RoutingRules}, {@link RoutingPlan}: pure, no {@code ip} run. */
+class RoutingPlanTest {
   static final List<IpPrefix> ROUTES =
       List.of(IpPrefix.parse("10.0.1.0/24"), IpPrefix.parse("fd00:1::/64"));
   static final IpsecTemplate TEMPLATE =
@@ -43,8 +43,8 @@ class RoutingRulesTest {
   }
 
   static List<String> plan(Policy... ps) {
-    return RoutingRules.plan(ROUTES, List.of(ps), 4500, 10000).rules().stream()
-        .map(RoutingRules.Rule::toString)
+    return RoutingPlan.of(ROUTES, List.of(ps), 4500, 10000).rules().stream()
+        .map(RoutingRule::toString)
         .toList();
   }
 
@@ -109,8 +109,8 @@ class RoutingRulesTest {
             PortRange.ANY,
             128,
             -1);
-    RoutingRules.Plan p =
-        RoutingRules.plan(
+    RoutingPlan p =
+        RoutingPlan.of(
             ROUTES,
             List.of(
                 policy(1, 100, Direction.OUT, elsewhere, Action.BYPASS),
@@ -143,13 +143,13 @@ class RoutingRulesTest {
   void intersectionAndOverlap() {
     IpPrefix a = IpPrefix.parse("10.0.0.0/8");
     IpPrefix b = IpPrefix.parse("10.1.0.0/16");
-    assertEquals(b, RoutingRules.intersection(a, b));
-    assertEquals(b, RoutingRules.intersection(b, a));
-    assertNull(RoutingRules.intersection(b, IpPrefix.parse("10.2.0.0/16")));
+    assertEquals(b, RoutingPlan.intersection(a, b));
+    assertEquals(b, RoutingPlan.intersection(b, a));
+    assertNull(RoutingPlan.intersection(b, IpPrefix.parse("10.2.0.0/16")));
     Selector tcp22 = tcp("0.0.0.0/0", "10.0.0.0/8", PortRange.ANY, PortRange.single(22));
     Selector tcp80 = tcp("0.0.0.0/0", "10.0.0.0/8", PortRange.ANY, PortRange.single(80));
     Selector any = Selector.between(IpPrefix.parse("0.0.0.0/0"), IpPrefix.parse("10.1.0.0/16"));
-    assertTrue(RoutingRules.overlap(tcp22, any));
-    assertTrue(!RoutingRules.overlap(tcp22, tcp80));
+    assertTrue(RoutingPlan.overlap(tcp22, any));
+    assertTrue(!RoutingPlan.overlap(tcp22, tcp80));
   }
 }
