@@ -4,11 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.meshsec.esp.CryptoEngine;
 import org.meshsec.esp.EspContext;
 import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspStatus;
 import org.meshsec.esp.EspSuite;
+import org.meshsec.esp.crypto.CryptoEngines;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -54,7 +54,7 @@ public class BufferCopyBenchmark {
     byte[] payload = new byte[size];
     new Random(2).nextBytes(payload);
     try (EspContext sender =
-        EspContext.outbound(new EspSaParams(0x1000, s, key, false, 0), CryptoEngine.jca())) {
+        EspContext.outbound(new EspSaParams(0x1000, s, key, false, 0), CryptoEngines.jca())) {
       int capacity = sender.headroom() + size + sender.tailroom();
       for (int i = 0; i < sealed.length; i++) {
         ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(capacity, capacity);

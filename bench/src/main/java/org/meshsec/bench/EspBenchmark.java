@@ -10,6 +10,7 @@ import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspStatus;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.OpenResult;
+import org.meshsec.esp.crypto.CryptoEngines;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -92,8 +93,8 @@ public class EspBenchmark {
     }
     CryptoEngine e =
         switch (engine) {
-          case "jca" -> CryptoEngine.jca();
-          case "bc" -> CryptoEngine.bouncyCastle();
+          case "jca" -> CryptoEngines.jca();
+          case "bc" -> CryptoEngines.bouncyCastle();
           default -> throw new IllegalArgumentException("unknown engine " + engine);
         };
     byte[] key = new byte[s.keyMaterialLength()];

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.meshsec.esp.crypto.AeadCipher;
 import org.meshsec.esp.crypto.CbcCipher;
+import org.meshsec.esp.crypto.CryptoEngines;
 import org.meshsec.esp.crypto.IcvMac;
 
 /**
@@ -246,7 +247,7 @@ class EspFailureTest {
       EspSaParams p = params(suite, false, 64);
       try (EspContext out =
           EspContext.outboundStartingAfter(
-              p, CryptoEngine.jca(), EspRoundTripTest.defaultIv(suite), 0xFFFF_FFFEL)) {
+              p, CryptoEngines.jca(), EspRoundTripTest.defaultIv(suite), 0xFFFF_FFFEL)) {
         byte[] last = EspRoundTripTest.sealCopy(out, new byte[8]);
         assertEquals(-1, ByteBuffer.wrap(last).getInt(4), "2^32-1 is the last number sent");
         ByteBuf buf = Bufs.HEAP.with(new byte[8], out.headroom(), out.tailroom());
@@ -266,7 +267,7 @@ class EspFailureTest {
   void sequenceNumbersExhaustWithEsnAt2To64Minus1() {
     EspSaParams p = params(EspSuite.AES256_GCM16, true, 64);
     try (EspContext out =
-        EspContext.outboundStartingAfter(p, CryptoEngine.jca(), IvSource.sequenceCounter(), -2L)) {
+        EspContext.outboundStartingAfter(p, CryptoEngines.jca(), IvSource.sequenceCounter(), -2L)) {
       byte[] last = EspRoundTripTest.sealCopy(out, new byte[8]);
       assertEquals(-1, ByteBuffer.wrap(last).getInt(4));
       assertEquals(-1L, ByteBuffer.wrap(last).getLong(8), "counter IV = 2^64-1");
@@ -281,7 +282,7 @@ class EspFailureTest {
     // Crossing 2^32 with ESN is no exhaustion.
     try (EspContext out =
         EspContext.outboundStartingAfter(
-            p, CryptoEngine.jca(), IvSource.sequenceCounter(), 0xFFFF_FFFFL)) {
+            p, CryptoEngines.jca(), IvSource.sequenceCounter(), 0xFFFF_FFFFL)) {
       byte[] next = EspRoundTripTest.sealCopy(out, new byte[8]);
       assertEquals(0, ByteBuffer.wrap(next).getInt(4), "low half wraps to 0 on the wire");
       assertEquals(1L << 32, out.sequence());
@@ -291,7 +292,7 @@ class EspFailureTest {
   @Test
   void missingRoomIsReportedAndConsumesNoSequenceNumber() {
     EspSaParams p = params(EspSuite.AES128_CBC_SHA256, false, 64);
-    try (EspContext out = EspContext.outbound(p, CryptoEngine.jca())) {
+    try (EspContext out = EspContext.outbound(p, CryptoEngines.jca())) {
       int need = 100 + 2 + 10 + out.suite().icvLength(); // 100 payload bytes pad by 10
       ByteBuf noHead = Bufs.HEAP.with(new byte[100], out.headroom() - 1, out.tailroom());
       ByteBuf noTail = Bufs.DIRECT.with(new byte[100], out.headroom(), need - 100 - 1);
@@ -314,9 +315,9 @@ class EspFailureTest {
   void closeWipesAndLaterCallsReturnClosed() {
     for (EspSuite suite : EspRoundTripTest.SUITES) {
       EspSaParams p = params(suite, false, 64);
-      byte[] packet = seal(p, CryptoEngine.jca(), new byte[20]);
-      EspContext out = EspContext.outbound(p, CryptoEngine.bouncyCastle());
-      EspContext in = EspContext.inbound(p, CryptoEngine.jca());
+      byte[] packet = seal(p, CryptoEngines.jca(), new byte[20]);
+      EspContext out = EspContext.outbound(p, CryptoEngines.bouncyCastle());
+      EspContext in = EspContext.inbound(p, CryptoEngines.jca());
       out.close();
       in.close();
       in.close(); // idempotent

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.meshsec.esp.PublishedVectors.CbcEspCase;
 import org.meshsec.esp.PublishedVectors.GcmEspCase;
+import org.meshsec.esp.crypto.CryptoEngines;
 
 /**
  * Whole-packet known-answer tests: {@link EspContext#seal} must reproduce published ESP packets
@@ -35,7 +36,7 @@ class EspKnownAnswerTest {
   static final int NH_IPV4 = 4;
 
   static Stream<Arguments> enginesAndBuffers() {
-    return Stream.of(CryptoEngine.jca(), CryptoEngine.bouncyCastle())
+    return Stream.of(CryptoEngines.jca(), CryptoEngines.bouncyCastle())
         .flatMap(e -> Stream.of(Bufs.values()).map(b -> Arguments.of(e, b)));
   }
 

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.meshsec.esp.crypto.CryptoEngines;
 
 /**
  * Seal/open round trips for every suite, on both engines, with and without ESN, sealing with one
@@ -32,7 +33,7 @@ class EspRoundTripTest {
           EspSuite.parse("aes256-sha512"));
 
   static final List<CryptoEngine> ENGINES =
-      List.of(CryptoEngine.jca(), CryptoEngine.bouncyCastle());
+      List.of(CryptoEngines.jca(), CryptoEngines.bouncyCastle());
 
   static Stream<Arguments> matrix() {
     List<Arguments> args = new ArrayList<>();
@@ -49,7 +50,7 @@ class EspRoundTripTest {
   }
 
   static CryptoEngine engine(String name) {
-    return name.equals("jca") ? CryptoEngine.jca() : CryptoEngine.bouncyCastle();
+    return name.equals("jca") ? CryptoEngines.jca() : CryptoEngines.bouncyCastle();
   }
 
   static EspSaParams params(EspSuite suite, boolean esn, int window, long seed) {
@@ -137,7 +138,7 @@ class EspRoundTripTest {
   void ivsAreFreshPerPacket(EspSuite suite) {
     // Two packets with the same payload must differ everywhere after the sequence number.
     EspSaParams p = params(suite, false, 64, 7);
-    try (EspContext out = EspContext.outbound(p, CryptoEngine.preferred(suite))) {
+    try (EspContext out = EspContext.outbound(p, CryptoEngines.preferred(suite))) {
       byte[] a = sealCopy(out, new byte[64]);
       byte[] b = sealCopy(out, new byte[64]);
       byte[] ivA = java.util.Arrays.copyOfRange(a, 8, 8 + suite.ivLength());

@@ -7,6 +7,7 @@ import org.meshsec.esp.EspContext;
 import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspStatus;
 import org.meshsec.esp.OpenResult;
+import org.meshsec.esp.crypto.CryptoEngines;
 
 /**
  * The ESP transform of one SA as the SAD sees it: the three {@link EspContext} operations it uses.
@@ -63,7 +64,7 @@ public interface EspTransform extends AutoCloseable {
      */
     static Factory esp() {
       return (direction, params) -> {
-        CryptoEngine engine = CryptoEngine.preferred(params.suite());
+        CryptoEngine engine = CryptoEngines.preferred(params.suite());
         return of(
             direction == Direction.OUT
                 ? EspContext.outbound(params, engine)

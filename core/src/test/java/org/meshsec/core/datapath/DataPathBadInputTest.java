@@ -26,13 +26,13 @@ import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.core.stats.XfrmStat;
-import org.meshsec.esp.CryptoEngine;
 import org.meshsec.esp.EspContext;
 import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspStatus;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.IpsecMode;
 import org.meshsec.esp.SaLifetime;
+import org.meshsec.esp.crypto.CryptoEngines;
 
 /**
  * Bad input on the inbound path (issue: "Bad input, each with a test"): each case is dropped,
@@ -195,7 +195,7 @@ class DataPathBadInputTest {
   /** A sender holding A's outbound keys, sealing whatever inner bytes the test wants. */
   EspContext rogue() {
     return EspContext.outbound(
-        new EspSaParams(SPI, SUITE, Node.key(SUITE, SPI), false, 0), CryptoEngine.jca());
+        new EspSaParams(SPI, SUITE, Node.key(SUITE, SPI), false, 0), CryptoEngines.jca());
   }
 
   byte[] forge(EspContext ctx, byte[] inner, int nextHeader) {

@@ -26,9 +26,7 @@ class DestroyableKeyTest {
 
   @Test
   void closedPrimitivesRefuseWork() {
-    for (var engine :
-        java.util.List.of(
-            org.meshsec.esp.CryptoEngine.jca(), org.meshsec.esp.CryptoEngine.bouncyCastle())) {
+    for (var engine : java.util.List.of(CryptoEngines.jca(), CryptoEngines.bouncyCastle())) {
       AeadCipher a = engine.newAead(org.meshsec.esp.EncrAlgorithm.AES_GCM_16, new byte[16]);
       a.close();
       a.close();

@@ -32,10 +32,10 @@ class PrimitiveKnownAnswerTest {
 
   static Stream<Arguments> engines() {
     return Stream.of(
-        Arguments.of(CryptoEngine.jca(), false),
-        Arguments.of(CryptoEngine.jca(), true),
-        Arguments.of(CryptoEngine.bouncyCastle(), false),
-        Arguments.of(CryptoEngine.bouncyCastle(), true));
+        Arguments.of(CryptoEngines.jca(), false),
+        Arguments.of(CryptoEngines.jca(), true),
+        Arguments.of(CryptoEngines.bouncyCastle(), false),
+        Arguments.of(CryptoEngines.bouncyCastle(), true));
   }
 
   /** Puts {@code data} at offset 5 of a buffer with room around it, heap or direct. */

@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.meshsec.esp.CryptoEngine;
 import org.meshsec.esp.IntegAlgorithm;
 import org.meshsec.esp.crypto.CbcCipher;
+import org.meshsec.esp.crypto.CryptoEngines;
 import org.meshsec.esp.crypto.IcvMac;
 
 /**
@@ -80,7 +81,7 @@ public final class AesCbcHmacSkCipher implements SkCipher {
       throw new IllegalArgumentException(integ + " key must be " + integ.keyLength() + " bytes");
     }
     return new AesCbcHmacSkCipher(
-        CryptoEngine.jca(), encKey, integ, integKey, integ.icvLength(), random);
+        CryptoEngines.jca(), encKey, integ, integKey, integ.icvLength(), random);
   }
 
   @Override

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import org.meshsec.esp.CryptoEngine;
 import org.meshsec.esp.EncrAlgorithm;
 import org.meshsec.esp.crypto.AeadCipher;
+import org.meshsec.esp.crypto.CryptoEngines;
 
 /**
  * AES-GCM for the SK payload (RFC 5282) over esp's {@link CryptoEngine} (JCA by default).
@@ -59,7 +60,7 @@ public final class AesGcmSkCipher implements SkCipher {
 
   /** A cipher over the JCA engine. */
   public AesGcmSkCipher(byte[] keyAndSalt, int icvLength, long firstIv) {
-    this(CryptoEngine.jca(), keyAndSalt, icvLength, firstIv);
+    this(CryptoEngines.jca(), keyAndSalt, icvLength, firstIv);
   }
 
   /** A cipher with a 16-byte ICV (ENCR_AES_GCM_16) starting at IV 0, over the JCA engine. */

@@ -2,8 +2,8 @@ package org.meshsec.ike.message;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import org.meshsec.esp.CryptoEngine;
 import org.meshsec.esp.IntegAlgorithm;
+import org.meshsec.esp.crypto.CryptoEngines;
 
 /**
  * Captured IKEv2 messages with published hex, used as known-answer inputs.
@@ -83,7 +83,7 @@ final class CapturedMessages {
   /** The capture's cipher: AES-128-CBC, HMAC-SHA1-96, IVs replayed from {@code ivs}. */
   static AesCbcHmacSkCipher ikeAuthCipher(byte[]... ivs) {
     return new AesCbcHmacSkCipher(
-        CryptoEngine.jca(),
+        CryptoEngines.jca(),
         hex(IKE_AUTH_ENCR_KEY_HEX),
         IntegAlgorithm.HMAC_SHA1_96,
         hex(IKE_AUTH_INTEG_KEY_HEX),

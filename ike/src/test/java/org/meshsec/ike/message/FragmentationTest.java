@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.meshsec.esp.crypto.CryptoEngines;
 
 /** SKF fragmentation (RFC 7383): fragment, reassemble, reorder, duplicate, bound. */
 class FragmentationTest {
@@ -246,7 +247,7 @@ class FragmentationTest {
     for (int mtu = 100; mtu < 116; mtu++) {
       SkCipher sender =
           new AesCbcHmacSkCipher(
-              org.meshsec.esp.CryptoEngine.jca(),
+              CryptoEngines.jca(),
               CapturedMessages.hex(CapturedMessages.IKE_AUTH_ENCR_KEY_HEX),
               org.meshsec.esp.IntegAlgorithm.HMAC_SHA1_96,
               CapturedMessages.hex(CapturedMessages.IKE_AUTH_INTEG_KEY_HEX),
