@@ -78,6 +78,8 @@ public record ReloadPlan(
   public enum Rule {
     /** The node's identity, its TUN device and its sockets are set up once, at start. */
     DAEMON("changes to [node], [tun] or [listen] need a restart (meshsec run)"),
+    /** The metrics endpoint is bound once, at start. */
+    METRICS("a changed [metrics] listen address needs a restart (meshsec run)"),
     /** The IKE engine is built once from the peers and the policies they negotiate. */
     IKE("changes to [[peer]] or to policies negotiated with IKE need a restart (meshsec run)");
 
@@ -172,6 +174,9 @@ public record ReloadPlan(
     }
     if (!before.listen().equals(after.listen())) {
       out.add(new Restart(Rule.DAEMON, "[listen]"));
+    }
+    if (!before.metrics().equals(after.metrics())) {
+      out.add(new Restart(Rule.METRICS, "[metrics]"));
     }
     peers.added().forEach(p -> out.add(new Restart(Rule.IKE, "[[peer]] " + p.name() + " added")));
     peers
