@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
 public final class MetricsEndpoint implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MetricsEndpoint.class);
 
-  /** Scrape threads: one scraper is normal, a second may overlap it. */
+  /**
+   * Scrape threads: one scraper is normal, a second may overlap it; beyond a short queue the
+   * server's dispatcher runs the scrape itself, which slows accepting rather than dropping.
+   */
   private static final int THREADS = 2;
 
   private final HTTPServer server;
@@ -70,7 +73,7 @@ public final class MetricsEndpoint implements AutoCloseable {
               t.setDaemon(true);
               return t;
             },
-            new ThreadPoolExecutor.DiscardPolicy());
+            new ThreadPoolExecutor.CallerRunsPolicy());
     pool.allowCoreThreadTimeOut(true);
     HTTPServer server;
     try {
