@@ -343,6 +343,22 @@ class MetricsEndpointTest {
     assertEquals(0, value(m, "meshsec_peer_ike_sas_established{peer=\"b\"}"));
     assertEquals(0, value(m, "meshsec_ike_sas{state=\"ESTABLISHED\"}"));
 
+    // A LARVAL SA (an SPI reserved by IKE, no policy yet): labelled by the peer's address.
+    int larval =
+        a.dataPath()
+            .sad()
+            .getSpi(a.config().node().addresses().get(0), b.config().node().addresses().get(0));
+    m = scrapeAndCompare(a, atA);
+    assertEquals(1, value(m, "meshsec_sas{direction=\"in\",state=\"LARVAL\"}"));
+    assertEquals(
+        0,
+        value(
+            m,
+            "meshsec_sa_packets_total{peer=\"b\",direction=\"in\",spi=\"%s\"}"
+                .formatted(String.format("0x%08x", larval))));
+    assertEquals(0, value(m, "meshsec_larval_queued_packets{direction=\"in\"}"));
+    a.dataPath().sad().delete(org.meshsec.core.spd.Direction.IN, larval, null);
+
     // The first packet negotiates; then traffic both ways, and a packet no policy matches.
     byte[] first = udp("10.9.0.1", "10.9.1.1", 200);
     tunA.inject(first);
