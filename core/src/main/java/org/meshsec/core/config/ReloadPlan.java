@@ -22,6 +22,7 @@ import org.meshsec.core.spd.PolicyKey;
  *    policies (by {@link PolicyKey}), manual SAs (by name), peers (by name) -&gt; added / removed /
  *      changed ({@link Delta}); policy ids are ignored, SA keys compared in constant time
  *    [node], [tun], [listen] changed                        -&gt; {@link Restart} (DAEMON)
+ *    [metrics] changed                                      -&gt; {@link Restart} (METRICS)
  *    [[peer]] changed, or a policy negotiated with IKE
  *      added, removed or changed                            -&gt; {@link Restart} (IKE)
  *    policies kept: in both with the same content (their SPD ids, and so their SAs, stay)
@@ -215,8 +216,8 @@ public record ReloadPlan(
   }
 
   /**
-   * Why the plan is refused: the rule of its first restart ({@link Rule#DAEMON} before {@link
-   * Rule#IKE}), or empty when it can be applied.
+   * Why the plan is refused: the rule of its first restart ({@link Rule#DAEMON}, then {@link
+   * Rule#METRICS}, then {@link Rule#IKE}), or empty when it can be applied.
    */
   public Optional<String> refusal() {
     return restarts.stream().map(r -> r.rule().message()).findFirst();
