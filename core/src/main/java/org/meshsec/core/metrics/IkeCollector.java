@@ -1,6 +1,7 @@
 package org.meshsec.core.metrics;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -135,8 +136,7 @@ final class IkeCollector implements MultiCollector {
         installs.snapshot());
   }
 
-  private static io.prometheus.metrics.model.snapshots.MetricSnapshot counter(
-      String name, String help, AtomicLong value) {
+  private static MetricSnapshot counter(String name, String help, AtomicLong value) {
     return Family.counter(name, help).add(value.get()).snapshot();
   }
 }
