@@ -59,8 +59,8 @@ public final class MetricsEndpoint implements AutoCloseable {
     InetSocketAddress want = config.listen().orElseThrow();
     PrometheusRegistry registry = new PrometheusRegistry();
     DaemonCollectors.register(registry, d);
-    IkeEvents events = new IkeEvents(registry);
     IkeService ike = d.ike();
+    IkeEvents events = ike == null ? null : new IkeEvents(registry);
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
             THREADS,

@@ -445,6 +445,44 @@ class MetricsEndpointTest {
   }
 
   @Test
+  void aNodeWithoutPeersHasNoIkeMetrics() throws Exception {
+    Path cfg = dir.resolve("c.toml");
+    Files.writeString(
+        cfg,
+        """
+        [node]
+        name = "c"
+        address = "127.3.1.3"
+
+        [tun]
+        name = "fake-c"
+        addresses = ["10.9.5.1/24"]
+        routes = ["10.9.6.0/24"]
+
+        [listen]
+        address = ["127.3.1.3"]
+
+        [[policy]]
+        name = "block"
+        direction = "out"
+        src = "10.9.5.0/24"
+        dst = "10.9.6.0/24"
+        action = "discard"
+        """);
+    TunFake tun = new TunFake("fake-c", 1400);
+    a = start(cfg, tun);
+    extra =
+        MetricsEndpoint.start(
+            MetricsConfig.on(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), a);
+    tun.inject(udp("10.9.5.1", "10.9.6.1", 50));
+    await("blocked", () -> a.dataPath().stats().get(XfrmStat.OUT_POL_BLOCK) == 1);
+    String text = get(extra.address());
+    Map<String, Double> m = scrapeAndCompare(a, extra.address());
+    assertEquals(1, value(m, "meshsec_xfrm_errors_total{reason=\"XfrmOutPolBlock\"}"));
+    assertFalse(text.contains("meshsec_ike_") || text.contains("meshsec_peer_ike"), text);
+  }
+
+  @Test
   void anAddressInUseFailsTheStartNamingIt() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
