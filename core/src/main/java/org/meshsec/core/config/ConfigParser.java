@@ -19,7 +19,8 @@ import org.tomlj.TomlTable;
  * instance per load; not thread-safe. The schema is documented in {@code docs/configuration.md}.
  */
 final class ConfigParser {
-  static final List<String> TOP_KEYS = List.of("node", "tun", "listen", "peer", "policy", "sa");
+  static final List<String> TOP_KEYS =
+      List.of("node", "tun", "listen", "peer", "policy", "sa", "metrics");
   static final List<String> NODE_KEYS = List.of("name", "log_level", "secrets", "address");
   static final List<String> LISTEN_KEYS = List.of("address", "port", "ike_port");
 
@@ -60,12 +61,14 @@ final class ConfigParser {
     List<TomlSection> peerSections = arrayOfTables(top, "peer");
     List<TomlSection> policySections = arrayOfTables(top, "policy");
     List<TomlSection> saSections = arrayOfTables(top, "sa");
+    TomlSection metricsSection = table(top, "metrics");
 
     if (nodeSection == null && !root.contains(List.of("node"))) {
       source.error(0, "[node] is required (at least: [node] name = \"...\")");
     }
     NodeSettings node = parseNode(nodeSection);
     ListenConfig listen = parseListen(listenSection);
+    MetricsConfig metrics = MetricsParser.parse(metricsSection);
     if (node != null && node.secretsFile().isPresent()) {
       secrets = SecretsLoader.load(node.secretsFile().get(), nodeSection, "secrets", diag);
     }
@@ -112,7 +115,7 @@ final class ConfigParser {
         TunParser.parse(
             source, tunSection, entries, entries.size() == policySections.size(), listen);
 
-    if (!diag.isEmpty() || node == null || tun == null || listen == null) {
+    if (!diag.isEmpty() || node == null || tun == null || listen == null || metrics == null) {
       return null;
     }
     List<IkePeer> ikePeers = new ArrayList<>();
@@ -122,7 +125,7 @@ final class ConfigParser {
       ikePeers.add(p.withPolicies(names));
     }
     return new NodeConfig(
-        configFile, node, tun, listen, PolicyParser.expand(entries), sas, ikePeers);
+        configFile, node, tun, listen, PolicyParser.expand(entries), sas, ikePeers, metrics);
   }
 
   /** An IKE peer's local address must be one the [listen] sockets receive on. */

@@ -24,6 +24,7 @@ import org.meshsec.core.spd.PolicyKey;
  * @param policies the SPD entries, in config order
  * @param sas the manual SAs, in config order
  * @param peers the IKE peers, in config order
+ * @param metrics the {@code [metrics]} table ({@link MetricsConfig#DISABLED} when absent)
  */
 public record NodeConfig(
     Path source,
@@ -32,9 +33,11 @@ public record NodeConfig(
     ListenConfig listen,
     List<Policy> policies,
     List<ManualSa> sas,
-    List<IkePeer> peers) {
+    List<IkePeer> peers,
+    MetricsConfig metrics) {
 
   public NodeConfig {
+    Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(tun, "tun");
@@ -42,6 +45,18 @@ public record NodeConfig(
     policies = List.copyOf(policies);
     sas = List.copyOf(sas);
     peers = List.copyOf(peers);
+  }
+
+  /** A configuration without a metrics endpoint. */
+  public NodeConfig(
+      Path source,
+      NodeSettings node,
+      TunConfig tun,
+      ListenConfig listen,
+      List<Policy> policies,
+      List<ManualSa> sas,
+      List<IkePeer> peers) {
+    this(source, node, tun, listen, policies, sas, peers, MetricsConfig.DISABLED);
   }
 
   /** The IKE peer with this name. */

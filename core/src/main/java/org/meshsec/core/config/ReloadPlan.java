@@ -22,6 +22,7 @@ import org.meshsec.core.spd.PolicyKey;
  *    policies (by {@link PolicyKey}), manual SAs (by name), peers (by name) -&gt; added / removed /
  *      changed ({@link Delta}); policy ids are ignored, SA keys compared in constant time
  *    [node], [tun], [listen] changed                        -&gt; {@link Restart} (DAEMON)
+ *    [metrics] changed                                      -&gt; {@link Restart} (METRICS)
  *    [[peer]] changed, or a policy negotiated with IKE
  *      added, removed or changed                            -&gt; {@link Restart} (IKE)
  *    policies kept: in both with the same content (their SPD ids, and so their SAs, stay)
@@ -78,6 +79,8 @@ public record ReloadPlan(
   public enum Rule {
     /** The node's identity, its TUN device and its sockets are set up once, at start. */
     DAEMON("changes to [node], [tun] or [listen] need a restart (meshsec run)"),
+    /** The metrics endpoint is bound once, at start. */
+    METRICS("a changed [metrics] listen address needs a restart (meshsec run)"),
     /** The IKE engine is built once from the peers and the policies they negotiate. */
     IKE("changes to [[peer]] or to policies negotiated with IKE need a restart (meshsec run)");
 
@@ -173,6 +176,9 @@ public record ReloadPlan(
     if (!before.listen().equals(after.listen())) {
       out.add(new Restart(Rule.DAEMON, "[listen]"));
     }
+    if (!before.metrics().equals(after.metrics())) {
+      out.add(new Restart(Rule.METRICS, "[metrics]"));
+    }
     peers.added().forEach(p -> out.add(new Restart(Rule.IKE, "[[peer]] " + p.name() + " added")));
     peers
         .removed()
@@ -210,8 +216,8 @@ public record ReloadPlan(
   }
 
   /**
-   * Why the plan is refused: the rule of its first restart ({@link Rule#DAEMON} before {@link
-   * Rule#IKE}), or empty when it can be applied.
+   * Why the plan is refused: the rule of its first restart ({@link Rule#DAEMON}, then {@link
+   * Rule#METRICS}, then {@link Rule#IKE}), or empty when it can be applied.
    */
   public Optional<String> refusal() {
     return restarts.stream().map(r -> r.rule().message()).findFirst();

@@ -27,6 +27,7 @@ import org.meshsec.core.datapath.DataPath;
 import org.meshsec.core.datapath.UdpTransport;
 import org.meshsec.core.ike.IkeGlue;
 import org.meshsec.core.ike.IkeService;
+import org.meshsec.core.metrics.MetricsEndpoint;
 import org.meshsec.core.sad.SaSpec;
 import org.meshsec.core.sad.Sad;
 import org.meshsec.core.sad.SadStatus;
@@ -57,8 +58,8 @@ import org.slf4j.LoggerFactory;
  *          -&gt; TUN device (MTU, addresses, up)
  *          -&gt; routes in table 4500 + ip rules (stale ones of a killed run removed first)
  *          -&gt; bypass rules from the SPD -&gt; TUN reader -&gt; SAD expiry timer
- *          -&gt; IKE start (peers with start_action "start")
- *  close:  IKE SAs deleted with the peers (bounded wait) -&gt; SAD expiry timer -&gt; TUN reader
+ *          -&gt; metrics endpoint ([metrics]) -&gt; IKE start (peers with start_action "start")
+ *  close:  metrics endpoint -&gt; IKE SAs deleted with the peers (bounded wait) -&gt; SAD expiry timer -&gt; TUN reader
  *          and device (its routes go with it) -&gt; ip rules -&gt; link configuration -&gt; UDP
  *          sockets -&gt; IKE engine and port -&gt; SAD flushed (keys wiped) -&gt; event loops
  * </pre>
@@ -117,6 +118,7 @@ public final class Daemon implements AutoCloseable {
   private LinkConfigurator link;
   private RoutingRules routing;
   private ScheduledFuture<?> expiry;
+  private MetricsEndpoint metrics;
   private boolean closed;
 
   private Daemon(NodeConfig config, Options options) {
@@ -191,6 +193,7 @@ public final class Daemon implements AutoCloseable {
         });
     long ms = options.expireInterval().toMillis();
     expiry = group.next().scheduleAtFixedRate(sad::tick, ms, ms, TimeUnit.MILLISECONDS);
+    metrics = MetricsEndpoint.start(config.metrics(), this);
     if (ike != null) {
       ike.start();
     }
@@ -406,6 +409,11 @@ public final class Daemon implements AutoCloseable {
     return startedMillis;
   }
 
+  /** The Prometheus endpoint, or null when [metrics] is not configured. */
+  public MetricsEndpoint metrics() {
+    return metrics;
+  }
+
   /** The policy routing of the TUN routes, or null (a fake TUN device). */
   public RoutingRules routing() {
     return routing;
@@ -422,6 +430,9 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     closed = true;
+    if (metrics != null) {
+      metrics.close();
+    }
     IkeGlue i = ike;
     if (i != null) {
       boolean clean = i.service().deleteAll(IKE_SHUTDOWN);

@@ -85,6 +85,8 @@ class DocsExampleTest {
 
     assertEquals(List.of(ip("0.0.0.0"), ip("::")), c.listen().addresses());
     assertEquals(4500, c.listen().port());
+    assertEquals(
+        Optional.of(new java.net.InetSocketAddress(ip("127.0.0.1"), 9745)), c.metrics().listen());
 
     // "both" entries expand to OUT + mirrored IN; ids follow config order.
     List<Policy> ps = c.policies();

@@ -58,6 +58,21 @@ class ReloadPlanTest {
   }
 
   @Test
+  void aChangedMetricsEndpointNeedsARestart() throws IOException {
+    NodeConfig off = load(BASE, SECRETS);
+    NodeConfig on = load(BASE + "\n[metrics]\nlisten = \"127.0.0.1:9745\"\n", SECRETS);
+    NodeConfig moved = load(BASE + "\n[metrics]\nlisten = \"127.0.0.1:9746\"\n", SECRETS);
+    for (ReloadPlan p : List.of(ReloadPlan.of(off, on), ReloadPlan.of(on, moved))) {
+      assertFalse(p.applicable());
+      assertEquals(List.of(new Restart(Rule.METRICS, "[metrics]")), p.restarts());
+      assertEquals(Optional.of(Rule.METRICS.message()), p.refusal());
+    }
+    assertTrue(
+        ReloadPlan.of(on, load(BASE + "\n[metrics]\nlisten = \"127.0.0.1:9745\"\n", SECRETS))
+            .isEmpty());
+  }
+
+  @Test
   void policyOrderAndIdsDoNotMatter() throws IOException {
     NodeConfig a = load(BASE, SECRETS);
     // swap the two policies: ids change, contents do not

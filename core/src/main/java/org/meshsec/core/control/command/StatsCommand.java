@@ -7,6 +7,7 @@ import org.meshsec.core.control.ControlJson;
 import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.daemon.Daemon;
+import org.meshsec.core.stats.TunCounter;
 import org.meshsec.tun.TunStats;
 
 /**
@@ -25,13 +26,9 @@ public final class StatsCommand implements Command<ControlRequest.Stats> {
     Map<String, Long> o = new LinkedHashMap<>(d.dataPath().stats().snapshot());
     if (d.tun() != null) {
       TunStats t = d.tun().stats();
-      o.put("TunRxPackets", t.rxPackets());
-      o.put("TunRxBytes", t.rxBytes());
-      o.put("TunRxTruncated", t.rxTruncated());
-      o.put("TunTxPackets", t.txPackets());
-      o.put("TunTxBytes", t.txBytes());
-      o.put("TunTxWouldBlock", t.txWouldBlock());
-      o.put("TunTxFailed", t.txFailed() + t.txRejected());
+      for (TunCounter c : TunCounter.values()) {
+        o.put(c.statName(), c.of(t));
+      }
     }
     return request.json()
         ? ControlResponse.json(true, o)
