@@ -317,6 +317,24 @@ final class OutboundSlots {
     return n;
   }
 
+  /** Packets queued on all pending acquires (each queue read under its slot's lock). */
+  int queuedTotal() {
+    int n = 0;
+    for (Slot slot : all()) {
+      if (slot.pending == null) {
+        continue;
+      }
+      slot.lock.lock();
+      try {
+        PendingAcquire p = slot.pending;
+        n += p == null ? 0 : p.queue.size();
+      } finally {
+        slot.lock.unlock();
+      }
+    }
+    return n;
+  }
+
   /** Packets queued on the pending acquire for (policy id, peer); 0 if none. */
   int queued(long policyId, InetAddress peer) {
     Slot slot = find(policyId, peer);

@@ -453,20 +453,7 @@ public final class Sad implements KeyEngine {
 
   /** Packets queued on all pending outbound acquires (each queue read under its slot's lock). */
   public int queuedOutboundTotal() {
-    int n = 0;
-    for (OutboundSlot slot : allSlots()) {
-      if (slot.pending == null) {
-        continue;
-      }
-      slot.lock.lock();
-      try {
-        PendingAcquire p = slot.pending;
-        n += p == null ? 0 : p.queue.size();
-      } finally {
-        slot.lock.unlock();
-      }
-    }
-    return n;
+    return slots.queuedTotal();
   }
 
   /** Packets queued on the pending acquire for (policy id, peer); 0 if none. */
