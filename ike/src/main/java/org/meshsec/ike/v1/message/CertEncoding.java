@@ -1,5 +1,7 @@
 package org.meshsec.ike.v1.message;
 
+import org.meshsec.ike.message.Wire;
+
 /**
  * An ISAKMP Certificate Encoding (RFC 2408 section 3.9), as in CERT and CERTREQ payloads. A value
  * type: lookup never fails on an unknown number.
@@ -20,7 +22,7 @@ public record CertEncoding(int value) {
   public static final CertEncoding X509_ATTRIBUTE = new CertEncoding(10);
 
   public CertEncoding {
-    Fields.requireRange("certificate encoding", value, 0, 255);
+    Wire.requireRange("certificate encoding", value, 0, 255);
   }
 
   public String name() {

@@ -3,6 +3,7 @@ package org.meshsec.ike.v1.message;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.meshsec.ike.message.Bytes;
+import org.meshsec.ike.message.Wire;
 
 /**
  * Certificate payload, CERT (RFC 2408 section 3.9).
@@ -46,7 +47,7 @@ public record CertPayload(CertEncoding encoding, Bytes data) implements Payload 
     }
     return ParseResult.ok(
         new CertPayload(
-            new CertEncoding(Fields.u8(buf, offset)), Bytes.copyOf(buf, offset + 1, length - 1)));
+            new CertEncoding(Wire.u8(buf, offset)), Bytes.copyOf(buf, offset + 1, length - 1)));
   }
 
   @Override
@@ -61,7 +62,7 @@ public record CertPayload(CertEncoding encoding, Bytes data) implements Payload 
 
   @Override
   public void encodeBody(ByteBuffer out) {
-    Fields.putU8(out, encoding.value());
+    Wire.putU8(out, encoding.value());
     data.writeTo(out);
   }
 }

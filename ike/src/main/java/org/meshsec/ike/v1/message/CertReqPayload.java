@@ -3,6 +3,7 @@ package org.meshsec.ike.v1.message;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.meshsec.ike.message.Bytes;
+import org.meshsec.ike.message.Wire;
 
 /**
  * Certificate Request payload, CR (RFC 2408 section 3.10).
@@ -38,7 +39,7 @@ public record CertReqPayload(CertEncoding certType, Bytes authority) implements 
     }
     return ParseResult.ok(
         new CertReqPayload(
-            new CertEncoding(Fields.u8(buf, offset)), Bytes.copyOf(buf, offset + 1, length - 1)));
+            new CertEncoding(Wire.u8(buf, offset)), Bytes.copyOf(buf, offset + 1, length - 1)));
   }
 
   @Override
@@ -53,7 +54,7 @@ public record CertReqPayload(CertEncoding certType, Bytes authority) implements 
 
   @Override
   public void encodeBody(ByteBuffer out) {
-    Fields.putU8(out, certType.value());
+    Wire.putU8(out, certType.value());
     authority.writeTo(out);
   }
 }

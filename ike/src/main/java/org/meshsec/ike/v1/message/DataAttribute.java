@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.meshsec.ike.message.Bytes;
+import org.meshsec.ike.message.Wire;
 
 /**
  * A Data Attribute (RFC 2408 section 3.3), basic (TV) or variable (TLV) length, as used in
@@ -32,17 +33,17 @@ import org.meshsec.ike.message.Bytes;
  */
 public record DataAttribute(int type, boolean basic, Bytes value) {
   public DataAttribute {
-    Fields.requireRange("attribute type", type, 0, 0x7FFF);
+    Wire.requireRange("attribute type", type, 0, 0x7FFF);
     Objects.requireNonNull(value, "value");
     if (basic && value.length() != 2) {
       throw new IllegalArgumentException("a basic attribute has a 2-byte value");
     }
-    Fields.requireRange("attribute length", value.length(), 0, 0xFFFF);
+    Wire.requireRange("attribute length", value.length(), 0, 0xFFFF);
   }
 
   /** A basic (TV) attribute with a 16-bit value. */
   public static DataAttribute basic(int type, int value) {
-    Fields.requireRange("basic attribute value", value, 0, 0xFFFF);
+    Wire.requireRange("basic attribute value", value, 0, 0xFFFF);
     return new DataAttribute(type, true, Bytes.of((byte) (value >>> 8), (byte) value));
   }
 
@@ -91,11 +92,11 @@ public record DataAttribute(int type, boolean basic, Bytes value) {
 
   /** Writes the attribute. */
   public void encode(ByteBuffer out) {
-    Fields.putU16(out, (basic ? 0x8000 : 0) | type);
+    Wire.putU16(out, (basic ? 0x8000 : 0) | type);
     if (basic) {
       value.writeTo(out);
     } else {
-      Fields.putU16(out, value.length());
+      Wire.putU16(out, value.length());
       value.writeTo(out);
     }
   }
@@ -124,13 +125,13 @@ public record DataAttribute(int type, boolean basic, Bytes value) {
             pos,
             "data attribute needs 4 bytes, " + (end - pos) + " left");
       }
-      int word = Fields.u16(buf, pos);
+      int word = Wire.u16(buf, pos);
       int type = word & 0x7FFF;
       if ((word & 0x8000) != 0) {
         out.add(new DataAttribute(type, true, Bytes.copyOf(buf, pos + 2, 2)));
         pos += 4;
       } else {
-        int n = Fields.u16(buf, pos + 2);
+        int n = Wire.u16(buf, pos + 2);
         if (n > end - pos - 4) {
           return ParseResult.fail(
               ParseError.Kind.BAD_PAYLOAD_LENGTH,

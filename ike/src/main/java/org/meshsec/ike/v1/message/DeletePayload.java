@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.meshsec.ike.message.Bytes;
+import org.meshsec.ike.message.Wire;
 
 /**
  * Delete payload, D (RFC 2408 section 3.15).
@@ -35,11 +36,11 @@ import org.meshsec.ike.message.Bytes;
 public record DeletePayload(long doi, ProtocolId protocolId, int spiSize, List<Bytes> spis)
     implements Payload {
   public DeletePayload {
-    Fields.requireRange("DOI", doi, 0, 0xFFFF_FFFFL);
+    Wire.requireRange("DOI", doi, 0, 0xFFFF_FFFFL);
     Objects.requireNonNull(protocolId, "protocolId");
-    Fields.requireRange("SPI size", spiSize, 0, 255);
+    Wire.requireRange("SPI size", spiSize, 0, 255);
     spis = List.copyOf(spis);
-    Fields.requireRange("SPI count", spis.size(), 0, 0xFFFF);
+    Wire.requireRange("SPI count", spis.size(), 0, 0xFFFF);
     for (Bytes s : spis) {
       if (s.length() != spiSize) {
         throw new IllegalArgumentException("SPI of " + s.length() + " bytes, size " + spiSize);
@@ -71,8 +72,8 @@ public record DeletePayload(long doi, ProtocolId protocolId, int spiSize, List<B
       return ParseResult.fail(
           ParseError.Kind.TRUNCATED, offset, "Delete payload body of " + length + " bytes");
     }
-    int spiSize = Fields.u8(buf, offset + 5);
-    int count = Fields.u16(buf, offset + 6);
+    int spiSize = Wire.u8(buf, offset + 5);
+    int count = Wire.u16(buf, offset + 6);
     if ((long) spiSize * count != length - 8 || (spiSize == 0 && count != 0)) {
       return ParseResult.invalid(
           NotifyType.PAYLOAD_MALFORMED,
@@ -85,7 +86,7 @@ public record DeletePayload(long doi, ProtocolId protocolId, int spiSize, List<B
     }
     return ParseResult.ok(
         new DeletePayload(
-            Fields.u32(buf, offset), new ProtocolId(Fields.u8(buf, offset + 4)), spiSize, spis));
+            Wire.u32(buf, offset), new ProtocolId(Wire.u8(buf, offset + 4)), spiSize, spis));
   }
 
   @Override
@@ -100,10 +101,10 @@ public record DeletePayload(long doi, ProtocolId protocolId, int spiSize, List<B
 
   @Override
   public void encodeBody(ByteBuffer out) {
-    Fields.putU32(out, doi);
-    Fields.putU8(out, protocolId.value());
-    Fields.putU8(out, spiSize);
-    Fields.putU16(out, spis.size());
+    Wire.putU32(out, doi);
+    Wire.putU8(out, protocolId.value());
+    Wire.putU8(out, spiSize);
+    Wire.putU16(out, spis.size());
     for (Bytes s : spis) {
       s.writeTo(out);
     }

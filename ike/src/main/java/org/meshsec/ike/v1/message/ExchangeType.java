@@ -1,5 +1,7 @@
 package org.meshsec.ike.v1.message;
 
+import org.meshsec.ike.message.Wire;
+
 /**
  * An ISAKMP Exchange Type (RFC 2408 section 3.1; Quick Mode and New Group Mode from RFC 2409
  * section 5.5 and 5.6; the IPsec DOI assigns 32.. per RFC 2407 section 4.7). A value type: lookup
@@ -31,7 +33,7 @@ public record ExchangeType(int value) {
   public static final ExchangeType NEW_GROUP_MODE = new ExchangeType(33);
 
   public ExchangeType {
-    Fields.requireRange("exchange type", value, 0, 255);
+    Wire.requireRange("exchange type", value, 0, 255);
   }
 
   public String name() {

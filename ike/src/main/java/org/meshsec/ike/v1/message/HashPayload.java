@@ -3,6 +3,7 @@ package org.meshsec.ike.v1.message;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.meshsec.ike.message.Bytes;
+import org.meshsec.ike.message.Wire;
 
 /**
  * Hash payload, HASH (RFC 2408 section 3.11): HASH_I / HASH_R of phase 1 or HASH(1), HASH(2),
@@ -32,7 +33,7 @@ public record HashPayload(Bytes hashData) implements Payload {
 
   public HashPayload {
     Objects.requireNonNull(hashData, "hashData");
-    Fields.requireRange("hashData length", hashData.length(), MIN_LENGTH, MAX_LENGTH);
+    Wire.requireRange("hashData length", hashData.length(), MIN_LENGTH, MAX_LENGTH);
   }
 
   /** Decodes the body at {@code offset}, {@code length} bytes. */

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.meshsec.ike.message.Bytes;
+import org.meshsec.ike.message.Wire;
 
 /**
  * Identification payload, ID, in its IPsec DOI form (RFC 2408 section 3.8, RFC 2407 section 4.6.2):
@@ -41,8 +42,8 @@ public record IdPayload(IdType idType, int protocol, int port, Bytes data) imple
   public IdPayload {
     Objects.requireNonNull(idType, "idType");
     Objects.requireNonNull(data, "data");
-    Fields.requireRange("protocol", protocol, 0, 255);
-    Fields.requireRange("port", port, 0, 0xFFFF);
+    Wire.requireRange("protocol", protocol, 0, 255);
+    Wire.requireRange("port", port, 0, 0xFFFF);
     byte[] raw = data.toByteArray();
     String problem = dataProblem(idType, raw, 0, raw.length);
     if (problem != null) {
@@ -60,7 +61,7 @@ public record IdPayload(IdType idType, int protocol, int port, Bytes data) imple
   /** An ID_IPV4_ADDR_SUBNET or ID_IPV6_ADDR_SUBNET: address and prefix length, as a mask. */
   public static IdPayload subnet(InetAddress network, int prefix, int protocol, int port) {
     byte[] addr = network.getAddress();
-    Fields.requireRange("prefix", prefix, 0, addr.length * 8);
+    Wire.requireRange("prefix", prefix, 0, addr.length * 8);
     byte[] mask = new byte[addr.length];
     for (int i = 0; i < prefix; i++) {
       mask[i / 8] |= (byte) (0x80 >>> (i % 8));
@@ -153,7 +154,7 @@ public record IdPayload(IdType idType, int protocol, int port, Bytes data) imple
       return ParseResult.fail(
           ParseError.Kind.TRUNCATED, offset, "ID payload body of " + length + " bytes");
     }
-    IdType type = new IdType(Fields.u8(buf, offset));
+    IdType type = new IdType(Wire.u8(buf, offset));
     String problem = dataProblem(type, buf, offset + 4, length - 4);
     if (problem != null) {
       return ParseResult.invalid(NotifyType.INVALID_ID_INFORMATION, offset + 4, problem);
@@ -161,8 +162,8 @@ public record IdPayload(IdType idType, int protocol, int port, Bytes data) imple
     return ParseResult.ok(
         new IdPayload(
             type,
-            Fields.u8(buf, offset + 1),
-            Fields.u16(buf, offset + 2),
+            Wire.u8(buf, offset + 1),
+            Wire.u16(buf, offset + 2),
             Bytes.copyOf(buf, offset + 4, length - 4)));
   }
 
@@ -225,9 +226,9 @@ public record IdPayload(IdType idType, int protocol, int port, Bytes data) imple
 
   @Override
   public void encodeBody(ByteBuffer out) {
-    Fields.putU8(out, idType.value());
-    Fields.putU8(out, protocol);
-    Fields.putU16(out, port);
+    Wire.putU8(out, idType.value());
+    Wire.putU8(out, protocol);
+    Wire.putU16(out, port);
     data.writeTo(out);
   }
 

@@ -1,5 +1,7 @@
 package org.meshsec.ike.v1.message;
 
+import org.meshsec.ike.message.Wire;
+
 /**
  * An IPsec DOI Identification Type (RFC 2407 section 4.6.2.1). A value type: lookup never fails on
  * an unknown number.
@@ -20,7 +22,7 @@ public record IdType(int value) {
   public static final IdType KEY_ID = new IdType(11);
 
   public IdType {
-    Fields.requireRange("ID type", value, 0, 255);
+    Wire.requireRange("ID type", value, 0, 255);
   }
 
   /**

@@ -1,5 +1,7 @@
 package org.meshsec.ike.v1.message;
 
+import org.meshsec.ike.message.Wire;
+
 /**
  * An IPsec DOI SA attribute class (RFC 2407 section 4.5), used in the transforms of AH and ESP
  * proposals in Quick Mode and in the RESPONDER-LIFETIME notification. A value type: lookup never
@@ -31,7 +33,7 @@ public record IpsecAttribute(int value) {
   public static final IpsecAttribute COMPRESS_PRIVATE_ALGORITHM = new IpsecAttribute(9);
 
   public IpsecAttribute {
-    Fields.requireRange("attribute type", value, 0, 0x7FFF);
+    Wire.requireRange("attribute type", value, 0, 0x7FFF);
   }
 
   /** The first attribute of this class in {@code attributes}, if any. */

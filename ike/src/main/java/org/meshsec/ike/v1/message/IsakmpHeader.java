@@ -2,6 +2,7 @@ package org.meshsec.ike.v1.message;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import org.meshsec.ike.message.Wire;
 
 /**
  * The ISAKMP header (RFC 2408 section 3.1), version 1.0 for IKEv1 (RFC 2409 section 5).
@@ -81,10 +82,10 @@ public record IsakmpHeader(
   public IsakmpHeader {
     Objects.requireNonNull(nextPayload, "nextPayload");
     Objects.requireNonNull(exchangeType, "exchangeType");
-    Fields.requireRange("major version", majorVersion, 0, 15);
-    Fields.requireRange("minor version", minorVersion, 0, 15);
-    Fields.requireRange("message id", messageId, 0, 0xFFFF_FFFFL);
-    Fields.requireRange("length", length, 0, 0xFFFF_FFFFL);
+    Wire.requireRange("major version", majorVersion, 0, 15);
+    Wire.requireRange("minor version", minorVersion, 0, 15);
+    Wire.requireRange("message id", messageId, 0, 0xFFFF_FFFFL);
+    Wire.requireRange("length", length, 0, 0xFFFF_FFFFL);
   }
 
   /** A version 1.0 header to be encoded; Next Payload, Length and E are set by the encoder. */
@@ -138,7 +139,7 @@ public record IsakmpHeader(
           0,
           "datagram of " + datagram.length + " bytes is shorter than the ISAKMP header");
     }
-    int version = Fields.u8(datagram, OFFSET_VERSION);
+    int version = Wire.u8(datagram, OFFSET_VERSION);
     if (version >>> 4 != 1) {
       return ParseResult.fail(
           ParseError.Kind.INVALID_MAJOR_VERSION,
@@ -151,36 +152,36 @@ public record IsakmpHeader(
           OFFSET_VERSION,
           "minor version " + (version & 0x0F));
     }
-    int flags = Fields.u8(datagram, OFFSET_FLAGS);
+    int flags = Wire.u8(datagram, OFFSET_FLAGS);
     if ((flags & ~(FLAG_ENCRYPTION | FLAG_COMMIT | FLAG_AUTH_ONLY)) != 0) {
       return ParseResult.fail(
           ParseError.Kind.INVALID_FLAGS, OFFSET_FLAGS, "reserved flag bits set: " + flags);
     }
     return ParseResult.ok(
         new IsakmpHeader(
-            Fields.u64(datagram, 0),
-            Fields.u64(datagram, 8),
-            new PayloadType(Fields.u8(datagram, OFFSET_NEXT_PAYLOAD)),
+            Wire.u64(datagram, 0),
+            Wire.u64(datagram, 8),
+            new PayloadType(Wire.u8(datagram, OFFSET_NEXT_PAYLOAD)),
             version >>> 4,
             version & 0x0F,
-            new ExchangeType(Fields.u8(datagram, OFFSET_EXCHANGE_TYPE)),
+            new ExchangeType(Wire.u8(datagram, OFFSET_EXCHANGE_TYPE)),
             (flags & FLAG_ENCRYPTION) != 0,
             (flags & FLAG_COMMIT) != 0,
             (flags & FLAG_AUTH_ONLY) != 0,
-            Fields.u32(datagram, OFFSET_MESSAGE_ID),
-            Fields.u32(datagram, OFFSET_LENGTH)));
+            Wire.u32(datagram, OFFSET_MESSAGE_ID),
+            Wire.u32(datagram, OFFSET_LENGTH)));
   }
 
   /** Writes the 28 header bytes as held in this record. */
   public void encode(ByteBuffer out) {
     out.putLong(initiatorCookie);
     out.putLong(responderCookie);
-    Fields.putU8(out, nextPayload.value());
-    Fields.putU8(out, (majorVersion << 4) | minorVersion);
-    Fields.putU8(out, exchangeType.value());
-    Fields.putU8(out, flags());
-    Fields.putU32(out, messageId);
-    Fields.putU32(out, length);
+    Wire.putU8(out, nextPayload.value());
+    Wire.putU8(out, (majorVersion << 4) | minorVersion);
+    Wire.putU8(out, exchangeType.value());
+    Wire.putU8(out, flags());
+    Wire.putU32(out, messageId);
+    Wire.putU32(out, length);
   }
 
   /** The 28 header bytes as a fresh array. */

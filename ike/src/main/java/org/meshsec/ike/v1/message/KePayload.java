@@ -3,6 +3,7 @@ package org.meshsec.ike.v1.message;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.meshsec.ike.message.Bytes;
+import org.meshsec.ike.message.Wire;
 
 /**
  * Key Exchange payload, KE (RFC 2408 section 3.7): the public Diffie-Hellman value g^x, for MODP
@@ -32,7 +33,7 @@ public record KePayload(Bytes keyExchangeData) implements Payload {
 
   public KePayload {
     Objects.requireNonNull(keyExchangeData, "keyExchangeData");
-    Fields.requireRange("keyExchangeData length", keyExchangeData.length(), MIN_LENGTH, MAX_LENGTH);
+    Wire.requireRange("keyExchangeData length", keyExchangeData.length(), MIN_LENGTH, MAX_LENGTH);
   }
 
   /** Decodes the body at {@code offset}, {@code length} bytes. */

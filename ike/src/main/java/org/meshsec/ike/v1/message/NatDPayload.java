@@ -3,6 +3,7 @@ package org.meshsec.ike.v1.message;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.meshsec.ike.message.Bytes;
+import org.meshsec.ike.message.Wire;
 
 /**
  * NAT Discovery payload, NAT-D (RFC 3947 section 3.2): HASH(CKY-I | CKY-R | IP | Port) with the
@@ -31,7 +32,7 @@ public record NatDPayload(Bytes hash) implements Payload {
 
   public NatDPayload {
     Objects.requireNonNull(hash, "hash");
-    Fields.requireRange("hash length", hash.length(), MIN_LENGTH, MAX_LENGTH);
+    Wire.requireRange("hash length", hash.length(), MIN_LENGTH, MAX_LENGTH);
   }
 
   /** Decodes the body at {@code offset}, {@code length} bytes. */

@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.meshsec.ike.message.Bytes;
+import org.meshsec.ike.message.Wire;
 
 /**
  * NAT Original Address payload, NAT-OA (RFC 3947 section 5.2): in Quick Mode, the original address
@@ -69,7 +70,7 @@ public record NatOaPayload(IdType idType, Bytes address) implements Payload {
       return ParseResult.fail(
           ParseError.Kind.TRUNCATED, offset, "NAT-OA payload body of " + length + " bytes");
     }
-    int type = Fields.u8(buf, offset);
+    int type = Wire.u8(buf, offset);
     String problem = problem(type, length - 4);
     if (problem != null) {
       return ParseResult.invalid(NotifyType.PAYLOAD_MALFORMED, offset, problem);
@@ -90,9 +91,9 @@ public record NatOaPayload(IdType idType, Bytes address) implements Payload {
 
   @Override
   public void encodeBody(ByteBuffer out) {
-    Fields.putU8(out, idType.value());
-    Fields.putU8(out, 0);
-    Fields.putU16(out, 0);
+    Wire.putU8(out, idType.value());
+    Wire.putU8(out, 0);
+    Wire.putU16(out, 0);
     address.writeTo(out);
   }
 }

@@ -3,6 +3,7 @@ package org.meshsec.ike.v1.message;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.meshsec.ike.message.Bytes;
+import org.meshsec.ike.message.Wire;
 
 /**
  * Nonce payload, Ni/Nr (RFC 2408 section 3.13); RFC 2409 section 5: "The length of nonce payload
@@ -31,7 +32,7 @@ public record NoncePayload(Bytes nonceData) implements Payload {
 
   public NoncePayload {
     Objects.requireNonNull(nonceData, "nonceData");
-    Fields.requireRange("nonceData length", nonceData.length(), MIN_LENGTH, MAX_LENGTH);
+    Wire.requireRange("nonceData length", nonceData.length(), MIN_LENGTH, MAX_LENGTH);
   }
 
   /** Decodes the body at {@code offset}, {@code length} bytes. */

@@ -3,6 +3,7 @@ package org.meshsec.ike.v1.message;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.meshsec.ike.message.Bytes;
+import org.meshsec.ike.message.Wire;
 
 /**
  * Notification payload, N (RFC 2408 section 3.14), with the IPsec DOI status types of RFC 2407
@@ -39,12 +40,12 @@ public record NotifyPayload(
     long doi, ProtocolId protocolId, Bytes spi, NotifyType notifyType, Bytes data)
     implements Payload {
   public NotifyPayload {
-    Fields.requireRange("DOI", doi, 0, 0xFFFF_FFFFL);
+    Wire.requireRange("DOI", doi, 0, 0xFFFF_FFFFL);
     Objects.requireNonNull(protocolId, "protocolId");
     Objects.requireNonNull(spi, "spi");
     Objects.requireNonNull(notifyType, "notifyType");
     Objects.requireNonNull(data, "data");
-    Fields.requireRange("SPI size", spi.length(), 0, 255);
+    Wire.requireRange("SPI size", spi.length(), 0, 255);
   }
 
   /** A notification about the ISAKMP SA with the cookie pair as SPI (DOI IPsec). */
@@ -61,7 +62,7 @@ public record NotifyPayload(
   /** An R-U-THERE (or, with {@code ack}, R-U-THERE-ACK) with {@code sequence} (RFC 3706 5). */
   public static NotifyPayload dpd(
       boolean ack, long initiatorCookie, long responderCookie, long sequence) {
-    Fields.requireRange("DPD sequence number", sequence, 0, 0xFFFF_FFFFL);
+    Wire.requireRange("DPD sequence number", sequence, 0, 0xFFFF_FFFFL);
     byte[] seq = {
       (byte) (sequence >>> 24), (byte) (sequence >>> 16), (byte) (sequence >>> 8), (byte) sequence
     };
@@ -114,7 +115,7 @@ public record NotifyPayload(
       return ParseResult.fail(
           ParseError.Kind.TRUNCATED, offset, "Notify payload body of " + length + " bytes");
     }
-    int spiSize = Fields.u8(buf, offset + 5);
+    int spiSize = Wire.u8(buf, offset + 5);
     if (spiSize > length - 8) {
       return ParseResult.invalid(
           NotifyType.PAYLOAD_MALFORMED,
@@ -123,10 +124,10 @@ public record NotifyPayload(
     }
     return ParseResult.ok(
         new NotifyPayload(
-            Fields.u32(buf, offset),
-            new ProtocolId(Fields.u8(buf, offset + 4)),
+            Wire.u32(buf, offset),
+            new ProtocolId(Wire.u8(buf, offset + 4)),
             Bytes.copyOf(buf, offset + 8, spiSize),
-            new NotifyType(Fields.u16(buf, offset + 6)),
+            new NotifyType(Wire.u16(buf, offset + 6)),
             Bytes.copyOf(buf, offset + 8 + spiSize, length - 8 - spiSize)));
   }
 
@@ -142,10 +143,10 @@ public record NotifyPayload(
 
   @Override
   public void encodeBody(ByteBuffer out) {
-    Fields.putU32(out, doi);
-    Fields.putU8(out, protocolId.value());
-    Fields.putU8(out, spi.length());
-    Fields.putU16(out, notifyType.value());
+    Wire.putU32(out, doi);
+    Wire.putU8(out, protocolId.value());
+    Wire.putU8(out, spi.length());
+    Wire.putU16(out, notifyType.value());
     spi.writeTo(out);
     data.writeTo(out);
   }

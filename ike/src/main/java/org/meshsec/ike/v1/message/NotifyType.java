@@ -1,5 +1,7 @@
 package org.meshsec.ike.v1.message;
 
+import org.meshsec.ike.message.Wire;
+
 /**
  * An ISAKMP Notify Message Type (RFC 2408 section 3.14.1; the IPsec DOI status types of RFC 2407
  * section 4.6.3; Dead Peer Detection, RFC 3706 section 5). A value type: lookup never fails,
@@ -62,7 +64,7 @@ public record NotifyType(int value) {
   public static final NotifyType R_U_THERE_ACK = new NotifyType(36137);
 
   public NotifyType {
-    Fields.requireRange("notify type", value, 0, 0xFFFF);
+    Wire.requireRange("notify type", value, 0, 0xFFFF);
   }
 
   /** Whether this is an error type (below 16384). */

@@ -3,6 +3,7 @@ package org.meshsec.ike.v1.message;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.meshsec.ike.message.Wire;
 
 /**
  * Decodes and encodes a chain of payloads linked by their Next Payload fields (RFC 2408 section
@@ -35,8 +36,8 @@ final class PayloadChain {
             pos,
             "payload " + type + " header needs 4 bytes, " + (end - pos) + " left");
       }
-      next = Fields.u8(buf, pos);
-      int length = Fields.u16(buf, pos + 2);
+      next = Wire.u8(buf, pos);
+      int length = Wire.u16(buf, pos + 2);
       if (length < Payload.HEADER_LENGTH || length > end - pos) {
         return ParseResult.fail(
             ParseError.Kind.BAD_PAYLOAD_LENGTH,
@@ -101,9 +102,9 @@ final class PayloadChain {
       if (length > 0xFFFF) {
         throw new IllegalStateException(p.type() + " payload of " + length + " bytes");
       }
-      Fields.putU8(out, next.value());
-      Fields.putU8(out, 0);
-      Fields.putU16(out, length);
+      Wire.putU8(out, next.value());
+      Wire.putU8(out, 0);
+      Wire.putU16(out, length);
       int before = out.position();
       p.encodeBody(out);
       if (out.position() - before != length - Payload.HEADER_LENGTH) {

@@ -1,5 +1,7 @@
 package org.meshsec.ike.v1.message;
 
+import org.meshsec.ike.message.Wire;
+
 /**
  * An ISAKMP Next Payload Type (RFC 2408 section 3.1; NAT-D and NAT-OA from RFC 3947 section 3). A
  * value type: lookup never fails on an unknown number.
@@ -32,7 +34,7 @@ public record PayloadType(int value) {
   public static final PayloadType NAT_OA = new PayloadType(21);
 
   public PayloadType {
-    Fields.requireRange("payload type", value, 0, 255);
+    Wire.requireRange("payload type", value, 0, 255);
   }
 
   /** Whether the codec has a record for this type (top-level payloads). */

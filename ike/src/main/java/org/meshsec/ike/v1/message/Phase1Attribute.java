@@ -1,5 +1,7 @@
 package org.meshsec.ike.v1.message;
 
+import org.meshsec.ike.message.Wire;
+
 /**
  * An IKE phase 1 transform attribute class (RFC 2409 appendix A, "Attribute Classes"; used in the
  * transforms of the ISAKMP proposal, Transform ID KEY_IKE). A value type: lookup never fails on an
@@ -37,7 +39,7 @@ public record Phase1Attribute(int value) {
   public static final Phase1Attribute GROUP_ORDER = new Phase1Attribute(16);
 
   public Phase1Attribute {
-    Fields.requireRange("attribute type", value, 0, 0x7FFF);
+    Wire.requireRange("attribute type", value, 0, 0x7FFF);
   }
 
   /** The first attribute of this class in {@code attributes}, if any. */

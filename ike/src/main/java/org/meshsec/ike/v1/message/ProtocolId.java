@@ -1,5 +1,7 @@
 package org.meshsec.ike.v1.message;
 
+import org.meshsec.ike.message.Wire;
+
 /**
  * An IPsec DOI Security Protocol Identifier (RFC 2407 section 4.4.1), as in Proposal, Notify and
  * Delete payloads. A value type: lookup never fails on an unknown number.
@@ -18,7 +20,7 @@ public record ProtocolId(int value) {
   public static final ProtocolId IPCOMP = new ProtocolId(4);
 
   public ProtocolId {
-    Fields.requireRange("protocol id", value, 0, 255);
+    Wire.requireRange("protocol id", value, 0, 255);
   }
 
   public String name() {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.meshsec.ike.message.Bytes;
+import org.meshsec.ike.message.Wire;
 
 /**
  * Security Association payload, SA (RFC 2408 section 3.4), for the IPsec DOI (RFC 2407 section
@@ -59,8 +60,8 @@ public record SaPayload(long doi, long situation, List<Proposal> proposals) impl
   public static final int ESP_AES_CBC = 12;
 
   public SaPayload {
-    Fields.requireRange("DOI", doi, 0, 0xFFFF_FFFFL);
-    Fields.requireRange("situation", situation, 0, 0xFFFF_FFFFL);
+    Wire.requireRange("DOI", doi, 0, 0xFFFF_FFFFL);
+    Wire.requireRange("situation", situation, 0, 0xFFFF_FFFFL);
     proposals = List.copyOf(proposals);
     if (proposals.isEmpty()) {
       throw new IllegalArgumentException("an SA payload needs at least one proposal");
@@ -88,8 +89,8 @@ public record SaPayload(long doi, long situation, List<Proposal> proposals) impl
 
   @Override
   public void encodeBody(ByteBuffer out) {
-    Fields.putU32(out, doi);
-    Fields.putU32(out, situation);
+    Wire.putU32(out, doi);
+    Wire.putU32(out, situation);
     for (int i = 0; i < proposals.size(); i++) {
       proposals.get(i).encode(out, i + 1 < proposals.size());
     }
@@ -101,11 +102,11 @@ public record SaPayload(long doi, long situation, List<Proposal> proposals) impl
       return ParseResult.fail(
           ParseError.Kind.TRUNCATED, offset, "SA payload body of " + length + " bytes");
     }
-    long doi = Fields.u32(buf, offset);
+    long doi = Wire.u32(buf, offset);
     if (doi != DOI_IPSEC) {
       return ParseResult.invalid(NotifyType.DOI_NOT_SUPPORTED, offset, "DOI " + doi);
     }
-    long situation = Fields.u32(buf, offset + 4);
+    long situation = Wire.u32(buf, offset + 4);
     if (situation != SIT_IDENTITY_ONLY) {
       return ParseResult.invalid(
           NotifyType.SITUATION_NOT_SUPPORTED, offset + 4, "situation " + situation);
@@ -124,8 +125,8 @@ public record SaPayload(long doi, long situation, List<Proposal> proposals) impl
         return ParseResult.fail(
             ParseError.Kind.TRUNCATED, pos, "proposal needs 8 bytes, " + (end - pos) + " left");
       }
-      next = Fields.u8(buf, pos);
-      int plen = Fields.u16(buf, pos + 2);
+      next = Wire.u8(buf, pos);
+      int plen = Wire.u16(buf, pos + 2);
       if (plen < 8 || plen > end - pos) {
         return ParseResult.invalid(
             NotifyType.BAD_PROPOSAL_SYNTAX,
@@ -179,11 +180,11 @@ public record SaPayload(long doi, long situation, List<Proposal> proposals) impl
    */
   public record Proposal(int number, ProtocolId protocolId, Bytes spi, List<Transform> transforms) {
     public Proposal {
-      Fields.requireRange("proposal number", number, 0, 255);
+      Wire.requireRange("proposal number", number, 0, 255);
       Objects.requireNonNull(protocolId, "protocolId");
       Objects.requireNonNull(spi, "spi");
       transforms = List.copyOf(transforms);
-      Fields.requireRange("transform count", transforms.size(), 1, 255);
+      Wire.requireRange("transform count", transforms.size(), 1, 255);
       String problem = spiSizeProblem(protocolId, spi.length());
       if (problem != null) {
         throw new IllegalArgumentException(problem);
@@ -209,13 +210,13 @@ public record SaPayload(long doi, long situation, List<Proposal> proposals) impl
     }
 
     void encode(ByteBuffer out, boolean more) {
-      Fields.putU8(out, more ? PayloadType.PROPOSAL.value() : 0);
-      Fields.putU8(out, 0);
-      Fields.putU16(out, encodedLength());
-      Fields.putU8(out, number);
-      Fields.putU8(out, protocolId.value());
-      Fields.putU8(out, spi.length());
-      Fields.putU8(out, transforms.size());
+      Wire.putU8(out, more ? PayloadType.PROPOSAL.value() : 0);
+      Wire.putU8(out, 0);
+      Wire.putU16(out, encodedLength());
+      Wire.putU8(out, number);
+      Wire.putU8(out, protocolId.value());
+      Wire.putU8(out, spi.length());
+      Wire.putU8(out, transforms.size());
       spi.writeTo(out);
       for (int i = 0; i < transforms.size(); i++) {
         transforms.get(i).encode(out, i + 1 < transforms.size());
@@ -224,10 +225,10 @@ public record SaPayload(long doi, long situation, List<Proposal> proposals) impl
 
     /** Decodes a proposal whose generic header is at {@code pos}, {@code length} bytes in all. */
     static ParseResult<Proposal> decode(byte[] buf, int pos, int length) {
-      int number = Fields.u8(buf, pos + 4);
-      ProtocolId protocol = new ProtocolId(Fields.u8(buf, pos + 5));
-      int spiSize = Fields.u8(buf, pos + 6);
-      int count = Fields.u8(buf, pos + 7);
+      int number = Wire.u8(buf, pos + 4);
+      ProtocolId protocol = new ProtocolId(Wire.u8(buf, pos + 5));
+      int spiSize = Wire.u8(buf, pos + 6);
+      int count = Wire.u8(buf, pos + 7);
       int end = pos + length;
       String problem = spiSizeProblem(protocol, spiSize);
       if (problem != null) {
@@ -254,8 +255,8 @@ public record SaPayload(long doi, long situation, List<Proposal> proposals) impl
           return ParseResult.fail(
               ParseError.Kind.TRUNCATED, t, "transform needs 8 bytes, " + (end - t) + " left");
         }
-        next = Fields.u8(buf, t);
-        int tlen = Fields.u16(buf, t + 2);
+        next = Wire.u8(buf, t);
+        int tlen = Wire.u16(buf, t + 2);
         if (tlen < 8 || tlen > end - t) {
           return ParseResult.invalid(
               NotifyType.BAD_PROPOSAL_SYNTAX,
@@ -267,7 +268,7 @@ public record SaPayload(long doi, long situation, List<Proposal> proposals) impl
           return e.cast();
         }
         transforms.add(
-            new Transform(Fields.u8(buf, t + 4), Fields.u8(buf, t + 5), attrs.orElseThrow()));
+            new Transform(Wire.u8(buf, t + 4), Wire.u8(buf, t + 5), attrs.orElseThrow()));
         t += tlen;
       }
       if (t != end) {
@@ -305,8 +306,8 @@ public record SaPayload(long doi, long situation, List<Proposal> proposals) impl
    */
   public record Transform(int number, int transformId, List<DataAttribute> attributes) {
     public Transform {
-      Fields.requireRange("transform number", number, 0, 255);
-      Fields.requireRange("transform id", transformId, 0, 255);
+      Wire.requireRange("transform number", number, 0, 255);
+      Wire.requireRange("transform id", transformId, 0, 255);
       attributes = List.copyOf(attributes);
     }
 
@@ -320,12 +321,12 @@ public record SaPayload(long doi, long situation, List<Proposal> proposals) impl
     }
 
     void encode(ByteBuffer out, boolean more) {
-      Fields.putU8(out, more ? PayloadType.TRANSFORM.value() : 0);
-      Fields.putU8(out, 0);
-      Fields.putU16(out, encodedLength());
-      Fields.putU8(out, number);
-      Fields.putU8(out, transformId);
-      Fields.putU16(out, 0);
+      Wire.putU8(out, more ? PayloadType.TRANSFORM.value() : 0);
+      Wire.putU8(out, 0);
+      Wire.putU16(out, encodedLength());
+      Wire.putU8(out, number);
+      Wire.putU8(out, transformId);
+      Wire.putU16(out, 0);
       DataAttribute.encodeAll(attributes, out);
     }
   }

@@ -3,6 +3,7 @@ package org.meshsec.ike.v1.message;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.meshsec.ike.message.Bytes;
+import org.meshsec.ike.message.Wire;
 
 /**
  * Signature payload, SIG (RFC 2408 section 3.12): SIG_I / SIG_R of signature-authenticated phase 1
@@ -31,7 +32,7 @@ public record SigPayload(Bytes signatureData) implements Payload {
 
   public SigPayload {
     Objects.requireNonNull(signatureData, "signatureData");
-    Fields.requireRange("signatureData length", signatureData.length(), MIN_LENGTH, MAX_LENGTH);
+    Wire.requireRange("signatureData length", signatureData.length(), MIN_LENGTH, MAX_LENGTH);
   }
 
   /** Decodes the body at {@code offset}, {@code length} bytes. */

@@ -3,6 +3,7 @@ package org.meshsec.ike.v1.message;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.meshsec.ike.message.Bytes;
+import org.meshsec.ike.message.Wire;
 
 /**
  * A payload of a type this codec has no record for, kept with its body. IKEv1 has no critical bit
@@ -21,7 +22,7 @@ public record UnknownPayload(PayloadType type, Bytes body) implements Payload {
     if (type.isKnown() || type.value() <= PayloadType.TRANSFORM.value()) {
       throw new IllegalArgumentException("payload type " + type + " is not unknown");
     }
-    Fields.requireRange("body length", body.length(), 0, MAX_BODY_LENGTH);
+    Wire.requireRange("body length", body.length(), 0, MAX_BODY_LENGTH);
   }
 
   /** Keeps the body at {@code offset}, {@code length} bytes. */

@@ -3,6 +3,7 @@ package org.meshsec.ike.v1.message;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.meshsec.ike.message.Bytes;
+import org.meshsec.ike.message.Wire;
 
 /**
  * Vendor ID payload, VID (RFC 2408 section 3.16): an opaque vendor-defined value, e.g. the hash
@@ -31,7 +32,7 @@ public record VendorIdPayload(Bytes vendorId) implements Payload {
 
   public VendorIdPayload {
     Objects.requireNonNull(vendorId, "vendorId");
-    Fields.requireRange("vendorId length", vendorId.length(), MIN_LENGTH, MAX_LENGTH);
+    Wire.requireRange("vendorId length", vendorId.length(), MIN_LENGTH, MAX_LENGTH);
   }
 
   /** Decodes the body at {@code offset}, {@code length} bytes. */
