@@ -108,6 +108,12 @@ final class Ikev2Front implements IkeFront.VersionHandler {
         case OPEN -> {}
       }
       sa = manager.newResponder(h.initiatorSpi(), candidates, local, remote);
+      if (sa == null) {
+        // shutting down: no answer (see IkeEngine.shutdown)
+        engine.stats().refusedShuttingDown.incrementAndGet();
+        log.debug("IKE_SA_INIT from {}: shutting down, dropped", remote);
+        return;
+      }
       halfOpen.opened();
     }
     IkeSa created = sa;
