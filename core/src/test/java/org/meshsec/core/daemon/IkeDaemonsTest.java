@@ -34,6 +34,7 @@ import org.meshsec.core.control.command.IkeListCommand;
 import org.meshsec.core.sad.SaInfo;
 import org.meshsec.core.sad.SaState;
 import org.meshsec.core.spd.Direction;
+import org.meshsec.ike.sa.IkeListener;
 import org.meshsec.ike.sa.IkeSaInfo;
 import org.meshsec.ike.sa.IkeSaState;
 import org.meshsec.tun.tuntest.TunFake;
@@ -357,6 +358,51 @@ class IkeDaemonsTest {
     assertTrue(t.ok(), t.body());
     assertEquals("IKE SA(s) with b deleted\n", t.body());
     assertTrue(a.ike().list().isEmpty(), a.ike().list().toString());
+  }
+
+  /**
+   * A node that stops while its peer keeps initiating must not leave the peer an IKE SA or an
+   * outbound SA into it: once shutdown begins, it answers no IKE_SA_INIT and deletes every SA
+   * before its sockets close. Repeated to catch the race.
+   */
+  @Test
+  void closingANodeWhileItsPeerInitiatesLeavesThePeerNothingTowardsIt() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      startBoth("", "");
+      a.ike().initiate("b");
+      await("both ESTABLISHED", () -> established(a) && established(b));
+      java.net.InetAddress bAddress = b.config().node().addresses().get(0);
+      java.util.concurrent.atomic.AtomicBoolean stop =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      // a initiates again the moment it loses its IKE SA (b's Delete), on a's IKE thread
+      a.ike()
+          .addListener(
+              new IkeListener() {
+                @Override
+                public void ikeSaDestroyed(IkeSaInfo last, String reason) {
+                  if (!stop.get()) {
+                    a.ike().initiate("b");
+                  }
+                }
+              });
+      try {
+        b.close();
+      } finally {
+        stop.set(true);
+      }
+      int r = round;
+      await(
+          "round " + r + ": a has no ESTABLISHED IKE SA with b",
+          () -> a.ike().list().stream().noneMatch(s -> s.state() == IkeSaState.ESTABLISHED));
+      await(
+          "round " + r + ": a has no MATURE outbound SA to b",
+          () ->
+              mature(a).stream()
+                  .noneMatch(s -> s.direction() == Direction.OUT && s.peer().equals(bAddress)));
+      a.close();
+      a = null;
+      b = null;
+    }
   }
 
   static boolean established(Daemon d) {
