@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -371,9 +373,8 @@ class IkeDaemonsTest {
       startBoth("", "");
       a.ike().initiate("b");
       await("both ESTABLISHED", () -> established(a) && established(b));
-      java.net.InetAddress bAddress = b.config().node().addresses().get(0);
-      java.util.concurrent.atomic.AtomicBoolean stop =
-          new java.util.concurrent.atomic.AtomicBoolean();
+      InetAddress bAddress = b.config().node().addresses().get(0);
+      AtomicBoolean stop = new AtomicBoolean();
       // a initiates again the moment it loses its IKE SA (b's Delete), on a's IKE thread
       a.ike()
           .addListener(
