@@ -85,6 +85,24 @@ class ShutdownTest {
   }
 
   @Test
+  void anInitiatorWhoseIkeAuthIsInFlightDeletesTheSaOnceEstablished() {
+    Testbed t = testbed();
+    t.a.initiate("b");
+    Exchanges.step(t.net, t.a, t.b, Exchanges.summary(t.a.lastSent()));
+    Exchanges.step(t.net, t.b, t.a, Exchanges.summary(t.b.lastSent()));
+    // a's IKE_AUTH request is in flight: b will establish the SA, so a must delete it
+    CompletableFuture<Void> done = t.a.engine.shutdown();
+    t.settle();
+
+    assertTrue(done.isDone());
+    assertTrue(t.b.events.contains("ESTABLISHED 1"), "b: " + t.b.events);
+    assertTrue(t.a.sas().isEmpty(), "a: " + t.a.sas());
+    assertTrue(t.b.sas().isEmpty(), "b: " + t.b.sas());
+    assertTrue(t.a.ipsec.installed().isEmpty());
+    assertTrue(t.b.ipsec.installed().isEmpty());
+  }
+
+  @Test
   void aCreateChildSaOnAnSaBeingDeletedIsRefused() {
     Testbed t = testbed();
     t.connect();
