@@ -59,13 +59,23 @@ import org.slf4j.LoggerFactory;
  *          -&gt; routes in table 4500 + ip rules (stale ones of a killed run removed first)
  *          -&gt; bypass rules from the SPD -&gt; TUN reader -&gt; SAD expiry timer
  *          -&gt; metrics endpoint ([metrics]) -&gt; IKE start (peers with start_action "start")
- *  close:  metrics endpoint -&gt; IKE SAs deleted with the peers (bounded wait) -&gt; SAD expiry timer -&gt; TUN reader
- *          and device (its routes go with it) -&gt; ip rules -&gt; link configuration -&gt; UDP
- *          sockets -&gt; IKE engine and port -&gt; SAD flushed (keys wiped) -&gt; event loops
+ *  close:  metrics endpoint -&gt; IKE quiesced and its SAs deleted with the peers (bounded wait)
+ *          -&gt; SAD expiry timer -&gt; TUN reader and device (its routes go with it) -&gt; ip rules
+ *          -&gt; link configuration -&gt; UDP sockets -&gt; IKE engine and port -&gt; SAD flushed (keys
+ *          wiped) -&gt; event loops
  * </pre>
  *
- * The TUN routes live in a routing table of their own so that OUT BYPASS policies can send matching
- * traffic past the TUN device, in the clear over the main table's routes; see {@link RoutingRules}.
+ * IKE is quiesced first ({@link IkeService#shutdown}): from that moment the engine creates no IKE
+ * SA or Child SA, as initiator (start, acquire, rekey) or as responder (IKE_SA_INIT dropped,
+ * CREATE_CHILD_SA refused), and then deletes every IKE SA while the sockets are still open. The IKE
+ * port stays open until late in the close, and a peer that lost its SA to our Delete commonly
+ * initiates again at once: without the refusal we would complete that handshake as responder and
+ * exit without deleting it, leaving the peer an established IKE SA and an outbound SA into a dead
+ * node until its DPD notices. The sockets and the TUN device close only after the Deletes.
+ *
+ * <p>The TUN routes live in a routing table of their own so that OUT BYPASS policies can send
+ * matching traffic past the TUN device, in the clear over the main table's routes; see {@link
+ * RoutingRules}.
  *
  * <p>The TUN queue and the UDP sockets share one event loop, so a packet read from TUN is sealed
  * and written to the socket on the thread that read it, and an ESP datagram is opened and written
@@ -435,7 +445,7 @@ public final class Daemon implements AutoCloseable {
     }
     IkeGlue i = ike;
     if (i != null) {
-      boolean clean = i.service().deleteAll(IKE_SHUTDOWN);
+      boolean clean = i.service().shutdown(IKE_SHUTDOWN);
       log.info(
           "IKE SAs {}",
           clean ? "deleted with the peers" : "not all answered within " + IKE_SHUTDOWN);

@@ -128,7 +128,7 @@ public final class IkeGlue implements AutoCloseable {
 
   /**
    * Stops the event routing, closes the IKE port, stops the engine's pool and wipes the pre-shared
-   * keys. Call {@link IkeService#deleteAll} first, while the sockets are open.
+   * keys. Call {@link IkeService#shutdown} first, while the sockets are open.
    */
   @Override
   public void close() {

@@ -3,6 +3,9 @@ package org.meshsec.core.ike;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.meshsec.core.config.IkePeer;
 import org.meshsec.core.config.NodeConfig;
 import org.meshsec.ike.port.TsRange;
@@ -102,34 +105,26 @@ public final class IkeService {
   }
 
   /**
-   * Deletes every IKE SA with an INFORMATIONAL Delete (RFC 7296 section 1.4.1) and waits, at most
-   * {@code timeout}, for the peers' answers. Returns whether every SA was gone in time. The sockets
-   * must still be open.
+   * Shuts the engine down ({@link IkeEngine#shutdown()}): from now on no IKE SA or Child SA is
+   * created, as initiator or responder, and every IKE SA (whatever its peer configuration) is
+   * deleted with an INFORMATIONAL Delete (RFC 7296 section 1.4.1). Waits, at most {@code timeout},
+   * for the engine to report that no IKE SA is left (the peers answered, or the SAs were dropped).
+   * Cannot be undone; the sockets must still be open.
+   *
+   * @return whether every SA was gone in time
    */
-  public boolean deleteAll(Duration timeout) {
-    for (IkePeer p : config.peers()) {
-      engine.terminate(p.name());
+  public boolean shutdown(Duration timeout) {
+    try {
+      engine.shutdown().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("IKE shutdown failed", e.getCause());
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (engine.list().stream().noneMatch(s -> live(s.state()))) {
-        return true;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return false;
-  }
-
-  private static boolean live(IkeSaState s) {
-    return s == IkeSaState.ESTABLISHED
-        || s == IkeSaState.REKEYING
-        || s == IkeSaState.REKEYED
-        || s == IkeSaState.DELETING;
   }
 
   /** A traffic selector for people; see {@link TrafficSelectors#format}. */

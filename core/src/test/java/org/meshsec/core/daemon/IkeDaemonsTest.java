@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,7 @@ import org.meshsec.core.control.command.IkeListCommand;
 import org.meshsec.core.sad.SaInfo;
 import org.meshsec.core.sad.SaState;
 import org.meshsec.core.spd.Direction;
+import org.meshsec.ike.sa.IkeListener;
 import org.meshsec.ike.sa.IkeSaInfo;
 import org.meshsec.ike.sa.IkeSaState;
 import org.meshsec.tun.tuntest.TunFake;
@@ -357,6 +360,50 @@ class IkeDaemonsTest {
     assertTrue(t.ok(), t.body());
     assertEquals("IKE SA(s) with b deleted\n", t.body());
     assertTrue(a.ike().list().isEmpty(), a.ike().list().toString());
+  }
+
+  /**
+   * A node that stops while its peer keeps initiating must not leave the peer an IKE SA or an
+   * outbound SA into it: once shutdown begins, it answers no IKE_SA_INIT and deletes every SA
+   * before its sockets close. Repeated to catch the race.
+   */
+  @Test
+  void closingANodeWhileItsPeerInitiatesLeavesThePeerNothingTowardsIt() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      startBoth("", "");
+      a.ike().initiate("b");
+      await("both ESTABLISHED", () -> established(a) && established(b));
+      InetAddress bAddress = b.config().node().addresses().get(0);
+      AtomicBoolean stop = new AtomicBoolean();
+      // a initiates again the moment it loses its IKE SA (b's Delete), on a's IKE thread
+      a.ike()
+          .addListener(
+              new IkeListener() {
+                @Override
+                public void ikeSaDestroyed(IkeSaInfo last, String reason) {
+                  if (!stop.get()) {
+                    a.ike().initiate("b");
+                  }
+                }
+              });
+      try {
+        b.close();
+      } finally {
+        stop.set(true);
+      }
+      int r = round;
+      await(
+          "round " + r + ": a has no ESTABLISHED IKE SA with b",
+          () -> a.ike().list().stream().noneMatch(s -> s.state() == IkeSaState.ESTABLISHED));
+      await(
+          "round " + r + ": a has no MATURE outbound SA to b",
+          () ->
+              mature(a).stream()
+                  .noneMatch(s -> s.direction() == Direction.OUT && s.peer().equals(bAddress)));
+      a.close();
+      a = null;
+      b = null;
+    }
   }
 
   static boolean established(Daemon d) {

@@ -47,6 +47,9 @@ public final class EngineStats {
   /** Exceptions caught at the engine's boundaries: bugs. Tests assert this stays 0. */
   public final AtomicLong internalErrors = new AtomicLong();
 
+  /** IKE_SA_INIT requests dropped because the engine is shutting down. */
+  public final AtomicLong refusedShuttingDown = new AtomicLong();
+
   /** Counts a decoding failure by kind. */
   public void countDecodeError(IkeParseError e) {
     if (e.kind() == IkeParseError.Kind.INTEGRITY_CHECK_FAILED) {

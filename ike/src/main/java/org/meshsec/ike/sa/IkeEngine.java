@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.meshsec.ike.config.ChildConfig;
 import org.meshsec.ike.config.EngineSettings;
 import org.meshsec.ike.config.PeerConfig;
@@ -98,6 +99,9 @@ public final class IkeEngine {
 
   /** Brings up every Child SA configured with {@link StartAction#START}. */
   public void start() {
+    if (isShuttingDown()) {
+      return;
+    }
     for (PeerConfig p : peers) {
       List<ChildConfig> start =
           p.children().stream().filter(c -> c.startAction() == StartAction.START).toList();
@@ -182,6 +186,35 @@ public final class IkeEngine {
           });
     }
     return any;
+  }
+
+  /**
+   * Begins the engine's shutdown, which cannot be undone: from now on no IKE SA or Child SA is
+   * created, as initiator (start, initiate, acquire, rekey, DPD restart) or as responder (an
+   * IKE_SA_INIT request is dropped, a CREATE_CHILD_SA request is answered TEMPORARY_FAILURE, RFC
+   * 7296 section 2.25), and every IKE SA is deleted with an INFORMATIONAL Delete (section 1.4.1),
+   * whatever its peer configuration (an SA whose peer is no longer configured included). SAs not
+   * yet established are dropped at once, except an initiator SA whose IKE_AUTH request is in
+   * flight: the peer may establish it, so it is deleted once our IKE_AUTH completes.
+   *
+   * <p>A dropped IKE_SA_INIT request gets no answer: an unprotected error notification in an
+   * IKE_SA_INIT response may not make the initiator stop (section 2.21.1: it must keep waiting for
+   * a valid response), TEMPORARY_FAILURE is defined for CREATE_CHILD_SA only (section 2.25), and a
+   * stopping node should create no state or traffic for it. The initiator retransmits and gives up
+   * as for a dead peer.
+   *
+   * <p>Idempotent; the network must stay open until the result completes (or the caller's wait
+   * times out).
+   *
+   * @return completes when no IKE SA is left
+   */
+  public CompletableFuture<Void> shutdown() {
+    return manager.shutdown();
+  }
+
+  /** Whether {@link #shutdown()} was called. */
+  public boolean isShuttingDown() {
+    return manager.isShuttingDown();
   }
 
   /** Snapshots of all IKE SAs, by id. */

@@ -369,6 +369,12 @@ public final class IkeSa {
         remote,
         peerId,
         keying.proposal());
+    if (manager.isShuttingDown()) {
+      // an IKE_AUTH or IKE rekey that was in flight when the shutdown began: the peer holds this
+      // SA too, so it is deleted rather than dropped
+      terminate();
+      return;
+    }
     execute(() -> manager.checkDuplicates(this));
   }
 
@@ -400,7 +406,7 @@ public final class IkeSa {
 
   /** Queues a rekey of this IKE SA (section 2.18). */
   public void rekey() {
-    if (state.isUsable()) {
+    if (state.isUsable() && !manager.isShuttingDown()) {
       tasks.rekeyIke();
     }
   }
@@ -429,6 +435,19 @@ public final class IkeSa {
     } else {
       dpdTimer = schedule(this::dpdCheck, delay.minus(idle));
     }
+  }
+
+  /**
+   * The engine is shutting down ({@link IkeEngine#shutdown()}): as {@link #terminate()}, except
+   * that an original initiator whose IKE_SA_INIT completed (its IKE_AUTH request may have reached
+   * the peer) is left to finish; {@link #establish()} then deletes it, a failure destroys it.
+   */
+  void shutdown() {
+    if (state == IkeSaState.CONNECTING && originalInitiator && keying.spiR() != 0) {
+      log.debug("IKE SA {} ({}): IKE_AUTH in flight, deleted once established", id, peerName());
+      return;
+    }
+    terminate();
   }
 
   /** Queues a Delete of this IKE SA, or destroys it at once if it is not usable (section 1.4.1). */
@@ -610,6 +629,9 @@ public final class IkeSa {
    * its creation.
    */
   public void requestChild(ChildConfig cc) {
+    if (manager.isShuttingDown()) {
+      return;
+    }
     boolean present =
         children.values().stream()
             .anyMatch(c -> c.config().name().equals(cc.name()) && c.isActive());
@@ -630,7 +652,7 @@ public final class IkeSa {
 
   /** Queues a rekey of {@code child} (section 1.3.3). */
   public void rekeyChild(ChildSa child) {
-    if (!state.isUsable() && state != IkeSaState.CONNECTING) {
+    if ((!state.isUsable() && state != IkeSaState.CONNECTING) || manager.isShuttingDown()) {
       return;
     }
     if (child.state() == ChildSaState.INSTALLED) {

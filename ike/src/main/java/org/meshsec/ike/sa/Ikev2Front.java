@@ -74,6 +74,10 @@ final class Ikev2Front implements IkeFront.VersionHandler {
 
   private void newResponder(
       byte[] datagram, IkeHeader h, InetSocketAddress local, InetSocketAddress remote) {
+    if (engine.isShuttingDown()) {
+      refuseShuttingDown(remote);
+      return;
+    }
     DecodeResult<Message> decoded = Message.decode(datagram);
     if (!(decoded instanceof DecodeResult.Ok<Message> ok)) {
       engine.stats().malformed.incrementAndGet();
@@ -108,6 +112,10 @@ final class Ikev2Front implements IkeFront.VersionHandler {
         case OPEN -> {}
       }
       sa = manager.newResponder(h.initiatorSpi(), candidates, local, remote);
+      if (sa == null) {
+        refuseShuttingDown(remote); // the shutdown began just now
+        return;
+      }
       halfOpen.opened();
     }
     IkeSa created = sa;
@@ -116,6 +124,12 @@ final class Ikev2Front implements IkeFront.VersionHandler {
           created.acceptAsResponder();
           created.receive(datagram, h, local, remote);
         });
+  }
+
+  /** A new IKE_SA_INIT while shutting down: no state, no answer (see IkeEngine#shutdown). */
+  private void refuseShuttingDown(InetSocketAddress remote) {
+    engine.stats().refusedShuttingDown.incrementAndGet();
+    log.debug("IKE_SA_INIT from {}: shutting down, dropped", remote);
   }
 
   /** An IKE_SA_INIT response with SPIr 0 and one notification (sections 2.6, 2.21.1). */

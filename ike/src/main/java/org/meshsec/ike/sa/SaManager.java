@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.meshsec.ike.config.ChildConfig;
@@ -58,6 +59,8 @@ public final class SaManager {
   private final Map<Integer, Instant> invalidSpiSent = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
   private final AtomicLong events = new AtomicLong();
+  private final CompletableFuture<Void> allGone = new CompletableFuture<>();
+  private volatile boolean shuttingDown;
 
   private record HalfOpenKey(InetAddress remote, long spiI) {}
 
@@ -110,14 +113,52 @@ public final class SaManager {
         .toList();
   }
 
+  // ---------------------------------------------------------------- shutdown
+
+  /**
+   * Refuses new SAs from now on and deletes every IKE SA; see {@link IkeEngine#shutdown()}. The
+   * flag is set under the manager's monitor, so an SA created concurrently is either refused or in
+   * the set deleted here.
+   */
+  CompletableFuture<Void> shutdown() {
+    List<IkeSa> all;
+    synchronized (this) {
+      if (shuttingDown) {
+        return allGone;
+      }
+      shuttingDown = true;
+      all = bySpi.values().stream().distinct().toList();
+    }
+    log.info("shutting down: deleting {} IKE SA(s)", all.size());
+    for (IkeSa sa : all) {
+      sa.execute(sa::shutdown);
+    }
+    checkAllGone();
+    return allGone;
+  }
+
+  boolean isShuttingDown() {
+    return shuttingDown;
+  }
+
+  private void checkAllGone() {
+    if (shuttingDown
+        && bySpi.values().stream().allMatch(sa -> sa.state() == IkeSaState.DESTROYED)) {
+      allGone.complete(null);
+    }
+  }
+
   // ---------------------------------------------------------------- creating SAs
 
   /**
    * A responder SA for an admitted IKE_SA_INIT request (the caller counted it as half-open),
-   * registered by our SPI and as half-open.
+   * registered by our SPI and as half-open; null once shutting down.
    */
   synchronized IkeSa newResponder(
       long spiI, List<PeerConfig> candidates, InetSocketAddress local, InetSocketAddress remote) {
+    if (shuttingDown) {
+      return null;
+    }
     IkeSa sa =
         new IkeSa(
             this,
@@ -140,6 +181,10 @@ public final class SaManager {
    */
   synchronized void connectOrAdd(
       PeerConfig p, List<ChildConfig> wanted, InetAddress remoteAddress) {
+    if (shuttingDown) {
+      log.debug("shutting down: not connecting {}", p.name());
+      return;
+    }
     IkeSa existing = null;
     for (IkeSa sa : sasOf(p.name())) {
       IkeSaState s = sa.state();
@@ -198,6 +243,8 @@ public final class SaManager {
    * context the rekey negotiated, established. It shares {@code old}'s executor.
    */
   public IkeSa createRekeyed(IkeSa old, IkeKeying keying) {
+    // Not refused while shutting down: the rekey was negotiated already, and the new SA is
+    // deleted as soon as it is established (IkeSa.establish).
     IkeSa sa =
         new IkeSa(
             this,
@@ -242,6 +289,7 @@ public final class SaManager {
   void unregister(IkeSa sa) {
     bySpi.remove(sa.localSpi(), sa);
     halfOpen.values().remove(sa);
+    checkAllGone();
   }
 
   /** A half-open responder SA was authenticated or destroyed. */

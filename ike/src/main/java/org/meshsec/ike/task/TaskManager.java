@@ -567,6 +567,11 @@ public final class TaskManager implements IkeSaTasks {
         throw IkeException.notify(
             NotifyType.TEMPORARY_FAILURE, "CREATE_CHILD_SA on an SA in state " + sa.state());
       }
+      if (sa.engine().isShuttingDown()) {
+        // the SA is about to be deleted: section 2.25 answers TEMPORARY_FAILURE to a request to
+        // create or rekey an SA that is being closed
+        throw IkeException.notify(NotifyType.TEMPORARY_FAILURE, "shutting down");
+      }
       Optional<SaPayload> saPayload = request.first(SaPayload.class);
       if (saPayload.isPresent()
           && saPayload.get().proposals().get(0).protocolId().equals(ProtocolId.IKE)) {
