@@ -29,8 +29,14 @@ public final class EngineStats {
   /** IKE_SA_INIT requests answered with a COOKIE. */
   public final AtomicLong cookiesSent = new AtomicLong();
 
-  /** IKE_SA_INIT requests dropped because the half-open limit was reached. */
+  /** IKE_SA_INIT requests dropped because the total half-open limit was reached. */
   public final AtomicLong halfOpenDropped = new AtomicLong();
+
+  /** IKE_SA_INIT requests dropped because their source's half-open limit was reached. */
+  public final AtomicLong halfOpenDroppedPerSource = new AtomicLong();
+
+  /** Half-open SAs of unconfigured sources evicted to admit a configured peer. */
+  public final AtomicLong halfOpenEvicted = new AtomicLong();
 
   /** IKE_SA_INIT requests for which no peer configuration matched. */
   public final AtomicLong noConfig = new AtomicLong();

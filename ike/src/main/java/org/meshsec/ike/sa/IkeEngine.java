@@ -83,7 +83,9 @@ public final class IkeEngine {
     if (peers.stream().map(PeerConfig::name).distinct().count() != peers.size()) {
       throw new IllegalArgumentException("two peers with one name");
     }
-    this.halfOpenLimit = new HalfOpenLimit(settings.halfOpenLimit(), settings.cookieThreshold());
+    this.halfOpenLimit =
+        new HalfOpenLimit(
+            settings.halfOpenLimit(), settings.halfOpenPerSource(), settings.cookieThreshold());
     this.manager = new SaManager(this, halfOpenLimit);
     this.front = new IkeFront(stats, cookieSecret, halfOpenLimit);
     front.register(IKEV2, new Ikev2Front(this, manager, front));

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.meshsec.ike.config.PeerConfig;
 import org.meshsec.ike.message.Bytes;
 import org.meshsec.ike.message.DecodeResult;
@@ -87,11 +88,18 @@ final class Ikev2Front implements IkeFront.VersionHandler {
       statelessReply(h, NotifyPayload.of(NotifyType.NO_PROPOSAL_CHOSEN), local, remote);
       return;
     }
+    InetAddress source = remote.getAddress();
+    boolean configured = source.equals(candidates.get(0).remoteAddress());
     IkeSa sa;
+    Optional<Object> evicted;
     synchronized (halfOpen) {
-      switch (halfOpen.admission()) {
-        case DROP -> {
+      switch (halfOpen.admission(source, configured)) {
+        case DROP_TOTAL -> {
           engine.stats().halfOpenDropped.incrementAndGet();
+          return;
+        }
+        case DROP_SOURCE -> {
+          engine.stats().halfOpenDroppedPerSource.incrementAndGet();
           return;
         }
         case COOKIE -> {
@@ -108,7 +116,11 @@ final class Ikev2Front implements IkeFront.VersionHandler {
         case OPEN -> {}
       }
       sa = manager.newResponder(h.initiatorSpi(), candidates, local, remote);
-      halfOpen.opened();
+      evicted = halfOpen.opened(sa, source, configured);
+    }
+    if (evicted.isPresent() && evicted.get() instanceof IkeSa old) {
+      engine.stats().halfOpenEvicted.incrementAndGet();
+      old.execute(() -> old.destroy("half-open SA evicted for configured peer " + source));
     }
     IkeSa created = sa;
     created.execute(

@@ -245,8 +245,13 @@ public final class SaManager {
   }
 
   /** A half-open responder SA was authenticated or destroyed. */
-  void halfOpenDone() {
-    halfOpenLimit.closed();
+  void halfOpenDone(IkeSa sa) {
+    halfOpenLimit.closed(sa);
+  }
+
+  /** How long a half-open responder SA may stay unauthenticated now (shorter under pressure). */
+  java.time.Duration halfOpenTimeout() {
+    return halfOpenLimit.timeout(engine.settings().halfOpenTimeout());
   }
 
   // ---------------------------------------------------------------- rules across SAs
