@@ -1,6 +1,7 @@
 package org.meshsec.ike.sa;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.meshsec.ike.message.IkeHeader;
@@ -18,10 +19,11 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *  receive(datagram, local, remote)        any thread (core's socket)
- *    shorter than a header, too long       -&gt; dropped, counted malformed
+ *    shorter than a header, too long, header Length not the datagram's length
+ *                                          -&gt; dropped, counted malformed and by reason
  *    MjVer 2 -&gt; Ikev2Front: IKE_SA_INIT before state (half-open, COOKIE, peer configs,
  *               stateless replies) or SaManager by SPI
- *    other MjVer without a handler         -&gt; dropped, counted malformed
+ *    other MjVer without a handler         -&gt; dropped, counted malformed and by reason
  * </pre>
  *
  * <p>Thread-safe: the handler table is concurrent; handlers are thread-safe.
@@ -58,14 +60,27 @@ public final class IkeFront {
   /** Handles one datagram; never throws (internal errors are counted and logged). */
   void receive(byte[] datagram, InetSocketAddress local, InetSocketAddress remote) {
     try {
-      if (datagram.length < IkeHeader.LENGTH || datagram.length > Message.MAX_MESSAGE_LENGTH) {
+      if (datagram.length < IkeHeader.LENGTH) {
         stats.malformed.incrementAndGet();
+        stats.tooShort.incrementAndGet();
+        return;
+      }
+      if (datagram.length > Message.MAX_MESSAGE_LENGTH) {
+        stats.malformed.incrementAndGet();
+        stats.tooLong.incrementAndGet();
+        return;
+      }
+      long length = ByteBuffer.wrap(datagram, IkeHeader.OFFSET_LENGTH, 4).getInt() & 0xFFFF_FFFFL;
+      if (length != datagram.length) {
+        stats.malformed.incrementAndGet();
+        stats.badLength.incrementAndGet();
         return;
       }
       int major = (datagram[IkeHeader.OFFSET_VERSION] & 0xFF) >>> 4;
       VersionHandler handler = handlers.get(major);
       if (handler == null) {
         stats.malformed.incrementAndGet();
+        stats.unsupportedVersion.incrementAndGet();
         return;
       }
       handler.receive(datagram, local, remote);
