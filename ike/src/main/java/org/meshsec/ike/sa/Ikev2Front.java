@@ -41,8 +41,10 @@ final class Ikev2Front implements IkeFront.VersionHandler {
   private final SaManager manager;
   private final CookieSecret cookieSecret;
   private final HalfOpenLimit halfOpen;
+  private final IkeFront front;
 
   Ikev2Front(IkeEngine engine, SaManager manager, IkeFront front) {
+    this.front = front;
     this.engine = engine;
     this.manager = manager;
     this.cookieSecret = front.cookieSecret();
@@ -54,12 +56,14 @@ final class Ikev2Front implements IkeFront.VersionHandler {
     DecodeResult<IkeHeader> decoded = IkeHeader.decode(datagram);
     if (!(decoded instanceof DecodeResult.Ok<IkeHeader> ok)) {
       engine.stats().malformed.incrementAndGet();
+      front.logDrop(remote, "malformed header");
       return;
     }
     IkeHeader h = ok.value();
     if (h.exchangeType().equals(ExchangeType.IKE_SA_INIT) && h.isRequest()) {
       if (h.responderSpi() != 0 || h.messageId() != 0 || !h.initiatorFlag()) {
         engine.stats().malformed.incrementAndGet();
+        front.logDrop(remote, "IKE_SA_INIT request with SPIr, Message ID or flags wrong");
         return;
       }
       IkeSa known = manager.halfOpen(remote.getAddress(), h.initiatorSpi());
@@ -78,17 +82,20 @@ final class Ikev2Front implements IkeFront.VersionHandler {
     DecodeResult<Message> decoded = Message.decode(datagram);
     if (!(decoded instanceof DecodeResult.Ok<Message> ok)) {
       engine.stats().malformed.incrementAndGet();
+      front.logDrop(remote, "malformed IKE_SA_INIT request");
       return;
     }
     Message m = ok.value();
-    List<PeerConfig> candidates = peersFor(local.getAddress(), remote.getAddress());
+    InetAddress source = remote.getAddress();
+    List<PeerConfig> candidates = peersFor(local.getAddress(), source);
     if (candidates.isEmpty()) {
       engine.stats().noConfig.incrementAndGet();
-      log.info("IKE_SA_INIT from {}: no peer configuration", remote);
+      if (front.badInputLog().admit(source)) {
+        log.info("IKE_SA_INIT from {}: no peer configuration", IkeFront.text(remote));
+      }
       statelessReply(h, NotifyPayload.of(NotifyType.NO_PROPOSAL_CHOSEN), local, remote);
       return;
     }
-    InetAddress source = remote.getAddress();
     boolean configured = source.equals(candidates.get(0).remoteAddress());
     IkeSa sa;
     Optional<Object> evicted;
@@ -96,10 +103,12 @@ final class Ikev2Front implements IkeFront.VersionHandler {
       switch (halfOpen.admission(source, configured)) {
         case DROP_TOTAL -> {
           engine.stats().halfOpenDropped.incrementAndGet();
+          front.logDrop(remote, "half-open limit reached");
           return;
         }
         case DROP_SOURCE -> {
           engine.stats().halfOpenDroppedPerSource.incrementAndGet();
+          front.logDrop(remote, "half-open limit of the source reached");
           return;
         }
         case COOKIE -> {

@@ -79,7 +79,10 @@ public final class SaManager {
     IkeSa sa = bySpi.get(ours);
     if (sa == null) {
       engine.stats().unknownSpi.incrementAndGet();
-      log.debug("message for unknown IKE SA {}", Long.toHexString(ours));
+      if (engine.badInputLog().admit(remote.getAddress())) {
+        log.info(
+            "message from {} for unknown IKE SA {}", IkeFront.text(remote), Long.toHexString(ours));
+      }
       return;
     }
     sa.execute(() -> sa.receive(datagram, h, local, remote));

@@ -106,6 +106,7 @@ class HalfOpenFloodTest {
     assertEquals(5, t.b.engine.stats().cookiesSent.get(), "no COOKIE once the share is taken");
     assertEquals(5, t.b.engine.halfOpenCount(), "one source, at most its share");
     assertEquals(35, t.b.engine.stats().halfOpenDroppedPerSource.get());
+    assertEquals(34, t.b.engine.badInputLog().suppressed(), "one log line for the 35 drops");
     // a second source gets its own share
     for (long spi = 100; spi <= 110; spi++) {
       floodOne(forged(init, 10, spi));
