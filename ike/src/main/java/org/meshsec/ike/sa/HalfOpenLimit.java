@@ -3,7 +3,6 @@ package org.meshsec.ike.sa;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -108,8 +107,7 @@ public final class HalfOpenLimit {
   }
 
   private Object oldestUnconfigured() {
-    for (Iterator<Map.Entry<Object, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<Object, Entry> e = it.next();
+    for (Map.Entry<Object, Entry> e : entries.entrySet()) {
       if (!e.getValue().configured) {
         return e.getKey();
       }

@@ -97,19 +97,18 @@ final class Ikev2Front implements IkeFront.VersionHandler {
       return;
     }
     boolean configured = source.equals(candidates.get(0).remoteAddress());
-    IkeSa sa;
-    Optional<Object> evicted;
+    IkeSa sa = null;
+    Optional<Object> evicted = Optional.empty();
+    String refused = null;
     synchronized (halfOpen) {
       switch (halfOpen.admission(source, configured)) {
         case DROP_TOTAL -> {
           engine.stats().halfOpenDropped.incrementAndGet();
-          front.logDrop(remote, "half-open limit reached");
-          return;
+          refused = "half-open limit reached";
         }
         case DROP_SOURCE -> {
           engine.stats().halfOpenDroppedPerSource.incrementAndGet();
-          front.logDrop(remote, "half-open limit of the source reached");
-          return;
+          refused = "half-open limit of the source reached";
         }
         case COOKIE -> {
           if (!validCookie(m, remote)) {
@@ -124,12 +123,24 @@ final class Ikev2Front implements IkeFront.VersionHandler {
         }
         case OPEN -> {}
       }
-      sa = manager.newResponder(h.initiatorSpi(), candidates, local, remote);
-      evicted = halfOpen.opened(sa, source, configured);
+      if (refused == null) {
+        sa = manager.newResponder(h.initiatorSpi(), candidates, local, remote);
+        evicted = halfOpen.opened(sa, source, configured);
+      }
+    }
+    if (refused != null) {
+      front.logDrop(remote, refused); // outside the limit's monitor
+      return;
     }
     if (evicted.isPresent() && evicted.get() instanceof IkeSa old) {
       engine.stats().halfOpenEvicted.incrementAndGet();
-      old.execute(() -> old.destroy("half-open SA evicted for configured peer " + source));
+      String reason = "half-open SA evicted for configured peer " + source.getHostAddress();
+      old.execute(
+          () -> {
+            if (old.isHalfOpen()) {
+              old.destroy(reason);
+            }
+          });
     }
     IkeSa created = sa;
     created.execute(
