@@ -181,6 +181,35 @@ class IkeDaemonsTest {
   }
 
   @Test
+  void statsShowTheIkeCountersAndAnAbsurdLengthIsCounted() throws Exception {
+    startBoth("", "");
+    // an IKE header whose Length says 4 GB, sent to b's IKE port
+    byte[] absurd = new byte[40];
+    absurd[17] = 0x20; // IKEv2
+    absurd[18] = 34; // IKE_SA_INIT
+    absurd[24] = (byte) 0xFF;
+    try (java.net.DatagramSocket s =
+        new java.net.DatagramSocket(
+            new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.3.0.1"), 0))) {
+      s.send(
+          new java.net.DatagramPacket(
+              absurd,
+              absurd.length,
+              new java.net.InetSocketAddress(
+                  java.net.InetAddress.getByName("127.3.0.2"), IKE_PORT)));
+    }
+    await("the drop counted", () -> b.ike().engine().stats().badLength.get() == 1);
+    ControlResponse text = call(b, new ControlRequest.Stats(false));
+    assertTrue(text.ok(), text.body());
+    assertTrue(text.body().matches("(?s).*IkeBadLength\\s+1\n.*"), text.body());
+    assertTrue(text.body().contains("IkeHalfOpenDroppedPerSource"), text.body());
+    assertTrue(text.body().contains("InNoStates"), "next to the xfrm_stat counters");
+    ControlResponse json = call(b, new ControlRequest.Stats(true));
+    assertTrue(json.body().contains("\"IkeBadLength\":1"), json.body());
+    assertTrue(json.body().contains("\"IkeMalformed\":1"), json.body());
+  }
+
+  @Test
   void firstPacketTriggersNegotiationAndIsDeliveredThenTerminateRemovesEverything()
       throws Exception {
     startBoth("", "");

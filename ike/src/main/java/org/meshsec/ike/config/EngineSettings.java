@@ -19,6 +19,12 @@ import java.util.Objects;
  * @param fragmentation whether to announce and use IKEv2 fragmentation
  * @param nonceLength our nonce length in bytes (RFC 7296 section 2.10: at least 16 and at least
  *     half the PRF key size)
+ * @param halfOpenPerSource half-open responder SAs of one source address, at most (see {@code
+ *     org.meshsec.ike.sa.HalfOpenLimit}). Default 20: an initiator has one IKE_SA_INIT in flight
+ *     per IKE SA it sets up (its retransmissions reach the same half-open SA), so 20 leaves room
+ *     for a NAT gateway hiding a handful of peers that start together, while a flood from one
+ *     address (even one that returns COOKIEs) gets at most 2% of the default total of 1000: it
+ *     takes 50 addresses to fill the table
  */
 public record EngineSettings(
     int ikePort,
@@ -29,12 +35,27 @@ public record EngineSettings(
     RetransmitPolicy retransmit,
     int maxMessageLength,
     boolean fragmentation,
-    int nonceLength) {
+    int nonceLength,
+    int halfOpenPerSource) {
 
-  /** Defaults: 500/4500, 1000 half-open, cookies from 100, 30 s, 1228-byte messages. */
+  /** The default {@link #halfOpenPerSource}. */
+  public static final int DEFAULT_HALF_OPEN_PER_SOURCE = 20;
+
+  /**
+   * Defaults: 500/4500, 1000 half-open (20 per source), cookies from 100, 30 s, 1228-byte messages.
+   */
   public static final EngineSettings DEFAULT =
       new EngineSettings(
-          500, 4500, 1000, 100, Duration.ofSeconds(30), RetransmitPolicy.DEFAULT, 1228, true, 32);
+          500,
+          4500,
+          1000,
+          100,
+          Duration.ofSeconds(30),
+          RetransmitPolicy.DEFAULT,
+          1228,
+          true,
+          32,
+          DEFAULT_HALF_OPEN_PER_SOURCE);
 
   public EngineSettings {
     Objects.requireNonNull(halfOpenTimeout, "halfOpenTimeout");
@@ -42,7 +63,7 @@ public record EngineSettings(
     if (ikePort < 1 || ikePort > 0xFFFF || nattPort < 1 || nattPort > 0xFFFF) {
       throw new IllegalArgumentException("ports out of range");
     }
-    if (halfOpenLimit < 1 || cookieThreshold < 0) {
+    if (halfOpenLimit < 1 || cookieThreshold < 0 || halfOpenPerSource < 1) {
       throw new IllegalArgumentException("half-open limits must be positive");
     }
     if (maxMessageLength < 256) {
@@ -51,6 +72,45 @@ public record EngineSettings(
     if (nonceLength < 32 || nonceLength > 256) {
       throw new IllegalArgumentException("nonce length must be 32..256 (half of SHA-512's key)");
     }
+  }
+
+  /** Settings with the default {@link #halfOpenPerSource}. */
+  public EngineSettings(
+      int ikePort,
+      int nattPort,
+      int halfOpenLimit,
+      int cookieThreshold,
+      Duration halfOpenTimeout,
+      RetransmitPolicy retransmit,
+      int maxMessageLength,
+      boolean fragmentation,
+      int nonceLength) {
+    this(
+        ikePort,
+        nattPort,
+        halfOpenLimit,
+        cookieThreshold,
+        halfOpenTimeout,
+        retransmit,
+        maxMessageLength,
+        fragmentation,
+        nonceLength,
+        DEFAULT_HALF_OPEN_PER_SOURCE);
+  }
+
+  /** These settings with another limit of half-open SAs per source address. */
+  public EngineSettings withHalfOpenPerSource(int perSource) {
+    return new EngineSettings(
+        ikePort,
+        nattPort,
+        halfOpenLimit,
+        cookieThreshold,
+        halfOpenTimeout,
+        retransmit,
+        maxMessageLength,
+        fragmentation,
+        nonceLength,
+        perSource);
   }
 
   /** These settings with other half-open limits. */
@@ -64,7 +124,8 @@ public record EngineSettings(
         retransmit,
         maxMessageLength,
         fragmentation,
-        nonceLength);
+        nonceLength,
+        halfOpenPerSource);
   }
 
   /** These settings with another maximum message length. */
@@ -78,7 +139,8 @@ public record EngineSettings(
         retransmit,
         length,
         fragmentation,
-        nonceLength);
+        nonceLength,
+        halfOpenPerSource);
   }
 
   /** These settings with another retransmission policy. */
@@ -92,6 +154,7 @@ public record EngineSettings(
         policy,
         maxMessageLength,
         fragmentation,
-        nonceLength);
+        nonceLength,
+        halfOpenPerSource);
   }
 }

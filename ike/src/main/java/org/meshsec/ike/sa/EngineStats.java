@@ -1,12 +1,29 @@
 package org.meshsec.ike.sa;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.meshsec.ike.message.IkeParseError;
 
 /** Counters of an {@link IkeEngine}, for metrics and tests. Thread-safe (atomic counters). */
 public final class EngineStats {
-  /** Datagrams that did not decode (header, payloads, rules), not counting ICV failures. */
+  /**
+   * Datagrams that did not decode (size, header, payloads, rules), not counting ICV failures. The
+   * four counters below break some of them down by reason.
+   */
   public final AtomicLong malformed = new AtomicLong();
+
+  /** Datagrams shorter than the IKE header (RFC 7296 section 3.1). */
+  public final AtomicLong tooShort = new AtomicLong();
+
+  /** Datagrams longer than the largest message we accept. */
+  public final AtomicLong tooLong = new AtomicLong();
+
+  /** Datagrams whose header Length is not the datagram's length (RFC 7296 section 3.1). */
+  public final AtomicLong badLength = new AtomicLong();
+
+  /** Datagrams of an IKE major version we do not serve. */
+  public final AtomicLong unsupportedVersion = new AtomicLong();
 
   /** Protected messages whose ICV did not verify. */
   public final AtomicLong icvFailures = new AtomicLong();
@@ -29,8 +46,14 @@ public final class EngineStats {
   /** IKE_SA_INIT requests answered with a COOKIE. */
   public final AtomicLong cookiesSent = new AtomicLong();
 
-  /** IKE_SA_INIT requests dropped because the half-open limit was reached. */
+  /** IKE_SA_INIT requests dropped because the total half-open limit was reached. */
   public final AtomicLong halfOpenDropped = new AtomicLong();
+
+  /** IKE_SA_INIT requests dropped because their source's half-open limit was reached. */
+  public final AtomicLong halfOpenDroppedPerSource = new AtomicLong();
+
+  /** Half-open SAs of unconfigured sources evicted to admit a configured peer. */
+  public final AtomicLong halfOpenEvicted = new AtomicLong();
 
   /** IKE_SA_INIT requests for which no peer configuration matched. */
   public final AtomicLong noConfig = new AtomicLong();
@@ -59,30 +82,40 @@ public final class EngineStats {
     }
   }
 
+  /**
+   * The counters now, by stable snake_case name, in a fixed order: what {@code meshsec stats}
+   * shows.
+   */
+  public Map<String, Long> snapshot() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("malformed", malformed.get());
+    m.put("too_short", tooShort.get());
+    m.put("too_long", tooLong.get());
+    m.put("bad_length", badLength.get());
+    m.put("unsupported_version", unsupportedVersion.get());
+    m.put("icv_failures", icvFailures.get());
+    m.put("unknown_spi", unknownSpi.get());
+    m.put("unexpected_message_ids", unexpectedMessageIds.get());
+    m.put("retransmitted_requests", retransmittedRequests.get());
+    m.put("retransmits", retransmits.get());
+    m.put("errors_sent", errorsSent.get());
+    m.put("cookies_sent", cookiesSent.get());
+    m.put("half_open_dropped_total", halfOpenDropped.get());
+    m.put("half_open_dropped_per_source", halfOpenDroppedPerSource.get());
+    m.put("half_open_evicted", halfOpenEvicted.get());
+    m.put("no_config", noConfig.get());
+    m.put("dead_peers", deadPeers.get());
+    m.put("duplicates_deleted", duplicatesDeleted.get());
+    m.put("unknown_esp_spi", unknownEspSpi.get());
+    m.put("internal_errors", internalErrors.get());
+    return m;
+  }
+
   @Override
   public String toString() {
-    return "EngineStats[malformed="
-        + malformed
-        + " icv="
-        + icvFailures
-        + " unknownSpi="
-        + unknownSpi
-        + " mid="
-        + unexpectedMessageIds
-        + " retransmits="
-        + retransmits
-        + " cached="
-        + retransmittedRequests
-        + " cookies="
-        + cookiesSent
-        + " halfOpenDropped="
-        + halfOpenDropped
-        + " dead="
-        + deadPeers
-        + " duplicates="
-        + duplicatesDeleted
-        + " internal="
-        + internalErrors
-        + "]";
+    StringBuilder b = new StringBuilder("EngineStats[");
+    snapshot()
+        .forEach((k, v) -> b.append(b.length() > 12 ? " " : "").append(k).append('=').append(v));
+    return b.append(']').toString();
   }
 }

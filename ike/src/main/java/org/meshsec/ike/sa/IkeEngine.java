@@ -17,6 +17,7 @@ import org.meshsec.ike.message.Message;
 import org.meshsec.ike.port.ExpireKind;
 import org.meshsec.ike.port.IkeNetwork;
 import org.meshsec.ike.port.IpsecPort;
+import org.meshsec.ike.port.LogRateLimiter;
 import org.meshsec.ike.port.Scheduler;
 import org.meshsec.ike.port.SerialExecutor;
 import org.slf4j.Logger;
@@ -53,6 +54,10 @@ public final class IkeEngine {
   /** The IKE major version this engine's tasks speak (RFC 7296 section 3.1). */
   static final int IKEV2 = 2;
 
+  /** Where the summary of suppressed bad-input lines goes. */
+  private static final org.slf4j.Logger BAD_INPUT_LOG =
+      org.slf4j.LoggerFactory.getLogger(IkeFront.class);
+
   private final EngineSettings settings;
   private final List<PeerConfig> peers;
   private final IkeNetwork network;
@@ -84,9 +89,20 @@ public final class IkeEngine {
     if (peers.stream().map(PeerConfig::name).distinct().count() != peers.size()) {
       throw new IllegalArgumentException("two peers with one name");
     }
-    this.halfOpenLimit = new HalfOpenLimit(settings.halfOpenLimit(), settings.cookieThreshold());
+    this.halfOpenLimit =
+        new HalfOpenLimit(
+            settings.halfOpenLimit(), settings.halfOpenPerSource(), settings.cookieThreshold());
     this.manager = new SaManager(this, halfOpenLimit);
-    this.front = new IkeFront(stats, cookieSecret, halfOpenLimit);
+    this.front =
+        new IkeFront(
+            stats,
+            cookieSecret,
+            halfOpenLimit,
+            LogRateLimiter.forLog(
+                BAD_INPUT_LOG,
+                IkeFront.BAD_INPUT_LOG_INTERVAL,
+                IkeFront.BAD_INPUT_LOG_SOURCES,
+                scheduler::now));
     front.register(IKEV2, new Ikev2Front(this, manager, front));
   }
 
@@ -264,6 +280,14 @@ public final class IkeEngine {
   /** The peer configurations. */
   public List<PeerConfig> peers() {
     return peers;
+  }
+
+  /**
+   * Engine-internal. The rate limit of the log lines about bad input (one per source per interval,
+   * then a summary).
+   */
+  LogRateLimiter badInputLog() {
+    return front.badInputLog();
   }
 
   /** Half-open responder SAs right now. */

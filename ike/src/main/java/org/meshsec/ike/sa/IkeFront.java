@@ -1,10 +1,13 @@
 package org.meshsec.ike.sa;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.meshsec.ike.message.IkeHeader;
 import org.meshsec.ike.message.Message;
+import org.meshsec.ike.port.LogRateLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,10 +21,11 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *  receive(datagram, local, remote)        any thread (core's socket)
- *    shorter than a header, too long       -&gt; dropped, counted malformed
+ *    shorter than a header, too long, header Length not the datagram's length
+ *                                          -&gt; dropped, counted malformed and by reason
  *    MjVer 2 -&gt; Ikev2Front: IKE_SA_INIT before state (half-open, COOKIE, peer configs,
  *               stateless replies) or SaManager by SPI
- *    other MjVer without a handler         -&gt; dropped, counted malformed
+ *    other MjVer without a handler         -&gt; dropped, counted malformed and by reason
  * </pre>
  *
  * <p>Thread-safe: the handler table is concurrent; handlers are thread-safe.
@@ -32,12 +36,45 @@ public final class IkeFront {
   private final EngineStats stats;
   private final CookieSecret cookieSecret;
   private final HalfOpenLimit halfOpen;
+  private final LogRateLimiter badInputLog;
   private final Map<Integer, VersionHandler> handlers = new ConcurrentHashMap<>();
 
-  IkeFront(EngineStats stats, CookieSecret cookieSecret, HalfOpenLimit halfOpen) {
+  /** Bad-input log lines: one per source address per this interval, then a summary. */
+  static final Duration BAD_INPUT_LOG_INTERVAL = Duration.ofSeconds(10);
+
+  /** Source addresses the bad-input log limiter remembers per interval, at most. */
+  static final int BAD_INPUT_LOG_SOURCES = 1024;
+
+  IkeFront(
+      EngineStats stats,
+      CookieSecret cookieSecret,
+      HalfOpenLimit halfOpen,
+      LogRateLimiter badInputLog) {
     this.stats = stats;
     this.cookieSecret = cookieSecret;
     this.halfOpen = halfOpen;
+    this.badInputLog = badInputLog;
+  }
+
+  /**
+   * The rate limit of the engine's log lines about bad input (malformed, unknown SPI, no
+   * configuration, refused), keyed by source address; shared by the versions.
+   */
+  public LogRateLimiter badInputLog() {
+    return badInputLog;
+  }
+
+  /** Logs a dropped datagram from {@code remote} at INFO, within the bad-input rate limit. */
+  void logDrop(InetSocketAddress remote, String why) {
+    if (badInputLog.admit(remote.getAddress())) {
+      log.info("IKE datagram from {} dropped: {}", text(remote), why);
+    }
+  }
+
+  /** {@code address:port} in the usual text form. */
+  static String text(InetSocketAddress a) {
+    String host = a.getAddress().getHostAddress();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 
   /** Serves datagrams of IKE major version {@code majorVersion} with {@code handler}. */
@@ -58,14 +95,31 @@ public final class IkeFront {
   /** Handles one datagram; never throws (internal errors are counted and logged). */
   void receive(byte[] datagram, InetSocketAddress local, InetSocketAddress remote) {
     try {
-      if (datagram.length < IkeHeader.LENGTH || datagram.length > Message.MAX_MESSAGE_LENGTH) {
+      if (datagram.length < IkeHeader.LENGTH) {
         stats.malformed.incrementAndGet();
+        stats.tooShort.incrementAndGet();
+        logDrop(remote, "shorter than an IKE header");
+        return;
+      }
+      if (datagram.length > Message.MAX_MESSAGE_LENGTH) {
+        stats.malformed.incrementAndGet();
+        stats.tooLong.incrementAndGet();
+        logDrop(remote, "longer than " + Message.MAX_MESSAGE_LENGTH + " bytes");
+        return;
+      }
+      long length = ByteBuffer.wrap(datagram, IkeHeader.OFFSET_LENGTH, 4).getInt() & 0xFFFF_FFFFL;
+      if (length != datagram.length) {
+        stats.malformed.incrementAndGet();
+        stats.badLength.incrementAndGet();
+        logDrop(remote, "header Length " + length + " != datagram length " + datagram.length);
         return;
       }
       int major = (datagram[IkeHeader.OFFSET_VERSION] & 0xFF) >>> 4;
       VersionHandler handler = handlers.get(major);
       if (handler == null) {
         stats.malformed.incrementAndGet();
+        stats.unsupportedVersion.incrementAndGet();
+        logDrop(remote, "IKE major version " + major + " not supported");
         return;
       }
       handler.receive(datagram, local, remote);

@@ -83,6 +83,7 @@ public final class IkeSa {
   private Cancellable lifeTimer = Cancellable.NONE;
   private Cancellable dpdTimer = Cancellable.NONE;
   private Cancellable halfOpenTimer = Cancellable.NONE;
+  private Instant halfOpenSince;
   private volatile IkeSaInfo snapshot;
 
   IkeSa(
@@ -320,12 +321,31 @@ public final class IkeSa {
     setState(IkeSaState.CONNECTING);
     halfOpen = true;
     tasks.respondToConnect();
-    halfOpenTimer = schedule(this::halfOpenExpired, engine.settings().halfOpenTimeout());
+    halfOpenSince = engine.scheduler().now();
+    armHalfOpenCheck();
   }
 
-  private void halfOpenExpired() {
-    if (state == IkeSaState.CONNECTING) {
-      destroy("not authenticated within " + engine.settings().halfOpenTimeout());
+  /**
+   * Checks the half-open SA at a quarter of the configured timeout, so that under pressure (see
+   * {@link HalfOpenLimit#timeout}) SAs created before the pressure age out fast too.
+   */
+  private void armHalfOpenCheck() {
+    Duration base = engine.settings().halfOpenTimeout();
+    Duration age = Duration.between(halfOpenSince, engine.scheduler().now());
+    Duration step = base.dividedBy(HalfOpenLimit.PRESSURE_DIVISOR);
+    Duration untilFull = base.minus(age);
+    halfOpenTimer = schedule(this::halfOpenCheck, untilFull.compareTo(step) < 0 ? untilFull : step);
+  }
+
+  private void halfOpenCheck() {
+    if (state != IkeSaState.CONNECTING || !halfOpen) {
+      return;
+    }
+    Duration timeout = manager.halfOpenTimeout();
+    if (Duration.between(halfOpenSince, engine.scheduler().now()).compareTo(timeout) >= 0) {
+      destroy("not authenticated within " + timeout);
+    } else {
+      armHalfOpenCheck();
     }
   }
 
@@ -358,7 +378,7 @@ public final class IkeSa {
     halfOpenTimer.cancel();
     if (halfOpen) {
       halfOpen = false;
-      manager.halfOpenDone();
+      manager.halfOpenDone(this);
     }
     armLifetime();
     armDpd();
@@ -498,7 +518,7 @@ public final class IkeSa {
     keying.wipe();
     if (halfOpen) {
       halfOpen = false;
-      manager.halfOpenDone();
+      manager.halfOpenDone(this);
     }
     state = IkeSaState.DESTROYED;
     family.remove(this);

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.meshsec.ike.config.PeerConfig;
 import org.meshsec.ike.message.Bytes;
 import org.meshsec.ike.message.DecodeResult;
@@ -40,8 +41,10 @@ final class Ikev2Front implements IkeFront.VersionHandler {
   private final SaManager manager;
   private final CookieSecret cookieSecret;
   private final HalfOpenLimit halfOpen;
+  private final IkeFront front;
 
   Ikev2Front(IkeEngine engine, SaManager manager, IkeFront front) {
+    this.front = front;
     this.engine = engine;
     this.manager = manager;
     this.cookieSecret = front.cookieSecret();
@@ -53,12 +56,14 @@ final class Ikev2Front implements IkeFront.VersionHandler {
     DecodeResult<IkeHeader> decoded = IkeHeader.decode(datagram);
     if (!(decoded instanceof DecodeResult.Ok<IkeHeader> ok)) {
       engine.stats().malformed.incrementAndGet();
+      front.logDrop(remote, "malformed header");
       return;
     }
     IkeHeader h = ok.value();
     if (h.exchangeType().equals(ExchangeType.IKE_SA_INIT) && h.isRequest()) {
       if (h.responderSpi() != 0 || h.messageId() != 0 || !h.initiatorFlag()) {
         engine.stats().malformed.incrementAndGet();
+        front.logDrop(remote, "IKE_SA_INIT request with SPIr, Message ID or flags wrong");
         return;
       }
       IkeSa known = manager.halfOpen(remote.getAddress(), h.initiatorSpi());
@@ -81,22 +86,33 @@ final class Ikev2Front implements IkeFront.VersionHandler {
     DecodeResult<Message> decoded = Message.decode(datagram);
     if (!(decoded instanceof DecodeResult.Ok<Message> ok)) {
       engine.stats().malformed.incrementAndGet();
+      front.logDrop(remote, "malformed IKE_SA_INIT request");
       return;
     }
     Message m = ok.value();
-    List<PeerConfig> candidates = peersFor(local.getAddress(), remote.getAddress());
+    InetAddress source = remote.getAddress();
+    List<PeerConfig> candidates = peersFor(local.getAddress(), source);
     if (candidates.isEmpty()) {
       engine.stats().noConfig.incrementAndGet();
-      log.info("IKE_SA_INIT from {}: no peer configuration", remote);
+      if (front.badInputLog().admit(source)) {
+        log.info("IKE_SA_INIT from {}: no peer configuration", IkeFront.text(remote));
+      }
       statelessReply(h, NotifyPayload.of(NotifyType.NO_PROPOSAL_CHOSEN), local, remote);
       return;
     }
-    IkeSa sa;
+    boolean configured = source.equals(candidates.get(0).remoteAddress());
+    IkeSa sa = null;
+    Optional<Object> evicted = Optional.empty();
+    String refused = null;
     synchronized (halfOpen) {
-      switch (halfOpen.admission()) {
-        case DROP -> {
+      switch (halfOpen.admission(source, configured)) {
+        case DROP_TOTAL -> {
           engine.stats().halfOpenDropped.incrementAndGet();
-          return;
+          refused = "half-open limit reached";
+        }
+        case DROP_SOURCE -> {
+          engine.stats().halfOpenDroppedPerSource.incrementAndGet();
+          refused = "half-open limit of the source reached";
         }
         case COOKIE -> {
           if (!validCookie(m, remote)) {
@@ -111,12 +127,30 @@ final class Ikev2Front implements IkeFront.VersionHandler {
         }
         case OPEN -> {}
       }
-      sa = manager.newResponder(h.initiatorSpi(), candidates, local, remote);
-      if (sa == null) {
-        refuseShuttingDown(remote); // the shutdown began just now
-        return;
+      if (refused == null) {
+        sa = manager.newResponder(h.initiatorSpi(), candidates, local, remote);
+        if (sa != null) {
+          evicted = halfOpen.opened(sa, source, configured);
+        }
       }
-      halfOpen.opened();
+    }
+    if (refused != null) {
+      front.logDrop(remote, refused); // outside the limit's monitor
+      return;
+    }
+    if (sa == null) {
+      refuseShuttingDown(remote); // the shutdown began just now
+      return;
+    }
+    if (evicted.isPresent() && evicted.get() instanceof IkeSa old) {
+      engine.stats().halfOpenEvicted.incrementAndGet();
+      String reason = "half-open SA evicted for configured peer " + source.getHostAddress();
+      old.execute(
+          () -> {
+            if (old.isHalfOpen()) {
+              old.destroy(reason);
+            }
+          });
     }
     IkeSa created = sa;
     created.execute(

@@ -82,7 +82,10 @@ public final class SaManager {
     IkeSa sa = bySpi.get(ours);
     if (sa == null) {
       engine.stats().unknownSpi.incrementAndGet();
-      log.debug("message for unknown IKE SA {}", Long.toHexString(ours));
+      if (engine.badInputLog().admit(remote.getAddress())) {
+        log.info(
+            "message from {} for unknown IKE SA {}", IkeFront.text(remote), Long.toHexString(ours));
+      }
       return;
     }
     sa.execute(() -> sa.receive(datagram, h, local, remote));
@@ -293,8 +296,13 @@ public final class SaManager {
   }
 
   /** A half-open responder SA was authenticated or destroyed. */
-  void halfOpenDone() {
-    halfOpenLimit.closed();
+  void halfOpenDone(IkeSa sa) {
+    halfOpenLimit.closed(sa);
+  }
+
+  /** How long a half-open responder SA may stay unauthenticated now (shorter under pressure). */
+  java.time.Duration halfOpenTimeout() {
+    return halfOpenLimit.timeout(engine.settings().halfOpenTimeout());
   }
 
   // ---------------------------------------------------------------- rules across SAs

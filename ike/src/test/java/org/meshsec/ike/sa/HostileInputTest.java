@@ -159,6 +159,25 @@ class HostileInputTest {
   }
 
   @Test
+  void datagramsWithAbsurdLengthsAreCounted() {
+    t = withSettings(EngineSettings.DEFAULT);
+    LoopbackNetwork.Datagram init = captureInit();
+    byte[] absurd = init.bytes().clone();
+    absurd[IkeHeader.OFFSET_LENGTH] = (byte) 0xFF; // header Length about 4 GB
+    t.net.deliver(new LoopbackNetwork.Datagram(init.from(), init.to(), absurd));
+    t.net.deliver(new LoopbackNetwork.Datagram(init.from(), init.to(), new byte[27]));
+    t.net.deliver(
+        new LoopbackNetwork.Datagram(
+            init.from(), init.to(), new byte[Message.MAX_MESSAGE_LENGTH + 1]));
+    assertEquals(1, t.b.engine.stats().badLength.get());
+    assertEquals(1, t.b.engine.stats().tooShort.get());
+    assertEquals(1, t.b.engine.stats().tooLong.get());
+    assertEquals(1L, t.b.engine.stats().snapshot().get("bad_length"));
+    assertEquals(0, t.net.pending(), "nothing answered");
+    assertTrue(t.b.sas().isEmpty());
+  }
+
+  @Test
   void largeIkeAuthIsFragmentedWhenTheMtuIsSmall() {
     TestPki rsa = new TestPki(KeyType.RSA_2048, 9);
     TestPki.Identity one = rsa.issue("node1.mesh");

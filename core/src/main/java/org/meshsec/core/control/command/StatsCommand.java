@@ -8,11 +8,13 @@ import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.daemon.Daemon;
 import org.meshsec.core.stats.TunCounter;
+import org.meshsec.ike.sa.IkeEngine;
 import org.meshsec.tun.TunStats;
 
 /**
- * {@code stats}: the data path's counters (named as in Linux {@code /proc/net/xfrm_stat}) and the
- * TUN device's, by name. Thread-safe (counter snapshots).
+ * {@code stats}: the data path's counters (named as in Linux {@code /proc/net/xfrm_stat}), the TUN
+ * device's and the IKE engine's ({@code Ike...}, when peers are configured), by name. Thread-safe
+ * (counter snapshots).
  */
 public final class StatsCommand implements Command<ControlRequest.Stats> {
   private final Daemon d;
@@ -30,8 +32,31 @@ public final class StatsCommand implements Command<ControlRequest.Stats> {
         o.put(c.statName(), c.of(t));
       }
     }
+    if (d.ike() != null) {
+      o.putAll(ikeCounters(d.ike().engine()));
+    }
     return request.json()
         ? ControlResponse.json(true, o)
         : ControlResponse.ok(Replies.keyValues(ControlJson.tree(o), "%-32s%s%n"));
+  }
+
+  /**
+   * The IKE engine's counters ({@link org.meshsec.ike.sa.EngineStats#snapshot()}) named like the
+   * others: {@code half_open_dropped_per_source} becomes {@code IkeHalfOpenDroppedPerSource}; plus
+   * {@code IkeHalfOpen}, the half-open SAs now.
+   */
+  static Map<String, Long> ikeCounters(IkeEngine engine) {
+    Map<String, Long> o = new LinkedHashMap<>();
+    o.put("IkeHalfOpen", (long) engine.halfOpenCount());
+    engine.stats().snapshot().forEach((k, v) -> o.put(camel("ike_" + k), v));
+    return o;
+  }
+
+  private static String camel(String snake) {
+    StringBuilder b = new StringBuilder();
+    for (String part : snake.split("_")) {
+      b.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+    }
+    return b.toString();
   }
 }
