@@ -101,7 +101,20 @@ final class IkeCollector implements MultiCollector {
                 "result")
             .add(ike.installedCount(), "installed")
             .add(ike.refusedCount(), "refused");
+    // Every engine counter under the name `meshsec stats` derives from it too
+    // (EngineStats.snapshot),
+    // so that the two cannot disagree; the named metrics below are the ones dashboards use.
+    Family events =
+        Family.counter(
+            "meshsec_ike_engine_events",
+            "The IKE engine's counters (meshsec stats Ike...), by their snake_case name",
+            "event");
+    e.snapshot().forEach((k, v) -> events.add(v, k));
     return MetricSnapshots.of(
+        events.snapshot(),
+        Family.gauge("meshsec_ike_half_open", "Half-open IKE SAs now (meshsec stats IkeHalfOpen)")
+            .add(ike.engine().halfOpenCount())
+            .snapshot(),
         ikeSas.snapshot(),
         childSas.snapshot(),
         established.snapshot(),

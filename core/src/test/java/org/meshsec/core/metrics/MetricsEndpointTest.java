@@ -283,7 +283,22 @@ class MetricsEndpointTest {
         assertEquals(
             (double) before.get(c.statName()), value(m, c.metricName() + "_total"), c.statName());
       }
-      assertEquals(XfrmStat.values().length + 7, before.size(), "every stats counter checked");
+      int ike = 0;
+      for (Map.Entry<String, Long> st : before.entrySet()) {
+        if (!st.getKey().startsWith("Ike")) {
+          continue;
+        }
+        String key =
+            st.getKey().equals("IkeHalfOpen")
+                ? "meshsec_ike_half_open"
+                : "meshsec_ike_engine_events_total{event=\""
+                    + snake(st.getKey().substring("Ike".length()))
+                    + "\"}";
+        assertEquals((double) st.getValue(), value(m, key), key);
+        ike++;
+      }
+      assertEquals(
+          XfrmStat.values().length + 7 + ike, before.size(), "every stats counter checked");
       return m;
     }
     fail("the daemon's counters kept changing");
@@ -501,5 +516,10 @@ class MetricsEndpointTest {
           assertThrows(IOException.class, () -> start(cfg, new TunFake("fake-a", 1400)));
       assertTrue(e.getMessage().contains("metrics endpoint 127.0.0.1:" + port), e.getMessage());
     }
+  }
+
+  /** {@code HalfOpenDroppedPerSource} -> {@code half_open_dropped_per_source}. */
+  static String snake(String camel) {
+    return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
   }
 }
