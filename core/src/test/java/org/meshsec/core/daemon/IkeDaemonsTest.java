@@ -13,7 +13,6 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -25,8 +24,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meshsec.core.cli.Main;
-import org.meshsec.core.config.ConfigLoader;
-import org.meshsec.core.config.ConfigResult;
 import org.meshsec.core.config.NodeConfig;
 import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
@@ -78,71 +75,15 @@ class IkeDaemonsTest {
       String src,
       String dst,
       String extra) {
-    return """
-        [node]
-        name = "%s"
-        secrets = "%s-secrets.toml"
-        address = "%s"
-
-        [tun]
-        name = "fake-%s"
-        addresses = ["%s"]
-        routes = ["%s"]
-
-        [listen]
-        address = ["%s"]
-        ike_port = %d
-
-        [[peer]]
-        name = "%s"
-        address = "%s"
-        port = %d
-        auth = "psk"
-        psk = "shared"
-        %s
-
-        [[policy]]
-        name = "lan"
-        direction = "both"
-        src = "%s"
-        dst = "%s"
-        action = "protect"
-        ike = "%s"
-        """
-        .formatted(
-            name,
-            name,
-            self,
-            name,
-            src.replace("0/24", "1/24"),
-            dst,
-            self,
-            IKE_PORT,
-            peerName,
-            peer,
-            IKE_PORT,
-            extra,
-            src,
-            dst,
-            peerName);
+    return DaemonPair.config(IKE_PORT, name, self, peerName, peer, src, dst, extra, "");
   }
 
   Path write(String name, String cfg) throws IOException {
-    Path secrets = dir.resolve(name + "-secrets.toml");
-    Files.writeString(secrets, "[keys]\nshared = \"%s\"\n".formatted(PSK));
-    Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
-    Path p = dir.resolve(name + ".toml");
-    Files.writeString(p, cfg);
-    return p;
+    return DaemonPair.write(dir, name, cfg, PSK);
   }
 
   Daemon start(Path cfg, TunFake fake) throws IOException {
-    ConfigResult r = ConfigLoader.load(cfg);
-    assertTrue(r.isOk(), () -> r.errors().toString());
-    return Daemon.start(
-        r.config(),
-        new Daemon.Options(
-            (c, g) -> new Daemon.TunFactory.Opened(fake, null), Duration.ofMillis(200)));
+    return DaemonPair.start(cfg, fake);
   }
 
   void startBoth(String extraA, String extraB) throws IOException {

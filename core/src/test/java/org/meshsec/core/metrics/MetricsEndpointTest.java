@@ -22,7 +22,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -35,13 +34,12 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.meshsec.core.config.ConfigLoader;
-import org.meshsec.core.config.ConfigResult;
 import org.meshsec.core.config.MetricsConfig;
 import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.control.command.DaemonControl;
 import org.meshsec.core.daemon.Daemon;
+import org.meshsec.core.daemon.DaemonPair;
 import org.meshsec.core.packet.PacketBuilder;
 import org.meshsec.core.stats.XfrmStat;
 import org.meshsec.ike.sa.IkeSaState;
@@ -85,71 +83,15 @@ class MetricsEndpointTest {
 
   static String config(
       String name, String self, String peerName, String peer, String src, String dst, String x) {
-    return """
-        [node]
-        name = "%s"
-        secrets = "%s-secrets.toml"
-        address = "%s"
-
-        [tun]
-        name = "fake-%s"
-        addresses = ["%s"]
-        routes = ["%s"]
-
-        [listen]
-        address = ["%s"]
-        ike_port = %d
-
-        [[peer]]
-        name = "%s"
-        address = "%s"
-        port = %d
-        auth = "psk"
-        psk = "shared"
-
-        [[policy]]
-        name = "lan"
-        direction = "both"
-        src = "%s"
-        dst = "%s"
-        action = "protect"
-        ike = "%s"
-        %s
-        """
-        .formatted(
-            name,
-            name,
-            self,
-            name,
-            src.replace("0/24", "1/24"),
-            dst,
-            self,
-            IKE_PORT,
-            peerName,
-            peer,
-            IKE_PORT,
-            src,
-            dst,
-            peerName,
-            x);
+    return DaemonPair.config(IKE_PORT, name, self, peerName, peer, src, dst, "", x);
   }
 
   Path write(String name, String cfg) throws IOException {
-    Path secrets = dir.resolve(name + "-secrets.toml");
-    Files.writeString(secrets, "[keys]\nshared = \"%s\"\n".formatted(PSK));
-    Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
-    Path p = dir.resolve(name + ".toml");
-    Files.writeString(p, cfg);
-    return p;
+    return DaemonPair.write(dir, name, cfg, PSK);
   }
 
   static Daemon start(Path cfg, TunFake fake) throws IOException {
-    ConfigResult r = ConfigLoader.load(cfg);
-    assertTrue(r.isOk(), () -> r.errors().toString());
-    return Daemon.start(
-        r.config(),
-        new Daemon.Options(
-            (c, g) -> new Daemon.TunFactory.Opened(fake, null), Duration.ofMillis(200)));
+    return DaemonPair.start(cfg, fake);
   }
 
   static int freePort() throws IOException {
