@@ -14,6 +14,7 @@ import org.meshsec.core.spd.Spd;
 import org.meshsec.ike.config.EngineSettings;
 import org.meshsec.ike.port.ExecutorScheduler;
 import org.meshsec.ike.sa.IkeEngine;
+import org.meshsec.ike.task.Ikev2TaskFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,7 @@ public final class IkeGlue implements AutoCloseable {
     EngineSettings d = EngineSettings.DEFAULT;
     this.engine =
         IkeEngine.builder()
+            .tasks(new Ikev2TaskFactory())
             .settings(
                 new EngineSettings(
                     config.listen().ikePort(),

@@ -68,7 +68,7 @@ public final class IkeEngine {
   private final MessageObserver observer;
   private final IkeListener listener;
   private final EngineStats stats = new EngineStats();
-  private final TaskFactory taskFactory = TaskFactory.load();
+  private final TaskFactory taskFactory;
   private final byte[] fakeNatSource = new byte[4];
   private final HalfOpenLimit halfOpenLimit;
   private final SaManager manager;
@@ -81,6 +81,7 @@ public final class IkeEngine {
     this.ipsec = Objects.requireNonNull(b.ipsec, "ipsec");
     this.scheduler = Objects.requireNonNull(b.scheduler, "scheduler");
     this.random = Objects.requireNonNull(b.random, "random");
+    this.taskFactory = Objects.requireNonNull(b.tasks, "tasks");
     this.defaultLocal = b.localAddress;
     this.observer = b.observer;
     this.listener = b.listener;
@@ -377,6 +378,7 @@ public final class IkeEngine {
     private IpsecPort ipsec;
     private Scheduler scheduler;
     private SecureRandom random;
+    private TaskFactory tasks;
     private InetAddress localAddress;
     private MessageObserver observer;
     private IkeListener listener = IkeListener.NONE;
@@ -410,6 +412,15 @@ public final class IkeEngine {
 
     public Builder scheduler(Scheduler s) {
       this.scheduler = s;
+      return this;
+    }
+
+    /**
+     * Makes each IKE SA's task manager: {@code new org.meshsec.ike.task.Ikev2TaskFactory()} for
+     * IKEv2. Passed in rather than looked up, so that this package does not depend on the tasks'.
+     */
+    public Builder tasks(TaskFactory f) {
+      this.tasks = f;
       return this;
     }
 

@@ -5,8 +5,8 @@ import org.meshsec.ike.sa.IkeSaTasks;
 import org.meshsec.ike.sa.TaskFactory;
 
 /**
- * The IKEv2 tasks' factory (RFC 7296): each IKE SA gets a {@link TaskManager}. Registered in {@code
- * META-INF/services/org.meshsec.ike.sa.TaskFactory}. Stateless and thread-safe.
+ * The IKEv2 tasks' factory (RFC 7296): each IKE SA gets a {@link TaskManager}. Given to {@code
+ * IkeEngine.builder().tasks(...)}. Stateless and thread-safe.
  */
 public final class Ikev2TaskFactory implements TaskFactory {
 

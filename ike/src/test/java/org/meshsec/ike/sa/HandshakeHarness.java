@@ -15,6 +15,7 @@ import org.meshsec.ike.pki.PeerIdentity;
 import org.meshsec.ike.port.LoopbackNetwork;
 import org.meshsec.ike.port.ManualScheduler;
 import org.meshsec.ike.port.MemoryIpsec;
+import org.meshsec.ike.task.Ikev2TaskFactory;
 
 /**
  * Runs one complete IKE_SA_INIT + IKE_AUTH (with the first Child SA) between two engines in this
@@ -99,6 +100,7 @@ public final class HandshakeHarness {
             .child(ChildConfig.builder("host").mode(IpsecMode.TRANSPORT).proposals(esp).build())
             .build();
     return IkeEngine.builder()
+        .tasks(new Ikev2TaskFactory())
         .peer(peer)
         .network(net)
         .ipsec(ipsec)

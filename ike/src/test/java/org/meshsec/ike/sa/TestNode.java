@@ -13,6 +13,7 @@ import org.meshsec.ike.message.Message;
 import org.meshsec.ike.port.LoopbackNetwork;
 import org.meshsec.ike.port.ManualScheduler;
 import org.meshsec.ike.port.MemoryIpsec;
+import org.meshsec.ike.task.Ikev2TaskFactory;
 
 /** One node of a test: an engine with a fake data plane, joined to the others by the network. */
 final class TestNode {
@@ -44,6 +45,7 @@ final class TestNode {
     this.ipsec = new MemoryIpsec(0x01000000 * lastOctet + 0x100);
     this.engine =
         IkeEngine.builder()
+            .tasks(new Ikev2TaskFactory())
             .settings(settings)
             .peers(peers)
             .network(net)
