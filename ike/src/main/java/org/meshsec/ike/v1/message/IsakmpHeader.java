@@ -2,6 +2,7 @@ package org.meshsec.ike.v1.message;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import org.meshsec.ike.message.IkeHeader;
 import org.meshsec.ike.message.Wire;
 
 /**
@@ -49,26 +50,29 @@ public record IsakmpHeader(
     long messageId,
     long length) {
 
+  // RFC 7296 section 3.1 kept the ISAKMP header layout of RFC 2408 section 3.1 (only the flags
+  // differ), so both codecs take the field offsets from one place: IkeHeader.
+
   /** Size of the header. */
-  public static final int LENGTH = 28;
+  public static final int LENGTH = IkeHeader.LENGTH;
 
   /** Offset of the Next Payload field. */
-  public static final int OFFSET_NEXT_PAYLOAD = 16;
+  public static final int OFFSET_NEXT_PAYLOAD = IkeHeader.OFFSET_NEXT_PAYLOAD;
 
   /** Offset of the version octet (MjVer in the high nibble). */
-  public static final int OFFSET_VERSION = 17;
+  public static final int OFFSET_VERSION = IkeHeader.OFFSET_VERSION;
 
   /** Offset of the Exchange Type field. */
-  public static final int OFFSET_EXCHANGE_TYPE = 18;
+  public static final int OFFSET_EXCHANGE_TYPE = IkeHeader.OFFSET_EXCHANGE_TYPE;
 
   /** Offset of the Flags field. */
-  public static final int OFFSET_FLAGS = 19;
+  public static final int OFFSET_FLAGS = IkeHeader.OFFSET_FLAGS;
 
   /** Offset of the Message ID field. */
-  public static final int OFFSET_MESSAGE_ID = 20;
+  public static final int OFFSET_MESSAGE_ID = IkeHeader.OFFSET_MESSAGE_ID;
 
   /** Offset of the Length field. */
-  public static final int OFFSET_LENGTH = 24;
+  public static final int OFFSET_LENGTH = IkeHeader.OFFSET_LENGTH;
 
   /** The Encryption flag. */
   public static final int FLAG_ENCRYPTION = 0x01;
