@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.meshsec.tun.exec.Background;
 import org.meshsec.tun.exec.Commands;
@@ -714,8 +715,12 @@ public final class Charon implements AutoCloseable {
    * SIGKILL: charon vanishes without sending DELETE, as after a crash (for DPD tests). Its TUN
    * device and the routes through it disappear with the process.
    */
-  public void kill() {
+  public void kill() throws InterruptedException {
     Processes.kill(process.process().toHandle(), Duration.ZERO);
+    // The handle's onExit completes when the process has exited; the Process object learns of it
+    // only when its reaper thread has collected the status, a moment later. Wait for that, so that
+    // isAlive() is false on return.
+    process.process().waitFor(5, TimeUnit.SECONDS);
   }
 
   /**
