@@ -153,7 +153,7 @@ public final class Keys {
   }
 
   /** Whether the private and public key belong together (compares the derived public key). */
-  static boolean matches(PrivateKey priv, PublicKey pub) {
+  public static boolean matches(PrivateKey priv, PublicKey pub) {
     try {
       PublicKey derived = publicKeyOf(priv);
       if (derived instanceof java.security.interfaces.RSAPublicKey a
