@@ -96,6 +96,22 @@ class HalfOpenFloodTest {
   }
 
   @Test
+  void summaryOfSuppressedLinesIsWrittenWhenTheIntervalEndsWithoutFurtherInput() {
+    t = withWildcard(EngineSettings.DEFAULT.withHalfOpen(50, 0).withHalfOpenPerSource(2));
+    t.b.engine.start();
+    LoopbackNetwork.Datagram init = captureInit();
+    for (long spi = 1; spi <= 10; spi++) {
+      floodOne(forged(init, 9, spi));
+    }
+    assertEquals(7, t.b.engine.badInputLog().suppressed(), "one line for the 8 drops");
+    t.clock.advance(IkeFront.BAD_INPUT_LOG_INTERVAL.minusSeconds(1));
+    assertEquals(7, t.b.engine.badInputLog().suppressed(), "interval not over yet");
+    // no more input: the engine's own timer ends the interval and writes the summary
+    t.clock.advance(Duration.ofSeconds(2));
+    assertEquals(0, t.b.engine.badInputLog().suppressed(), "summary written, counter reset");
+  }
+
+  @Test
   void oneSourceAnsweringCookiesTakesOnlyItsShare() {
     // every request must return a COOKIE; the flooder returns them
     t = withWildcard(EngineSettings.DEFAULT.withHalfOpen(50, 0).withHalfOpenPerSource(5));
