@@ -394,4 +394,52 @@ class MeshConfigTest {
     List<ConfigError> errors = f.write(text).loadErrors();
     assertError(errors, f.config, lineOf(text, "cert = "), "does not carry the node's name");
   }
+
+  @Test
+  void addingAndRemovingANodeTouchesOnlyItsPair() throws Exception {
+    NodeConfig three = load("alpha", MESH);
+    String fourText =
+        MESH
+            + """
+
+            [[node]]
+            name = "delta"
+            address = "192.0.2.4"
+            prefixes = ["10.9.4.0/24"]
+            """;
+    NodeConfig four = load("alpha", fourText);
+    ReloadPlan add = ReloadPlan.of(three, four);
+    assertTrue(add.applicable(), add.restarts().toString());
+    assertEquals(
+        List.of(new ReloadPlan.PeerStep("delta", ReloadPlan.PeerAction.ADD)), add.peerSteps());
+    assertEquals(2, add.policies().added().size());
+    assertTrue(add.policies().removed().isEmpty() && add.policies().changed().isEmpty());
+    for (String kept : List.of("mesh-beta", "mesh-gamma")) {
+      assertTrue(add.keeps(new org.meshsec.core.spd.PolicyKey(kept, Direction.OUT)), kept);
+      assertTrue(add.keeps(new org.meshsec.core.spd.PolicyKey(kept, Direction.IN)), kept);
+    }
+
+    NodeConfig withoutBeta = load("alpha", fourText.replace(betaNode(), ""));
+    ReloadPlan remove = ReloadPlan.of(four, withoutBeta);
+    assertEquals(
+        List.of(new ReloadPlan.PeerStep("beta", ReloadPlan.PeerAction.REMOVE)), remove.peerSteps());
+    assertTrue(remove.applicable());
+
+    // a new mesh secret: every pair's key changes, no SA is torn down
+    f.secrets("[keys]\nmesh = \"" + SECRET.replace('0', '9') + "\"\n");
+    ReloadPlan rekeyed = ReloadPlan.of(four, load("alpha", fourText));
+    assertEquals(
+        List.of("beta", "gamma", "delta"), rekeyed.peers(ReloadPlan.PeerAction.CREDENTIALS));
+    assertEquals(3, rekeyed.peerSteps().size());
+  }
+
+  private static String betaNode() {
+    return """
+        [[node]]
+        name = "beta"
+        address = ["192.0.2.2"]
+        prefixes = ["10.9.2.0/24"]
+
+        """;
+  }
 }
