@@ -108,103 +108,98 @@ final class MeshDerivation {
     List<MeshMembership.DerivedPair> pairs = new ArrayList<>();
     MeshFile.Defaults d = mesh.defaults();
     List<EspSuite> suites = d.espProposals().stream().map(e -> e.suite()).distinct().toList();
-    try {
-      for (MeshFile.Node p : mesh.nodes()) {
-        if (p.name().equals(self.name())) {
-          continue;
-        }
-        TomlSection at =
-            new TomlSection(
-                meshSource, Toml.parse(""), "mesh node \"" + p.name() + "\"", "", p.line());
-        InetAddress address = null;
-        InetAddress ours = null;
-        for (MeshFile.At<InetAddress> a : p.addresses()) {
-          ours = self.address(Addresses.version(a.value())).orElse(null);
-          if (ours != null) {
-            address = a.value();
-            break;
-          }
-        }
-        if (address == null) {
-          at.tableError(
-              "nodes \""
-                  + self.name()
-                  + "\" and \""
-                  + p.name()
-                  + "\" have no underlay address of the same IP version");
-          ok = false;
-          continue;
-        }
-        boolean initiator =
-            Arrays.compareUnsigned(
-                    self.name().getBytes(StandardCharsets.UTF_8),
-                    p.name().getBytes(StandardCharsets.UTF_8))
-                < 0;
-        List<String> policyNames = new ArrayList<>();
-        List<IpPrefix[]> prefixPairs = new ArrayList<>();
-        for (MeshFile.At<IpPrefix> mine : self.prefixes()) {
-          for (MeshFile.At<IpPrefix> theirs : p.prefixes()) {
-            if (mine.value().version() == theirs.value().version()) {
-              prefixPairs.add(new IpPrefix[] {mine.value(), theirs.value()});
-            }
-          }
-        }
-        if (mesh.mode() == IpsecMode.TRANSPORT) {
-          // transport mode protects traffic between the hosts of the underlay's IP version only
-          int v = Addresses.version(address);
-          prefixPairs.removeIf(pp -> pp[0].version() != v);
-        }
-        for (int i = 0; i < prefixPairs.size(); i++) {
-          IpPrefix[] pp = prefixPairs.get(i);
-          String name = POLICY_PREFIX + p.name() + (prefixPairs.size() == 1 ? "" : "-" + (i + 1));
-          policyNames.add(name);
-          Selector sel =
-              new Selector(
-                  pp[0], pp[1], Selector.ANY_PROTOCOL, PortRange.ANY, PortRange.ANY, -1, -1);
-          entries.add(
-              new PolicyEntry(
-                  name,
-                  at,
-                  EnumSet.of(Direction.OUT, Direction.IN),
-                  0,
-                  sel,
-                  Action.PROTECT,
-                  new IpsecTemplate(mesh.mode(), suites, ours, address),
-                  p.name()));
-        }
-        if (policyNames.isEmpty()) {
-          at.tableError(
-              "nodes \""
-                  + self.name()
-                  + "\" and \""
-                  + p.name()
-                  + "\" own no prefixes of the same IP version: nothing to protect between them");
-          ok = false;
-          continue;
-        }
-        IkePeer.Auth a = auth.forPair(self.name(), p.name());
-        peers.add(
-            new IkePeer(
-                p.name(),
-                address,
-                ours,
-                p.ikePort(),
-                new PeerIdentity.Fqdn(self.name()),
-                new PeerIdentity.Fqdn(p.name()),
-                a,
-                d.ikeProposals(),
-                d.ikeLifetime(),
-                d.dpd(),
-                initiator ? StartAction.START : StartAction.TRAP,
-                d.espProposals(),
-                d.espLifetime(),
-                policyNames));
-        pairs.add(
-            new MeshMembership.DerivedPair(
-                p.name(), initiator, mesh.version(self.name(), p.name()), policyNames));
+    for (MeshFile.Node p : mesh.nodes()) {
+      if (p.name().equals(self.name())) {
+        continue;
       }
-    } finally {
-      auth.wipe();
+      TomlSection at =
+          new TomlSection(
+              meshSource, Toml.parse(""), "mesh node \"" + p.name() + "\"", "", p.line());
+      InetAddress address = null;
+      InetAddress ours = null;
+      for (MeshFile.At<InetAddress> a : p.addresses()) {
+        ours = self.address(Addresses.version(a.value())).orElse(null);
+        if (ours != null) {
+          address = a.value();
+          break;
+        }
+      }
+      if (address == null) {
+        at.tableError(
+            "nodes \""
+                + self.name()
+                + "\" and \""
+                + p.name()
+                + "\" have no underlay address of the same IP version");
+        ok = false;
+        continue;
+      }
+      boolean initiator =
+          Arrays.compareUnsigned(
+                  self.name().getBytes(StandardCharsets.UTF_8),
+                  p.name().getBytes(StandardCharsets.UTF_8))
+              < 0;
+      List<String> policyNames = new ArrayList<>();
+      List<IpPrefix[]> prefixPairs = new ArrayList<>();
+      for (MeshFile.At<IpPrefix> mine : self.prefixes()) {
+        for (MeshFile.At<IpPrefix> theirs : p.prefixes()) {
+          if (mine.value().version() == theirs.value().version()) {
+            prefixPairs.add(new IpPrefix[] {mine.value(), theirs.value()});
+          }
+        }
+      }
+      if (mesh.mode() == IpsecMode.TRANSPORT) {
+        // transport mode protects traffic between the hosts of the underlay's IP version only
+        int v = Addresses.version(address);
+        prefixPairs.removeIf(pp -> pp[0].version() != v);
+      }
+      for (int i = 0; i < prefixPairs.size(); i++) {
+        IpPrefix[] pp = prefixPairs.get(i);
+        String name = POLICY_PREFIX + p.name() + (prefixPairs.size() == 1 ? "" : "-" + (i + 1));
+        policyNames.add(name);
+        Selector sel =
+            new Selector(pp[0], pp[1], Selector.ANY_PROTOCOL, PortRange.ANY, PortRange.ANY, -1, -1);
+        entries.add(
+            new PolicyEntry(
+                name,
+                at,
+                EnumSet.of(Direction.OUT, Direction.IN),
+                0,
+                sel,
+                Action.PROTECT,
+                new IpsecTemplate(mesh.mode(), suites, ours, address),
+                p.name()));
+      }
+      if (policyNames.isEmpty()) {
+        at.tableError(
+            "nodes \""
+                + self.name()
+                + "\" and \""
+                + p.name()
+                + "\" own no prefixes of the same IP version: nothing to protect between them");
+        ok = false;
+        continue;
+      }
+      IkePeer.Auth a = auth.forPair(self.name(), p.name());
+      peers.add(
+          new IkePeer(
+              p.name(),
+              address,
+              ours,
+              p.ikePort(),
+              new PeerIdentity.Fqdn(self.name()),
+              new PeerIdentity.Fqdn(p.name()),
+              a,
+              d.ikeProposals(),
+              d.ikeLifetime(),
+              d.dpd(),
+              initiator ? StartAction.START : StartAction.TRAP,
+              d.espProposals(),
+              d.espLifetime(),
+              policyNames));
+      pairs.add(
+          new MeshMembership.DerivedPair(
+              p.name(), initiator, mesh.version(self.name(), p.name()), policyNames));
     }
     if (!ok) {
       peers.forEach(IkePeer::wipeKeys);
@@ -214,10 +209,9 @@ final class MeshDerivation {
   }
 
   /** The credentials every derived peer uses (the mesh secret, or this node's certificate). */
+  @FunctionalInterface
   private interface Auth {
     IkePeer.Auth forPair(String self, String peer);
-
-    default void wipe() {}
   }
 
   private Auth auth(MeshFile.Node self) {
