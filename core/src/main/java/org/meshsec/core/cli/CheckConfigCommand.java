@@ -12,9 +12,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code meshsec check-config FILE}: validates a configuration (and its secrets file) without
- * starting anything. Prints {@code configuration OK} on standard output and exits 0, or prints each
- * error as {@code file:line: reason} on standard error and exits {@link ExitCode#CONFIG_ERROR}.
+ * {@code meshsec check-config FILE}: validates a configuration (and its secrets file and mesh file)
+ * without starting anything; given a mesh file itself (it has {@code [[node]]} tables), validates
+ * that alone. Prints {@code configuration OK} on standard output and exits 0, or prints each error
+ * as {@code file:line: reason} on standard error and exits {@link ExitCode#CONFIG_ERROR}.
  */
 @Command(
     name = "check-config",
@@ -27,6 +28,17 @@ public final class CheckConfigCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (ConfigLoader.isMeshFile(file)) {
+      ConfigLoader.MeshResult mesh = ConfigLoader.loadMesh(file);
+      if (mesh.mesh() != null) {
+        spec.commandLine()
+            .getOut()
+            .println("mesh file OK: " + mesh.mesh().nodes().size() + " nodes");
+        return ExitCode.OK.code();
+      }
+      mesh.errors().forEach(spec.commandLine().getErr()::println);
+      return ExitCode.CONFIG_ERROR.code();
+    }
     ConfigResult result = ConfigLoader.load(file);
     if (result.isOk()) {
       spec.commandLine().getOut().println("configuration OK");

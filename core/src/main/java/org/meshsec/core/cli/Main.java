@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
  *   meshsec run --config FILE
  *   meshsec status | sa list | policy list | stats | reload
  *   meshsec ike list | initiate PEER | terminate PEER | rekey PEER
+ *   meshsec mesh show --config FILE
  * </pre>
  */
 @Command(
@@ -41,6 +42,7 @@ import picocli.CommandLine.Spec;
       TerminateCommand.class,
       RekeyCommand.class,
       PkiCommand.class,
+      MeshCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {

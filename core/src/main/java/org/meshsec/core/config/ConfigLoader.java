@@ -3,9 +3,12 @@ package org.meshsec.core.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.meshsec.core.config.mesh.MeshFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tomlj.Toml;
+import org.tomlj.TomlArray;
 import org.tomlj.TomlParseError;
 import org.tomlj.TomlParseResult;
 
@@ -75,5 +78,51 @@ public final class ConfigLoader {
         config.sas().size(),
         config.tun().mtu());
     return new ConfigResult.Ok(config);
+  }
+
+  /**
+   * Whether {@code file} is a mesh file (it has {@code [[node]]} tables) rather than a node
+   * configuration; false when it cannot be read or parsed (then {@link #load} reports why).
+   */
+  public static boolean isMeshFile(Path file) {
+    try {
+      if (!Files.isRegularFile(file)) {
+        return false;
+      }
+      TomlParseResult toml = Toml.parse(FileText.read(file, MAX_CONFIG_SIZE));
+      return !toml.hasErrors() && toml.get(List.of("node")) instanceof TomlArray;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Loads and validates a mesh file on its own (without a node's secrets or certificates: those are
+   * checked when a node configuration naming it is loaded).
+   *
+   * @return the mesh, or every error found (never both)
+   */
+  public static MeshResult loadMesh(Path meshFile) {
+    Diagnostics diag = new Diagnostics();
+    MeshFile mesh = new MeshParser(meshFile, diag).parse();
+    if (mesh == null || !diag.isEmpty()) {
+      if (diag.isEmpty()) {
+        diag.add(meshFile, 0, "invalid mesh file"); // defensive: never without a reason
+      }
+      return new MeshResult(null, diag.sorted(meshFile));
+    }
+    return new MeshResult(mesh, List.of());
+  }
+
+  /**
+   * A mesh file loaded on its own.
+   *
+   * @param mesh the mesh, or null when invalid
+   * @param errors the problems found, in line order; empty when {@code mesh} is set
+   */
+  public record MeshResult(MeshFile mesh, List<ConfigError> errors) {
+    public MeshResult {
+      errors = List.copyOf(errors);
+    }
   }
 }

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.meshsec.core.config.mesh.MeshFile;
+import org.meshsec.core.config.mesh.MeshMembership;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlTable;
 
@@ -20,7 +22,7 @@ import org.tomlj.TomlTable;
  */
 final class ConfigParser {
   static final List<String> TOP_KEYS =
-      List.of("node", "tun", "listen", "peer", "policy", "sa", "metrics");
+      List.of("node", "tun", "listen", "peer", "policy", "sa", "metrics", "mesh");
   static final List<String> NODE_KEYS = List.of("name", "log_level", "secrets", "address");
   static final List<String> LISTEN_KEYS = List.of("address", "port", "ike_port");
 
@@ -62,6 +64,7 @@ final class ConfigParser {
     List<TomlSection> policySections = arrayOfTables(top, "policy");
     List<TomlSection> saSections = arrayOfTables(top, "sa");
     TomlSection metricsSection = table(top, "metrics");
+    TomlSection meshSection = table(top, "mesh");
 
     if (nodeSection == null && !root.contains(List.of("node"))) {
       source.error(0, "[node] is required (at least: [node] name = \"...\")");
@@ -95,6 +98,15 @@ final class ConfigParser {
       }
     }
     Fields.checkUniqueNames(policySections, "policy");
+    MeshMembership membership = null;
+    if (meshSection != null && node != null) {
+      MeshDerivation.Result mesh = mesh(meshSection, node, peerSections, policySections);
+      if (mesh != null) {
+        mesh.peers().forEach(p -> peers.put(p.name(), p));
+        entries.addAll(mesh.policies());
+        membership = mesh.membership();
+      }
+    }
     PolicyParser.checkListenCoversPeers(entries, listen);
     checkListenCoversIkePeers(peers, peerSections, listen);
 
@@ -116,16 +128,83 @@ final class ConfigParser {
             source, tunSection, entries, entries.size() == policySections.size(), listen);
 
     if (!diag.isEmpty() || node == null || tun == null || listen == null || metrics == null) {
+      peers.values().forEach(IkePeer::wipeKeys);
       return null;
     }
     List<IkePeer> ikePeers = new ArrayList<>();
     for (IkePeer p : peers.values()) {
+      if (membership != null && membership.pair(p.name()).isPresent()) {
+        ikePeers.add(p); // derived with its policies
+        continue;
+      }
       List<String> names =
           entries.stream().filter(e -> p.name().equals(e.ike())).map(PolicyEntry::name).toList();
       ikePeers.add(p.withPolicies(names));
     }
     return new NodeConfig(
-        configFile, node, tun, listen, PolicyParser.expand(entries), sas, ikePeers, metrics);
+        configFile,
+        node,
+        tun,
+        listen,
+        PolicyParser.expand(entries),
+        sas,
+        ikePeers,
+        metrics,
+        membership);
+  }
+
+  /**
+   * The {@code [mesh]} table: loads the mesh file (a relative path is resolved against the
+   * configuration's directory) and derives this node's peers and policies; null when anything is
+   * wrong (reported), including a local {@code [[peer]]} or {@code [[policy]]} that takes a derived
+   * name.
+   */
+  private MeshDerivation.Result mesh(
+      TomlSection s,
+      NodeSettings node,
+      List<TomlSection> peerSections,
+      List<TomlSection> policySections) {
+    s.checkKeys(MeshDerivation.LOCAL_KEYS);
+    String f = s.requireString("file");
+    if (f == null) {
+      return null;
+    }
+    Path dir = configFile.toAbsolutePath().getParent();
+    Path meshFile;
+    try {
+      meshFile = dir.resolve(f).normalize();
+    } catch (InvalidPathException e) {
+      s.error("file", "\"" + f + "\" is not a valid path: " + e.getReason());
+      return null;
+    }
+    MeshFile mesh = new MeshParser(meshFile, diag).parse();
+    if (mesh == null) {
+      return null;
+    }
+    MeshDerivation.Result r = new MeshDerivation(s, mesh, node, secrets, dir, diag).derive();
+    if (r == null) {
+      return null;
+    }
+    boolean clash = false;
+    for (TomlSection p : peerSections) {
+      if (p.raw("name") instanceof String n && r.membership().pair(n).isPresent()) {
+        p.error(
+            "name", "\"" + n + "\" is a node of the mesh " + meshFile + "; its peer is derived");
+        clash = true;
+      }
+    }
+    for (TomlSection p : policySections) {
+      if (p.raw("name") instanceof String n
+          && r.policies().stream().anyMatch(e -> e.name().equals(n))) {
+        p.error("name", "\"" + n + "\" is the name of a policy derived from the mesh " + meshFile);
+        clash = true;
+      }
+    }
+    if (clash) {
+      r.peers().forEach(IkePeer::wipeKeys);
+      return null;
+    }
+    return r;
   }
 
   /** An IKE peer's local address must be one the [listen] sockets receive on. */

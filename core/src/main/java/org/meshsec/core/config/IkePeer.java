@@ -88,6 +88,25 @@ public record IkePeer(
         names);
   }
 
+  /** This peer with other credentials (what a reload compares peers without). */
+  public IkePeer withAuth(Auth other) {
+    return new IkePeer(
+        name,
+        address,
+        local,
+        port,
+        localId,
+        remoteId,
+        other,
+        ikeProposals,
+        ikeLifetime,
+        dpd,
+        startAction,
+        espProposals,
+        espLifetime,
+        policies);
+  }
+
   /** Zeroes the pre-shared key, if any. */
   public void wipeKeys() {
     if (auth instanceof Auth.Psk p) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.meshsec.core.config.mesh.MeshMembership;
 import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.spd.PolicyKey;
@@ -25,6 +26,8 @@ import org.meshsec.core.spd.PolicyKey;
  * @param sas the manual SAs, in config order
  * @param peers the IKE peers, in config order
  * @param metrics the {@code [metrics]} table ({@link MetricsConfig#DISABLED} when absent)
+ * @param mesh what was derived from the mesh file ({@code [mesh]}), or null without one; its peers
+ *     and policies are in {@link #peers()} and {@link #policies()}
  */
 public record NodeConfig(
     Path source,
@@ -34,7 +37,8 @@ public record NodeConfig(
     List<Policy> policies,
     List<ManualSa> sas,
     List<IkePeer> peers,
-    MetricsConfig metrics) {
+    MetricsConfig metrics,
+    MeshMembership mesh) {
 
   public NodeConfig {
     Objects.requireNonNull(metrics, "metrics");
@@ -45,6 +49,24 @@ public record NodeConfig(
     policies = List.copyOf(policies);
     sas = List.copyOf(sas);
     peers = List.copyOf(peers);
+  }
+
+  /** A configuration without a mesh file. */
+  public NodeConfig(
+      Path source,
+      NodeSettings node,
+      TunConfig tun,
+      ListenConfig listen,
+      List<Policy> policies,
+      List<ManualSa> sas,
+      List<IkePeer> peers,
+      MetricsConfig metrics) {
+    this(source, node, tun, listen, policies, sas, peers, metrics, null);
+  }
+
+  /** The mesh membership, if this node's configuration names a mesh file. */
+  public Optional<MeshMembership> meshMembership() {
+    return Optional.ofNullable(mesh);
   }
 
   /** A configuration without a metrics endpoint. */

@@ -21,18 +21,24 @@ import org.meshsec.core.spd.PolicyKey;
  *  of(before, after):
  *    policies (by {@link PolicyKey}), manual SAs (by name), peers (by name) -&gt; added / removed /
  *      changed ({@link Delta}); policy ids are ignored, SA keys compared in constant time
- *    [node], [tun], [listen] changed                        -&gt; {@link Restart} (DAEMON)
+ *    [node], [tun], [listen] changed                        -&gt; {@link Restart} (DAEMON), per key
  *    [metrics] changed                                      -&gt; {@link Restart} (METRICS)
- *    [[peer]] changed, or a policy negotiated with IKE
- *      added, removed or changed                            -&gt; {@link Restart} (IKE)
+ *    the first [[peer]] of a node that runs without any     -&gt; {@link Restart} (IKE)
+ *    IKE peers (mesh-derived ones included)                 -&gt; {@link PeerStep}s:
+ *      added                                                   ADD (negotiated per start action)
+ *      removed                                                 REMOVE (IKE SAs deleted, Delete sent)
+ *      changed settings, or one of its policies removed or
+ *        changed                                               RENEGOTIATE (deleted, then anew)
+ *      only policies added                                     EXTEND (new Child SAs only)
+ *      only its PSK or certificate changed                     CREDENTIALS (new negotiations)
+ *      unchanged, with unchanged policies                      nothing: SAs, sequence numbers
+ *                                                              and replay windows stay
  *    policies kept: in both with the same content (their SPD ids, and so their SAs, stay)
  *    SAs to remove: SAs of {@code before} not kept;  SAs to install: SAs of {@code after} not kept
  *      (an SA is kept when it is in both, unchanged, and its policy is kept)
  * </pre>
  *
  * A plan with a {@link #restarts() restart} is refused as a whole: the running configuration stays.
- * Changes to peers are refused today; applying them live will replace the IKE restart with peer
- * actions here.
  *
  * <p>Immutable. {@link #toString()} prints no key material (SAs and peers print none).
  *
@@ -45,6 +51,8 @@ import org.meshsec.core.spd.PolicyKey;
  * @param sasToRemove SAs of the old configuration to delete from the SAD, in its order
  * @param sasToInstall SAs of the new configuration to install, in its order
  * @param restarts what cannot be applied to a running node; empty when the plan can be applied
+ * @param peerSteps what happens to each IKE peer that is not left as it runs, in the order: the
+ *     removed peers (old configuration order), then the new configuration's peers in its order
  */
 public record ReloadPlan(
     Delta<Policy> policies,
@@ -54,7 +62,8 @@ public record ReloadPlan(
     Set<PolicyKey> policiesKept,
     List<ManualSa> sasToRemove,
     List<ManualSa> sasToInstall,
-    List<Restart> restarts) {
+    List<Restart> restarts,
+    List<PeerStep> peerSteps) {
 
   /** One entry present in both configurations with different contents. */
   public record Change<T>(T before, T after) {}
@@ -81,8 +90,8 @@ public record ReloadPlan(
     DAEMON("changes to [node], [tun] or [listen] need a restart (meshsec run)"),
     /** The metrics endpoint is bound once, at start. */
     METRICS("a changed [metrics] listen address needs a restart (meshsec run)"),
-    /** The IKE engine is built once from the peers and the policies they negotiate. */
-    IKE("changes to [[peer]] or to policies negotiated with IKE need a restart (meshsec run)");
+    /** The IKE engine and its port are set up at start only when the node has IKE peers. */
+    IKE("the first [[peer]] of a node that runs without IKE peers needs a restart (meshsec run)");
 
     private final String message;
 
@@ -100,9 +109,38 @@ public record ReloadPlan(
    * One change a running node cannot apply.
    *
    * @param rule why it needs a restart
-   * @param what the change, for people: {@code [tun]}, {@code [[peer]] beta changed}
+   * @param what the change, for people, naming the table and key: {@code [tun] mtu}, {@code
+   *     [[peer]] beta added}
    */
   public record Restart(Rule rule, String what) {}
+
+  /** What a reload does to the IKE SAs of one peer. */
+  public enum PeerAction {
+    /** A new peer: negotiated per its start action ("start" now, "trap" on traffic). */
+    ADD,
+    /** A peer no longer configured: its IKE SAs (and Child SAs) are deleted, a Delete sent. */
+    REMOVE,
+    /**
+     * Its settings or the policies it negotiates changed: its IKE SAs are deleted (a Delete sent)
+     * and negotiated again with the new configuration, per its start action.
+     */
+    RENEGOTIATE,
+    /**
+     * Only policies were added to it: its SAs stay, the new Child SAs are negotiated per its start
+     * action.
+     */
+    EXTEND,
+    /** Only its pre-shared key or certificate changed: its SAs stay; new negotiations use them. */
+    CREDENTIALS
+  }
+
+  /**
+   * What a reload does to one peer.
+   *
+   * @param peer its name
+   * @param action what happens to its SAs
+   */
+  public record PeerStep(String peer, PeerAction action) {}
 
   public ReloadPlan {
     Objects.requireNonNull(policies, "policies");
@@ -112,6 +150,7 @@ public record ReloadPlan(
     sasToRemove = List.copyOf(sasToRemove);
     sasToInstall = List.copyOf(sasToInstall);
     restarts = List.copyOf(restarts);
+    peerSteps = List.copyOf(peerSteps);
   }
 
   /** Plans the reload from {@code before} (running) to {@code after} (validated). */
@@ -149,7 +188,36 @@ public record ReloadPlan(
         kept,
         remove,
         install,
-        restarts(before, after, policies, peers, peersChanged));
+        restarts(before, after, peers),
+        peerSteps(before, after, policies, peers));
+  }
+
+  private static List<PeerStep> peerSteps(
+      NodeConfig before, NodeConfig after, Delta<Policy> policies, Delta<IkePeer> peers) {
+    List<PeerStep> out = new ArrayList<>();
+    peers.removed().forEach(p -> out.add(new PeerStep(p.name(), PeerAction.REMOVE)));
+    Set<String> touched = new LinkedHashSet<>();
+    policies.removed().forEach(p -> touched.add(p.name()));
+    policies.changed().forEach(c -> touched.add(c.before().name()));
+    Map<String, IkePeer> old = byName(before.peers(), IkePeer::name);
+    for (IkePeer n : after.peers()) {
+      IkePeer o = old.get(n.name());
+      if (o == null) {
+        out.add(new PeerStep(n.name(), PeerAction.ADD));
+        continue;
+      }
+      boolean policiesTouched = o.policies().stream().anyMatch(touched::contains);
+      boolean policiesKept = n.policies().containsAll(o.policies());
+      boolean settings = !o.withAuth(n.auth()).withPolicies(n.policies()).equals(n);
+      if (settings || policiesTouched || !policiesKept) {
+        out.add(new PeerStep(n.name(), PeerAction.RENEGOTIATE));
+      } else if (!n.policies().equals(o.policies())) {
+        out.add(new PeerStep(n.name(), PeerAction.EXTEND));
+      } else if (!o.auth().equals(n.auth())) {
+        out.add(new PeerStep(n.name(), PeerAction.CREDENTIALS));
+      }
+    }
+    return out;
   }
 
   /** An SA stays installed when it is in both configurations, unchanged, and its policy is kept. */
@@ -160,45 +228,60 @@ public record ReloadPlan(
         && kept.contains(after.policyKey());
   }
 
-  private static List<Restart> restarts(
-      NodeConfig before,
-      NodeConfig after,
-      Delta<Policy> policies,
-      Delta<IkePeer> peers,
-      boolean peersChanged) {
+  private static List<Restart> restarts(NodeConfig before, NodeConfig after, Delta<IkePeer> peers) {
     List<Restart> out = new ArrayList<>();
-    if (!before.node().equals(after.node())) {
-      out.add(new Restart(Rule.DAEMON, "[node]"));
+    for (String key : changedKeys(before.node(), after.node(), NODE_KEYS)) {
+      out.add(new Restart(Rule.DAEMON, "[node] " + key));
     }
-    if (!before.tun().equals(after.tun())) {
-      out.add(new Restart(Rule.DAEMON, "[tun]"));
+    for (String key : changedKeys(before.tun(), after.tun(), TUN_KEYS)) {
+      out.add(new Restart(Rule.DAEMON, "[tun] " + key));
     }
-    if (!before.listen().equals(after.listen())) {
-      out.add(new Restart(Rule.DAEMON, "[listen]"));
+    for (String key : changedKeys(before.listen(), after.listen(), LISTEN_KEYS)) {
+      out.add(new Restart(Rule.DAEMON, "[listen] " + key));
     }
     if (!before.metrics().equals(after.metrics())) {
       out.add(new Restart(Rule.METRICS, "[metrics]"));
     }
-    peers.added().forEach(p -> out.add(new Restart(Rule.IKE, "[[peer]] " + p.name() + " added")));
-    peers
-        .removed()
-        .forEach(p -> out.add(new Restart(Rule.IKE, "[[peer]] " + p.name() + " removed")));
-    peers
-        .changed()
-        .forEach(c -> out.add(new Restart(Rule.IKE, "[[peer]] " + c.after().name() + " changed")));
-    if (peersChanged && peers.isEmpty()) {
-      out.add(new Restart(Rule.IKE, "[[peer]] order"));
-    }
-    Set<String> ikePolicies = new LinkedHashSet<>();
-    policies.added().forEach(p -> ikePolicies.add(p.name()));
-    policies.removed().forEach(p -> ikePolicies.add(p.name()));
-    policies.changed().forEach(c -> ikePolicies.add(c.before().name()));
-    for (String name : ikePolicies) {
-      if (before.ikePeerOf(name).isPresent() || after.ikePeerOf(name).isPresent()) {
-        out.add(new Restart(Rule.IKE, "policy " + name + " (negotiated with IKE)"));
-      }
+    if (before.peers().isEmpty()) {
+      peers.added().forEach(p -> out.add(new Restart(Rule.IKE, "[[peer]] " + p.name() + " added")));
     }
     return out;
+  }
+
+  /** The configuration key of each record component, where its name is not the key's. */
+  private static final Map<String, String> NODE_KEYS =
+      Map.of("logLevel", "log_level", "secretsFile", "secrets", "addresses", "address");
+
+  private static final Map<String, String> TUN_KEYS =
+      Map.of(
+          "mtuConfigured", "mtu",
+          "underlayMtu", "underlay_mtu",
+          "mssClamp", "mss_clamp");
+
+  private static final Map<String, String> LISTEN_KEYS =
+      Map.of("addresses", "address", "ikePort", "ike_port");
+
+  /** The keys of the table whose values differ, in the record's order, each once. */
+  private static List<String> changedKeys(Record a, Record b, Map<String, String> keys) {
+    Set<String> out = new LinkedHashSet<>();
+    if (a.equals(b)) {
+      return List.of();
+    }
+    for (java.lang.reflect.RecordComponent c : a.getClass().getRecordComponents()) {
+      try {
+        Object x = c.getAccessor().invoke(a);
+        Object y = c.getAccessor().invoke(b);
+        if (!Objects.equals(x, y)) {
+          out.add(keys.getOrDefault(c.getName(), c.getName()));
+        }
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("record accessor " + c.getName(), e);
+      }
+    }
+    if (out.isEmpty()) {
+      out.add("(order)");
+    }
+    return List.copyOf(out);
   }
 
   /** Whether the two configurations are equivalent: a reload has nothing to do. */
@@ -207,7 +290,13 @@ public record ReloadPlan(
         && sas.isEmpty()
         && peers.isEmpty()
         && !peersChanged
-        && restarts.isEmpty();
+        && restarts.isEmpty()
+        && peerSteps.isEmpty();
+  }
+
+  /** The steps with this action, in plan order. */
+  public List<String> peers(PeerAction action) {
+    return peerSteps.stream().filter(s -> s.action() == action).map(PeerStep::peer).toList();
   }
 
   /** Whether the plan can be applied to a running node (nothing needs a restart). */

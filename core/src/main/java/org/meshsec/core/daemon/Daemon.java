@@ -301,9 +301,11 @@ public final class Daemon implements AutoCloseable {
   public record ReloadResult(boolean applied, List<String> messages) {}
 
   /**
-   * Re-reads the configuration file and applies only the difference: policies and SAs that did not
-   * change are untouched (SAs keep their counters and sequence numbers). A file that fails
-   * validation, or a change to [node], [tun] or [listen] (which need a restart), changes nothing.
+   * Re-reads the configuration file (with its secrets and mesh files) and applies only the
+   * difference: policies, SAs and IKE peers that did not change are untouched (SAs keep their
+   * counters, sequence numbers and replay windows; IKE SAs stay); added, removed and changed peers
+   * are negotiated, deleted or renegotiated ({@link IkeGlue#apply}). A file that fails validation,
+   * or a change to [node], [tun] or [listen] (which need a restart), changes nothing.
    */
   public synchronized ReloadResult reload() {
     if (closed) {
@@ -343,7 +345,8 @@ public final class Daemon implements AutoCloseable {
   /**
    * The one place a reload changes the running node: the SPD is replaced (kept policies keep their
    * ids, so their SAs stay bound), then the SAs the plan removes are deleted and those it installs
-   * are added, then the bypass rules follow the new SPD.
+   * are added, then IKE takes the new peers and acts on the changed ones, then the bypass rules
+   * follow the new SPD.
    */
   private ReloadResult carryOut(ReloadPlan plan, NodeConfig next) {
     Map<PolicyKey, Policy> running = new HashMap<>();
@@ -364,17 +367,27 @@ public final class Daemon implements AutoCloseable {
     for (ManualSa n : plan.sasToInstall()) {
       install(n, installed.get(n.policyKey()));
     }
+    IkeGlue i = ike;
+    List<String> peerLines = i == null ? List.of() : i.apply(next, spd, plan.peerSteps());
+    // The old configuration's pre-shared keys were copied into the engine's peer configurations;
+    // an IKE SA made before this reload keeps using its copy.
     config.wipeKeys();
     config = next;
     List<String> msgs = new ArrayList<>();
     msgs.add(
         String.format(
-            "reloaded: policies +%d -%d ~%d, SAs installed %d, removed %d",
+            "reloaded: policies +%d -%d ~%d, SAs installed %d, removed %d, peers +%d -%d ~%d",
             plan.policies().added().size(),
             plan.policies().removed().size(),
             plan.policies().changed().size(),
             plan.sasToInstall().size(),
-            plan.sasToRemove().size()));
+            plan.sasToRemove().size(),
+            plan.peers(ReloadPlan.PeerAction.ADD).size(),
+            plan.peers(ReloadPlan.PeerAction.REMOVE).size(),
+            plan.peerSteps().size()
+                - plan.peers(ReloadPlan.PeerAction.ADD).size()
+                - plan.peers(ReloadPlan.PeerAction.REMOVE).size()));
+    msgs.addAll(peerLines);
     if (routing != null) {
       try {
         routing.applyPolicies(spd.policies());

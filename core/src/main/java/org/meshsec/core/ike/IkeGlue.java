@@ -4,14 +4,18 @@ import io.netty.channel.IoEventLoopGroup;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.meshsec.core.config.NodeConfig;
+import org.meshsec.core.config.ReloadPlan;
 import org.meshsec.core.datapath.UdpTransport;
 import org.meshsec.core.sad.Sad;
 import org.meshsec.core.spd.Spd;
 import org.meshsec.ike.config.EngineSettings;
+import org.meshsec.ike.config.StartAction;
 import org.meshsec.ike.port.ExecutorScheduler;
 import org.meshsec.ike.sa.IkeEngine;
 import org.meshsec.ike.task.Ikev2TaskFactory;
@@ -25,12 +29,13 @@ import org.slf4j.LoggerFactory;
  * as the SAD's listener and DataPath's IKE and unknown-SPI hooks, and gives {@link #service()} to
  * its control commands.
  *
- * <p>Thread-safe; {@link #start} and {@link #close} are called once each, by the daemon.
+ * <p>Thread-safe; {@link #start} and {@link #close} are called once each, by the daemon, and {@link
+ * #apply} by the daemon's (serialised) reload.
  */
 public final class IkeGlue implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IkeGlue.class);
 
-  private final NodeConfig config;
+  private volatile NodeConfig config;
   private final ScheduledThreadPoolExecutor pool;
   private final PeerConfigs peers;
   private final IkeEngine engine;
@@ -111,6 +116,84 @@ public final class IkeGlue implements AutoCloseable {
         config.peers().size(),
         config.listen().ikePort(),
         config.listen().port());
+  }
+
+  /** How long a renegotiated peer's old IKE SAs may take to go before it is initiated again. */
+  static final java.time.Duration RENEGOTIATE_WAIT = java.time.Duration.ofSeconds(5);
+
+  /**
+   * Applies a reload to IKE: {@code next}'s peers replace the engine's (translated against {@code
+   * spd}, which already holds {@code next}'s policies), then each step of the plan acts on its
+   * peer's SAs. Peers without a step keep their IKE SA and Child SAs untouched (their policies kept
+   * their SPD ids, so their Child SAs' policy references stay valid).
+   *
+   * <pre>
+   *   ADD          initiated now if its start action is "start", else on traffic (trap)
+   *   REMOVE       its IKE SAs deleted with an INFORMATIONAL Delete (RFC 7296 section 1.4.1)
+   *   RENEGOTIATE  deleted as REMOVE; once gone, initiated again as ADD
+   *   EXTEND       the new Child SAs created on the existing IKE SA as ADD (section 1.3)
+   *   CREDENTIALS  nothing: new negotiations use the new key or certificate
+   * </pre>
+   *
+   * @return one line per step, for the reload's messages
+   */
+  public List<String> apply(
+      NodeConfig next, org.meshsec.core.spd.Spd spd, List<ReloadPlan.PeerStep> steps) {
+    peers.replaceWith(PeerConfigs.translate(next, spd));
+    engine.replacePeers(peers.peers());
+    network.update(next);
+    service.update(next);
+    config = next;
+    List<String> out = new ArrayList<>();
+    for (ReloadPlan.PeerStep step : steps) {
+      String name = step.peer();
+      boolean start = next.peer(name).map(p -> p.startAction() == StartAction.START).orElse(false);
+      switch (step.action()) {
+        case ADD, EXTEND -> {
+          if (start) {
+            engine.initiate(name);
+          }
+        }
+        case REMOVE -> engine.terminate(name);
+        case RENEGOTIATE -> {
+          engine.terminate(name);
+          if (start) {
+            initiateWhenGone(name, System.nanoTime() + RENEGOTIATE_WAIT.toNanos());
+          }
+        }
+        case CREDENTIALS -> {}
+      }
+      out.add(
+          "peer "
+              + name
+              + ": "
+              + step.action().name().toLowerCase(java.util.Locale.ROOT)
+              + (start
+                      && step.action() != ReloadPlan.PeerAction.REMOVE
+                      && step.action() != ReloadPlan.PeerAction.CREDENTIALS
+                  ? " (initiating)"
+                  : ""));
+    }
+    for (String line : out) {
+      log.info("reload: {}", line);
+    }
+    return out;
+  }
+
+  /**
+   * Initiates {@code peer} once it has no IKE SA left (its Deletes answered) or at the deadline.
+   */
+  private void initiateWhenGone(String peer, long deadline) {
+    boolean gone = engine.list().stream().noneMatch(sa -> sa.peer().equals(peer));
+    if (gone || System.nanoTime() > deadline) {
+      engine.initiate(peer);
+      return;
+    }
+    try {
+      pool.schedule(() -> initiateWhenGone(peer, deadline), 50, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
   }
 
   /** What the control commands use. */

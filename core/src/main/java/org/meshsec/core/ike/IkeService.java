@@ -22,13 +22,18 @@ import org.meshsec.ike.sa.IkeSaState;
  * <p>Thread-safe.
  */
 public final class IkeService {
-  private final NodeConfig config;
+  private volatile NodeConfig config;
   private final IkeEngine engine;
 
   /** Lifecycle events of the engine's IKE SAs, for the control commands that wait on them. */
   private final IkeListeners listeners;
 
   private final SadIpsecPort port;
+
+  /** The configuration after a reload (its peers; the sockets stay as they are). */
+  void update(NodeConfig next) {
+    config = next;
+  }
 
   IkeService(NodeConfig config, IkeEngine engine, SadIpsecPort port, IkeListeners listeners) {
     this.config = config;

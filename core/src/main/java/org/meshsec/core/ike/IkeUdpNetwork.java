@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class IkeUdpNetwork implements IkeNetwork, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IkeUdpNetwork.class);
 
-  private final NodeConfig config;
+  private volatile NodeConfig config;
   private final UdpTransport natt;
   private final int ikePort;
   private final int nattPort;
@@ -47,6 +47,11 @@ public final class IkeUdpNetwork implements IkeNetwork, AutoCloseable {
   /**
    * @param natt the daemon's ESP-in-UDP socket, shared for IKE on the NAT-T port
    */
+  /** The configuration after a reload (its peers; the sockets stay as they are). */
+  void update(NodeConfig next) {
+    config = next;
+  }
+
   public IkeUdpNetwork(NodeConfig config, UdpTransport natt) {
     this.config = config;
     this.natt = natt;

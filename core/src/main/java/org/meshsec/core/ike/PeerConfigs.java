@@ -26,23 +26,34 @@ import org.meshsec.ike.config.StartAction;
  * peer, so it finds a negotiated SA exactly as it finds a manual one), its selector gives the
  * traffic selector templates (RFC 7296 section 2.9), the peer its proposals and lifetimes.
  *
- * <p>Immutable after {@link #translate}, except that {@link #wipeKeys()} zeroes the pre-shared keys
- * handed to the engine. Thread-safe.
+ * <p>A reload replaces the whole translation at once ({@link #replaceWith}); readers see either the
+ * old one or the new one. The pre-shared keys of every translation stay until {@link #wipeKeys()}
+ * (an IKE SA made with an older configuration may still use its key). Thread-safe.
  */
 public final class PeerConfigs {
 
   /** What the SAD needs to know of one negotiated policy, by its OUT policy id. */
   private record Child(long inPolicyId, StartAction startAction) {}
 
-  private final List<PeerConfig> peers;
-  private final Map<Long, Child> byOutPolicy;
+  /** One translation: the engine's peers and the negotiated policies, replaced together. */
+  private record State(List<PeerConfig> peers, Map<Long, Child> byOutPolicy) {}
+
+  private volatile State state;
   private final List<AuthConfig> auths;
 
   private PeerConfigs(
       List<PeerConfig> peers, Map<Long, Child> byOutPolicy, List<AuthConfig> auths) {
-    this.peers = List.copyOf(peers);
-    this.byOutPolicy = Map.copyOf(byOutPolicy);
-    this.auths = List.copyOf(auths);
+    this.state = new State(List.copyOf(peers), Map.copyOf(byOutPolicy));
+    this.auths = new java.util.concurrent.CopyOnWriteArrayList<>(auths);
+  }
+
+  /**
+   * Takes over {@code next}'s translation (a reload); the keys of both are wiped by {@link
+   * #wipeKeys()}.
+   */
+  public void replaceWith(PeerConfigs next) {
+    auths.addAll(next.auths);
+    state = next.state;
   }
 
   /** No peers: no policy is negotiated with IKE. */
@@ -124,23 +135,24 @@ public final class PeerConfigs {
 
   /** The engine's peer configurations, in config order. */
   public List<PeerConfig> peers() {
-    return peers;
+    return state.peers();
   }
 
   /** The IN policy mirroring the OUT policy {@code outPolicyId}; itself if it is not negotiated. */
   public long inPolicyOf(long outPolicyId) {
-    Child c = byOutPolicy.get(outPolicyId);
+    Child c = state.byOutPolicy().get(outPolicyId);
     return c == null ? outPolicyId : c.inPolicyId();
   }
 
   /** The start action of the peer negotiating OUT policy {@code outPolicyId}; null if none does. */
   public StartAction startActionOf(long outPolicyId) {
-    Child c = byOutPolicy.get(outPolicyId);
+    Child c = state.byOutPolicy().get(outPolicyId);
     return c == null ? null : c.startAction();
   }
 
   /** Whether the policy (either direction) is negotiated with IKE rather than manually keyed. */
   public boolean negotiates(long policyId) {
+    Map<Long, Child> byOutPolicy = state.byOutPolicy();
     if (byOutPolicy.containsKey(policyId)) {
       return true;
     }

@@ -287,31 +287,73 @@ class IkeConfigTest {
   }
 
   @Test
-  void reloadPlanRefusesPeerChangesAndIkePolicyChanges() throws IOException {
+  void reloadPlanActsOnChangedPeersAndIkePolicies() throws IOException {
     NodeConfig a = base(BASE).loadOk();
     NodeConfig b = base(BASE).loadOk();
     assertFalse(ReloadPlan.of(a, b).peersChanged());
     assertTrue(ReloadPlan.of(a, b).isEmpty());
-    String ike =
-        "changes to [[peer]] or to policies negotiated with IKE need a restart (meshsec run)";
 
+    // a changed peer setting: renegotiated, applied live
     NodeConfig c = base(BASE.replace("auth = \"psk\"", "auth = \"psk\"\ndpd_delay = 30")).loadOk();
     ReloadPlan p = ReloadPlan.of(a, c);
     assertTrue(p.peersChanged());
     assertEquals(List.of("beta"), p.peers().changed().stream().map(x -> x.after().name()).toList());
+    assertTrue(p.applicable(), p.restarts().toString());
     assertEquals(
-        List.of(new ReloadPlan.Restart(ReloadPlan.Rule.IKE, "[[peer]] beta changed")),
-        p.restarts());
-    assertEquals(java.util.Optional.of(ike), p.refusal());
+        List.of(new ReloadPlan.PeerStep("beta", ReloadPlan.PeerAction.RENEGOTIATE)), p.peerSteps());
 
-    // a policy negotiated with IKE changes: refused too, although no [[peer]] table changed
+    // a policy negotiated with IKE changes: its peer is renegotiated, although no [[peer]] changed
     NodeConfig d = base(BASE.replace("dst = \"10.9.1.0/24\"", "dst = \"10.9.2.0/24\"")).loadOk();
     p = ReloadPlan.of(a, d);
     assertFalse(p.peersChanged());
+    assertTrue(p.applicable(), p.restarts().toString());
+    assertEquals(List.of("beta"), p.peers(ReloadPlan.PeerAction.RENEGOTIATE));
+
+    // only the pre-shared key changed: the SAs stay, new negotiations use the new key
+    NodeConfig k =
+        f.write(BASE).secrets("[keys]\nab = \"" + PSK.replace('0', '7') + "\"\n").loadOk();
+    p = ReloadPlan.of(a, k);
+    assertEquals(List.of("beta"), p.peers(ReloadPlan.PeerAction.CREDENTIALS));
+    assertEquals(1, p.peerSteps().size());
+
+    // a second peer with its own policy: added; the first one is not touched
+    String two =
+        BASE
+            + """
+
+            [[peer]]
+            name = "gamma"
+            address = "192.0.2.3"
+            auth = "psk"
+            psk = "ab"
+
+            [[policy]]
+            name = "to-gamma"
+            direction = "both"
+            src = "10.9.0.0/24"
+            dst = "10.9.3.0/24"
+            action = "protect"
+            ike = "gamma"
+            """;
+    NodeConfig g = base(two).loadOk();
+    p = ReloadPlan.of(a, g);
+    assertTrue(p.applicable(), p.restarts().toString());
     assertEquals(
-        List.of(new ReloadPlan.Restart(ReloadPlan.Rule.IKE, "policy lan (negotiated with IKE)")),
-        p.restarts());
-    assertEquals(java.util.Optional.of(ike), p.refusal());
+        List.of(new ReloadPlan.PeerStep("gamma", ReloadPlan.PeerAction.ADD)), p.peerSteps());
+    assertTrue(p.keeps(new org.meshsec.core.spd.PolicyKey("lan", Direction.OUT)));
+    // and removed again
+    p = ReloadPlan.of(g, a);
+    assertEquals(
+        List.of(new ReloadPlan.PeerStep("gamma", ReloadPlan.PeerAction.REMOVE)), p.peerSteps());
+
+    // a policy added to an existing peer: its SAs stay, the new Child SA is added
+    NodeConfig x = base(two.replace("ike = \"gamma\"", "ike = \"beta\"")).loadOk();
+    NodeConfig y = base(two.replace("ike = \"gamma\"", "ike = \"beta\"")).loadOk();
+    assertTrue(ReloadPlan.of(x, y).peerSteps().stream().noneMatch(s -> s.peer().equals("beta")));
+    p = ReloadPlan.of(a, x);
+    assertEquals(List.of("beta"), p.peers(ReloadPlan.PeerAction.EXTEND));
+    // and removed: the peer's Child SA of that policy must go, so it is renegotiated
+    assertEquals(List.of("beta"), ReloadPlan.of(x, a).peers(ReloadPlan.PeerAction.RENEGOTIATE));
 
     // a manually configured policy beside the peer can be added live
     NodeConfig e =
@@ -322,5 +364,18 @@ class IkeConfigTest {
     p = ReloadPlan.of(a, e);
     assertTrue(p.applicable(), p.restarts().toString());
     assertEquals(1, p.policies().added().size());
+    assertTrue(p.peerSteps().isEmpty());
+  }
+
+  @Test
+  void theFirstPeerOfANodeWithoutIkeNeedsARestart() throws IOException {
+    // (a fixed MTU: a computed one follows the suites of the policies, which change too)
+    String fixed = BASE.replace("[tun]\n", "[tun]\nmtu = 1380\n");
+    NodeConfig a = base(fixed.substring(0, fixed.indexOf("[[peer]]"))).loadOk();
+    NodeConfig b = base(fixed).loadOk();
+    ReloadPlan p = ReloadPlan.of(a, b);
+    assertEquals(
+        List.of(new ReloadPlan.Restart(ReloadPlan.Rule.IKE, "[[peer]] beta added")), p.restarts());
+    assertFalse(p.applicable());
   }
 }

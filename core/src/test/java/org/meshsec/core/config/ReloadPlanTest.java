@@ -206,7 +206,8 @@ class ReloadPlanTest {
             SECRETS);
     ReloadPlan p = ReloadPlan.of(a, b);
     assertEquals(
-        List.of(new Restart(Rule.DAEMON, "[tun]"), new Restart(Rule.DAEMON, "[listen]")),
+        List.of(
+            new Restart(Rule.DAEMON, "[tun] mss_clamp"), new Restart(Rule.DAEMON, "[listen] port")),
         p.restarts());
     assertFalse(p.applicable());
     assertFalse(p.isEmpty());
@@ -214,6 +215,6 @@ class ReloadPlanTest {
         Optional.of("changes to [node], [tun] or [listen] need a restart (meshsec run)"),
         p.refusal());
     NodeConfig c = load(BASE.replace("name = \"alpha\"", "name = \"alpha2\""), SECRETS);
-    assertEquals(List.of(new Restart(Rule.DAEMON, "[node]")), ReloadPlan.of(a, c).restarts());
+    assertEquals(List.of(new Restart(Rule.DAEMON, "[node] name")), ReloadPlan.of(a, c).restarts());
   }
 }

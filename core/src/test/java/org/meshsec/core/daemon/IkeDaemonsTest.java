@@ -388,23 +388,24 @@ class IkeDaemonsTest {
   }
 
   @Test
-  void reloadRefusesAPeerChangeAndKeepsRunningTheOldConfiguration() throws Exception {
+  void reloadRefusesATunChangeBesidePeersAndKeepsRunningTheOldConfiguration() throws Exception {
     tunA = new TunFake("fake-a", 1400);
-    Path cfg =
-        write("a", config("a", "127.3.0.1", "b", "127.3.0.2", "10.9.0.0/24", "10.9.1.0/24", ""));
+    String text = config("a", "127.3.0.1", "b", "127.3.0.2", "10.9.0.0/24", "10.9.1.0/24", "");
+    Path cfg = write("a", text);
     a = start(cfg, tunA);
     NodeConfig running = a.config();
     long policyId = a.spd().policies().get(0).id();
     write(
         "a",
-        config("a", "127.3.0.1", "b", "127.3.0.2", "10.9.0.0/24", "10.9.1.0/24", "dpd_delay = 30"));
+        text.replace("[tun]\n", "[tun]\nmss_clamp = true\n")
+            .replace("auth = \"psk\"", "auth = \"psk\"\ndpd_delay = 30"));
     Daemon.ReloadResult r = a.reload();
     assertFalse(r.applied(), r.messages().toString());
     assertEquals(
         List.of(
-            "reload refused, running configuration unchanged: changes to [[peer]] or to policies"
-                + " negotiated with IKE need a restart (meshsec run)",
-            "  [[peer]] b changed"),
+            "reload refused, running configuration unchanged: changes to [node], [tun] or [listen]"
+                + " need a restart (meshsec run)",
+            "  [tun] mss_clamp"),
         r.messages());
     assertSame(running, a.config(), "the running configuration stays");
     assertEquals(policyId, a.spd().policies().get(0).id(), "the SPD is untouched");

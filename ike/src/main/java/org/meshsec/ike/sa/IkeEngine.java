@@ -59,7 +59,7 @@ public final class IkeEngine {
       org.slf4j.LoggerFactory.getLogger(IkeFront.class);
 
   private final EngineSettings settings;
-  private final List<PeerConfig> peers;
+  private volatile List<PeerConfig> peers;
   private final IkeNetwork network;
   private final IpsecPort ipsec;
   private final Scheduler scheduler;
@@ -136,7 +136,7 @@ public final class IkeEngine {
       return;
     }
     scheduleLogSummary();
-    for (PeerConfig p : peers) {
+    for (PeerConfig p : peers()) {
       List<ChildConfig> start =
           p.children().stream().filter(c -> c.startAction() == StartAction.START).toList();
       if (!start.isEmpty() && p.remoteAddress() != null) {
@@ -261,7 +261,7 @@ public final class IkeEngine {
    * creates the Child SA on an existing IKE SA with the peer, or initiates one.
    */
   public void acquire(long policyRef, InetAddress peer) {
-    for (PeerConfig p : peers) {
+    for (PeerConfig p : peers()) {
       Optional<ChildConfig> c = p.childForPolicy(policyRef);
       if (c.isPresent() && (p.remoteAddress() == null || p.remoteAddress().equals(peer))) {
         manager.connectOrAdd(
@@ -301,6 +301,21 @@ public final class IkeEngine {
   }
 
   /**
+   * Replaces the peer configurations (a configuration reload). Only new negotiations use them: the
+   * IKE SAs that exist keep the configuration they were made with, whether or not their peer is
+   * still configured; the caller terminates those it no longer wants ({@link #terminate}).
+   *
+   * @throws IllegalArgumentException when two peers have one name
+   */
+  public void replacePeers(List<PeerConfig> next) {
+    List<PeerConfig> copy = List.copyOf(next);
+    if (copy.stream().map(PeerConfig::name).distinct().count() != copy.size()) {
+      throw new IllegalArgumentException("two peers with one name");
+    }
+    peers = copy;
+  }
+
+  /**
    * Engine-internal. The rate limit of the log lines about bad input (one per source per interval,
    * then a summary).
    */
@@ -314,7 +329,7 @@ public final class IkeEngine {
   }
 
   private Optional<PeerConfig> peer(String name) {
-    return peers.stream().filter(p -> p.name().equals(name)).findFirst();
+    return peers().stream().filter(p -> p.name().equals(name)).findFirst();
   }
 
   // ---------------------------------------------------------------- engine-internal services
