@@ -168,6 +168,7 @@ print(f"{pairs} {exact} {dup_ike} {dup_child} {missing}")
 PY
 read -r pairs exact dup_ike dup_child missing <"$work/pairs.txt"
 
+java_bin=$(readlink -f "/proc/$(ip netns pids "$tag-1" | head -1)/exe")
 rss=()
 for i in $(seq "$n"); do
   p=$(ip netns pids "$tag-$i" | head -1)
@@ -177,7 +178,7 @@ read -r rss_min rss_med rss_max < <(python3 -c 'import statistics,sys
 v = sorted(int(x) / 1024 for x in sys.argv[1:])
 print(f"{v[0]:.0f} {statistics.median(v):.0f} {v[-1]:.0f}")' "${rss[@]}")
 
-jv=$("${jdk:+$jdk/bin/}java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.runtime.version/ {print $2}')
+jv=$("$java_bin" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.runtime.version/ {print $2}')
 echo "mesh of $n daemons ($((n * (n - 1) / 2)) pairs), one mesh file, IKEv2 PSK, started at once;"
 echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), JDK $jv, JVM options '$jopts', $(date -u '+%F %H:%M UTC')"
 echo
