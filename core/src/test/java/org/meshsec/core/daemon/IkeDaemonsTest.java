@@ -397,7 +397,7 @@ class IkeDaemonsTest {
     long policyId = a.spd().policies().get(0).id();
     write(
         "a",
-        config("a", "127.3.0.1", "b", "127.3.0.2", "10.9.0.0/24", "10.9.1.0/24", "dpd_delay = 30"));
+        config("a", "127.3.0.1", "b", "127.3.0.2", "10.9.0.0/24", "10.9.1.0/24", "dpd_delay = 45"));
     Daemon.ReloadResult r = a.reload();
     assertFalse(r.applied(), r.messages().toString());
     assertEquals(

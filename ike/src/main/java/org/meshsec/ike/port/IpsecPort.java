@@ -1,6 +1,8 @@
 package org.meshsec.ike.port;
 
 import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The data plane as the IKE engine sees it: a typed PF_KEY (RFC 2367), as strongSwan's {@code
@@ -44,4 +46,22 @@ public interface IpsecPort {
    * instance after a hard expire) is not an error.
    */
   void delete(int inboundSpi, int outboundSpi, InetAddress peer);
+
+  /**
+   * How long ago the data plane last accepted an authenticated ESP packet on the inbound SA {@code
+   * inboundSpi}: proof that the peer is alive (RFC 7296 section 2.4, RFC 3706 section 5.1), so that
+   * no liveness check is needed while ESP flows in. Empty when none arrived, or the SA is unknown,
+   * or the data plane does not keep the time. Cheap and non-blocking.
+   */
+  default Optional<Duration> inboundIdle(int inboundSpi) {
+    return Optional.empty();
+  }
+
+  /**
+   * Whether packets for policy {@code policyRef} to {@code peer} are waiting for an SA (a pending
+   * SADB_ACQUIRE), so that a failed traffic-triggered negotiation is worth retrying soon.
+   */
+  default boolean acquirePending(long policyRef, InetAddress peer) {
+    return false;
+  }
 }
