@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  *  install [UPDATE + ADD]    -&gt; KeyEngine.update (inbound, LARVAL -&gt; MATURE, queued ESP drained)
  *                               + KeyEngine.add (outbound; drains the packets queued on the acquire)
  *  delete  [DELETE]          -&gt; KeyEngine.delete, both directions
+ *  deleteOutbound [DELETE]   -&gt; KeyEngine.delete of the outbound SA, before our Delete request
  *  inboundIdle               -&gt; the inbound SA's last authenticated packet (SaInfo.lastUseMillis)
  *  acquirePending            -&gt; packets queued on the pending acquire (KeyEngine.queuedOutbound)
  * </pre>
@@ -158,6 +159,11 @@ public final class SadIpsecPort implements IpsecPort {
     if (outboundSpi != 0) {
       sad.delete(Direction.OUT, outboundSpi, peer);
     }
+  }
+
+  @Override
+  public void deleteOutbound(int outboundSpi, InetAddress peer) {
+    sad.delete(Direction.OUT, outboundSpi, peer);
   }
 
   /**

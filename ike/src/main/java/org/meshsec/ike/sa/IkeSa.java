@@ -683,6 +683,19 @@ public final class IkeSa {
     child.setState(ChildSaState.DELETED);
   }
 
+  /**
+   * Our Delete request for {@code child} (or for this IKE SA, with it) is about to be sent: the
+   * data plane stops sending on the pair's outbound SA now, since the peer drops its inbound SA
+   * when the Delete arrives (RFC 7296 section 1.4.1), while our inbound SA stays until the exchange
+   * completes. Packets then use the surviving SA of the policy (a duplicate's winner, a rekeyed
+   * pair), so none is sent on an SA the peer is about to forget.
+   */
+  public void stopSending(ChildSa child) {
+    if (child.state() != ChildSaState.DELETED && child.outboundSpi() != 0) {
+      engine.ipsec().deleteOutbound(child.outboundSpi(), remote.getAddress());
+    }
+  }
+
   /** Moves every Child SA to {@code heir} (an IKE SA that replaced this one, section 2.18). */
   public void moveChildrenTo(IkeSa heir) {
     if (heir == this) {

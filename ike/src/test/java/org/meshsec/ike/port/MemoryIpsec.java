@@ -38,6 +38,7 @@ public final class MemoryIpsec implements IpsecPort {
   private final Map<Integer, Instant> lastEsp = new LinkedHashMap<>();
   private final Set<String> pendingAcquires = new LinkedHashSet<>();
   private Supplier<Instant> clock;
+  private final Set<Integer> outboundRemoved = new LinkedHashSet<>();
 
   /**
    * @param base the first SPI handed out (above 255); each node of a test should use another base
@@ -106,6 +107,21 @@ public final class MemoryIpsec implements IpsecPort {
   /** Every delete call, in order. */
   public synchronized List<Deletion> deletions() {
     return new ArrayList<>(deletions);
+  }
+
+  @Override
+  public synchronized void deleteOutbound(int outboundSpi, InetAddress peer) {
+    outboundRemoved.add(outboundSpi);
+    log.add(String.format("delete-out %08x", outboundSpi));
+  }
+
+  /**
+   * Whether the outbound SA of the installed pair {@code inboundSpi} still sends: installed and not
+   * removed by {@link #deleteOutbound}.
+   */
+  public synchronized boolean sendsOn(int inboundSpi) {
+    Pair p = installed.get(inboundSpi);
+    return p != null && !outboundRemoved.contains(p.sa().outboundSpi());
   }
 
   /** The time source {@link #inboundIdle} measures against (the test's virtual clock). */

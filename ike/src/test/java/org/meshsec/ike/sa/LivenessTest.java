@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.meshsec.ike.config.DpdAction;
 import org.meshsec.ike.config.DpdConfig;
 import org.meshsec.ike.config.EngineSettings;
@@ -265,5 +267,67 @@ class LivenessTest {
     t.run(Duration.ofMinutes(1));
     assertTrue(t.a.sas().isEmpty());
     assertFalse(t.a.engine.isShuttingDown());
+  }
+
+  // ---------------------------------------------------------------- trap race
+
+  /**
+   * Both nodes acquire at once (trap mode), so two IKE SAs with a Child SA each come up and the
+   * redundant one is deleted. A packet sent on a pair after the peer dropped its inbound SA is lost
+   * (XfrmInNoStates), and the peer drops it as soon as our Delete arrives: so from the moment the
+   * deleting side's Delete request exists, it must send on the surviving pair only, while its own
+   * inbound SA of the dying pair stays to receive what the peer sent before it saw the Delete.
+   * Checked after every datagram of the whole exchange.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {11, 12, 13, 14, 15, 16})
+  void whenBothAcquireAtOnceNoPacketIsSentOnAPairThePeerIsDeleting(long seed) {
+    t =
+        Testbed.seeded(
+            EngineSettings.DEFAULT,
+            EngineSettings.DEFAULT,
+            (self, other) ->
+                Testbed.peer(self, other).child(Testbed.subnetChild(self, other).build()).build(),
+            seed,
+            seed + 1000);
+    t.a.engine.acquire(Testbed.POLICY, t.b.address);
+    t.b.engine.acquire(Testbed.POLICY, t.a.address);
+    int deleting = 0;
+    for (int step = 0; step < 200; step++) {
+      t.clock.runPending();
+      deleting += checkDeletingSidesStoppedSending(t.a) + checkDeletingSidesStoppedSending(t.b);
+      if (t.net.pending() == 0) {
+        t.clock.advance(Duration.ofMillis(100));
+        if (t.net.pending() == 0) {
+          break;
+        }
+      }
+      t.net.deliverNext();
+    }
+    assertTrue(deleting > 0, "a duplicate was deleted");
+    IkeSaInfo ia = t.a.onlySa();
+    assertEquals(IkeSaState.ESTABLISHED, ia.state());
+    assertEquals(1, ia.children().size());
+    assertEquals(1, t.a.ipsec.installed().size());
+    assertTrue(t.a.ipsec.sendsOn(ia.children().get(0).inboundSpi()));
+    assertTrue(t.b.ipsec.sendsOn(t.b.onlySa().children().get(0).inboundSpi()));
+    Exchanges.assertMirrored(t.a.ipsec, t.b.ipsec);
+  }
+
+  /** The pairs of {@code n} being deleted by {@code n}: none may still send; returns how many. */
+  private static int checkDeletingSidesStoppedSending(TestNode n) {
+    int found = 0;
+    for (IkeSaInfo sa : n.sas()) {
+      for (ChildSaInfo c : sa.children()) {
+        boolean dying = sa.state() == IkeSaState.DELETING || c.state() == ChildSaState.DELETING;
+        if (dying && n.ipsec.byInbound(c.inboundSpi()).isPresent()) {
+          found++;
+          assertFalse(
+              n.ipsec.sendsOn(c.inboundSpi()),
+              n + " still sends on a pair whose Delete it sent: " + sa + " " + c);
+        }
+      }
+    }
+    return found;
   }
 }
