@@ -506,6 +506,10 @@ public final class SaManager {
    */
   void unknownSpi(int spi, InetSocketAddress from) {
     Instant now = engine.scheduler().now();
+    Instant told = invalidSpiSent.get(spi);
+    if (told != null && told.plusSeconds(60).isAfter(now)) {
+      return; // the peer was told about this SPI within the minute
+    }
     InetAddress address = from.getAddress();
     boolean any = false;
     for (IkeSa sa : bySpi.values()) {
@@ -517,10 +521,6 @@ public final class SaManager {
       }
       any = true;
       if (info.state() == IkeSaState.ESTABLISHED) {
-        Instant last = invalidSpiSent.get(spi);
-        if (last != null && last.plusSeconds(60).isAfter(now)) {
-          return;
-        }
         invalidSpiSent.put(spi, now);
         byte[] s = ByteBuffer.allocate(4).putInt(spi).array();
         sa.execute(() -> sa.tasks().inform(NotifyPayload.of(NotifyType.INVALID_SPI, Bytes.of(s))));
