@@ -129,7 +129,7 @@ public final class PkiCommand implements Callable<Integer> {
     return Duration.ofDays(d);
   }
 
-  /** {@code pki genkey [--type ecdsa-p256|ecdsa-p384|rsa2048|rsa3072] [--out FILE]}. */
+  /** {@code pki genkey [--type ecdsa-p256|ecdsa-p384|ed25519|rsa2048|rsa3072] [--out FILE]}. */
   @Command(name = "genkey", description = "Generate a private key (PEM, PKCS#8).")
   public static final class GenKey implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -137,7 +137,9 @@ public final class PkiCommand implements Callable<Integer> {
     @Option(
         names = "--type",
         defaultValue = "ecdsa-p256",
-        description = "ecdsa-p256 (default), ecdsa-p384, rsa2048, rsa3072.")
+        description =
+            "ecdsa-p256 (default), ecdsa-p384, ed25519 (RFC 8420; strongSwan 5.2 and later),"
+                + " rsa2048, rsa3072.")
     String type;
 
     @Mixin Output output;

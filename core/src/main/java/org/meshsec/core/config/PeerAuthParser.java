@@ -3,10 +3,7 @@ package org.meshsec.core.config;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +12,6 @@ import org.meshsec.ike.pki.IdentityMatch;
 import org.meshsec.ike.pki.IdentityMatcher;
 import org.meshsec.ike.pki.Keys;
 import org.meshsec.ike.pki.PeerIdentity;
-import org.meshsec.ike.pki.PkiException;
 
 /**
  * The authentication of a {@code [[peer]]} (RFC 7296 section 2.15): {@code auth = "psk"} with a key
@@ -136,7 +132,7 @@ final class PeerAuthParser {
       return null;
     }
     X509Certificate ours = certs.get(0);
-    if (!sameKey(key, ours.getPublicKey())) {
+    if (!Keys.matches(key, ours.getPublicKey())) {
       s.error(
           "key",
           keyFile
@@ -159,23 +155,6 @@ final class PeerAuthParser {
       return null;
     }
     return new IkePeer.Auth.PubKey(certFile, keyFile, certs, key, roots, pinned);
-  }
-
-  private static boolean sameKey(PrivateKey priv, PublicKey pub) {
-    try {
-      PublicKey derived = Keys.publicKeyOf(priv);
-      if (derived instanceof RSAPublicKey a && pub instanceof RSAPublicKey b) {
-        return a.getModulus().equals(b.getModulus())
-            && a.getPublicExponent().equals(b.getPublicExponent());
-      }
-      if (derived instanceof ECPublicKey a && pub instanceof ECPublicKey b) {
-        return a.getW().equals(b.getW())
-            && a.getParams().getOrder().equals(b.getParams().getOrder());
-      }
-      return false;
-    } catch (PkiException e) {
-      return false;
-    }
   }
 
   private Path path(TomlSection s, String key, boolean required) {

@@ -26,6 +26,7 @@ import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSASSAPSSparams;
@@ -101,7 +102,8 @@ public final class AuthComputation {
 
   /**
    * The usual RFC 7427 scheme for a key: PKCS#1 v1.5 with SHA-256 for RSA (what strongSwan sends
-   * unless told to use PSS), ECDSA with the hash matching the curve size for EC.
+   * unless told to use PSS), ECDSA with the hash matching the curve size for EC, Ed25519 for an
+   * Ed25519 key (RFC 8420).
    *
    * @throws IllegalArgumentException for other key types
    */
@@ -114,6 +116,9 @@ public final class AuthComputation {
       return bits <= 256
           ? SignatureScheme.ECDSA_SHA256
           : bits <= 384 ? SignatureScheme.ECDSA_SHA384 : SignatureScheme.ECDSA_SHA512;
+    }
+    if (SignatureScheme.ED25519.keyAlgorithm().equals(SignatureScheme.keyAlgorithmOf(key))) {
+      return SignatureScheme.ED25519;
     }
     throw new IllegalArgumentException("no signature scheme for key type " + key.getAlgorithm());
   }
@@ -281,6 +286,10 @@ public final class AuthComputation {
     if (oid.equals(X9ObjectIdentifiers.ecdsa_with_SHA512) && params == null) {
       return new ParsedScheme(SignatureScheme.ECDSA_SHA512, null);
     }
+    if (oid.equals(EdECObjectIdentifiers.id_Ed25519) && params == null) {
+      // RFC 8410 section 3: the parameters MUST be absent
+      return new ParsedScheme(SignatureScheme.ED25519, null);
+    }
     if (oid.equals(PKCSObjectIdentifiers.id_RSASSA_PSS) && params != null) {
       RSASSAPSSparams pss;
       try {
@@ -360,13 +369,7 @@ public final class AuthComputation {
   }
 
   private static String keyAlgorithm(Key key) {
-    if (key instanceof RSAKey) {
-      return "RSA";
-    }
-    if (key instanceof ECKey) {
-      return "EC";
-    }
-    return key.getAlgorithm();
+    return SignatureScheme.keyAlgorithmOf(key);
   }
 
   private static String p1363Name(AuthMethod method) {

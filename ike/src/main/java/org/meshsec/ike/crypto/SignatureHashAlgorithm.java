@@ -21,7 +21,7 @@ public record SignatureHashAlgorithm(int id) {
   /** SHA2-512 (4). */
   public static final SignatureHashAlgorithm SHA2_512 = new SignatureHashAlgorithm(4);
 
-  /** Identity (5, RFC 8420): for EdDSA, which hashes internally; not implemented. */
+  /** Identity (5, RFC 8420 section 2): for EdDSA, which hashes the message itself. */
   public static final SignatureHashAlgorithm IDENTITY = new SignatureHashAlgorithm(5);
 
   public SignatureHashAlgorithm {

@@ -1,5 +1,9 @@
 package org.meshsec.ike.crypto;
 
+import java.security.Key;
+import java.security.interfaces.ECKey;
+import java.security.interfaces.EdECKey;
+import java.security.interfaces.RSAKey;
 import java.util.HexFormat;
 
 /**
@@ -7,7 +11,8 @@ import java.util.HexFormat;
  * method (RFC 7427), each with the AlgorithmIdentifier that precedes the signature value in the
  * AUTH payload. The DER blobs are those of RFC 7427 Appendix A (A.1 for PKCS#1 v1.5, A.3 for ECDSA,
  * A.4.3 for RSASSA-PSS with SHA-256, which writes out the default trailerField as that appendix
- * does). Closed set: an enum.
+ * does; RFC 8420 section 2 for Ed25519, whose AlgorithmIdentifier has no parameters and whose hash
+ * is the Identity one because EdDSA hashes the message itself). Closed set: an enum.
  */
 public enum SignatureScheme {
   /** sha256WithRSAEncryption: RSASSA-PKCS1-v1_5 with SHA-256. */
@@ -39,7 +44,12 @@ public enum SignatureScheme {
       "300a06082a8648ce3d040303", "SHA384withECDSA", "EC", SignatureHashAlgorithm.SHA2_384),
   /** ecdsa-with-SHA512. */
   ECDSA_SHA512(
-      "300a06082a8648ce3d040304", "SHA512withECDSA", "EC", SignatureHashAlgorithm.SHA2_512);
+      "300a06082a8648ce3d040304", "SHA512withECDSA", "EC", SignatureHashAlgorithm.SHA2_512),
+  /**
+   * id-Ed25519 (RFC 8410 section 3, OID 1.3.101.112, parameters absent): PureEdDSA over the signed
+   * octets as they are (RFC 8420 section 2), 64-byte signature (RFC 8032 section 5.1.6).
+   */
+  ED25519("300506032b6570", "Ed25519", "Ed25519", SignatureHashAlgorithm.IDENTITY);
 
   private final byte[] algorithmIdentifier;
   private final String jcaName;
@@ -63,7 +73,7 @@ public enum SignatureScheme {
     return jcaName;
   }
 
-  /** JCA key algorithm this scheme needs: {@code RSA} or {@code EC}. */
+  /** The key family this scheme needs, as {@link #keyAlgorithmOf} names it. */
   public String keyAlgorithm() {
     return keyAlgorithm;
   }
@@ -71,5 +81,23 @@ public enum SignatureScheme {
   /** The hash, as announced in SIGNATURE_HASH_ALGORITHMS. */
   public SignatureHashAlgorithm hash() {
     return hash;
+  }
+
+  /**
+   * A key's family as the schemes name it: {@code RSA}, {@code EC}, {@code Ed25519} (whichever
+   * provider made the key: the JDK calls its Edwards keys {@code EdDSA} and keeps the curve in the
+   * parameters, Bouncy Castle calls them {@code Ed25519}), else the key's own algorithm name.
+   */
+  public static String keyAlgorithmOf(Key key) {
+    if (key instanceof RSAKey) {
+      return "RSA";
+    }
+    if (key instanceof ECKey) {
+      return "EC";
+    }
+    if (key instanceof EdECKey ed) {
+      return ed.getParams().getName();
+    }
+    return key.getAlgorithm();
   }
 }

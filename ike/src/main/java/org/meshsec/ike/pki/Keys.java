@@ -1,5 +1,6 @@
 package org.meshsec.ike.pki;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -16,12 +17,18 @@ import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
+import java.security.spec.NamedParameterSpec;
 import java.security.spec.RSAKeyGenParameterSpec;
 import java.security.spec.RSAPublicKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.HexFormat;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
 import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
 import org.bouncycastle.math.ec.ECCurve;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
+import org.meshsec.ike.crypto.SignatureScheme;
 
 /** Key pair helpers: generation, the public half of a private key, descriptions. Thread-safe. */
 public final class Keys {
@@ -31,7 +38,9 @@ public final class Keys {
   public static KeyPair generate(KeyType type, SecureRandom random) {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance(type.algorithm());
-      if (type.curve() != null) {
+      if (type == KeyType.ED25519) {
+        g.initialize(NamedParameterSpec.ED25519, random);
+      } else if (type.curve() != null) {
         g.initialize(new ECGenParameterSpec(type.curve()), random);
       } else {
         g.initialize(new RSAKeyGenParameterSpec(type.bits(), RSAKeyGenParameterSpec.F4), random);
@@ -43,7 +52,8 @@ public final class Keys {
   }
 
   /**
-   * The public key belonging to a private key: (n, e) of an RSA CRT key, or d*G for an EC key.
+   * The public key belonging to a private key: (n, e) of an RSA CRT key, d*G for an EC key, or the
+   * encoding of [s]B for an Ed25519 key (RFC 8032 section 5.1.5).
    *
    * @throws PkiException for other key types or an RSA key without CRT parameters
    */
@@ -64,6 +74,16 @@ public final class Keys {
             new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
         return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, ec.getParams()));
       }
+      if ("Ed25519".equals(SignatureScheme.keyAlgorithmOf(key))) {
+        Ed25519PrivateKeyParameters priv =
+            (Ed25519PrivateKeyParameters) PrivateKeyFactory.createKey(key.getEncoded());
+        byte[] spki =
+            SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(priv.generatePublicKey())
+                .getEncoded();
+        return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
+      }
+    } catch (IOException | ClassCastException e) {
+      throw new PkiException("cannot derive the public key", e);
     } catch (GeneralSecurityException e) {
       throw new PkiException("cannot derive the public key", e);
     }
@@ -85,10 +105,13 @@ public final class Keys {
       int bits = ec.getParams().getCurve().getField().getFieldSize();
       return bits == 256 ? KeyType.EC_P256 : bits == 384 ? KeyType.EC_P384 : null;
     }
-    return null;
+    return "Ed25519".equals(SignatureScheme.keyAlgorithmOf(key)) ? KeyType.ED25519 : null;
   }
 
-  /** JCA signature algorithm for signing with {@code key}: SHA-256, or SHA-384 for P-384. */
+  /**
+   * JCA signature algorithm for signing with {@code key}: SHA-256, or SHA-384 for P-384; PureEdDSA
+   * for Ed25519 (RFC 8410 section 6).
+   */
   static String signatureAlgorithm(java.security.Key key) throws PkiException {
     if (key instanceof RSAKey) {
       return "SHA256withRSA";
@@ -96,6 +119,9 @@ public final class Keys {
     if (key instanceof ECKey ec) {
       int bits = ec.getParams().getCurve().getField().getFieldSize();
       return bits <= 256 ? "SHA256withECDSA" : bits <= 384 ? "SHA384withECDSA" : "SHA512withECDSA";
+    }
+    if ("Ed25519".equals(SignatureScheme.keyAlgorithmOf(key))) {
+      return "Ed25519";
     }
     throw new PkiException("cannot sign with a " + key.getAlgorithm() + " key");
   }
@@ -109,7 +135,7 @@ public final class Keys {
       int bits = ec.getParams().getCurve().getField().getFieldSize();
       return "EC " + (bits == 521 ? "P-521" : "P-" + bits);
     }
-    return key.getAlgorithm();
+    return SignatureScheme.keyAlgorithmOf(key);
   }
 
   /** Colon-separated SHA-256 of the public key's SubjectPublicKeyInfo (as strongSwan prints). */
@@ -127,7 +153,7 @@ public final class Keys {
   }
 
   /** Whether the private and public key belong together (compares the derived public key). */
-  static boolean matches(PrivateKey priv, PublicKey pub) {
+  public static boolean matches(PrivateKey priv, PublicKey pub) {
     try {
       PublicKey derived = publicKeyOf(priv);
       if (derived instanceof java.security.interfaces.RSAPublicKey a
@@ -139,6 +165,11 @@ public final class Keys {
           && pub instanceof java.security.interfaces.ECPublicKey b) {
         return a.getW().equals(b.getW())
             && a.getParams().getOrder().equals(b.getParams().getOrder());
+      }
+      if ("Ed25519".equals(SignatureScheme.keyAlgorithmOf(derived))
+          && "Ed25519".equals(SignatureScheme.keyAlgorithmOf(pub))) {
+        // both SubjectPublicKeyInfo encodings carry the 32-byte public key (RFC 8410 section 4)
+        return java.util.Arrays.equals(derived.getEncoded(), pub.getEncoded());
       }
       return false;
     } catch (PkiException e) {

@@ -108,6 +108,18 @@ public final class IkeEngine {
     front.register(IKEV2, new Ikev2Front(this, manager, front));
   }
 
+  /** Flushes the bad-input log limiter every interval until shutdown. */
+  private void scheduleLogSummary() {
+    scheduler.schedule(
+        () -> {
+          front.badInputLog().flush();
+          if (!isShuttingDown()) {
+            scheduleLogSummary();
+          }
+        },
+        IkeFront.BAD_INPUT_LOG_INTERVAL);
+  }
+
   /** A builder; network, IPsec port, scheduler and random are required. */
   public static Builder builder() {
     return new Builder();
@@ -116,13 +128,16 @@ public final class IkeEngine {
   // ---------------------------------------------------------------- public API
 
   /**
-   * Brings up every Child SA configured with {@link StartAction#START}; a failed attempt is retried
-   * with back-off until it succeeds (the builder's {@link Builder#reconnectBackoff}).
+   * Brings up every Child SA configured with {@link StartAction#START} (a failed attempt is retried
+   * with back-off until it succeeds: the builder's {@link Builder#reconnectBackoff}), and starts
+   * the timer that writes the bad-input log's "suppressed N messages" summary at the end of each
+   * interval even when no further bad input arrives to trigger it.
    */
   public void start() {
     if (isShuttingDown()) {
       return;
     }
+    scheduleLogSummary();
     for (PeerConfig p : peers) {
       List<ChildConfig> start =
           p.children().stream().filter(c -> c.startAction() == StartAction.START).toList();

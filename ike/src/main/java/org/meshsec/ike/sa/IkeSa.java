@@ -556,7 +556,13 @@ public final class IkeSa {
     if (state == IkeSaState.DESTROYED) {
       return;
     }
-    log.info("IKE SA {} ({}) destroyed: {}", id, peerName(), reason);
+    if (establishedSeq != 0 || originalInitiator) {
+      log.info("IKE SA {} ({}) destroyed: {}", id, peerName(), reason);
+    } else {
+      // a responder SA that never authenticated: one per spoofed or abandoned IKE_SA_INIT, so a
+      // flood must not turn into one INFO line each (counted in the engine's half-open stats)
+      log.debug("half-open IKE SA {} ({}) destroyed: {}", id, peerName(), reason);
+    }
     rekeyTimer.cancel();
     lifeTimer.cancel();
     dpdTimer.cancel();

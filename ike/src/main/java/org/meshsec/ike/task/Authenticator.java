@@ -46,11 +46,14 @@ import org.meshsec.ike.sa.IkeSa;
 final class Authenticator {
   private Authenticator() {}
 
-  /** The hashes we announce in SIGNATURE_HASH_ALGORITHMS (RFC 7427 section 4). */
+  /**
+   * The hashes we announce in SIGNATURE_HASH_ALGORITHMS (RFC 7427 section 4): SHA2-256/384/512 and
+   * Identity, which announces that we verify Ed25519 (RFC 8420 section 2).
+   */
   static NotifyPayload signatureHashes() {
     return NotifyPayload.of(
         NotifyType.SIGNATURE_HASH_ALGORITHMS,
-        Bytes.of((byte) 0, (byte) 2, (byte) 0, (byte) 3, (byte) 0, (byte) 4));
+        Bytes.of((byte) 0, (byte) 2, (byte) 0, (byte) 3, (byte) 0, (byte) 4, (byte) 0, (byte) 5));
   }
 
   /** Parses a SIGNATURE_HASH_ALGORITHMS notify. */
@@ -122,7 +125,9 @@ final class Authenticator {
     PrivateKey key = ((AuthConfig.PubKey) auth).privateKey();
     SignatureScheme scheme = AuthComputation.defaultScheme(key);
     AuthMethod method;
-    if (sa.keying().peerHashes().contains(scheme.hash())) {
+    if (sa.keying().peerHashes().contains(scheme.hash()) || scheme == SignatureScheme.ED25519) {
+      // Ed25519 has no method of its own: DIGITAL_SIGNATURE even when the peer did not announce
+      // Identity (RFC 8420 section 2); such a peer fails to verify it either way.
       method = AuthMethod.DIGITAL_SIGNATURE;
     } else if (key instanceof RSAKey) {
       method = AuthMethod.RSA_DIGITAL_SIGNATURE;

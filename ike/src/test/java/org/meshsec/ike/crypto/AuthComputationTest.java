@@ -43,6 +43,7 @@ class AuthComputationTest {
   private static KeyPair p256;
   private static KeyPair p384;
   private static KeyPair p521;
+  private static KeyPair ed25519;
 
   @BeforeAll
   static void keys() throws Exception {
@@ -51,6 +52,7 @@ class AuthComputationTest {
     rsa = r.generateKeyPair();
     p256 = ec("secp256r1");
     p384 = ec("secp384r1");
+    ed25519 = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
     p521 = ec("secp521r1");
   }
 
@@ -158,7 +160,12 @@ class AuthComputationTest {
   @Test
   void digitalSignatureRoundTripForEveryScheme() throws Exception {
     for (SignatureScheme s : SignatureScheme.values()) {
-      KeyPair kp = s.keyAlgorithm().equals("RSA") ? rsa : p384;
+      KeyPair kp =
+          switch (s.keyAlgorithm()) {
+            case "RSA" -> rsa;
+            case "Ed25519" -> ed25519;
+            default -> p384;
+          };
       byte[] auth =
           AuthComputation.sign(
               AuthMethod.DIGITAL_SIGNATURE, s, kp.getPrivate(), OCTETS, new DeterministicRandom(1));
@@ -173,6 +180,8 @@ class AuthComputationTest {
                     Arrays.copyOfRange(auth, 1 + algId.length, auth.length)));
         assertEquals(2, seq.size());
         assertInstanceOf(ASN1Integer.class, seq.getObjectAt(0));
+      } else if (s == SignatureScheme.ED25519) {
+        assertEquals(64, auth.length - 1 - algId.length); // RFC 8032 section 5.1.6
       } else {
         assertEquals(256, auth.length - 1 - algId.length);
       }

@@ -44,8 +44,15 @@ class PkiTest {
       assertTrue(pem.startsWith("-----BEGIN PRIVATE KEY-----\n"), t.name());
       PrivateKey k = Pem.readPrivateKey(pem);
       assertEquals(t, Keys.typeOf(k));
-      assertEquals(t.algorithm(), k.getAlgorithm());
-      if (t.curve() == null) {
+      if (t == KeyType.ED25519) {
+        // the JDK names its Edwards keys EdDSA and keeps the curve in the parameters
+        assertEquals("Ed25519", ((java.security.interfaces.EdECKey) k).getParams().getName());
+      } else {
+        assertEquals(t.algorithm(), k.getAlgorithm());
+      }
+      if (t == KeyType.ED25519) {
+        assertInstanceOf(java.security.interfaces.EdECPrivateKey.class, k);
+      } else if (t.curve() == null) {
         assertInstanceOf(RSAPrivateKey.class, k);
         assertEquals(t.bits(), ((RSAPrivateKey) k).getModulus().bitLength());
       } else {
@@ -151,6 +158,26 @@ class PkiTest {
     X509Certificate sub =
         Pem.readCertificate(pki.sign(reqPem, caPem, caKey, Duration.ofDays(1), List.of(), true));
     assertTrue(sub.getBasicConstraints() >= 0);
+  }
+
+  @Test
+  void ed25519CaSignsEd25519RequestAndTheChainValidates() throws Exception {
+    String caKey = pki.genkey(KeyType.ED25519);
+    String caPem = pki.selfsign(caKey, "CN=ed CA", Duration.ofDays(30), List.of(), true);
+    String eeKey = pki.genkey(KeyType.ED25519);
+    String req = pki.req(eeKey, "CN=gw1", List.of(SubjectAltName.dns("gw1.example")));
+    X509Certificate ee =
+        Pem.readCertificates(pki.sign(req, caPem, caKey, Duration.ofDays(7), List.of(), false))
+            .get(0);
+    X509Certificate ca = Pem.readCertificates(caPem).get(0);
+    // RFC 8410 section 6: signatureAlgorithm id-Ed25519, no parameters
+    assertEquals("1.3.101.112", ee.getSigAlgOID());
+    assertNull(ee.getSigAlgParams());
+    ee.verify(ca.getPublicKey());
+    assertTrue(Keys.matches(Pem.readPrivateKey(eeKey), ee.getPublicKey()));
+    assertFalse(Keys.matches(Pem.readPrivateKey(caKey), ee.getPublicKey()));
+    assertEquals(KeyType.ED25519, Keys.typeOf(ee.getPublicKey()));
+    assertEquals("Ed25519", Keys.describe(ee.getPublicKey()));
   }
 
   @Test

@@ -112,6 +112,24 @@ class CertificateAuthTest {
     assertEquals(AuthMethod.DIGITAL_SIGNATURE, auth.method());
   }
 
+  @Test
+  void ed25519CertificatesWithRfc8420Signatures() throws Exception {
+    TestPki ed = new TestPki(KeyType.ED25519, 5);
+    t = withAuth(ed.auth(ed.issue("node1.mesh")), ed.auth(ed.issue("node2.mesh")));
+    t.connect();
+    assertEquals(IkeSaState.ESTABLISHED, t.a.onlySa().state());
+    assertEquals(IkeSaState.ESTABLISHED, t.b.onlySa().state());
+    Exchanges.assertMirrored(t.a.ipsec, t.b.ipsec);
+    for (Message m : List.of(t.a.lastReceived(), t.b.lastReceived())) {
+      AuthPayload auth = m.first(AuthPayload.class).orElseThrow();
+      assertEquals(AuthMethod.DIGITAL_SIGNATURE, auth.method());
+      // RFC 7427 section 3: the id-Ed25519 AlgorithmIdentifier (RFC 8410) leads the data
+      assertEquals(
+          "07300506032b6570", java.util.HexFormat.of().formatHex(auth.data().toByteArray(), 0, 8));
+      assertEquals(8 + 64, auth.data().length());
+    }
+  }
+
   private void assertRefusedByResponder() {
     t.a.initiate("b");
     Exchanges.deliverMessage(t.net);

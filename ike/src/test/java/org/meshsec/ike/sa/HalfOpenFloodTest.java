@@ -96,6 +96,69 @@ class HalfOpenFloodTest {
   }
 
   @Test
+  void summaryOfSuppressedLinesIsWrittenWhenTheIntervalEndsWithoutFurtherInput() {
+    t = withWildcard(EngineSettings.DEFAULT.withHalfOpen(50, 0).withHalfOpenPerSource(2));
+    t.b.engine.start();
+    LoopbackNetwork.Datagram init = captureInit();
+    for (long spi = 1; spi <= 10; spi++) {
+      floodOne(forged(init, 9, spi));
+    }
+    assertEquals(7, t.b.engine.badInputLog().suppressed(), "one line for the 8 drops");
+    t.clock.advance(IkeFront.BAD_INPUT_LOG_INTERVAL.minusSeconds(1));
+    assertEquals(7, t.b.engine.badInputLog().suppressed(), "interval not over yet");
+    // no more input: the engine's own timer ends the interval and writes the summary
+    t.clock.advance(Duration.ofSeconds(2));
+    assertEquals(0, t.b.engine.badInputLog().suppressed(), "summary written, counter reset");
+  }
+
+  @Test
+  void halfOpenSasOfAFloodEndWithoutAnInfoLineEach() {
+    ch.qos.logback.classic.Logger saLog =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(IkeSa.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    saLog.addAppender(lines);
+    ch.qos.logback.classic.Level level = saLog.getLevel();
+    saLog.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    try {
+      t = withWildcard(EngineSettings.DEFAULT.withHalfOpen(50, 100));
+      LoopbackNetwork.Datagram init = captureInit();
+      t.clock.runPending();
+      lines.list.clear(); // a's own abandoned attempt (an initiator's SA: INFO)
+      for (long spi = 1; spi <= 15; spi++) {
+        floodOne(forged(init, 9, spi));
+      }
+      assertEquals(15, t.b.engine.halfOpenCount());
+      t.clock.advance(EngineSettings.DEFAULT.halfOpenTimeout().plusSeconds(1));
+      assertEquals(0, t.b.engine.halfOpenCount(), "all timed out");
+      long infoDestroyed =
+          lines.list.stream()
+              .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.INFO)
+              .filter(e -> e.getFormattedMessage().contains("destroyed"))
+              .count();
+      assertEquals(0, infoDestroyed, "never authenticated: DEBUG only");
+      // an SA that was established still says so at INFO
+      t.connect();
+      assertEquals(IkeSaState.ESTABLISHED, t.b.onlySa().state());
+      t.b.engine.terminate("a");
+      t.settle();
+      assertTrue(
+          lines.list.stream()
+              .anyMatch(
+                  e ->
+                      e.getLevel() == ch.qos.logback.classic.Level.INFO
+                          && e.getFormattedMessage().contains("destroyed")));
+      assertTrue(
+          lines.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith("half-open")),
+          "at DEBUG");
+    } finally {
+      saLog.detachAppender(lines);
+      saLog.setLevel(level);
+    }
+  }
+
+  @Test
   void oneSourceAnsweringCookiesTakesOnlyItsShare() {
     // every request must return a COOKIE; the flooder returns them
     t = withWildcard(EngineSettings.DEFAULT.withHalfOpen(50, 0).withHalfOpenPerSource(5));

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
 import org.meshsec.ike.pki.KeyType;
@@ -397,14 +399,18 @@ class MeshsecStrongSwanTest {
 
   // ---------------------------------------------------------------- certificates
 
-  @Test
-  void ecdsaCertificatesFromMeshsecPki() throws Exception {
+  /** ECDSA P-256, and Ed25519 (RFC 8420; strongSwan's openssl plugin), from {@code meshsec pki}. */
+  @ParameterizedTest
+  @EnumSource(
+      value = KeyType.class,
+      names = {"EC_P256", "ED25519"})
+  void certificatesFromMeshsecPki(KeyType type) throws Exception {
     Pki pki = Pki.system();
-    String caKey = pki.genkey(KeyType.EC_P256);
+    String caKey = pki.genkey(type);
     String ca =
         pki.selfsign(caKey, "O=meshsec, CN=interop CA", Duration.ofDays(2), List.of(), true);
-    String[] left = leaf(pki, ca, caKey, "left", LEFT_ADDR);
-    String[] right = leaf(pki, ca, caKey, "right", RIGHT_ADDR);
+    String[] left = leaf(pki, type, ca, caKey, "left", LEFT_ADDR);
+    String[] right = leaf(pki, type, ca, caKey, "right", RIGHT_ADDR);
     Path d = dir.resolve("meshsec");
     Files.createDirectories(d);
     Files.writeString(d.resolve("ca.pem"), ca);
@@ -438,18 +444,20 @@ class MeshsecStrongSwanTest {
       c.loadAll();
       ping(net, 3);
       agree(c, m, true, "AES_GCM_16-128/PRF_HMAC_SHA2_256/CURVE_25519", "AES_GCM_16-128");
+      String verified = "authentication of '" + LEFT_ADDR + "' with ";
       assertTrue(
-          c.log().contains("authentication of '" + LEFT_ADDR + "' with ECDSA")
-              || c.log().contains("authentication of '" + LEFT_ADDR + "' with RFC 7427"),
+          type == KeyType.ED25519
+              ? c.log().contains(verified + "ED25519") || c.log().contains(verified + "RFC 7427")
+              : c.log().contains(verified + "ECDSA") || c.log().contains(verified + "RFC 7427"),
           c.logTail(40));
       checkLog(m);
     }
   }
 
   /** An end-entity certificate with an IP subjectAltName: {certificate PEM, key PEM}. */
-  private static String[] leaf(Pki pki, String ca, String caKey, String name, String ip)
-      throws Exception {
-    String key = pki.genkey(KeyType.EC_P256);
+  private static String[] leaf(
+      Pki pki, KeyType type, String ca, String caKey, String name, String ip) throws Exception {
+    String key = pki.genkey(type);
     String req = pki.req(key, "O=meshsec, CN=" + name, List.of(SubjectAltName.ip(ip)));
     return new String[] {pki.sign(req, ca, caKey, Duration.ofDays(2), List.of(), false), key};
   }
