@@ -52,6 +52,12 @@ final class PeerParser {
   static final Duration DEFAULT_IKE_LIFETIME = Duration.ofHours(3);
   static final Duration DEFAULT_ESP_LIFETIME = Duration.ofHours(1);
 
+  /**
+   * Liveness by default: a check after 30 s in which nothing authenticated (IKE or ESP) came from
+   * the peer (RFC 7296 section 2.4), so that a peer that vanished is noticed without configuration.
+   */
+  static final Duration DEFAULT_DPD_DELAY = Duration.ofSeconds(30);
+
   private final PeerAuthParser authParser;
 
   /**
@@ -123,7 +129,7 @@ final class PeerParser {
         PeerProposals.lifetime(s, "esp_lifetime", "esp_rekey_margin", DEFAULT_ESP_LIFETIME);
     ok &= ikeLifetime != null && espLifetime != null;
 
-    Duration dpdDelay = Durations.parse(s, "dpd_delay", Duration.ZERO, true);
+    Duration dpdDelay = Durations.parse(s, "dpd_delay", DEFAULT_DPD_DELAY, true);
     Duration dpdTimeout = Durations.parse(s, "dpd_timeout", Duration.ZERO, true);
     DpdAction dpdAction =
         choice(

@@ -25,7 +25,11 @@ import org.slf4j.LoggerFactory;
  *                                                manually keyed policies are ignored)
  *  SOFT / HARD expire of a negotiated SA      -&gt; IkeEngine.expire, by the pair's inbound SPI
  *                                                (a LARVAL timeout is not an expire for IKE)
- *  ESP for an unknown SPI (DataPath)          -&gt; IkeEngine.unknownSpi (rate-limited by the engine)
+ *  ESP for an unknown SPI (DataPath)          -&gt; IkeEngine.unknownSpi (rate-limited by the engine):
+ *                                                INVALID_SPI inside an IKE SA with the sender, or,
+ *                                                with none, an IKE SA initiated with INITIAL_CONTACT
+ *                                                to a configured peer at that address (it rebooted
+ *                                                us out of its SAs: RFC 7296 section 2.4)
  * </pre>
  *
  * <p>Threads: SAD events arrive on data-path threads, possibly under an SA's lock ({@link

@@ -1,9 +1,12 @@
 package org.meshsec.core.ike;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.meshsec.core.sad.KeyEngine;
+import org.meshsec.core.sad.SaInfo;
 import org.meshsec.core.sad.SaSpec;
 import org.meshsec.core.sad.SadStatus;
 import org.meshsec.core.spd.Direction;
@@ -25,6 +28,9 @@ import org.slf4j.LoggerFactory;
  *  install [UPDATE + ADD]    -&gt; KeyEngine.update (inbound, LARVAL -&gt; MATURE, queued ESP drained)
  *                               + KeyEngine.add (outbound; drains the packets queued on the acquire)
  *  delete  [DELETE]          -&gt; KeyEngine.delete, both directions
+ *  deleteOutbound [DELETE]   -&gt; KeyEngine.delete of the outbound SA, before our Delete request
+ *  inboundIdle               -&gt; the inbound SA's last authenticated packet (SaInfo.lastUseMillis)
+ *  acquirePending            -&gt; packets queued on the pending acquire (KeyEngine.queuedOutbound)
  * </pre>
  *
  * A negotiated pair whose traffic selectors are not exactly one prefix each cannot be represented
@@ -153,6 +159,31 @@ public final class SadIpsecPort implements IpsecPort {
     if (outboundSpi != 0) {
       sad.delete(Direction.OUT, outboundSpi, peer);
     }
+  }
+
+  @Override
+  public void deleteOutbound(int outboundSpi, InetAddress peer) {
+    sad.delete(Direction.OUT, outboundSpi, peer);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The SAD stamps an inbound SA with its coarse clock (refreshed by the daemon's expiry tick)
+   * each time a packet authenticates, so the answer may be older than the truth by one tick.
+   */
+  @Override
+  public Optional<Duration> inboundIdle(int inboundSpi) {
+    Optional<SaInfo> sa = sad.get(Direction.IN, inboundSpi, null);
+    if (sa.isEmpty() || sa.get().lastUseMillis() < 0) {
+      return Optional.empty();
+    }
+    return Optional.of(Duration.ofMillis(Math.max(0, sad.nowMillis() - sa.get().lastUseMillis())));
+  }
+
+  @Override
+  public boolean acquirePending(long policyRef, InetAddress peer) {
+    return sad.queuedOutbound(policyRef, peer) > 0;
   }
 
   /** Pairs refused (selectors the SAD cannot represent, or an SA the SAD did not take). */

@@ -73,6 +73,18 @@ public interface KeyEngine {
   /** SADB_DUMP: snapshots of all SAs, inbound first, each direction by unsigned SPI. */
   List<SaInfo> dump();
 
+  /**
+   * The SAD's clock now, in the scale of {@link SaInfo}'s times (subtract an SA's {@code
+   * lastUseMillis} for how long it has been idle).
+   */
+  long nowMillis();
+
+  /**
+   * Packets queued on the pending acquire for (policy id, peer), waiting for key management; 0 if
+   * none.
+   */
+  int queuedOutbound(long policyId, InetAddress peer);
+
   /** SADB_REGISTER: the one listener for events (replaces the previous one; null for none). */
   void setListener(SadListener listener);
 }

@@ -457,6 +457,7 @@ public final class Sad implements KeyEngine {
   }
 
   /** Packets queued on the pending acquire for (policy id, peer); 0 if none. */
+  @Override
   public int queuedOutbound(long policyId, InetAddress peer) {
     return slots.queued(policyId, peer);
   }
@@ -465,6 +466,7 @@ public final class Sad implements KeyEngine {
    * The SAD's clock now, in the scale of {@link SaInfo}'s times (monotonic milliseconds by default,
    * not the epoch): subtract an SA's {@code addMillis} from it for the SA's age.
    */
+  @Override
   public long nowMillis() {
     return clock.getAsLong();
   }

@@ -120,7 +120,9 @@ class IkeConfigTest {
         List.of(EspProposal.parse("aes128gcm16"), EspProposal.parse("aes256-sha256")),
         beta.espProposals());
     assertEquals(StartAction.TRAP, beta.startAction());
-    assertFalse(beta.dpd().enabled());
+    // liveness by default: DPD after 30 s without anything authenticated from the peer
+    assertEquals(Duration.ofSeconds(30), beta.dpd().delay());
+    assertEquals(DpdAction.CLEAR, beta.dpd().action());
     // defaults: 3 h / 9 min and 1 h / 9 min, ipsec.conf style
     assertEquals(
         RekeySchedule.of(Duration.ofMinutes(171), Duration.ofMinutes(9), Duration.ofHours(3)),
@@ -293,8 +295,8 @@ class IkeConfigTest {
     assertFalse(ReloadPlan.of(a, b).peersChanged());
     assertTrue(ReloadPlan.of(a, b).isEmpty());
 
-    // a changed peer setting: renegotiated, applied live
-    NodeConfig c = base(BASE.replace("auth = \"psk\"", "auth = \"psk\"\ndpd_delay = 30")).loadOk();
+    // a changed peer setting (30 s is the default): renegotiated, applied live
+    NodeConfig c = base(BASE.replace("auth = \"psk\"", "auth = \"psk\"\ndpd_delay = 45")).loadOk();
     ReloadPlan p = ReloadPlan.of(a, c);
     assertTrue(p.peersChanged());
     assertEquals(List.of("beta"), p.peers().changed().stream().map(x -> x.after().name()).toList());

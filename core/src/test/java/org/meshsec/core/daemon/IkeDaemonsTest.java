@@ -145,6 +145,10 @@ class IkeDaemonsTest {
     assertTrue(text.body().matches("(?s).*IkeBadLength\\s+1\n.*"), text.body());
     assertTrue(text.body().contains("IkeHalfOpenDroppedPerSource"), text.body());
     assertTrue(text.body().contains("InNoStates"), "next to the xfrm_stat counters");
+    for (String liveness :
+        List.of("IkeUnknownSpiRepairs", "IkeDpdFailures", "IkeBackoffRestarts")) {
+      assertTrue(text.body().contains(liveness), liveness + " in " + text.body());
+    }
     ControlResponse json = call(b, new ControlRequest.Stats(true));
     assertTrue(json.body().contains("\"IkeBadLength\":1"), json.body());
     assertTrue(json.body().contains("\"IkeMalformed\":1"), json.body());
@@ -398,7 +402,7 @@ class IkeDaemonsTest {
     write(
         "a",
         text.replace("[tun]\n", "[tun]\nmss_clamp = true\n")
-            .replace("auth = \"psk\"", "auth = \"psk\"\ndpd_delay = 30"));
+            .replace("auth = \"psk\"", "auth = \"psk\"\ndpd_delay = 45"));
     Daemon.ReloadResult r = a.reload();
     assertFalse(r.applied(), r.messages().toString());
     assertEquals(

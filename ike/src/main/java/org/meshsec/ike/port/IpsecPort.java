@@ -1,6 +1,8 @@
 package org.meshsec.ike.port;
 
 import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The data plane as the IKE engine sees it: a typed PF_KEY (RFC 2367), as strongSwan's {@code
@@ -44,4 +46,32 @@ public interface IpsecPort {
    * instance after a hard expire) is not an error.
    */
   void delete(int inboundSpi, int outboundSpi, InetAddress peer);
+
+  /**
+   * SADB_DELETE of a pair's outbound SA only: we are deleting the pair (a Delete request is about
+   * to go out) and must not send on it any more, since the peer removes its inbound SA as soon as
+   * our Delete arrives (RFC 7296 section 1.4.1); the data plane then sends on another SA of the
+   * same policy (the surviving duplicate, the rekeyed pair) or raises an acquire. The inbound SA
+   * stays until {@link #delete}, so that what the peer sent before it saw our Delete is still
+   * received. Deleting an outbound SA that is already gone is not an error.
+   */
+  default void deleteOutbound(int outboundSpi, InetAddress peer) {}
+
+  /**
+   * How long ago the data plane last accepted an authenticated ESP packet on the inbound SA {@code
+   * inboundSpi}: proof that the peer is alive (RFC 7296 section 2.4, RFC 3706 section 5.1), so that
+   * no liveness check is needed while ESP flows in. Empty when none arrived, or the SA is unknown,
+   * or the data plane does not keep the time. Cheap and non-blocking.
+   */
+  default Optional<Duration> inboundIdle(int inboundSpi) {
+    return Optional.empty();
+  }
+
+  /**
+   * Whether packets for policy {@code policyRef} to {@code peer} are waiting for an SA (a pending
+   * SADB_ACQUIRE), so that a failed traffic-triggered negotiation is worth retrying soon.
+   */
+  default boolean acquirePending(long policyRef, InetAddress peer) {
+    return false;
+  }
 }

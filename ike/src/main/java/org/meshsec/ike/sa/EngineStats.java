@@ -67,6 +67,18 @@ public final class EngineStats {
   /** ESP for SPIs the data plane did not know. */
   public final AtomicLong unknownEspSpi = new AtomicLong();
 
+  /** Dead peers found by a liveness check (DPD) that got no answer; part of {@link #deadPeers}. */
+  public final AtomicLong dpdFailures = new AtomicLong();
+
+  /**
+   * Initiations started because ESP arrived for an unknown SPI from a configured peer with which we
+   * had no IKE SA (a rebooted node repairing its peer's stale SAs with INITIAL_CONTACT).
+   */
+  public final AtomicLong unknownSpiRepairs = new AtomicLong();
+
+  /** Initiations started again by the back-off timer after a failure or a dead peer. */
+  public final AtomicLong backoffRestarts = new AtomicLong();
+
   /** Exceptions caught at the engine's boundaries: bugs. Tests assert this stays 0. */
   public final AtomicLong internalErrors = new AtomicLong();
 
@@ -107,6 +119,9 @@ public final class EngineStats {
     m.put("dead_peers", deadPeers.get());
     m.put("duplicates_deleted", duplicatesDeleted.get());
     m.put("unknown_esp_spi", unknownEspSpi.get());
+    m.put("unknown_spi_repairs", unknownSpiRepairs.get());
+    m.put("dpd_failures", dpdFailures.get());
+    m.put("backoff_restarts", backoffRestarts.get());
     m.put("internal_errors", internalErrors.get());
     return m;
   }

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import org.meshsec.ike.config.ChildConfig;
 import org.meshsec.ike.config.EngineSettings;
 import org.meshsec.ike.config.PeerConfig;
+import org.meshsec.ike.config.ReconnectBackoff;
 import org.meshsec.ike.config.StartAction;
 import org.meshsec.ike.message.Bytes;
 import org.meshsec.ike.message.Message;
@@ -93,7 +94,7 @@ public final class IkeEngine {
     this.halfOpenLimit =
         new HalfOpenLimit(
             settings.halfOpenLimit(), settings.halfOpenPerSource(), settings.cookieThreshold());
-    this.manager = new SaManager(this, halfOpenLimit);
+    this.manager = new SaManager(this, halfOpenLimit, b.backoff);
     this.front =
         new IkeFront(
             stats,
@@ -127,9 +128,10 @@ public final class IkeEngine {
   // ---------------------------------------------------------------- public API
 
   /**
-   * Brings up every Child SA configured with {@link StartAction#START}, and starts the timer that
-   * writes the bad-input log's "suppressed N messages" summary at the end of each interval even
-   * when no further bad input arrives to trigger it.
+   * Brings up every Child SA configured with {@link StartAction#START} (a failed attempt is retried
+   * with back-off until it succeeds: the builder's {@link Builder#reconnectBackoff}), and starts
+   * the timer that writes the bad-input log's "suppressed N messages" summary at the end of each
+   * interval even when no further bad input arrives to trigger it.
    */
   public void start() {
     if (isShuttingDown()) {
@@ -140,7 +142,7 @@ public final class IkeEngine {
       List<ChildConfig> start =
           p.children().stream().filter(c -> c.startAction() == StartAction.START).toList();
       if (!start.isEmpty() && p.remoteAddress() != null) {
-        manager.connectOrAdd(p, start, p.remoteAddress());
+        manager.connectOrAdd(p, start, p.remoteAddress(), true);
       }
     }
   }
@@ -258,14 +260,16 @@ public final class IkeEngine {
 
   /**
    * The data plane has a packet for {@code policyRef} and {@code peer} but no SA (SADB_ACQUIRE):
-   * creates the Child SA on an existing IKE SA with the peer, or initiates one.
+   * creates the Child SA on an existing IKE SA with the peer, or initiates one; while a back-off
+   * retry with the peer is armed, the Child SA joins it. A traffic-triggered initiation that fails
+   * is retried with back-off while the data plane holds packets for it ({@link
+   * IpsecPort#acquirePending}).
    */
   public void acquire(long policyRef, InetAddress peer) {
     for (PeerConfig p : peers()) {
       Optional<ChildConfig> c = p.childForPolicy(policyRef);
       if (c.isPresent() && (p.remoteAddress() == null || p.remoteAddress().equals(peer))) {
-        manager.connectOrAdd(
-            p, List.of(c.get()), p.remoteAddress() != null ? p.remoteAddress() : peer);
+        manager.acquire(p, c.get(), p.remoteAddress() != null ? p.remoteAddress() : peer);
         return;
       }
     }
@@ -283,7 +287,9 @@ public final class IkeEngine {
   /**
    * ESP arrived for an SPI the data plane does not know: if an IKE SA with the sender exists, it
    * tells the peer with an INVALID_SPI notification (RFC 7296 section 2.21.4), at most once per SPI
-   * and minute.
+   * and minute; if none exists and the sender is a configured peer, it initiates an IKE SA with
+   * INITIAL_CONTACT so that the peer drops the SAs we lost (section 2.4), at most once per peer and
+   * 10 s. Cheap and non-blocking.
    */
   public void unknownSpi(int spi, InetSocketAddress from) {
     stats.unknownEspSpi.incrementAndGet();
@@ -414,8 +420,15 @@ public final class IkeEngine {
     private InetAddress localAddress;
     private MessageObserver observer;
     private IkeListener listener = IkeListener.NONE;
+    private ReconnectBackoff backoff = ReconnectBackoff.DEFAULT;
 
     private Builder() {}
+
+    /** The waits before initiating again after a failure or a dead peer (default: DEFAULT). */
+    public Builder reconnectBackoff(ReconnectBackoff b) {
+      this.backoff = Objects.requireNonNull(b, "backoff");
+      return this;
+    }
 
     public Builder settings(EngineSettings s) {
       this.settings = Objects.requireNonNull(s, "settings");

@@ -86,6 +86,18 @@ public final class IkeSa {
   private Instant halfOpenSince;
   private volatile IkeSaInfo snapshot;
 
+  /** Original initiator: the Child SAs this SA was initiated for (retried if it fails). */
+  private final Map<String, ChildConfig> wanted = new LinkedHashMap<>();
+
+  /** Whether a failure of this initiation is retried whatever the children's start actions. */
+  private boolean persistent;
+
+  /** Whether {@link #terminate()} removed this SA (a command, a duplicate): not a failure. */
+  private boolean terminated;
+
+  /** Whether our liveness check is outstanding (cleared by any authenticated message). */
+  private boolean dpdOutstanding;
+
   IkeSa(
       SaManager manager,
       long id,
@@ -306,14 +318,32 @@ public final class IkeSa {
   /** Notes that an authenticated message arrived from the peer (for DPD). */
   public void touch() {
     lastReceived = engine.scheduler().now();
+    dpdOutstanding = false;
   }
 
   // ---------------------------------------------------------------- lifecycle
 
-  /** Starts connecting as original initiator, with {@code first} created in IKE_AUTH. */
-  void connect(List<ChildConfig> wanted) {
+  /**
+   * Starts connecting as original initiator, with the first of {@code children} created in
+   * IKE_AUTH.
+   *
+   * @param persistent whether a failure is retried whatever the children's start actions
+   */
+  void connect(List<ChildConfig> children, boolean persistent) {
+    want(children, persistent);
     setState(IkeSaState.CONNECTING);
-    tasks.connect(wanted);
+    tasks.connect(children);
+  }
+
+  /**
+   * Original initiator not yet established: {@code children} are wanted too, so that a failure
+   * retries them ({@link Reconnects}).
+   */
+  void want(List<ChildConfig> children, boolean persistent) {
+    if (originalInitiator && established == null) {
+      children.forEach(c -> wanted.putIfAbsent(c.name(), c));
+      this.persistent |= persistent;
+    }
   }
 
   /** Responder: an IKE_SA_INIT request arrived for this new SA. */
@@ -443,18 +473,37 @@ public final class IkeSa {
     }
   }
 
+  /**
+   * Sends a liveness check when nothing authenticated came from the peer for the DPD delay: neither
+   * an IKE message nor ESP on one of the SA's Child SAs (RFC 7296 section 2.4: only when no
+   * cryptographically protected traffic was received; RFC 3706 section 5.1). Else checks again when
+   * the delay has passed since the last such packet.
+   */
   private void dpdCheck() {
     if (!state.isUsable()) {
       return;
     }
     Duration delay = config.dpd().delay();
-    Duration idle = Duration.between(lastReceived, engine.scheduler().now());
+    Duration idle = idle();
     if (idle.compareTo(delay) >= 0) {
+      dpdOutstanding = true;
       tasks.checkLiveness();
       dpdTimer = schedule(this::dpdCheck, delay);
     } else {
       dpdTimer = schedule(this::dpdCheck, delay.minus(idle));
     }
+  }
+
+  /** Time since the last authenticated message from the peer: IKE, or ESP on a Child SA. */
+  Duration idle() {
+    Duration idle = Duration.between(lastReceived, engine.scheduler().now());
+    for (ChildSa c : children.values()) {
+      Optional<Duration> esp = engine.ipsec().inboundIdle(c.inboundSpi());
+      if (esp.isPresent() && esp.get().compareTo(idle) < 0) {
+        idle = esp.get().isNegative() ? Duration.ZERO : esp.get();
+      }
+    }
+    return idle;
   }
 
   /**
@@ -472,6 +521,7 @@ public final class IkeSa {
 
   /** Queues a Delete of this IKE SA, or destroys it at once if it is not usable (section 1.4.1). */
   public void terminate() {
+    terminated = true;
     switch (state) {
       case ESTABLISHED, REKEYING, REKEYED -> tasks.deleteIke();
       case DELETING, DESTROYED -> {}
@@ -487,8 +537,12 @@ public final class IkeSa {
     IkeSaState was = state;
     PeerConfig c = config;
     List<ChildConfig> had = children.values().stream().map(ChildSa::config).distinct().toList();
+    boolean dpd = dpdOutstanding;
     destroy("peer dead: " + why);
     engine.stats().deadPeers.incrementAndGet();
+    if (dpd) {
+      engine.stats().dpdFailures.incrementAndGet();
+    }
     if (c != null && was != IkeSaState.CONNECTING && c.dpd().action() == DpdAction.RESTART) {
       manager.restart(c, had);
     }
@@ -530,6 +584,9 @@ public final class IkeSa {
     family.remove(this);
     publish();
     manager.unregister(this);
+    if (originalInitiator && predecessor == null && established == null && !terminated) {
+      manager.initiationFailed(this, List.copyOf(wanted.values()), persistent);
+    }
     try {
       engine.listener().ikeSaDestroyed(snapshot, reason);
     } catch (RuntimeException e) {
@@ -630,6 +687,19 @@ public final class IkeSa {
       log.info("Child SA {} deleted", child);
     }
     child.setState(ChildSaState.DELETED);
+  }
+
+  /**
+   * Our Delete request for {@code child} (or for this IKE SA, with it) is about to be sent: the
+   * data plane stops sending on the pair's outbound SA now, since the peer drops its inbound SA
+   * when the Delete arrives (RFC 7296 section 1.4.1), while our inbound SA stays until the exchange
+   * completes. Packets then use the surviving SA of the policy (a duplicate's winner, a rekeyed
+   * pair), so none is sent on an SA the peer is about to forget.
+   */
+  public void stopSending(ChildSa child) {
+    if (child.state() != ChildSaState.DELETED && child.outboundSpi() != 0) {
+      engine.ipsec().deleteOutbound(child.outboundSpi(), remote.getAddress());
+    }
   }
 
   /** Moves every Child SA to {@code heir} (an IKE SA that replaced this one, section 2.18). */

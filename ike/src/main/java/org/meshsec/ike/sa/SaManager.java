@@ -3,6 +3,7 @@ package org.meshsec.ike.sa;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.meshsec.ike.config.ChildConfig;
 import org.meshsec.ike.config.PeerConfig;
+import org.meshsec.ike.config.ReconnectBackoff;
 import org.meshsec.ike.config.StartAction;
 import org.meshsec.ike.message.Bytes;
 import org.meshsec.ike.message.IkeHeader;
@@ -57,6 +59,8 @@ public final class SaManager {
   private final Map<HalfOpenKey, IkeSa> halfOpen = new ConcurrentHashMap<>();
   private final Map<Integer, IkeSa> childOwners = new ConcurrentHashMap<>();
   private final Map<Integer, Instant> invalidSpiSent = new ConcurrentHashMap<>();
+  private final Map<String, Instant> repairsStarted = new ConcurrentHashMap<>();
+  private final Reconnects reconnects;
   private final AtomicLong ids = new AtomicLong();
   private final AtomicLong events = new AtomicLong();
   private final CompletableFuture<Void> allGone = new CompletableFuture<>();
@@ -64,9 +68,16 @@ public final class SaManager {
 
   private record HalfOpenKey(InetAddress remote, long spiI) {}
 
-  SaManager(IkeEngine engine, HalfOpenLimit halfOpenLimit) {
+  /**
+   * How often ESP for unknown SPIs from one configured peer may start an initiation (a repair; see
+   * {@link #unknownSpi}).
+   */
+  static final Duration REPAIR_INTERVAL = Duration.ofSeconds(10);
+
+  SaManager(IkeEngine engine, HalfOpenLimit halfOpenLimit, ReconnectBackoff backoff) {
     this.engine = engine;
     this.halfOpenLimit = halfOpenLimit;
+    this.reconnects = new Reconnects(this, backoff);
   }
 
   /** The engine whose SAs these are. */
@@ -132,6 +143,7 @@ public final class SaManager {
       shuttingDown = true;
       all = bySpi.values().stream().distinct().toList();
     }
+    reconnects.cancelAll();
     log.info("shutting down: deleting {} IKE SA(s)", all.size());
     for (IkeSa sa : all) {
       sa.execute(sa::shutdown);
@@ -184,6 +196,15 @@ public final class SaManager {
    */
   synchronized void connectOrAdd(
       PeerConfig p, List<ChildConfig> wanted, InetAddress remoteAddress) {
+    connectOrAdd(p, wanted, remoteAddress, false);
+  }
+
+  /**
+   * As {@link #connectOrAdd(PeerConfig, List, InetAddress)}; a {@code persistent} initiation (start
+   * action "start", a DPD restart) is retried with back-off until it succeeds ({@link Reconnects}).
+   */
+  synchronized void connectOrAdd(
+      PeerConfig p, List<ChildConfig> wanted, InetAddress remoteAddress, boolean persistent) {
     if (shuttingDown) {
       log.debug("shutting down: not connecting {}", p.name());
       return;
@@ -203,6 +224,7 @@ public final class SaManager {
       IkeSa target = existing;
       target.execute(
           () -> {
+            target.want(wanted, persistent);
             for (ChildConfig c : wanted) {
               target.requestChild(c);
             }
@@ -225,11 +247,22 @@ public final class SaManager {
             new InetSocketAddress(remoteAddress, p.remotePort()),
             null);
     bySpi.put(sa.localSpi(), sa);
-    log.info("initiating IKE SA {} with {} ({})", sa.id(), p.name(), remoteAddress);
-    sa.execute(() -> sa.connect(wanted));
+    log.info(
+        "initiating IKE SA {} with {} ({})", sa.id(), p.name(), remoteAddress.getHostAddress());
+    sa.execute(() -> sa.connect(wanted, persistent));
   }
 
-  /** Re-initiates after a DPD restart. */
+  /**
+   * Initiates an IKE SA traffic asked for ({@link IkeEngine#acquire}), unless a back-off retry with
+   * the peer is armed: then the Child SA joins that retry.
+   */
+  void acquire(PeerConfig p, ChildConfig c, InetAddress remoteAddress) {
+    if (!reconnects.joinPending(p, List.of(c))) {
+      connectOrAdd(p, List.of(c), remoteAddress);
+    }
+  }
+
+  /** Re-initiates after a DPD restart, after the back-off wait ({@link Reconnects}). */
   void restart(PeerConfig p, List<ChildConfig> had) {
     List<ChildConfig> wanted =
         had.isEmpty()
@@ -237,7 +270,17 @@ public final class SaManager {
             : had;
     if (!wanted.isEmpty() && p.remoteAddress() != null) {
       log.info("restarting {} after a dead peer", p.name());
-      connectOrAdd(p, wanted, p.remoteAddress());
+      reconnects.failed(p, wanted, true, p.remoteAddress());
+    }
+  }
+
+  /**
+   * An IKE SA we initiated was destroyed before it was established: the initiation failed. What is
+   * still wanted is initiated again after the back-off wait ({@link Reconnects}).
+   */
+  void initiationFailed(IkeSa sa, List<ChildConfig> wanted, boolean persistent) {
+    if (!shuttingDown && sa.config() != null) {
+      reconnects.failed(sa.config(), wanted, persistent, sa.remote().getAddress());
     }
   }
 
@@ -453,24 +496,69 @@ public final class SaManager {
   }
 
   /**
-   * ESP arrived for an unknown SPI: an ESTABLISHED IKE SA with the sender tells the peer with
-   * INVALID_SPI (section 2.21.4), at most once per SPI and minute.
+   * ESP arrived for an unknown SPI. An ESTABLISHED IKE SA with the sender tells the peer with
+   * INVALID_SPI (section 2.21.4), at most once per SPI and minute. With no IKE SA at all with a
+   * configured peer at the sender's address, the peer still holds SAs we lost (we restarted): we
+   * initiate an IKE SA with its Child SAs, whose IKE_AUTH carries INITIAL_CONTACT since no other SA
+   * with the peer exists, so the peer drops its stale SAs (section 2.4); at most once per peer and
+   * {@link #REPAIR_INTERVAL}. Cheap on the caller's thread (a data-path thread): the initiation
+   * runs on the engine's pool.
    */
   void unknownSpi(int spi, InetSocketAddress from) {
     Instant now = engine.scheduler().now();
-    Instant last = invalidSpiSent.get(spi);
-    if (last != null && last.plusSeconds(60).isAfter(now)) {
-      return;
+    Instant told = invalidSpiSent.get(spi);
+    if (told != null && told.plusSeconds(60).isAfter(now)) {
+      return; // the peer was told about this SPI within the minute
     }
+    InetAddress address = from.getAddress();
+    boolean any = false;
     for (IkeSa sa : bySpi.values()) {
-      if (sa.state() == IkeSaState.ESTABLISHED
-          && sa.info().remote().getAddress().equals(from.getAddress())) {
+      IkeSaInfo info = sa.info();
+      if (info == null
+          || info.state() == IkeSaState.DESTROYED
+          || !info.remote().getAddress().equals(address)) {
+        continue;
+      }
+      any = true;
+      if (info.state() == IkeSaState.ESTABLISHED) {
         invalidSpiSent.put(spi, now);
         byte[] s = ByteBuffer.allocate(4).putInt(spi).array();
         sa.execute(() -> sa.tasks().inform(NotifyPayload.of(NotifyType.INVALID_SPI, Bytes.of(s))));
         return;
       }
     }
+    if (any || shuttingDown) {
+      return; // an IKE SA with the sender is being set up, rekeyed or deleted
+    }
+    for (PeerConfig p : engine.peers()) {
+      if (!address.equals(p.remoteAddress()) || p.children().isEmpty()) {
+        continue;
+      }
+      Instant last = repairsStarted.get(p.name());
+      if (last != null && last.plus(REPAIR_INTERVAL).isAfter(now)) {
+        return;
+      }
+      if (last == null
+          ? repairsStarted.putIfAbsent(p.name(), now) != null
+          : !repairsStarted.replace(p.name(), last, now)) {
+        return; // another data-path thread took this one
+      }
+      engine.stats().unknownSpiRepairs.incrementAndGet();
+      log.warn(
+          "ESP from {} ({}) for unknown SPI 0x{}: re-keying",
+          p.name(),
+          address.getHostAddress(),
+          String.format("%08x", spi));
+      engine.scheduler().execute(() -> repair(p));
+      return;
+    }
+  }
+
+  private void repair(PeerConfig p) {
+    if (!sasOf(p.name()).isEmpty() || shuttingDown) {
+      return;
+    }
+    connectOrAdd(p, p.children(), p.remoteAddress());
   }
 
   /** A child timer fired; runs on the child's current owner. */

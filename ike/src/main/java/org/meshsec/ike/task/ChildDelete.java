@@ -21,7 +21,8 @@ import org.meshsec.ike.sa.IkeSa;
  * The responder removes the pairs named by the peer's inbound SPIs (our outbound ones) and answers
  * with its own inbound SPIs, including pairs it is itself deleting (simultaneous deletes, section
  * 1.4.1: "the responder ... SHOULD include the SPIs of the SAs it deletes in its response").
- * Unknown SPIs are ignored. The initiator removes its pairs when the answer arrives.
+ * Unknown SPIs are ignored. The initiator stops sending on the pairs' outbound SAs when it sends
+ * the request ({@link IkeSa#stopSending}) and removes the pairs when the answer arrives.
  */
 public final class ChildDelete implements Task {
   private final boolean initiator;
@@ -72,6 +73,7 @@ public final class ChildDelete implements Task {
     }
     for (ChildSa c : children) {
       c.setState(ChildSaState.DELETING);
+      sa.stopSending(c);
     }
     out.add(DeletePayload.childSas(ProtocolId.ESP, spis()));
     return TaskStatus.NEED_MORE;

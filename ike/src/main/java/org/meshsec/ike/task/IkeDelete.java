@@ -3,6 +3,7 @@ package org.meshsec.ike.task;
 import org.meshsec.ike.message.DeletePayload;
 import org.meshsec.ike.message.ExchangeType;
 import org.meshsec.ike.message.Message;
+import org.meshsec.ike.sa.ChildSa;
 import org.meshsec.ike.sa.IkeSa;
 import org.meshsec.ike.sa.IkeSaState;
 
@@ -49,6 +50,9 @@ public final class IkeDelete implements Task {
       return TaskStatus.DONE;
     }
     sa.setState(IkeSaState.DELETING);
+    for (ChildSa c : sa.children()) {
+      sa.stopSending(c); // the peer drops the pairs when our Delete arrives
+    }
     out.add(DeletePayload.ikeSa());
     return TaskStatus.NEED_MORE;
   }

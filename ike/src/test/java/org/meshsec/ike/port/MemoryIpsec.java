@@ -1,6 +1,8 @@
 package org.meshsec.ike.port;
 
 import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -8,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * An in-memory {@link IpsecPort}: a SAD that only records (STYLE point 9: the backend fake). SPIs
@@ -32,6 +35,10 @@ public final class MemoryIpsec implements IpsecPort {
   private final List<Pair> history = new ArrayList<>();
   private final List<Deletion> deletions = new ArrayList<>();
   private final List<String> log = new ArrayList<>();
+  private final Map<Integer, Instant> lastEsp = new LinkedHashMap<>();
+  private final Set<String> pendingAcquires = new LinkedHashSet<>();
+  private Supplier<Instant> clock;
+  private final Set<Integer> outboundRemoved = new LinkedHashSet<>();
 
   /**
    * @param base the first SPI handed out (above 255); each node of a test should use another base
@@ -100,5 +107,55 @@ public final class MemoryIpsec implements IpsecPort {
   /** Every delete call, in order. */
   public synchronized List<Deletion> deletions() {
     return new ArrayList<>(deletions);
+  }
+
+  @Override
+  public synchronized void deleteOutbound(int outboundSpi, InetAddress peer) {
+    outboundRemoved.add(outboundSpi);
+    log.add(String.format("delete-out %08x", outboundSpi));
+  }
+
+  /**
+   * Whether the outbound SA of the installed pair {@code inboundSpi} still sends: installed and not
+   * removed by {@link #deleteOutbound}.
+   */
+  public synchronized boolean sendsOn(int inboundSpi) {
+    Pair p = installed.get(inboundSpi);
+    return p != null && !outboundRemoved.contains(p.sa().outboundSpi());
+  }
+
+  /** The time source {@link #inboundIdle} measures against (the test's virtual clock). */
+  public synchronized MemoryIpsec clock(Supplier<Instant> now) {
+    this.clock = now;
+    return this;
+  }
+
+  /** Records that authenticated ESP arrived now on the inbound SA {@code inboundSpi}. */
+  public synchronized void espReceived(int inboundSpi) {
+    lastEsp.put(inboundSpi, clock.get());
+  }
+
+  @Override
+  public synchronized Optional<Duration> inboundIdle(int inboundSpi) {
+    Instant last = lastEsp.get(inboundSpi);
+    if (last == null || clock == null || !installed.containsKey(inboundSpi)) {
+      return Optional.empty();
+    }
+    return Optional.of(Duration.between(last, clock.get()));
+  }
+
+  /** Says whether packets for {@code policyRef} to {@code peer} wait for an SA (an acquire). */
+  public synchronized void acquirePending(long policyRef, InetAddress peer, boolean pending) {
+    String key = policyRef + " " + peer.getHostAddress();
+    if (pending) {
+      pendingAcquires.add(key);
+    } else {
+      pendingAcquires.remove(key);
+    }
+  }
+
+  @Override
+  public synchronized boolean acquirePending(long policyRef, InetAddress peer) {
+    return pendingAcquires.contains(policyRef + " " + peer.getHostAddress());
   }
 }

@@ -42,7 +42,7 @@ final class TestNode {
     this.name = name;
     this.address = address(lastOctet);
     this.clock = clock;
-    this.ipsec = new MemoryIpsec(0x01000000 * lastOctet + 0x100);
+    this.ipsec = new MemoryIpsec(0x01000000 * lastOctet + 0x100).clock(clock::now);
     this.engine =
         IkeEngine.builder()
             .tasks(new Ikev2TaskFactory())

@@ -96,6 +96,11 @@ final class Lab implements AutoCloseable {
     return topo.bHost();
   }
 
+  /** Adds a named key (hex) to the shared secrets file, e.g. a pre-shared key for IKE. */
+  void secret(String name, String hex) {
+    keys.put(name, hex);
+  }
+
   /** The hex key material (20 bytes: AES-128-GCM key and salt) behind a key name. */
   byte[] key(String name) {
     return HexFormat.of().parseHex(keys.get(name));
