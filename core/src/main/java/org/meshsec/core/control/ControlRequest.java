@@ -34,7 +34,8 @@ import java.util.List;
   @JsonSubTypes.Type(ControlRequest.IkeList.class),
   @JsonSubTypes.Type(ControlRequest.Initiate.class),
   @JsonSubTypes.Type(ControlRequest.Terminate.class),
-  @JsonSubTypes.Type(ControlRequest.Rekey.class)
+  @JsonSubTypes.Type(ControlRequest.Rekey.class),
+  @JsonSubTypes.Type(ControlRequest.ExportKeys.class)
 })
 public sealed interface ControlRequest {
 
@@ -119,6 +120,19 @@ public sealed interface ControlRequest {
     public Rekey {
       checkPeer(peer);
       checkTimeout(timeoutMillis);
+    }
+  }
+
+  /**
+   * {@code sa-export-keys}: the keys of every IKE SA and ESP SA as capture key tables in {@code
+   * format} (only {@code wireshark}); the answer holds key material.
+   */
+  @JsonTypeName("sa-export-keys")
+  record ExportKeys(String format, boolean json) implements ControlRequest {
+    public ExportKeys {
+      if (!"wireshark".equals(format)) {
+        throw new BadRequestException("format: only \"wireshark\" is supported");
+      }
     }
   }
 

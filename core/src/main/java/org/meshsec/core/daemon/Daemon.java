@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.meshsec.core.capture.KeyLog;
 import org.meshsec.core.config.ConfigLoader;
 import org.meshsec.core.config.ConfigResult;
 import org.meshsec.core.config.ManualSa;
@@ -115,6 +116,9 @@ public final class Daemon implements AutoCloseable {
   /** How long shutdown waits for the peers to answer our IKE Deletes. */
   static final Duration IKE_SHUTDOWN = Duration.ofSeconds(2);
 
+  /** How long the key log waits for an IKE SA's executor to hand over its keys. */
+  static final Duration KEY_LOG_IKE_WAIT = Duration.ofSeconds(2);
+
   private final long startedMillis = System.currentTimeMillis();
   private final Options options;
   private final IoEventLoopGroup group;
@@ -129,6 +133,7 @@ public final class Daemon implements AutoCloseable {
   private RoutingRules routing;
   private ScheduledFuture<?> expiry;
   private MetricsEndpoint metrics;
+  private KeyLog keyLog;
   private boolean closed;
 
   private Daemon(NodeConfig config, Options options) {
@@ -204,6 +209,7 @@ public final class Daemon implements AutoCloseable {
     long ms = options.expireInterval().toMillis();
     expiry = group.next().scheduleAtFixedRate(sad::tick, ms, ms, TimeUnit.MILLISECONDS);
     metrics = MetricsEndpoint.start(config.metrics(), this);
+    startKeyLog();
     if (ike != null) {
       ike.start();
     }
@@ -214,6 +220,24 @@ public final class Daemon implements AutoCloseable {
         tun.mtu(),
         spd.size(),
         config.sas().size());
+  }
+
+  /** {@code [node] key_log}: hears IKE, and writes the keys of the SAs present now. */
+  private void startKeyLog() {
+    Optional<Path> dir = config.node().keyLog();
+    if (dir.isEmpty()) {
+      return;
+    }
+    IkeGlue i = ike;
+    keyLog =
+        new KeyLog(
+            dir.get(),
+            i == null ? List::of : () -> i.service().engine().secrets(KEY_LOG_IKE_WAIT),
+            sad::secrets);
+    if (i != null) {
+      i.service().addListener(keyLog);
+    }
+    keyLog.refresh();
   }
 
   /**
@@ -383,6 +407,9 @@ public final class Daemon implements AutoCloseable {
         log.warn("reload: {}", e.getMessage());
       }
     }
+    if (keyLog != null) {
+      keyLog.refresh();
+    }
     log.info(msgs.get(0));
     return new ReloadResult(true, msgs);
   }
@@ -449,6 +476,9 @@ public final class Daemon implements AutoCloseable {
       log.info(
           "IKE SAs {}",
           clean ? "deleted with the peers" : "not all answered within " + IKE_SHUTDOWN);
+    }
+    if (keyLog != null) {
+      keyLog.close();
     }
     if (expiry != null) {
       expiry.cancel(false);

@@ -387,6 +387,21 @@ public final class Sad implements KeyEngine {
     return out;
   }
 
+  /**
+   * Every usable SA (MATURE or DYING) with a copy of its key material, for a capture key table; the
+   * caller wipes the copies. Not part of {@link KeyEngine}: key management never reads keys back.
+   */
+  public List<SaSecrets> secrets() {
+    List<SaSecrets> out = new ArrayList<>();
+    for (SecurityAssociation sa : allSas()) {
+      SaSecrets s = sa.secrets();
+      if (s != null) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
   @Override
   public void setListener(SadListener listener) {
     this.listener = listener == null ? NO_LISTENER : listener;
