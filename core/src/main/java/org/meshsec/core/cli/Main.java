@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
       TerminateCommand.class,
       RekeyCommand.class,
       PkiCommand.class,
+      DiagnoseCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {
