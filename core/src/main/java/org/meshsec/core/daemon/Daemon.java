@@ -55,15 +55,18 @@ import org.slf4j.LoggerFactory;
  *          -&gt; IKE ({@link IkeGlue}: engine, port 500; only with [[peer]]s)
  *          -&gt; data path (ESP out: the UDP sockets; IKE and unknown SPIs: to IKE)
  *          -&gt; SAD wiring: LARVAL drains (the data path), listener (IKE's event router)
- *          -&gt; manual SAs through the key engine -&gt; UDP sockets start reading
+ *          -&gt; manual SAs through the key engine -&gt; ESP SAs of a hot-restart state file
+ *          -&gt; UDP sockets start reading
  *          -&gt; TUN device (MTU, addresses, up)
  *          -&gt; routes in table 4500 + ip rules (stale ones of a killed run removed first)
  *          -&gt; bypass rules from the SPD -&gt; TUN reader -&gt; SAD expiry timer
- *          -&gt; metrics endpoint ([metrics]) -&gt; IKE start (peers with start_action "start")
- *  close:  metrics endpoint -&gt; IKE quiesced and its SAs deleted with the peers (bounded wait)
+ *          -&gt; metrics endpoint ([metrics]) -&gt; key log ([node] key_log) -&gt; IKE start (peers
+ *          with start_action "start")
+ *  close:  metrics endpoint -&gt; IKE quiesced and its SAs deleted with the peers (bounded wait;
+ *          skipped on a stop for restart) -&gt; key log
  *          -&gt; SAD expiry timer -&gt; TUN reader and device (its routes go with it) -&gt; ip rules
- *          -&gt; link configuration -&gt; UDP sockets -&gt; IKE engine and port -&gt; SAD flushed (keys
- *          wiped) -&gt; event loops
+ *          -&gt; link configuration -&gt; UDP sockets -&gt; (stop for restart: ESP SAs to the state
+ *          file) -&gt; IKE engine and port -&gt; SAD flushed (keys wiped) -&gt; event loops
  * </pre>
  *
  * IKE is quiesced first ({@link IkeService#shutdown}): from that moment the engine creates no IKE
@@ -106,10 +109,23 @@ public final class Daemon implements AutoCloseable {
     }
   }
 
-  /** Knobs that are not part of the node's config file. */
-  public record Options(TunFactory tunFactory, Duration expireInterval) {
+  /**
+   * Knobs that are not part of the node's config file.
+   *
+   * @param stateFile the hot-restart state file ({@link RestartState}), or null for none
+   */
+  public record Options(TunFactory tunFactory, Duration expireInterval, Path stateFile) {
+    public Options(TunFactory tunFactory, Duration expireInterval) {
+      this(tunFactory, expireInterval, null);
+    }
+
     public static Options defaults() {
       return new Options(Daemon::openRealTun, Duration.ofSeconds(1));
+    }
+
+    /** These options with a hot-restart state file. */
+    public Options withStateFile(Path file) {
+      return new Options(tunFactory, expireInterval, file);
     }
   }
 
@@ -134,6 +150,7 @@ public final class Daemon implements AutoCloseable {
   private ScheduledFuture<?> expiry;
   private MetricsEndpoint metrics;
   private KeyLog keyLog;
+  private volatile boolean stopForRestart;
   private boolean closed;
 
   private Daemon(NodeConfig config, Options options) {
@@ -182,6 +199,9 @@ public final class Daemon implements AutoCloseable {
     }
     for (ManualSa sa : config.sas()) {
       install(sa, config.policyOf(sa));
+    }
+    if (options.stateFile() != null) {
+      HotRestart.resume(options.stateFile(), config, spd, sad);
     }
     udp.start(dataPath::inbound);
     TunFactory.Opened opened = options.tunFactory().open(config, group);
@@ -460,6 +480,15 @@ public final class Daemon implements AutoCloseable {
     return config.source();
   }
 
+  /**
+   * Makes the next {@link #close()} a stop for restart: the IKE SAs are not deleted with the peers,
+   * and the ESP SAs are written to the state file ({@link Options#stateFile}) for the next process
+   * to resume. Without a state file it changes nothing.
+   */
+  public void stopForRestart() {
+    stopForRestart = options.stateFile() != null;
+  }
+
   /** Stops the node: TUN (and its routes), sockets, SAs (keys wiped), event loops. Idempotent. */
   @Override
   public synchronized void close() {
@@ -471,7 +500,7 @@ public final class Daemon implements AutoCloseable {
       metrics.close();
     }
     IkeGlue i = ike;
-    if (i != null) {
+    if (i != null && !stopForRestart) {
       boolean clean = i.service().shutdown(IKE_SHUTDOWN);
       log.info(
           "IKE SAs {}",
@@ -502,6 +531,9 @@ public final class Daemon implements AutoCloseable {
     }
     if (udp != null) {
       udp.close();
+    }
+    if (stopForRestart) {
+      HotRestart.save(options.stateFile(), config, spd, sad);
     }
     if (i != null) {
       i.close();

@@ -11,8 +11,10 @@ import org.meshsec.esp.SecretBytes;
  * @param info the SA's attributes and counters
  * @param keyMaterial encryption key [+ salt] [+ integrity key], laid out as {@link
  *     org.meshsec.esp.EspSuite} says
+ * @param sequence outbound, the last sequence number sent; inbound, the highest received
  */
-public record SaSecrets(SaInfo info, SecretBytes keyMaterial) implements AutoCloseable {
+public record SaSecrets(SaInfo info, SecretBytes keyMaterial, long sequence)
+    implements AutoCloseable {
 
   public SaSecrets {
     Objects.requireNonNull(info, "info");

@@ -531,7 +531,7 @@ public final class SecurityAssociation {
       if (keys == null || !state.usable()) {
         return null;
       }
-      return new SaSecrets(infoLocked(), SecretBytes.wrap(keys.copy()));
+      return new SaSecrets(infoLocked(), SecretBytes.wrap(keys.copy()), transform.sequenceState());
     } finally {
       lock.unlock();
     }

@@ -69,7 +69,7 @@ class WiresharkKeyTablesTest {
             0,
             -1,
             0);
-    return new SaSecrets(info, bytes(suite.keyMaterialLength(), 1));
+    return new SaSecrets(info, bytes(suite.keyMaterialLength(), 1), 0);
   }
 
   @Test
