@@ -173,6 +173,35 @@ public final class EspContext implements AutoCloseable {
     return new EspContext(true, params, engine, ivSource, lastSequence);
   }
 
+  /**
+   * An outbound context of an SA carried over from an earlier process (a hot restart): the next
+   * packet carries {@code lastSequence + 1}. The caller adds a safety margin to what the earlier
+   * process recorded, so that no sequence number (and so no AEAD IV, RFC 4106 section 3.1) is ever
+   * used twice.
+   */
+  public static EspContext outboundResuming(
+      EspSaParams params, CryptoEngine engine, long lastSequence) {
+    return new EspContext(true, params, engine, defaultIvSource(params.suite()), lastSequence);
+  }
+
+  /**
+   * An inbound context of an SA carried over from an earlier process: its replay window starts with
+   * everything up to {@code highest} received ({@link ReplayWindow#resume}).
+   */
+  public static EspContext inboundResuming(EspSaParams params, CryptoEngine engine, long highest) {
+    EspContext c = new EspContext(false, params, engine, null, 0);
+    c.replay.resume(highest);
+    return c;
+  }
+
+  /**
+   * The sequence state a hot restart carries over: outbound, the last sequence number sent;
+   * inbound, the highest one received (0 before the first packet).
+   */
+  public long sequenceState() {
+    return outbound ? seq : replay.highest();
+  }
+
   /** Creates an inbound (opening) context with its replay window. The key material is copied. */
   public static EspContext inbound(EspSaParams params, CryptoEngine engine) {
     return new EspContext(false, params, engine, null, 0);

@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
       RekeyCommand.class,
       PkiCommand.class,
       MeshCommand.class,
+      DiagnoseCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {

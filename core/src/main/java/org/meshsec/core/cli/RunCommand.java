@@ -23,7 +23,9 @@ import sun.misc.Signal;
 
 /**
  * {@code meshsec run --config FILE}: runs the daemon in the foreground (as systemd runs it) until
- * SIGTERM or SIGINT. SIGHUP reloads the configuration (as {@code meshsec reload} does). With {@code
+ * SIGTERM or SIGINT. SIGHUP reloads the configuration (as {@code meshsec reload} does). SIGUSR2 is
+ * a stop for restart: the ESP SAs go to the state file {@code meshsec.state} beside the control
+ * socket, which the next {@code run} resumes (see {@code Daemon#stopForRestart}). With {@code
  * Type=notify}, systemd hears READY=1 once the data path is up, RELOADING=1 around a reload and
  * STOPPING=1 at shutdown.
  */
@@ -60,7 +62,7 @@ public final class RunCommand implements Callable<Integer> {
     setLogLevel(cfg.node().logLevel().name());
     Daemon daemon;
     try {
-      daemon = Daemon.start(cfg, Daemon.Options.defaults());
+      daemon = Daemon.start(cfg, Daemon.Options.defaults().withStateFile(stateFile()));
     } catch (IOException | RuntimeException e) {
       err.println("meshsec: cannot start: " + e.getMessage());
       err.flush();
@@ -92,6 +94,13 @@ public final class RunCommand implements Callable<Integer> {
         };
     Signal.handle(new Signal("TERM"), s -> new Thread(shutdown, "meshsec-stop").start());
     Signal.handle(new Signal("INT"), s -> new Thread(shutdown, "meshsec-stop").start());
+    // SIGUSR2: stop for restart (hand the SAs to the next process through the state file)
+    Signal.handle(
+        new Signal("USR2"),
+        s -> {
+          daemon.stopForRestart();
+          new Thread(shutdown, "meshsec-stop").start();
+        });
     Signal.handle(
         new Signal("HUP"),
         s ->
@@ -109,6 +118,12 @@ public final class RunCommand implements Callable<Integer> {
     log.info("ready; control socket {}", socket != null ? socket : ControlOptions.defaultSocket());
     stop.await();
     return ExitCode.OK.code();
+  }
+
+  /** The hot-restart state file: {@code meshsec.state} beside the control socket. */
+  private Path stateFile() {
+    Path sock = (socket != null ? socket : ControlOptions.defaultSocket()).toAbsolutePath();
+    return sock.resolveSibling("meshsec.state");
   }
 
   private static void setLogLevel(String level) {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sa",
     description = "Inspect security associations.",
-    subcommands = {SaListCommand.class})
+    subcommands = {SaListCommand.class, SaExportKeysCommand.class})
 public final class SaCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -23,7 +23,8 @@ import org.tomlj.TomlTable;
 final class ConfigParser {
   static final List<String> TOP_KEYS =
       List.of("node", "tun", "listen", "peer", "policy", "sa", "metrics", "mesh");
-  static final List<String> NODE_KEYS = List.of("name", "log_level", "secrets", "address");
+  static final List<String> NODE_KEYS =
+      List.of("name", "log_level", "secrets", "address", "key_log");
   static final List<String> LISTEN_KEYS = List.of("address", "port", "ike_port");
 
   /** Default listen addresses: both wildcards. */
@@ -340,6 +341,19 @@ final class ConfigParser {
         }
       }
     }
+    Optional<Path> keyLog = Optional.empty();
+    String kl = s.string("key_log");
+    if (kl != null) {
+      if (kl.isBlank()) {
+        s.error("key_log", "must not be empty (leave it out to log no keys)");
+      } else {
+        try {
+          keyLog = Optional.of(configFile.toAbsolutePath().getParent().resolve(kl).normalize());
+        } catch (InvalidPathException e) {
+          s.error("key_log", "\"" + kl + "\" is not a valid path: " + e.getReason());
+        }
+      }
+    }
     List<InetAddress> addresses = new ArrayList<>();
     List<TomlSection.Item> items = s.stringList("address");
     if (items != null) {
@@ -362,7 +376,11 @@ final class ConfigParser {
     // An invalid name or level is reported; keep the rest so that policies still find their
     // default local address and SAs their keys (no cascade of follow-on errors).
     return new NodeSettings(
-        name == null ? "" : name, level == null ? LogLevel.INFO : level, secretsFile, addresses);
+        name == null ? "" : name,
+        level == null ? LogLevel.INFO : level,
+        secretsFile,
+        addresses,
+        keyLog);
   }
 
   // ---------------------------------------------------------------- [listen]
@@ -374,6 +392,19 @@ final class ConfigParser {
     }
     s.checkKeys(LISTEN_KEYS);
     boolean ok = true;
+    Optional<Path> keyLog = Optional.empty();
+    String kl = s.string("key_log");
+    if (kl != null) {
+      if (kl.isBlank()) {
+        s.error("key_log", "must not be empty (leave it out to log no keys)");
+      } else {
+        try {
+          keyLog = Optional.of(configFile.toAbsolutePath().getParent().resolve(kl).normalize());
+        } catch (InvalidPathException e) {
+          s.error("key_log", "\"" + kl + "\" is not a valid path: " + e.getReason());
+        }
+      }
+    }
     List<InetAddress> addresses = new ArrayList<>();
     List<TomlSection.Item> items = s.stringList("address");
     if (items == null) {

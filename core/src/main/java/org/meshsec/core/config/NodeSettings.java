@@ -16,14 +16,28 @@ import java.util.Optional;
  *     configured
  * @param addresses this node's underlay addresses, at most one per IP version: the default {@code
  *     local} of policies and SAs
+ * @param keyLog the directory where the keys of every new IKE SA and Child SA are appended in
+ *     Wireshark's key tables ({@code key_log}, off when empty), resolved against the config file's
+ *     directory
  */
 public record NodeSettings(
-    String name, LogLevel logLevel, Optional<Path> secretsFile, List<InetAddress> addresses) {
+    String name,
+    LogLevel logLevel,
+    Optional<Path> secretsFile,
+    List<InetAddress> addresses,
+    Optional<Path> keyLog) {
   public NodeSettings {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(logLevel, "logLevel");
     Objects.requireNonNull(secretsFile, "secretsFile");
+    Objects.requireNonNull(keyLog, "keyLog");
     addresses = List.copyOf(addresses);
+  }
+
+  /** Without a key log. */
+  public NodeSettings(
+      String name, LogLevel logLevel, Optional<Path> secretsFile, List<InetAddress> addresses) {
+    this(name, logLevel, secretsFile, addresses, Optional.empty());
   }
 
   /** The underlay address of the given IP version (4 or 6), if configured. */

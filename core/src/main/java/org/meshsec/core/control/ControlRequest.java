@@ -34,7 +34,9 @@ import java.util.List;
   @JsonSubTypes.Type(ControlRequest.IkeList.class),
   @JsonSubTypes.Type(ControlRequest.Initiate.class),
   @JsonSubTypes.Type(ControlRequest.Terminate.class),
-  @JsonSubTypes.Type(ControlRequest.Rekey.class)
+  @JsonSubTypes.Type(ControlRequest.Rekey.class),
+  @JsonSubTypes.Type(ControlRequest.ExportKeys.class),
+  @JsonSubTypes.Type(ControlRequest.Diagnose.class)
 })
 public sealed interface ControlRequest {
 
@@ -119,6 +121,34 @@ public sealed interface ControlRequest {
     public Rekey {
       checkPeer(peer);
       checkTimeout(timeoutMillis);
+    }
+  }
+
+  /**
+   * {@code sa-export-keys}: the keys of every IKE SA and ESP SA as capture key tables in {@code
+   * format} (only {@code wireshark}); the answer holds key material.
+   */
+  @JsonTypeName("sa-export-keys")
+  record ExportKeys(String format, boolean json) implements ControlRequest {
+    public ExportKeys {
+      if (!"wireshark".equals(format)) {
+        throw new BadRequestException("format: only \"wireshark\" is supported");
+      }
+    }
+  }
+
+  /**
+   * {@code diagnose}: is the path to {@code peer} broken in the network or in IPsec? Samples the
+   * SAs and probes for {@code sampleMillis} (null: 3 s; 500 ms to 30 s).
+   */
+  @JsonTypeName("diagnose")
+  record Diagnose(String peer, Long sampleMillis, boolean json) implements ControlRequest {
+    public Diagnose {
+      checkPeer(peer);
+      if (sampleMillis != null && (sampleMillis < 500 || sampleMillis > 30_000)) {
+        throw new BadRequestException(
+            "sampleMillis: " + sampleMillis + " is outside [500, 30000] (0.5 to 30 s)");
+      }
     }
   }
 

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.meshsec.core.capture.KeyLog;
 import org.meshsec.core.config.ConfigLoader;
 import org.meshsec.core.config.ConfigResult;
 import org.meshsec.core.config.ManualSa;
@@ -54,15 +55,18 @@ import org.slf4j.LoggerFactory;
  *          -&gt; IKE ({@link IkeGlue}: engine, port 500; only with [[peer]]s)
  *          -&gt; data path (ESP out: the UDP sockets; IKE and unknown SPIs: to IKE)
  *          -&gt; SAD wiring: LARVAL drains (the data path), listener (IKE's event router)
- *          -&gt; manual SAs through the key engine -&gt; UDP sockets start reading
+ *          -&gt; manual SAs through the key engine -&gt; ESP SAs of a hot-restart state file
+ *          -&gt; UDP sockets start reading
  *          -&gt; TUN device (MTU, addresses, up)
  *          -&gt; routes in table 4500 + ip rules (stale ones of a killed run removed first)
  *          -&gt; bypass rules from the SPD -&gt; TUN reader -&gt; SAD expiry timer
- *          -&gt; metrics endpoint ([metrics]) -&gt; IKE start (peers with start_action "start")
- *  close:  metrics endpoint -&gt; IKE quiesced and its SAs deleted with the peers (bounded wait)
+ *          -&gt; metrics endpoint ([metrics]) -&gt; key log ([node] key_log) -&gt; IKE start (peers
+ *          with start_action "start")
+ *  close:  metrics endpoint -&gt; IKE quiesced and its SAs deleted with the peers (bounded wait;
+ *          skipped on a stop for restart) -&gt; key log
  *          -&gt; SAD expiry timer -&gt; TUN reader and device (its routes go with it) -&gt; ip rules
- *          -&gt; link configuration -&gt; UDP sockets -&gt; IKE engine and port -&gt; SAD flushed (keys
- *          wiped) -&gt; event loops
+ *          -&gt; link configuration -&gt; UDP sockets -&gt; (stop for restart: ESP SAs to the state
+ *          file) -&gt; IKE engine and port -&gt; SAD flushed (keys wiped) -&gt; event loops
  * </pre>
  *
  * IKE is quiesced first ({@link IkeService#shutdown}): from that moment the engine creates no IKE
@@ -105,15 +109,31 @@ public final class Daemon implements AutoCloseable {
     }
   }
 
-  /** Knobs that are not part of the node's config file. */
-  public record Options(TunFactory tunFactory, Duration expireInterval) {
+  /**
+   * Knobs that are not part of the node's config file.
+   *
+   * @param stateFile the hot-restart state file ({@link RestartState}), or null for none
+   */
+  public record Options(TunFactory tunFactory, Duration expireInterval, Path stateFile) {
+    public Options(TunFactory tunFactory, Duration expireInterval) {
+      this(tunFactory, expireInterval, null);
+    }
+
     public static Options defaults() {
       return new Options(Daemon::openRealTun, Duration.ofSeconds(1));
+    }
+
+    /** These options with a hot-restart state file. */
+    public Options withStateFile(Path file) {
+      return new Options(tunFactory, expireInterval, file);
     }
   }
 
   /** How long shutdown waits for the peers to answer our IKE Deletes. */
   static final Duration IKE_SHUTDOWN = Duration.ofSeconds(2);
+
+  /** How long the key log waits for an IKE SA's executor to hand over its keys. */
+  static final Duration KEY_LOG_IKE_WAIT = Duration.ofSeconds(2);
 
   private final long startedMillis = System.currentTimeMillis();
   private final Options options;
@@ -129,6 +149,8 @@ public final class Daemon implements AutoCloseable {
   private RoutingRules routing;
   private ScheduledFuture<?> expiry;
   private MetricsEndpoint metrics;
+  private KeyLog keyLog;
+  private volatile boolean stopForRestart;
   private boolean closed;
 
   private Daemon(NodeConfig config, Options options) {
@@ -178,6 +200,9 @@ public final class Daemon implements AutoCloseable {
     for (ManualSa sa : config.sas()) {
       install(sa, config.policyOf(sa));
     }
+    if (options.stateFile() != null) {
+      HotRestart.resume(options.stateFile(), config, spd, sad);
+    }
     udp.start(dataPath::inbound);
     TunFactory.Opened opened = options.tunFactory().open(config, group);
     tun = opened.tun();
@@ -204,6 +229,7 @@ public final class Daemon implements AutoCloseable {
     long ms = options.expireInterval().toMillis();
     expiry = group.next().scheduleAtFixedRate(sad::tick, ms, ms, TimeUnit.MILLISECONDS);
     metrics = MetricsEndpoint.start(config.metrics(), this);
+    startKeyLog();
     if (ike != null) {
       ike.start();
     }
@@ -214,6 +240,24 @@ public final class Daemon implements AutoCloseable {
         tun.mtu(),
         spd.size(),
         config.sas().size());
+  }
+
+  /** {@code [node] key_log}: hears IKE, and writes the keys of the SAs present now. */
+  private void startKeyLog() {
+    Optional<Path> dir = config.node().keyLog();
+    if (dir.isEmpty()) {
+      return;
+    }
+    IkeGlue i = ike;
+    keyLog =
+        new KeyLog(
+            dir.get(),
+            i == null ? List::of : () -> i.service().engine().secrets(KEY_LOG_IKE_WAIT),
+            sad::secrets);
+    if (i != null) {
+      i.service().addListener(keyLog);
+    }
+    keyLog.refresh();
   }
 
   /**
@@ -396,6 +440,9 @@ public final class Daemon implements AutoCloseable {
         log.warn("reload: {}", e.getMessage());
       }
     }
+    if (keyLog != null) {
+      keyLog.refresh();
+    }
     log.info(msgs.get(0));
     return new ReloadResult(true, msgs);
   }
@@ -446,6 +493,15 @@ public final class Daemon implements AutoCloseable {
     return config.source();
   }
 
+  /**
+   * Makes the next {@link #close()} a stop for restart: the IKE SAs are not deleted with the peers,
+   * and the ESP SAs are written to the state file ({@link Options#stateFile}) for the next process
+   * to resume. Without a state file it changes nothing.
+   */
+  public void stopForRestart() {
+    stopForRestart = options.stateFile() != null;
+  }
+
   /** Stops the node: TUN (and its routes), sockets, SAs (keys wiped), event loops. Idempotent. */
   @Override
   public synchronized void close() {
@@ -457,11 +513,14 @@ public final class Daemon implements AutoCloseable {
       metrics.close();
     }
     IkeGlue i = ike;
-    if (i != null) {
+    if (i != null && !stopForRestart) {
       boolean clean = i.service().shutdown(IKE_SHUTDOWN);
       log.info(
           "IKE SAs {}",
           clean ? "deleted with the peers" : "not all answered within " + IKE_SHUTDOWN);
+    }
+    if (keyLog != null) {
+      keyLog.close();
     }
     if (expiry != null) {
       expiry.cancel(false);
@@ -485,6 +544,9 @@ public final class Daemon implements AutoCloseable {
     }
     if (udp != null) {
       udp.close();
+    }
+    if (stopForRestart) {
+      HotRestart.save(options.stateFile(), config, spd, sad);
     }
     if (i != null) {
       i.close();

@@ -25,6 +25,14 @@ public interface EspTransform extends AutoCloseable {
   /** {@link EspContext#open}. */
   EspStatus open(ByteBuf buf, OpenResult out);
 
+  /**
+   * The sequence state a hot restart carries over ({@link EspContext#sequenceState}); 0 for a
+   * transform that has none.
+   */
+  default long sequenceState() {
+    return 0;
+  }
+
   /** Wipes the keys ({@link EspContext#close}); idempotent. */
   @Override
   void close();
@@ -40,6 +48,11 @@ public interface EspTransform extends AutoCloseable {
       @Override
       public EspStatus open(ByteBuf buf, OpenResult out) {
         return context.open(buf, out);
+      }
+
+      @Override
+      public long sequenceState() {
+        return context.sequenceState();
       }
 
       @Override
@@ -59,16 +72,37 @@ public interface EspTransform extends AutoCloseable {
     EspTransform create(Direction direction, EspSaParams params);
 
     /**
+     * Creates the transform of an SA carried over from an earlier process: outbound, the next
+     * packet carries {@code sequence + 1}; inbound, everything up to {@code sequence} counts as
+     * received. A factory that cannot resume refuses (the SAD answers TRANSFORM_FAILED).
+     */
+    default EspTransform resume(Direction direction, EspSaParams params, long sequence) {
+      throw new UnsupportedOperationException("this transform factory cannot resume an SA");
+    }
+
+    /**
      * The real one: {@link EspContext#outbound} / {@link EspContext#inbound} with {@link
      * CryptoEngine#preferred} for the suite.
      */
     static Factory esp() {
-      return (direction, params) -> {
-        CryptoEngine engine = CryptoEngines.preferred(params.suite());
-        return of(
-            direction == Direction.OUT
-                ? EspContext.outbound(params, engine)
-                : EspContext.inbound(params, engine));
+      return new Factory() {
+        @Override
+        public EspTransform create(Direction direction, EspSaParams params) {
+          CryptoEngine engine = CryptoEngines.preferred(params.suite());
+          return of(
+              direction == Direction.OUT
+                  ? EspContext.outbound(params, engine)
+                  : EspContext.inbound(params, engine));
+        }
+
+        @Override
+        public EspTransform resume(Direction direction, EspSaParams params, long sequence) {
+          CryptoEngine engine = CryptoEngines.preferred(params.suite());
+          return of(
+              direction == Direction.OUT
+                  ? EspContext.outboundResuming(params, engine, sequence)
+                  : EspContext.inboundResuming(params, engine, sequence));
+        }
       };
     }
   }

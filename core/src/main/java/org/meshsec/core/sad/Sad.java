@@ -250,6 +250,20 @@ public final class Sad implements KeyEngine {
 
   @Override
   public SadStatus add(SaSpec spec) {
+    return add(spec, null);
+  }
+
+  /**
+   * Installs an SA carried over from an earlier process (a hot restart) as MATURE: as {@link #add},
+   * but its transform resumes at {@code sequence} (outbound: the next packet carries {@code
+   * sequence + 1}; inbound: everything up to it counts as received). The caller has added the
+   * safety margin to the outbound number.
+   */
+  public SadStatus restore(SaSpec spec, long sequence) {
+    return add(spec, sequence);
+  }
+
+  private SadStatus add(SaSpec spec, Long resumeAt) {
     long now = now();
     if (spec.direction() == Direction.IN) {
       SecurityAssociation existing = findInbound(spec.spi());
@@ -262,7 +276,7 @@ public final class Sad implements KeyEngine {
         return SadStatus.SPI_IN_USE; // cheap early answer; re-checked below
       }
     }
-    EspTransform t = newTransform(spec);
+    EspTransform t = resumeAt == null ? newTransform(spec) : resumedTransform(spec, resumeAt);
     if (t == null) {
       return SadStatus.TRANSFORM_FAILED;
     }
@@ -314,6 +328,16 @@ public final class Sad implements KeyEngine {
       log.debug("updated {}", sa);
     }
     return st;
+  }
+
+  private EspTransform resumedTransform(SaSpec spec, long sequence) {
+    try {
+      return Objects.requireNonNull(
+          transforms.resume(spec.direction(), spec.espParams(), sequence));
+    } catch (RuntimeException e) {
+      log.warn("cannot resume the ESP transform for {}: {}", spec, e.toString());
+      return null;
+    }
   }
 
   private EspTransform newTransform(SaSpec spec) {
@@ -384,6 +408,21 @@ public final class Sad implements KeyEngine {
     out.sort(
         Comparator.comparing((SaInfo i) -> i.direction() == Direction.OUT)
             .thenComparing(SaInfo::spi, Integer::compareUnsigned));
+    return out;
+  }
+
+  /**
+   * Every usable SA (MATURE or DYING) with a copy of its key material, for a capture key table; the
+   * caller wipes the copies. Not part of {@link KeyEngine}: key management never reads keys back.
+   */
+  public List<SaSecrets> secrets() {
+    List<SaSecrets> out = new ArrayList<>();
+    for (SecurityAssociation sa : allSas()) {
+      SaSecrets s = sa.secrets();
+      if (s != null) {
+        out.add(s);
+      }
+    }
     return out;
   }
 

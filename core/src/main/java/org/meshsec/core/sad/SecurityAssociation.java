@@ -14,6 +14,7 @@ import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.IpsecMode;
 import org.meshsec.esp.OpenResult;
 import org.meshsec.esp.SaLifetime;
+import org.meshsec.esp.SecretBytes;
 import org.meshsec.tun.InetText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +72,13 @@ public final class SecurityAssociation {
 
   // ---- guarded by lock ----
   private EspTransform transform;
+
+  /**
+   * A copy of the key material the transform was built from, kept for the capture key table ({@link
+   * #secrets()}); wiped with the transform when the SA dies.
+   */
+  private SecretBytes keys;
+
   private ArrayDeque<ByteBuf> larvalQueue;
   private boolean draining;
   private long bytes;
@@ -111,6 +119,7 @@ public final class SecurityAssociation {
     sa.lock.lock();
     try {
       sa.transform = transform;
+      sa.keys = SecretBytes.copyOf(spec.keyMaterial());
       sa.addMillis = now;
       sa.state = SaState.MATURE;
       sa.direct = true;
@@ -395,6 +404,7 @@ public final class SecurityAssociation {
       }
       attrs = SaAttributes.of(spec);
       transform = newTransform;
+      keys = SecretBytes.copyOf(spec.keyMaterial());
       addMillis = now;
       state = SaState.MATURE;
       draining = true;
@@ -444,6 +454,10 @@ public final class SecurityAssociation {
         log.warn("closing the ESP transform of SPI 0x{} failed", Integer.toHexString(spi), e);
       }
       transform = null;
+    }
+    if (keys != null) {
+      keys.wipe();
+      keys = null;
     }
     if (larvalQueue != null) {
       int n = larvalQueue.size();
@@ -506,6 +520,22 @@ public final class SecurityAssociation {
   }
 
   // ------------------------------------------------------------------ observation
+
+  /**
+   * The snapshot with a copy of the key material, for a capture key table; null while LARVAL and
+   * once DEAD. The caller wipes the copy.
+   */
+  public SaSecrets secrets() {
+    lock.lock();
+    try {
+      if (keys == null || !state.usable()) {
+        return null;
+      }
+      return new SaSecrets(infoLocked(), SecretBytes.wrap(keys.copy()), transform.sequenceState());
+    } finally {
+      lock.unlock();
+    }
+  }
 
   /** A consistent snapshot of attributes and counters, taken under the lock. */
   public SaInfo info() {

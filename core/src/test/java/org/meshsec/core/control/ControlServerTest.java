@@ -111,7 +111,9 @@ class ControlServerTest {
             "ike-list",
             "initiate",
             "terminate",
-            "rekey"),
+            "rekey",
+            "sa-export-keys",
+            "diagnose"),
         ControlRequest.names());
     assertEquals(
         "{\"ok\":false,\"text\":\"nope\"}", ControlJson.write(ControlResponse.error("nope")));

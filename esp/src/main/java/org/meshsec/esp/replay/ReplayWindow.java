@@ -157,6 +157,27 @@ public final class ReplayWindow {
     ring[(int) (seq >>> 6) & wordMask] |= 1L << seq;
   }
 
+  /**
+   * Resumes the window of an SA carried over from an earlier process (a hot restart): {@code top}
+   * becomes the highest sequence number and every number at or below it counts as received, so a
+   * packet recorded before the restart can never be replayed after it (at the price of refusing a
+   * late, never-received packet inside the old window). Call once, before the first {@link #check}.
+   *
+   * @throws IllegalArgumentException if {@code top} is negative
+   */
+  public void resume(long top) {
+    if (top < 0) {
+      throw new IllegalArgumentException("a sequence number is never negative");
+    }
+    highest = top;
+    if (ring == null) {
+      return;
+    }
+    Arrays.fill(ring, -1L);
+    int bit = (int) (top & 63);
+    ring[(int) (top >>> 6) & wordMask] = bit == 63 ? -1L : (1L << (bit + 1)) - 1;
+  }
+
   /** Highest sequence number committed so far (0 before the first). */
   public long highest() {
     return highest;

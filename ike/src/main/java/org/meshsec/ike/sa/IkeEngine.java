@@ -259,6 +259,58 @@ public final class IkeEngine {
   }
 
   /**
+   * An IKE liveness check on demand (RFC 7296 section 2.4, an empty INFORMATIONAL request in the
+   * IKE SA) to {@code peerName}: completes with true as soon as an authenticated message from the
+   * peer arrives after the call on an established IKE SA with it, with false when there is none or
+   * nothing arrives within {@code timeout}. An operator's probe ({@code meshsec diagnose}); it does
+   * not count as a DPD failure if unanswered (the SA's own retransmission rules still apply).
+   */
+  public CompletableFuture<Boolean> probe(String peerName, java.time.Duration timeout) {
+    CompletableFuture<Boolean> result = new CompletableFuture<>();
+    List<IkeSa> sas = manager.sasOf(peerName).stream().filter(sa -> sa.state().isUsable()).toList();
+    if (sas.isEmpty()) {
+      result.complete(false);
+      return result;
+    }
+    java.time.Instant asked = scheduler.now();
+    for (IkeSa sa : sas) {
+      sa.execute(() -> sa.tasks().checkLiveness());
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Runnable[] poll = new Runnable[1];
+    poll[0] =
+        () -> {
+          for (IkeSa sa : sas) {
+            sa.executor()
+                .execute(
+                    () -> {
+                      if (sa.lastReceived().isAfter(asked)) {
+                        result.complete(true);
+                      }
+                    });
+          }
+          if (!result.isDone()) {
+            if (System.nanoTime() - deadline > 0) {
+              result.complete(false);
+            } else {
+              scheduler.schedule(poll[0], java.time.Duration.ofMillis(50));
+            }
+          }
+        };
+    scheduler.schedule(poll[0], java.time.Duration.ofMillis(50));
+    return result;
+  }
+
+  /**
+   * Copies of the message keys (SK_ei, SK_er, SK_ai, SK_ar) of every IKE SA that has them, for a
+   * packet-capture key table; the caller wipes them. Blocks up to {@code timeout}: never call it
+   * from an IKE SA's executor.
+   */
+  public List<IkeSaSecrets> secrets(java.time.Duration timeout) {
+    return manager.secrets(timeout);
+  }
+
+  /**
    * The data plane has a packet for {@code policyRef} and {@code peer} but no SA (SADB_ACQUIRE):
    * creates the Child SA on an existing IKE SA with the peer, or initiates one; while a back-off
    * retry with the peer is armed, the Child SA joins it. A traffic-triggered initiation that fails

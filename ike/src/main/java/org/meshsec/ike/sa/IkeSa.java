@@ -10,11 +10,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.meshsec.esp.SaLifetime;
+import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.config.ChildConfig;
 import org.meshsec.ike.config.DpdAction;
 import org.meshsec.ike.config.PeerConfig;
 import org.meshsec.ike.config.RekeySchedule;
 import org.meshsec.ike.crypto.ChildSaKeys;
+import org.meshsec.ike.crypto.IkeSaKeys;
 import org.meshsec.ike.message.Bytes;
 import org.meshsec.ike.message.ExchangeType;
 import org.meshsec.ike.message.IkeHeader;
@@ -315,6 +317,11 @@ public final class IkeSa {
     return engine.scheduler().schedule(() -> execute(r), delay);
   }
 
+  /** When the last authenticated message arrived from the peer. On the SA's executor. */
+  Instant lastReceived() {
+    return lastReceived;
+  }
+
   /** Notes that an authenticated message arrived from the peer (for DPD). */
   public void touch() {
     lastReceived = engine.scheduler().now();
@@ -592,6 +599,26 @@ public final class IkeSa {
     } catch (RuntimeException e) {
       log.warn("IKE SA {} ({}): the lifecycle listener failed", id, peerName(), e);
     }
+  }
+
+  /**
+   * Copies of the keys that protect this SA's messages, for a capture key table; empty before
+   * IKE_SA_INIT derived them and after the wipe. Runs on the SA's executor (call it there).
+   */
+  Optional<IkeSaSecrets> secrets() {
+    IkeSaKeys k = keying.keys();
+    if (k == null || state == IkeSaState.DESTROYED || k.skEi().isWiped()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new IkeSaSecrets(
+            keying.spiI(),
+            keying.spiR(),
+            k.suite(),
+            SecretBytes.wrap(k.skEi().copy()),
+            SecretBytes.wrap(k.skEr().copy()),
+            SecretBytes.wrap(k.skAi().copy()),
+            SecretBytes.wrap(k.skAr().copy())));
   }
 
   // ---------------------------------------------------------------- children

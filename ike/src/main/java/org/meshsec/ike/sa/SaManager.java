@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.meshsec.ike.config.ChildConfig;
 import org.meshsec.ike.config.PeerConfig;
@@ -116,6 +119,41 @@ public final class SaManager {
         .map(IkeSa::info)
         .sorted(Comparator.comparingLong(IkeSaInfo::id))
         .toList();
+  }
+
+  /**
+   * Copies of the message keys of every IKE SA that has them, each read on its SA's executor; an SA
+   * that does not answer within {@code timeout} (a long task on its executor) is left out.
+   */
+  List<IkeSaSecrets> secrets(Duration timeout) {
+    List<CompletableFuture<Optional<IkeSaSecrets>>> pending = new ArrayList<>();
+    for (IkeSa sa : bySpi.values().stream().distinct().toList()) {
+      CompletableFuture<Optional<IkeSaSecrets>> f = new CompletableFuture<>();
+      sa.executor()
+          .execute(
+              () -> {
+                try {
+                  f.complete(sa.secrets());
+                } catch (RuntimeException e) {
+                  f.completeExceptionally(e);
+                }
+              });
+      pending.add(f);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<IkeSaSecrets> out = new ArrayList<>();
+    for (CompletableFuture<Optional<IkeSaSecrets>> f : pending) {
+      try {
+        long left = Math.max(0, deadline - System.nanoTime());
+        f.get(left, TimeUnit.NANOSECONDS).ifPresent(out::add);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (ExecutionException | TimeoutException e) {
+        f.thenAccept(o -> o.ifPresent(IkeSaSecrets::close)); // wipe a late answer
+      }
+    }
+    return out;
   }
 
   /** The live IKE SAs with the peer configuration {@code peerName}. */

@@ -99,6 +99,20 @@ public final class NodeProcess implements AutoCloseable {
     process.process().waitFor();
   }
 
+  /**
+   * SIGUSR2: a stop for restart (the daemon writes its hot-restart state file and exits without
+   * deleting its SAs with the peers). Waits for the exit; returns the exit code.
+   */
+  public int stopForRestart(Duration timeout) throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-USR2", Long.toString(process.pid())).start().waitFor();
+    if (!process
+        .process()
+        .waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      throw new IOException("meshsec did not exit after SIGUSR2 within " + timeout);
+    }
+    return process.process().exitValue();
+  }
+
   /** SIGTERM and wait (SIGKILL after a grace period). Returns the exit code. */
   public int stop() throws InterruptedException {
     process.close();
