@@ -263,6 +263,8 @@ public final class V1TaskManager {
       f.timer.cancel();
       f.lastReceivedHash = hash;
       completed(f, isPhase1);
+    } else if (o instanceof Outcome.Dropped) {
+      drops++;
     } else if (o instanceof Outcome.Failed failed) {
       boolean over = isPhase1 ? phase1.finished() : f.quickMode.finished();
       if (over) {
