@@ -74,7 +74,9 @@ public final class PeerConfigs {
               .auth(auth)
               .ikeLifetime(p.ikeLifetime())
               .dpd(p.dpd())
-              .forceEncap(true);
+              .forceEncap(true)
+              .version(p.version())
+              .aggressive(p.aggressive());
       p.ikeProposals().forEach(b::ikeProposals);
       for (String name : p.policies()) {
         Policy out = policy(spd, name, Direction.OUT);
