@@ -14,6 +14,7 @@ import org.meshsec.core.spd.Selector;
 import org.meshsec.core.spd.Spd;
 import org.meshsec.ike.config.AuthConfig;
 import org.meshsec.ike.config.ChildConfig;
+import org.meshsec.ike.config.IkeProposal;
 import org.meshsec.ike.config.PeerConfig;
 import org.meshsec.ike.config.StartAction;
 
@@ -77,7 +78,7 @@ public final class PeerConfigs {
               .forceEncap(true)
               .version(p.version())
               .aggressive(p.aggressive());
-      p.ikeProposals().forEach(b::ikeProposals);
+      b.ikeProposals(p.ikeProposals().toArray(IkeProposal[]::new));
       for (String name : p.policies()) {
         Policy out = policy(spd, name, Direction.OUT);
         Policy in = policy(spd, name, Direction.IN);

@@ -78,6 +78,10 @@ class Ikev1DaemonsTest {
     TunFake tunB = new TunFake("fake-b", 1400);
     TunFake tunC = new TunFake("fake-c", 1400);
     String v1 = "version = 1\nike = \"aes128-sha256-modp2048\"\nesp = \"aes128gcm16\"";
+    // a offers two phase 1 proposals; b accepts only the second.
+    String v1a =
+        "version = 1\nike = [\"aes256-sha384-ecp384\", \"aes128-sha256-modp2048\"]\n"
+            + "esp = \"aes128gcm16\"";
     b =
         start(
             "b",
@@ -101,11 +105,21 @@ class Ikev1DaemonsTest {
                     "127.3.1.2",
                     "10.9.0.0/24",
                     "10.9.1.0/24",
-                    v1,
+                    v1a,
                     A_TRAILER)
                 .replace(
                     "routes = [\"10.9.1.0/24\"]", "routes = [\"10.9.1.0/24\", \"10.9.3.0/24\"]"),
             tunA);
+
+    assertEquals(
+        2,
+        a.ike().engine().peers().stream()
+            .filter(p -> p.name().equals("b"))
+            .findFirst()
+            .orElseThrow()
+            .ikeProposals()
+            .size(),
+        "every configured IKE proposal reaches the engine");
 
     // The first packet to b: ACQUIRE -> Main Mode + Quick Mode -> delivered from the SAD's queue.
     byte[] first = TwoDaemonsTest.udp("10.9.0.1", "10.9.1.1", 200);
