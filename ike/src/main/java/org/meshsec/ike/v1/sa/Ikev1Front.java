@@ -111,7 +111,7 @@ final class Ikev1Front implements VersionProtocol.Side {
       return;
     }
     IsakmpSa target = sa;
-    target.execute(() -> target.receive(datagram));
+    target.execute(() -> target.receive(datagram, local, remote));
   }
 
   private void firstMessage(
@@ -126,7 +126,7 @@ final class Ikev1Front implements VersionProtocol.Side {
     }
     IsakmpSa known = halfOpenSas.get(new HalfOpenKey(remote.getAddress(), h.initiatorCookie()));
     if (known != null) {
-      known.execute(() -> known.receive(datagram));
+      known.execute(() -> known.receive(datagram, local, remote));
       return;
     }
     if (engine.isShuttingDown()) {
@@ -194,7 +194,7 @@ final class Ikev1Front implements VersionProtocol.Side {
           });
     }
     IsakmpSa created = sa;
-    created.execute(() -> created.receive(datagram));
+    created.execute(() -> created.receive(datagram, local, remote));
   }
 
   /** The IKEv1 peer for these addresses: an exact remote match first, then a wildcard. */

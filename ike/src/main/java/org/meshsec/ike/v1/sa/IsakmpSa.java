@@ -22,6 +22,7 @@ import org.meshsec.ike.sa.IkeSaInfo;
 import org.meshsec.ike.sa.IkeSaState;
 import org.meshsec.ike.v1.task.Informational;
 import org.meshsec.ike.v1.task.MainModeExchange;
+import org.meshsec.ike.v1.task.NatTraversal;
 import org.meshsec.ike.v1.task.Phase1State;
 import org.meshsec.ike.v1.task.QuickMode;
 import org.meshsec.ike.v1.task.QuickModeConfig;
@@ -58,8 +59,9 @@ final class IsakmpSa {
   private final boolean initiator;
   private final String mode;
   private final SerialExecutor executor;
-  private final InetSocketAddress local;
-  private final InetSocketAddress remote;
+  private volatile InetSocketAddress local;
+  private volatile InetSocketAddress remote;
+  private final NatTraversal natT;
   private final V1TaskManager tasks;
   private final Instant created;
   private final List<ChildConfig> pending = new ArrayList<>();
@@ -104,6 +106,8 @@ final class IsakmpSa {
             : (aggressive
                 ? MainModeExchange.aggressiveResponder(phase1, engine.random())
                 : MainModeExchange.responder(phase1, engine.random()));
+    this.natT = new NatTraversal(local, remote, peer.forceEncap() ? engine.fakeNatSource() : null);
+    x.natTraversal(natT);
     this.tasks =
         new V1TaskManager(
             x,
@@ -194,8 +198,12 @@ final class IsakmpSa {
     }
   }
 
-  /** A datagram with this SA's cookies. */
-  void receive(byte[] datagram) {
+  /**
+   * A datagram with this SA's cookies, received on {@code at} from {@code from}. An accepted
+   * message that arrived on the NAT-T port moves IKE there (RFC 3947 section 4: the responder
+   * answers where the initiator floated to, and follows a changed NAT mapping).
+   */
+  void receive(byte[] datagram, InetSocketAddress at, InetSocketAddress from) {
     if (state == IkeSaState.DESTROYED) {
       engine.stats().v1Dropped.incrementAndGet();
       return;
@@ -208,6 +216,12 @@ final class IsakmpSa {
     engine.stats().v1Retransmissions.addAndGet(tasks.duplicates() - duplicates);
     if (dropped == 0) {
       lastHeard = engine.scheduler().now();
+      if (at.getPort() == engine.settings().nattPort()
+          && (!at.equals(local) || !from.equals(remote))) {
+        local = at;
+        remote = from;
+        publish();
+      }
     } else if (front.badInputLog().admit(remote.getAddress())) {
       log.info("IKEv1 datagram from {} for ISAKMP SA {} dropped", text(remote), id);
     }
@@ -284,6 +298,11 @@ final class IsakmpSa {
   }
 
   private void send(byte[] datagram) {
+    if (natT.floated() && local.getPort() != engine.settings().nattPort()) {
+      // RFC 3947 section 4: from the message after NAT detection on, IKE uses port 4500.
+      local = new InetSocketAddress(local.getAddress(), engine.settings().nattPort());
+      remote = new InetSocketAddress(remote.getAddress(), engine.settings().nattPort());
+    }
     engine.network().send(datagram, local, remote);
   }
 
@@ -303,8 +322,8 @@ final class IsakmpSa {
             created,
             established,
             null,
-            false,
-            false,
+            natT.natLocal(),
+            natT.natRemote(),
             List.copyOf(children.values()),
             1,
             mode);

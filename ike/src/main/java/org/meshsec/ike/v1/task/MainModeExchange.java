@@ -63,6 +63,7 @@ public final class MainModeExchange {
   private final int firstEncrypted;
   private int messages;
   private boolean finished;
+  private NatTraversal natT;
 
   private MainModeExchange(Phase1State sa, V1Task task) {
     this.sa = sa;
@@ -98,6 +99,17 @@ public final class MainModeExchange {
   /** The responder side; feed it the initiator's first message. */
   public static MainModeExchange responder(Phase1Config config, SecureRandom random) {
     return new MainModeExchange(false, config, random);
+  }
+
+  /** Adds NAT traversal and our vendor IDs (RFC 3947) to the exchange; before the first message. */
+  public MainModeExchange natTraversal(NatTraversal n) {
+    this.natT = n;
+    return this;
+  }
+
+  /** The NAT traversal companion, null if none. */
+  public NatTraversal natTraversal() {
+    return natT;
   }
 
   /** The SA state being negotiated. */
@@ -191,6 +203,10 @@ public final class MainModeExchange {
       // Only a message that passed its checks moves the IV chain (RFC 2409 appendix B).
       sa.ivs().update(0, lastBlock);
     }
+    if (natT != null) {
+      natT.process(sa, type, index, in);
+      natT.floatIfDue(sa, type, index);
+    }
     if (status == TaskStatus.DONE) {
       finished = true;
       return new Outcome.Done();
@@ -212,6 +228,9 @@ public final class MainModeExchange {
     List<Payload> out = new ArrayList<>();
     TaskStatus status = task.build(sa, out);
     messages++;
+    if (natT != null) {
+      natT.build(sa, type, messages, out);
+    }
     IsakmpMessage m =
         new IsakmpMessage(
             IsakmpHeader.of(sa.initiatorCookie(), sa.responderCookie(), type, 0), out);

@@ -177,6 +177,24 @@ class Ikev1EngineTest {
     assertEquals(0, a.engine.stats().v1Dropped.get() + b.engine.stats().v1Dropped.get());
     assertEquals(0, a.engine.stats().internalErrors.get() + b.engine.stats().internalErrors.get());
     assertEquals(0, b.engine.halfOpenCount(), "established: no longer half-open");
+    // NAT-T (RFC 3947): both announced it; each faked its own NAT-D (forced encapsulation), so
+    // each sees the other "behind a NAT", and IKE floated to 4500 after message (4).
+    for (IkeSaInfo s : List.of(a.onlySa(), b.onlySa())) {
+      assertTrue(s.natLocal() && s.natRemote(), s.toString());
+      assertEquals(4500, s.local().getPort(), s.toString());
+      assertEquals(4500, s.remote().getPort(), s.toString());
+    }
+  }
+
+  @Test
+  void withoutForcedEncapsulationAndNoNatIkeStaysOnPort500() {
+    nodes(EspProposal.parse("aes128gcm16"), x -> x.forceEncap(false), x -> x.forceEncap(false));
+    initiate();
+    net.deliverAll();
+    assertMirroredPair("main");
+    assertFalse(a.onlySa().natLocal() || a.onlySa().natRemote());
+    assertEquals(500, a.onlySa().local().getPort());
+    assertEquals(4500, a.ipsec.installed().get(0).sa().remote().getPort(), "ESP still in UDP 4500");
   }
 
   @Test
