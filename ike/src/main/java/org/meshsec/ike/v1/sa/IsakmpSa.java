@@ -208,6 +208,17 @@ final class IsakmpSa {
       engine.stats().v1Dropped.incrementAndGet();
       return;
     }
+    // A message that arrives on the NAT-T port moves IKE there before it is processed, so that the
+    // answer goes back the way it came (RFC 3947 section 4); a message that is dropped moves
+    // nothing back.
+    InetSocketAddress oldLocal = local;
+    InetSocketAddress oldRemote = remote;
+    boolean moved =
+        at.getPort() == engine.settings().nattPort() && (!at.equals(local) || !from.equals(remote));
+    if (moved) {
+      local = at;
+      remote = from;
+    }
     int drops = tasks.drops();
     int duplicates = tasks.duplicates();
     tasks.receive(datagram);
@@ -216,14 +227,17 @@ final class IsakmpSa {
     engine.stats().v1Retransmissions.addAndGet(tasks.duplicates() - duplicates);
     if (dropped == 0) {
       lastHeard = engine.scheduler().now();
-      if (at.getPort() == engine.settings().nattPort()
-          && (!at.equals(local) || !from.equals(remote))) {
-        local = at;
-        remote = from;
+      if (moved) {
         publish();
       }
-    } else if (front.badInputLog().admit(remote.getAddress())) {
-      log.info("IKEv1 datagram from {} for ISAKMP SA {} dropped", text(remote), id);
+    } else {
+      if (moved) {
+        local = oldLocal;
+        remote = oldRemote;
+      }
+      if (front.badInputLog().admit(remote.getAddress())) {
+        log.info("IKEv1 datagram from {} for ISAKMP SA {} dropped", text(from), id);
+      }
     }
   }
 
