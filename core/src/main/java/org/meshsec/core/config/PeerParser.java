@@ -150,9 +150,13 @@ final class PeerParser {
             "such as \"aes128gcm16\", \"aes256gcm16-x25519\" (PFS) or \"aes256-sha256-modp3072\"");
 
     RekeySchedule ikeLifetime =
-        PeerProposals.lifetime(s, "ike_lifetime", "ike_rekey_margin", DEFAULT_IKE_LIFETIME);
+        version == 1
+            ? v1Lifetime(s, "ike_lifetime", DEFAULT_IKE_LIFETIME)
+            : PeerProposals.lifetime(s, "ike_lifetime", "ike_rekey_margin", DEFAULT_IKE_LIFETIME);
     RekeySchedule espLifetime =
-        PeerProposals.lifetime(s, "esp_lifetime", "esp_rekey_margin", DEFAULT_ESP_LIFETIME);
+        version == 1
+            ? v1Lifetime(s, "esp_lifetime", DEFAULT_ESP_LIFETIME)
+            : PeerProposals.lifetime(s, "esp_lifetime", "esp_rekey_margin", DEFAULT_ESP_LIFETIME);
     ok &= ikeLifetime != null && espLifetime != null;
 
     Duration dpdDelay = Durations.parse(s, "dpd_delay", Duration.ZERO, true);
@@ -200,10 +204,24 @@ final class PeerParser {
   }
 
   /**
+   * An IKEv1 lifetime: no margin key (refused by {@link #checkIkev1}); a Quick Mode pair is rekeyed
+   * at 90 % of it (the soft limit the data plane reports), so that is the schedule's rekey time.
+   */
+  private static RekeySchedule v1Lifetime(TomlSection s, String key, Duration def) {
+    Duration life = Durations.parse(s, key, def, false);
+    if (life == null) {
+      return null;
+    }
+    Duration rekey = life.minus(life.dividedBy(10));
+    return RekeySchedule.of(rekey, rekey.dividedBy(10), life);
+  }
+
+  /**
    * What an IKEv1 peer cannot have here (RFC 2409; docs/ikev1.md): certificates (pre-shared keys
    * only), a phase 1 proposal without an AES-CBC + HMAC suite, ESN, mixed PFS groups, KEY_ID
-   * identities, and {@code ike_rekey_margin} (phase 1 is not rekeyed: its lifetime is offered as
-   * the Life Duration). Reported at the key's line.
+   * identities, {@code ike_rekey_margin} (phase 1 is not rekeyed: its lifetime is offered as the
+   * Life Duration) and {@code esp_rekey_margin} (a Quick Mode pair is rekeyed at 90 % of its
+   * lifetime). Reported at the key's line.
    */
   private static boolean checkIkev1(
       TomlSection s,
@@ -244,6 +262,12 @@ final class PeerParser {
         s.error(key, "IKEv1 peers cannot use a key id identity");
         ok = false;
       }
+    }
+    if (s.has("esp_rekey_margin")) {
+      s.error(
+          "esp_rekey_margin",
+          "IKEv1 Quick Mode SAs are rekeyed at 90% of esp_lifetime; the margin is not honoured");
+      ok = false;
     }
     if (s.has("ike_rekey_margin")) {
       s.error(

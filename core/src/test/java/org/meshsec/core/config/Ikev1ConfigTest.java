@@ -100,5 +100,9 @@ class Ikev1ConfigTest {
         V1.replace("version = 1", "version = 1\nike_rekey_margin = \"10m\""),
         "ike_rekey_margin",
         "not rekeyed");
+    expect(
+        V1.replace("version = 1", "version = 1\nesp_rekey_margin = \"5m\""),
+        "esp_rekey_margin",
+        "90%");
   }
 }
