@@ -15,9 +15,9 @@ import org.meshsec.ike.config.StartAction;
 import org.meshsec.ike.pki.PeerIdentity;
 
 /**
- * A validated {@code [[peer]]} table: one IKEv2 peer (RFC 7296) and what the {@code [[policy]]}
- * entries naming it with {@code ike = "NAME"} negotiate with it. The daemon turns it into the IKE
- * engine's {@code PeerConfig}, one Child SA configuration per policy.
+ * A validated {@code [[peer]]} table: one IKEv2 peer (RFC 7296) or IKEv1 peer (RFC 2409) and what
+ * the {@code [[policy]]} entries naming it with {@code ike = "NAME"} negotiate with it. The daemon
+ * turns it into the IKE engine's {@code PeerConfig}, one Child SA configuration per policy.
  *
  * <p>Immutable, except that {@link #wipeKeys()} zeroes the pre-shared key. {@link #toString()}
  * prints no key material.
@@ -36,6 +36,8 @@ import org.meshsec.ike.pki.PeerIdentity;
  * @param espProposals Child SA proposals, most preferred first (with their optional PFS group)
  * @param espLifetime Child SA rekey and hard lifetime
  * @param policies names of the policies negotiated with this peer, in config order
+ * @param version the IKE major version: 2 (RFC 7296, the default) or 1 (RFC 2409)
+ * @param aggressive IKEv1: initiate and accept Aggressive Mode (RFC 2409 section 5.4)
  */
 public record IkePeer(
     String name,
@@ -51,7 +53,9 @@ public record IkePeer(
     StartAction startAction,
     List<EspProposal> espProposals,
     RekeySchedule espLifetime,
-    List<String> policies) {
+    List<String> policies,
+    int version,
+    boolean aggressive) {
 
   public IkePeer {
     Objects.requireNonNull(name, "name");
@@ -67,6 +71,44 @@ public record IkePeer(
     espProposals = List.copyOf(espProposals);
     Objects.requireNonNull(espLifetime, "espLifetime");
     policies = List.copyOf(policies);
+    if (version != 1 && version != 2) {
+      throw new IllegalArgumentException("IKE version must be 1 or 2");
+    }
+  }
+
+  /** An IKEv2 peer. */
+  public IkePeer(
+      String name,
+      InetAddress address,
+      InetAddress local,
+      int port,
+      PeerIdentity localId,
+      PeerIdentity remoteId,
+      Auth auth,
+      List<IkeProposal> ikeProposals,
+      RekeySchedule ikeLifetime,
+      DpdConfig dpd,
+      StartAction startAction,
+      List<EspProposal> espProposals,
+      RekeySchedule espLifetime,
+      List<String> policies) {
+    this(
+        name,
+        address,
+        local,
+        port,
+        localId,
+        remoteId,
+        auth,
+        ikeProposals,
+        ikeLifetime,
+        dpd,
+        startAction,
+        espProposals,
+        espLifetime,
+        policies,
+        2,
+        false);
   }
 
   /** This peer with the names of the policies negotiated with it. */
@@ -85,7 +127,9 @@ public record IkePeer(
         startAction,
         espProposals,
         espLifetime,
-        names);
+        names,
+        version,
+        aggressive);
   }
 
   /** This peer with other credentials (what a reload compares peers without). */

@@ -13,13 +13,15 @@ import org.meshsec.ike.config.IkeProposal;
 import org.meshsec.ike.config.RekeySchedule;
 import org.meshsec.ike.config.StartAction;
 import org.meshsec.ike.pki.PeerIdentity;
+import org.meshsec.ike.v1.sa.V1PeerConfigs;
 import org.tomlj.TomlTable;
 
 /**
- * The {@code [[peer]]} tables: IKEv2 peers (RFC 7296). The fields with their own rules have their
- * own parsers: {@link PeerIdentities}, {@link PeerAuthParser} (with {@link PemFiles}), {@link
- * PeerProposals} and {@link Durations}. Stateless apart from the secrets it is given; one per load,
- * not thread-safe.
+ * The {@code [[peer]]} tables: IKEv2 peers (RFC 7296), or IKEv1 peers (RFC 2409) with {@code
+ * version = 1}; keys IKEv1 cannot honour are refused for those. The fields with their own rules
+ * have their own parsers: {@link PeerIdentities}, {@link PeerAuthParser} (with {@link PemFiles}),
+ * {@link PeerProposals} and {@link Durations}. Stateless apart from the secrets it is given; one
+ * per load, not thread-safe.
  */
 final class PeerParser {
   static final List<String> PEER_KEYS =
@@ -45,9 +47,15 @@ final class PeerParser {
           "start_action",
           "esp",
           "esp_lifetime",
-          "esp_rekey_margin");
+          "esp_rekey_margin",
+          "version",
+          "aggressive");
 
   static final String DEFAULT_IKE = "aes128gcm16-prfsha256-x25519";
+
+  /** IKEv1 phase 1 has no AEAD (RFC 2409 appendix A): AES-CBC, HMAC-SHA-256, MODP 2048. */
+  static final String DEFAULT_IKE_V1 = "aes128-sha256-modp2048";
+
   static final String DEFAULT_ESP = "aes128gcm16";
   static final Duration DEFAULT_IKE_LIFETIME = Duration.ofHours(3);
   static final Duration DEFAULT_ESP_LIFETIME = Duration.ofHours(1);
@@ -73,6 +81,30 @@ final class PeerParser {
     s.checkKeys(PEER_KEYS);
     boolean ok = true;
     String name = Fields.name(s);
+
+    int version = 2;
+    Long v = s.integer("version");
+    if (v != null) {
+      if (v != 1 && v != 2) {
+        s.error("version", v + " is not an IKE version: 1 (IKEv1) or 2 (IKEv2, the default)");
+        ok = false;
+      } else {
+        version = v.intValue();
+      }
+    } else if (s.has("version")) {
+      ok = false;
+    }
+    boolean aggressive = false;
+    Boolean ag = s.bool("aggressive");
+    if (ag != null) {
+      aggressive = ag;
+      if (aggressive && version != 1) {
+        s.error("aggressive", "Aggressive Mode is IKEv1 only (version = 1)");
+        ok = false;
+      }
+    } else if (s.has("aggressive")) {
+      ok = false;
+    }
 
     InetAddress address = null;
     String addressText = s.requireString("address");
@@ -111,7 +143,7 @@ final class PeerParser {
         PeerProposals.parse(
             s,
             "ike",
-            DEFAULT_IKE,
+            version == 1 ? DEFAULT_IKE_V1 : DEFAULT_IKE,
             text -> ike.add(IkeProposal.parse(text)),
             "such as \"aes128gcm16-prfsha256-x25519\" or \"aes256-sha256-modp3072\"");
     List<EspProposal> esp = new ArrayList<>();
@@ -124,9 +156,13 @@ final class PeerParser {
             "such as \"aes128gcm16\", \"aes256gcm16-x25519\" (PFS) or \"aes256-sha256-modp3072\"");
 
     RekeySchedule ikeLifetime =
-        PeerProposals.lifetime(s, "ike_lifetime", "ike_rekey_margin", DEFAULT_IKE_LIFETIME);
+        version == 1
+            ? v1Lifetime(s, "ike_lifetime", DEFAULT_IKE_LIFETIME)
+            : PeerProposals.lifetime(s, "ike_lifetime", "ike_rekey_margin", DEFAULT_IKE_LIFETIME);
     RekeySchedule espLifetime =
-        PeerProposals.lifetime(s, "esp_lifetime", "esp_rekey_margin", DEFAULT_ESP_LIFETIME);
+        version == 1
+            ? v1Lifetime(s, "esp_lifetime", DEFAULT_ESP_LIFETIME)
+            : PeerProposals.lifetime(s, "esp_lifetime", "esp_rekey_margin", DEFAULT_ESP_LIFETIME);
     ok &= ikeLifetime != null && espLifetime != null;
 
     Duration dpdDelay = Durations.parse(s, "dpd_delay", DEFAULT_DPD_DELAY, true);
@@ -147,6 +183,10 @@ final class PeerParser {
             "none, start, trap");
     ok &= dpdDelay != null && dpdTimeout != null && dpdAction != null && start != null;
 
+    if (version == 1) {
+      ok &= checkIkev1(s, localId, remoteId, auth, ike, esp);
+    }
+
     if (!ok || name == null) {
       return null;
     }
@@ -164,7 +204,84 @@ final class PeerParser {
         start,
         esp,
         espLifetime,
-        List.of());
+        List.of(),
+        version,
+        aggressive);
+  }
+
+  /**
+   * An IKEv1 lifetime: no margin key (refused by {@link #checkIkev1}); a Quick Mode pair is rekeyed
+   * at 90 % of it (the soft limit the data plane reports), so that is the schedule's rekey time.
+   */
+  private static RekeySchedule v1Lifetime(TomlSection s, String key, Duration def) {
+    Duration life = Durations.parse(s, key, def, false);
+    if (life == null) {
+      return null;
+    }
+    Duration rekey = life.minus(life.dividedBy(10));
+    return RekeySchedule.of(rekey, rekey.dividedBy(10), life);
+  }
+
+  /**
+   * What an IKEv1 peer cannot have here (RFC 2409; docs/ikev1.md): certificates (pre-shared keys
+   * only), a phase 1 proposal without an AES-CBC + HMAC suite, ESN, mixed PFS groups, KEY_ID
+   * identities, {@code ike_rekey_margin} (phase 1 is not rekeyed: its lifetime is offered as the
+   * Life Duration) and {@code esp_rekey_margin} (a Quick Mode pair is rekeyed at 90 % of its
+   * lifetime). Reported at the key's line.
+   */
+  private static boolean checkIkev1(
+      TomlSection s,
+      PeerIdentity localId,
+      PeerIdentity remoteId,
+      IkePeer.Auth auth,
+      List<IkeProposal> ike,
+      List<EspProposal> esp) {
+    boolean ok = true;
+    if (auth instanceof IkePeer.Auth.PubKey) {
+      s.error(
+          s.has("auth") ? "auth" : "cert",
+          "IKEv1 peers (version = 1) authenticate with a pre-shared key only");
+      ok = false;
+    }
+    for (IkeProposal p : ike) {
+      if (!V1PeerConfigs.isPhase1Capable(p)) {
+        s.error(
+            "ike",
+            "\""
+                + p
+                + "\" has no IKEv1 phase 1 equivalent: use AES-CBC with HMAC-SHA2, such as"
+                + " \"aes128-sha256-modp2048\"");
+        ok = false;
+      }
+    }
+    if (esp.stream().anyMatch(EspProposal::esn)) {
+      s.error("esp", "IKEv1 does not negotiate extended sequence numbers (esn)");
+      ok = false;
+    }
+    if (esp.stream().map(EspProposal::pfsGroup).distinct().count() > 1) {
+      s.error("esp", "IKEv1 offers one PFS group per Quick Mode: give every proposal the same");
+      ok = false;
+    }
+    for (String key : List.of("local_id", "remote_id")) {
+      PeerIdentity id = key.equals("local_id") ? localId : remoteId;
+      if (id instanceof PeerIdentity.KeyId) {
+        s.error(key, "IKEv1 peers cannot use a key id identity");
+        ok = false;
+      }
+    }
+    if (s.has("esp_rekey_margin")) {
+      s.error(
+          "esp_rekey_margin",
+          "IKEv1 Quick Mode SAs are rekeyed at 90% of esp_lifetime; the margin is not honoured");
+      ok = false;
+    }
+    if (s.has("ike_rekey_margin")) {
+      s.error(
+          "ike_rekey_margin",
+          "IKEv1 phase 1 is not rekeyed: ike_lifetime is offered as its lifetime");
+      ok = false;
+    }
+    return ok;
   }
 
   private static <T> T choice(

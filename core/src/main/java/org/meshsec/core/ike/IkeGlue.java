@@ -19,6 +19,7 @@ import org.meshsec.ike.config.StartAction;
 import org.meshsec.ike.port.ExecutorScheduler;
 import org.meshsec.ike.sa.IkeEngine;
 import org.meshsec.ike.task.Ikev2TaskFactory;
+import org.meshsec.ike.v1.sa.Ikev1Protocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,7 @@ public final class IkeGlue implements AutoCloseable {
     this.engine =
         IkeEngine.builder()
             .tasks(new Ikev2TaskFactory())
+            .protocol(new Ikev1Protocol())
             .settings(
                 new EngineSettings(
                     config.listen().ikePort(),

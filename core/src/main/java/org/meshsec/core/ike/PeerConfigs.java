@@ -14,6 +14,7 @@ import org.meshsec.core.spd.Selector;
 import org.meshsec.core.spd.Spd;
 import org.meshsec.ike.config.AuthConfig;
 import org.meshsec.ike.config.ChildConfig;
+import org.meshsec.ike.config.IkeProposal;
 import org.meshsec.ike.config.PeerConfig;
 import org.meshsec.ike.config.StartAction;
 
@@ -85,8 +86,10 @@ public final class PeerConfigs {
               .auth(auth)
               .ikeLifetime(p.ikeLifetime())
               .dpd(p.dpd())
-              .forceEncap(true);
-      p.ikeProposals().forEach(b::ikeProposals);
+              .forceEncap(true)
+              .version(p.version())
+              .aggressive(p.aggressive());
+      b.ikeProposals(p.ikeProposals().toArray(IkeProposal[]::new));
       for (String name : p.policies()) {
         Policy out = policy(spd, name, Direction.OUT);
         Policy in = policy(spd, name, Direction.IN);

@@ -25,6 +25,11 @@ import org.meshsec.ike.pki.PeerIdentity;
  * @param forceEncap fake NAT detection so that a peer (strongSwan) encapsulates ESP in UDP even
  *     without NAT, as strongSwan's {@code encap = yes} does (meshsec always encapsulates)
  * @param children the Child SA configurations
+ * @param version the IKE major version spoken with this peer: 2 (RFC 7296, the default) or 1 (RFC
+ *     2409; the engine serves it only if built with the IKEv1 protocol)
+ * @param aggressive IKEv1 only: initiate phase 1 in Aggressive Mode and answer it from this peer
+ *     (RFC 2409 section 5.4). Off by default: with a pre-shared key the responder's answer carries
+ *     a hash of it in the clear, open to offline guessing by anyone who asks
  */
 public record PeerConfig(
     String name,
@@ -38,7 +43,9 @@ public record PeerConfig(
     RekeySchedule ikeLifetime,
     DpdConfig dpd,
     boolean forceEncap,
-    List<ChildConfig> children) {
+    List<ChildConfig> children,
+    int version,
+    boolean aggressive) {
 
   public PeerConfig {
     Objects.requireNonNull(name, "name");
@@ -56,6 +63,12 @@ public record PeerConfig(
     }
     if (children.stream().map(ChildConfig::name).distinct().count() != children.size()) {
       throw new IllegalArgumentException("peer " + name + " has two children with one name");
+    }
+    if (version != 1 && version != 2) {
+      throw new IllegalArgumentException("peer " + name + ": IKE version must be 1 or 2");
+    }
+    if (aggressive && version != 1) {
+      throw new IllegalArgumentException("peer " + name + ": Aggressive Mode is IKEv1 only");
     }
   }
 
@@ -88,6 +101,8 @@ public record PeerConfig(
     private DpdConfig dpd = DpdConfig.DISABLED;
     private boolean forceEncap = true;
     private final List<ChildConfig> children = new ArrayList<>();
+    private int version = 2;
+    private boolean aggressive;
 
     private Builder(String name) {
       this.name = name;
@@ -150,6 +165,18 @@ public record PeerConfig(
       return this;
     }
 
+    /** The IKE major version, 1 or 2 (the default). */
+    public Builder version(int v) {
+      this.version = v;
+      return this;
+    }
+
+    /** IKEv1: initiate and accept Aggressive Mode (off by default). */
+    public Builder aggressive(boolean on) {
+      this.aggressive = on;
+      return this;
+    }
+
     public PeerConfig build() {
       List<IkeProposal> p =
           ikeProposals.isEmpty() ? List.of(IkeProposal.AES128GCM_SHA256_X25519) : ikeProposals;
@@ -165,7 +192,9 @@ public record PeerConfig(
           ikeLifetime,
           dpd,
           forceEncap,
-          children);
+          children,
+          version,
+          aggressive);
     }
   }
 }

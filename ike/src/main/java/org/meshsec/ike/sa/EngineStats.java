@@ -85,6 +85,15 @@ public final class EngineStats {
   /** IKE_SA_INIT requests dropped because the engine is shutting down. */
   public final AtomicLong refusedShuttingDown = new AtomicLong();
 
+  /** IKEv1: datagrams of a known ISAKMP SA dropped without effect (forged, garbled, late). */
+  public final AtomicLong v1Dropped = new AtomicLong();
+
+  /** IKEv1: retransmissions of the peer answered with our last message (RFC 2408 section 5). */
+  public final AtomicLong v1Retransmissions = new AtomicLong();
+
+  /** IKEv1: Aggressive Mode from a peer not allowed to use it (RFC 2409 section 5.4). */
+  public final AtomicLong v1AggressiveRefused = new AtomicLong();
+
   /** Counts a decoding failure by kind. */
   public void countDecodeError(IkeParseError e) {
     if (e.kind() == IkeParseError.Kind.INTEGRITY_CHECK_FAILED) {
@@ -123,6 +132,9 @@ public final class EngineStats {
     m.put("dpd_failures", dpdFailures.get());
     m.put("backoff_restarts", backoffRestarts.get());
     m.put("internal_errors", internalErrors.get());
+    m.put("ikev1_dropped", v1Dropped.get());
+    m.put("ikev1_retransmissions_answered", v1Retransmissions.get());
+    m.put("ikev1_aggressive_refused", v1AggressiveRefused.get());
     return m;
   }
 

@@ -4,10 +4,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.meshsec.ike.config.ChildConfig;
 import org.meshsec.ike.config.EngineSettings;
 import org.meshsec.ike.config.PeerConfig;
@@ -37,6 +41,9 @@ import org.slf4j.LoggerFactory;
  *                                       INITIAL_CONTACT, rekey successors and heirs
  *                        IkeSa          one SA: lifecycle, keying context, children, timers,
  *                                       its task manager (made by the TaskFactory)
+ *                        VersionProtocol.Side   another major version (IKEv1) given to the
+ *                                       builder: its front, SAs and task managers; the engine's
+ *                                       commands and events go to it for its peers
  * </pre>
  *
  * The engine itself holds the node's settings, peer configurations and ports (network, data plane,
@@ -74,6 +81,7 @@ public final class IkeEngine {
   private final HalfOpenLimit halfOpenLimit;
   private final SaManager manager;
   private final IkeFront front;
+  private final Map<Integer, VersionProtocol.Side> sides = new LinkedHashMap<>();
 
   private IkeEngine(Builder b) {
     this.settings = b.settings;
@@ -106,6 +114,17 @@ public final class IkeEngine {
                 IkeFront.BAD_INPUT_LOG_SOURCES,
                 scheduler::now));
     front.register(IKEV2, new Ikev2Front(this, manager, front));
+    for (VersionProtocol v : b.protocols) {
+      VersionProtocol.Side side = v.attach(this, front);
+      front.register(v.majorVersion(), side);
+      sides.put(v.majorVersion(), side);
+    }
+    for (PeerConfig p : peers) {
+      if (p.version() != IKEV2 && !sides.containsKey(p.version())) {
+        throw new IllegalArgumentException(
+            "peer " + p.name() + ": IKE version " + p.version() + " is not built in");
+      }
+    }
   }
 
   /** Flushes the bad-input log limiter every interval until shutdown. */
@@ -142,7 +161,11 @@ public final class IkeEngine {
       List<ChildConfig> start =
           p.children().stream().filter(c -> c.startAction() == StartAction.START).toList();
       if (!start.isEmpty() && p.remoteAddress() != null) {
-        manager.connectOrAdd(p, start, p.remoteAddress(), true);
+        if (p.version() == IKEV2) {
+          manager.connectOrAdd(p, start, p.remoteAddress(), true); // retried with back-off
+        } else {
+          connect(p, start, p.remoteAddress());
+        }
       }
     }
   }
@@ -169,8 +192,16 @@ public final class IkeEngine {
     if (p == null || p.remoteAddress() == null || p.children().isEmpty()) {
       return false;
     }
-    manager.connectOrAdd(p, p.children(), p.remoteAddress());
+    connect(p, p.children(), p.remoteAddress());
     return true;
+  }
+
+  private void connect(PeerConfig p, List<ChildConfig> children, InetAddress remote) {
+    if (p.version() == IKEV2) {
+      manager.connectOrAdd(p, children, remote);
+    } else {
+      sides.get(p.version()).connect(p, children, remote);
+    }
   }
 
   /**
@@ -180,6 +211,9 @@ public final class IkeEngine {
    */
   public boolean terminate(String peerName) {
     boolean any = false;
+    for (VersionProtocol.Side side : sides.values()) {
+      any |= side.terminate(peerName);
+    }
     for (IkeSa sa : manager.sasOf(peerName)) {
       sa.execute(sa::terminate);
       any = true;
@@ -245,7 +279,13 @@ public final class IkeEngine {
    * @return completes when no IKE SA is left
    */
   public CompletableFuture<Void> shutdown() {
-    return manager.shutdown();
+    CompletableFuture<Void> v2 = manager.shutdown();
+    if (sides.isEmpty()) {
+      return v2;
+    }
+    List<CompletableFuture<Void>> all = new ArrayList<>(List.of(v2));
+    sides.values().forEach(side -> all.add(side.shutdown()));
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
   }
 
   /** Whether {@link #shutdown()} was called. */
@@ -255,7 +295,13 @@ public final class IkeEngine {
 
   /** Snapshots of all IKE SAs, by id. */
   public List<IkeSaInfo> list() {
-    return manager.list();
+    if (sides.isEmpty()) {
+      return manager.list();
+    }
+    return Stream.concat(
+            manager.list().stream(), sides.values().stream().flatMap(s -> s.list().stream()))
+        .sorted(Comparator.comparingLong(IkeSaInfo::id))
+        .toList();
   }
 
   /**
@@ -321,7 +367,12 @@ public final class IkeEngine {
     for (PeerConfig p : peers()) {
       Optional<ChildConfig> c = p.childForPolicy(policyRef);
       if (c.isPresent() && (p.remoteAddress() == null || p.remoteAddress().equals(peer))) {
-        manager.acquire(p, c.get(), p.remoteAddress() != null ? p.remoteAddress() : peer);
+        InetAddress to = p.remoteAddress() != null ? p.remoteAddress() : peer;
+        if (p.version() == IKEV2) {
+          manager.acquire(p, c.get(), to);
+        } else {
+          connect(p, List.of(c.get()), to);
+        }
         return;
       }
     }
@@ -333,6 +384,11 @@ public final class IkeEngine {
    * deletes it (the data plane already removed it).
    */
   public void expire(int spi, ExpireKind kind) {
+    for (VersionProtocol.Side side : sides.values()) {
+      if (side.expire(spi, kind)) {
+        return;
+      }
+    }
     manager.expire(spi, kind);
   }
 
@@ -398,7 +454,7 @@ public final class IkeEngine {
   }
 
   /** Engine-internal. Our address for peers whose configuration names none (may be null). */
-  InetAddress localAddress() {
+  public InetAddress localAddress() {
     return defaultLocal;
   }
 
@@ -440,8 +496,18 @@ public final class IkeEngine {
   }
 
   /** Engine-internal. The lifecycle listener ({@link IkeListener#NONE} if none was set). */
-  IkeListener listener() {
+  public IkeListener listener() {
     return listener;
+  }
+
+  /** Engine-internal. A new engine-unique SA id (IKEv2 and other versions share the sequence). */
+  public long newSaId() {
+    return manager.newId();
+  }
+
+  /** Engine-internal. The peer configurations of IKE major version {@code version}. */
+  public List<PeerConfig> peers(int version) {
+    return peers.stream().filter(p -> p.version() == version).toList();
   }
 
   /** Engine-internal. Reports a message to the observer, if any. */
@@ -473,6 +539,7 @@ public final class IkeEngine {
     private MessageObserver observer;
     private IkeListener listener = IkeListener.NONE;
     private ReconnectBackoff backoff = ReconnectBackoff.DEFAULT;
+    private final List<VersionProtocol> protocols = new ArrayList<>();
 
     private Builder() {}
 
@@ -518,6 +585,16 @@ public final class IkeEngine {
      */
     public Builder tasks(TaskFactory f) {
       this.tasks = f;
+      return this;
+    }
+
+    /**
+     * Serves another IKE major version beside IKEv2: {@code new
+     * org.meshsec.ike.v1.sa.Ikev1Protocol()} for IKEv1. Passed in, like {@link #tasks}, so that
+     * this package does not depend on the version's.
+     */
+    public Builder protocol(VersionProtocol p) {
+      protocols.add(Objects.requireNonNull(p, "protocol"));
       return this;
     }
 

@@ -24,6 +24,8 @@ import org.meshsec.ike.config.IkeProposal;
  * @param natLocal NAT detection (RFC 7296 section 2.23) says we are behind a NAT
  * @param natRemote NAT detection says the peer is behind a NAT (or fakes it to force encapsulation)
  * @param children its Child SAs
+ * @param version the IKE major version (2, or 1 for an ISAKMP SA)
+ * @param mode IKEv1: the phase 1 exchange, "main" or "aggressive"; null for IKEv2
  */
 public record IkeSaInfo(
     long id,
@@ -40,9 +42,48 @@ public record IkeSaInfo(
     Instant rekeyAt,
     boolean natLocal,
     boolean natRemote,
-    List<ChildSaInfo> children) {
+    List<ChildSaInfo> children,
+    int version,
+    String mode) {
 
   public IkeSaInfo {
     children = List.copyOf(children);
+  }
+
+  /** An IKEv2 SA's snapshot. */
+  public IkeSaInfo(
+      long id,
+      String peer,
+      IkeSaState state,
+      long initiatorSpi,
+      long responderSpi,
+      boolean originalInitiator,
+      InetSocketAddress local,
+      InetSocketAddress remote,
+      IkeProposal proposal,
+      Instant created,
+      Instant established,
+      Instant rekeyAt,
+      boolean natLocal,
+      boolean natRemote,
+      List<ChildSaInfo> children) {
+    this(
+        id,
+        peer,
+        state,
+        initiatorSpi,
+        responderSpi,
+        originalInitiator,
+        local,
+        remote,
+        proposal,
+        created,
+        established,
+        rekeyAt,
+        natLocal,
+        natRemote,
+        children,
+        IkeEngine.IKEV2,
+        null);
   }
 }

@@ -200,7 +200,7 @@ final class Ikev2Front implements IkeFront.VersionHandler {
   private List<PeerConfig> peersFor(InetAddress local, InetAddress remote) {
     List<PeerConfig> exact = new ArrayList<>();
     List<PeerConfig> any = new ArrayList<>();
-    for (PeerConfig p : engine.peers()) {
+    for (PeerConfig p : engine.peers(IkeEngine.IKEV2)) {
       InetAddress ourAddress = p.localAddress() != null ? p.localAddress() : engine.localAddress();
       if (ourAddress != null && !ourAddress.equals(local)) {
         continue;

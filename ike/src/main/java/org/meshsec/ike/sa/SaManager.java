@@ -113,6 +113,11 @@ public final class SaManager {
   }
 
   /** Snapshots of all IKE SAs, by id. */
+  /** A new engine-unique SA id. */
+  long newId() {
+    return ids.incrementAndGet();
+  }
+
   List<IkeSaInfo> list() {
     return bySpi.values().stream()
         .distinct()

@@ -17,8 +17,9 @@ import org.meshsec.ike.sa.ChildSaInfo;
 import org.meshsec.ike.sa.IkeSaInfo;
 
 /**
- * {@code ike-list}: the IKE SAs with their SPIs, proposal, ages and Child SAs. Never shows key
- * material (IkeSaInfo carries none). Thread-safe (engine snapshots).
+ * {@code ike-list}: the IKE SAs with their SPIs (IKEv1: cookies, with the phase 1 mode), proposal,
+ * ages and Child SAs. Never shows key material (IkeSaInfo carries none). Thread-safe (engine
+ * snapshots).
  */
 public final class IkeListCommand implements Command<ControlRequest.IkeList> {
 
@@ -37,7 +38,9 @@ public final class IkeListCommand implements Command<ControlRequest.IkeList> {
       long ageSeconds,
       Long establishedSeconds,
       Long rekeyInSeconds,
-      List<ChildView> children) {}
+      List<ChildView> children,
+      int version,
+      String mode) {}
 
   /** One Child SA of {@code ike-list --json}. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -89,7 +92,12 @@ public final class IkeListCommand implements Command<ControlRequest.IkeList> {
               s.proposal() == null ? "-" : s.proposal().toString(),
               duration(seconds(s.created(), now)),
               s.rekeyAt() == null ? "-" : duration(seconds(now, s.rekeyAt()))));
-      sb.append(String.format("     SPIs %016x_i %016x_r%n", s.initiatorSpi(), s.responderSpi()));
+      sb.append(
+          String.format(
+              "     SPIs %016x_i %016x_r%s%n",
+              s.initiatorSpi(),
+              s.responderSpi(),
+              s.version() == 1 ? "  IKEv1 " + s.mode() + " mode" : ""));
       for (ChildSaInfo c : s.children()) {
         sb.append(
             String.format(
@@ -124,7 +132,9 @@ public final class IkeListCommand implements Command<ControlRequest.IkeList> {
         seconds(s.created(), now),
         s.established() == null ? null : seconds(s.established(), now),
         s.rekeyAt() == null ? null : seconds(now, s.rekeyAt()),
-        s.children().stream().map(c -> child(c, now)).toList());
+        s.children().stream().map(c -> child(c, now)).toList(),
+        s.version(),
+        s.mode());
   }
 
   private static ChildView child(ChildSaInfo c, Instant now) {

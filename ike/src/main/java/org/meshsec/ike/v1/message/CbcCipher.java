@@ -1,9 +1,11 @@
 package org.meshsec.ike.v1.message;
 
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.meshsec.esp.crypto.CryptoEngines;
 
 /**
  * The phase 1 cipher of an ISAKMP SA (RFC 2409 appendix B): a block cipher in CBC mode with the key
@@ -12,9 +14,12 @@ import javax.crypto.spec.SecretKeySpec;
  * the default; 3DES-CBC (algorithm 5) only with {@link Legacy#ALLOW}, since its 64-bit block makes
  * long-lived SAs vulnerable to birthday attacks and RFC 8247 section 4.1 demotes it.
  *
- * <p>Over the JDK's JCA provider, which keeps its own copy of the key in a {@code SecretKeySpec}
- * that cannot be wiped: drop the instance with its SA. Not thread-safe: one instance per ISAKMP SA,
- * used on its executor. {@link #toString()} never shows the key.
+ * <p>AES goes through esp's {@code CryptoEngine} (the JCA engine, as IKEv2's SK ciphers do), so
+ * IKEv1, IKEv2 and ESP share one AES-CBC with its known-answer tests and its key wiping ({@link
+ * #close}); AES-128 and AES-256, the key sizes that engine has (AES-192 phase 1 transforms are not
+ * accepted: {@link #keyLength}). 3DES, which no engine offers, runs on the JDK's JCA directly,
+ * whose {@code SecretKeySpec} cannot be wiped. Not thread-safe: one instance per ISAKMP SA, used on
+ * its executor. {@link #toString()} never shows the key.
  */
 public final class CbcCipher {
 
@@ -24,30 +29,38 @@ public final class CbcCipher {
     ALLOW
   }
 
-  private final String transformation;
-  private final SecretKeySpec key;
+  private final org.meshsec.esp.crypto.CbcCipher aes;
+  private final SecretKeySpec desKey;
+  private final Cipher des;
   private final int blockSize;
   private final String name;
-  private final Cipher cipher;
 
-  private CbcCipher(String algorithm, byte[] key, int blockSize, String name) {
-    this.transformation = algorithm + "/CBC/NoPadding";
-    this.key = new SecretKeySpec(key, algorithm);
-    this.blockSize = blockSize;
+  private CbcCipher(byte[] aesKey) {
+    this.aes = CryptoEngines.jca().newAesCbc(aesKey);
+    this.desKey = null;
+    this.des = null;
+    this.blockSize = 16;
+    this.name = "AES-CBC-" + aesKey.length * 8;
+  }
+
+  private CbcCipher(byte[] desKey, String name) {
+    this.aes = null;
+    this.desKey = new SecretKeySpec(desKey, "DESede");
+    this.blockSize = 8;
     this.name = name;
     try {
-      this.cipher = Cipher.getInstance(transformation);
+      this.des = Cipher.getInstance("DESede/CBC/NoPadding");
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException(transformation + " unavailable", e);
+      throw new IllegalArgumentException("DESede/CBC/NoPadding unavailable", e);
     }
   }
 
-  /** AES-CBC with a 16, 24 or 32 byte key (not retained by the caller's array). */
+  /** AES-CBC with a 16 or 32 byte key (copied; the caller's array is not retained). */
   public static CbcCipher aes(byte[] key) {
-    if (key.length != 16 && key.length != 24 && key.length != 32) {
-      throw new IllegalArgumentException("AES key must be 16, 24 or 32 bytes");
+    if (key.length != 16 && key.length != 32) {
+      throw new IllegalArgumentException("AES key must be 16 or 32 bytes");
     }
-    return new CbcCipher("AES", key, 16, "AES-CBC-" + key.length * 8);
+    return new CbcCipher(key);
   }
 
   /**
@@ -62,7 +75,7 @@ public final class CbcCipher {
     if (key.length != 24) {
       throw new IllegalArgumentException("3DES key must be 24 bytes");
     }
-    return new CbcCipher("DESede", key, 8, "3DES-CBC");
+    return new CbcCipher(key, "3DES-CBC");
   }
 
   /**
@@ -87,7 +100,7 @@ public final class CbcCipher {
   public static int keyLength(Phase1Attribute.Encryption algorithm, int keyLengthBits) {
     if (algorithm.equals(Phase1Attribute.Encryption.AES_CBC)) {
       int bits = keyLengthBits == 0 ? 128 : keyLengthBits;
-      return bits == 128 || bits == 192 || bits == 256 ? bits / 8 : 0;
+      return bits == 128 || bits == 256 ? bits / 8 : 0;
     }
     return algorithm.equals(Phase1Attribute.Encryption.TRIPLE_DES_CBC) ? 24 : 0;
   }
@@ -122,11 +135,30 @@ public final class CbcCipher {
     if (data.length % blockSize != 0) {
       throw new IllegalArgumentException(data.length + " bytes is not whole blocks of " + name);
     }
+    if (aes != null) {
+      byte[] out = data.clone();
+      if (out.length > 0) {
+        ByteBuffer buf = ByteBuffer.wrap(out);
+        if (mode == Cipher.ENCRYPT_MODE) {
+          aes.encrypt(iv, 0, buf, 0, out.length);
+        } else {
+          aes.decrypt(iv, 0, buf, 0, out.length);
+        }
+      }
+      return out;
+    }
     try {
-      cipher.init(mode, key, new IvParameterSpec(iv));
-      return cipher.doFinal(data);
+      des.init(mode, desKey, new IvParameterSpec(iv));
+      return des.doFinal(data);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(name + " failed", e);
+    }
+  }
+
+  /** Drops the key (AES: wiped where the engine allows). Idempotent. */
+  public void close() {
+    if (aes != null) {
+      aes.close();
     }
   }
 

@@ -111,7 +111,13 @@ public final class AggressiveMode implements V1Task {
 
   @Override
   public TaskStatus process(Phase1State sa, IsakmpMessage in) throws V1Exception {
-    int s = step++;
+    // As in MainMode: the step advances only for an accepted message.
+    TaskStatus status = process(sa, in, step);
+    step++;
+    return status;
+  }
+
+  private TaskStatus process(Phase1State sa, IsakmpMessage in, int s) throws V1Exception {
     if (!initiator && s == 0) {
       if (!sa.config().aggressiveResponder()) {
         throw V1Exception.silent("Aggressive Mode is not enabled for this peer");
@@ -141,8 +147,8 @@ public final class AggressiveMode implements V1Task {
       sa.nrB = MainMode.require(in, NoncePayload.class).encodeBody();
       MainMode.deriveKeys(sa, sa.gxr);
       IdPayload idir = MainMode.require(in, IdPayload.class);
-      MainMode.checkRemoteId(sa, idir);
       MainMode.verify(MainMode.hashR(sa, idir), MainMode.require(in, HashPayload.class), "HASH_R");
+      MainMode.checkRemoteId(sa, idir);
       sa.remoteId = idir;
       return TaskStatus.NEED_MORE;
     }

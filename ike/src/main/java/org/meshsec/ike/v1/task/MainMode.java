@@ -129,7 +129,14 @@ public final class MainMode implements V1Task {
 
   @Override
   public TaskStatus process(Phase1State sa, IsakmpMessage in) throws V1Exception {
-    int s = step++;
+    // The step advances only when the message was accepted: a forged one (its HASH does not
+    // verify) is dropped by the exchange and the genuine one is processed at the same step.
+    TaskStatus status = process(sa, in, step);
+    step++;
+    return status;
+  }
+
+  private TaskStatus process(Phase1State sa, IsakmpMessage in, int s) throws V1Exception {
     if (initiator) {
       switch (s) {
         case 1 -> processChosenSa(sa, in);
@@ -140,8 +147,8 @@ public final class MainMode implements V1Task {
         }
         case 5 -> {
           IdPayload idir = require(in, IdPayload.class);
-          checkRemoteId(sa, idir);
           verify(hashR(sa, idir), require(in, HashPayload.class), "HASH_R");
+          checkRemoteId(sa, idir);
           sa.remoteId = idir;
           sa.established = true;
           return TaskStatus.DONE;
@@ -158,8 +165,8 @@ public final class MainMode implements V1Task {
       }
       case 4 -> {
         IdPayload idii = require(in, IdPayload.class);
-        checkRemoteId(sa, idii);
         verify(hashI(sa, idii), require(in, HashPayload.class), "HASH_I");
+        checkRemoteId(sa, idii);
         sa.remoteId = idii;
       }
       default -> throw V1Exception.silent("unexpected Main Mode message " + (s + 1));
@@ -296,7 +303,7 @@ public final class MainMode implements V1Task {
 
   static void verify(byte[] expected, HashPayload received, String what) throws V1Exception {
     if (!MessageDigest.isEqual(expected, received.hashData().toByteArray())) {
-      throw V1Exception.notify(NotifyType.AUTHENTICATION_FAILED, what + " does not verify");
+      throw V1Exception.unverified(what + " does not verify");
     }
   }
 }

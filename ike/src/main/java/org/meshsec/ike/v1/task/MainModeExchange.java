@@ -20,8 +20,9 @@ import org.meshsec.ike.v1.message.Payload;
  * Runs one {@link MainMode} or {@link AggressiveMode} task over datagrams: the framing a phase 1
  * task manager does (cookies in the header, Message ID 0, messages (5) and (6) encrypted with the
  * phase 1 cipher and the CBC IV chain of RFC 2409 appendix B, the payload rules of {@link
- * ExchangeRules}), and nothing else yet: no retransmission, no duplicate detection, no notification
- * sending. Those belong to the IKEv1 task manager that will own this.
+ * ExchangeRules}). Retransmission and duplicate detection belong to {@link V1TaskManager}. A
+ * datagram that fails the framing checks is {@link Outcome.Dropped} and the exchange goes on; only
+ * the task's own refusal (no acceptable proposal, a HASH that does not verify) ends it.
  *
  * <pre>
  *  Main Mode
@@ -46,6 +47,14 @@ public final class MainModeExchange {
 
     /** The exchange failed; {@code reply} is what to report, if anything. */
     record Failed(String reason, Optional<NotifyType> reply) implements Outcome {}
+
+    /**
+     * The datagram was dropped without effect and the exchange goes on: it did not decode, was not
+     * a message of this exchange, carried the wrong cookies, broke the payload rules or did not
+     * decrypt. Anyone who saw the cookies can send such a datagram, so it must not end the exchange
+     * (RFC 2408 section 5.1: a message that fails these checks is discarded).
+     */
+    record Dropped(String reason) implements Outcome {}
   }
 
   private final Phase1State sa;
@@ -54,6 +63,7 @@ public final class MainModeExchange {
   private final int firstEncrypted;
   private int messages;
   private boolean finished;
+  private NatTraversal natT;
 
   private MainModeExchange(Phase1State sa, V1Task task) {
     this.sa = sa;
@@ -91,6 +101,17 @@ public final class MainModeExchange {
     return new MainModeExchange(false, config, random);
   }
 
+  /** Adds NAT traversal and our vendor IDs (RFC 3947) to the exchange; before the first message. */
+  public MainModeExchange natTraversal(NatTraversal n) {
+    this.natT = n;
+    return this;
+  }
+
+  /** The NAT traversal companion, null if none. */
+  public NatTraversal natTraversal() {
+    return natT;
+  }
+
   /** The SA state being negotiated. */
   public Phase1State sa() {
     return sa;
@@ -116,26 +137,26 @@ public final class MainModeExchange {
     }
     ParseResult<Datagram> decoded = Datagram.decode(datagram);
     if (decoded instanceof ParseResult.Err<Datagram> e) {
-      return failed(e.error());
+      return new Outcome.Dropped(e.error().toString());
     }
     Datagram d = decoded.orElseThrow();
     IsakmpHeader h = d.header();
     if (!h.exchangeType().equals(type) || h.messageId() != 0) {
-      return fail(NotifyType.INVALID_EXCHANGE_TYPE, "not a " + type + " message: " + h);
+      return new Outcome.Dropped("not a " + type + " message: " + h);
     }
     int index = messages + 1;
-    if (index == 1) {
-      // RFC 2408 section 3.1: the responder cookie of the first message is zero.
-      if (h.responderCookie() != 0) {
-        return fail(NotifyType.INVALID_COOKIE, "first message with a responder cookie");
-      }
-      sa.peerCookie(h.initiatorCookie());
-    } else if (index == 2) {
-      sa.peerCookie(h.responderCookie());
-    }
-    if (h.initiatorCookie() != sa.initiatorCookie()
-        || (index > 1 && h.responderCookie() != sa.responderCookie())) {
-      return fail(NotifyType.INVALID_COOKIE, "cookies of another SA");
+    // Cookies (RFC 2408 section 3.1): the first message has a zero responder cookie, the second
+    // brings it; the SA learns the peer's cookie only from a message that passed every check.
+    boolean cookiesOk =
+        switch (index) {
+          case 1 -> h.responderCookie() == 0;
+          case 2 -> h.initiatorCookie() == sa.initiatorCookie() && h.responderCookie() != 0;
+          default ->
+              h.initiatorCookie() == sa.initiatorCookie()
+                  && h.responderCookie() == sa.responderCookie();
+        };
+    if (!cookiesOk) {
+      return new Outcome.Dropped("cookies of another SA");
     }
     boolean mustBeEncrypted =
         index >= firstEncrypted && type.equals(ExchangeType.IDENTITY_PROTECTION);
@@ -144,28 +165,36 @@ public final class MainModeExchange {
     byte[] lastBlock = null;
     if (d instanceof EncryptedMessage e) {
       if (!mayBeEncrypted || sa.cipher() == null) {
-        return fail(NotifyType.INVALID_FLAGS, "message " + index + " must not be encrypted");
+        return new Outcome.Dropped("message " + index + " must not be encrypted");
       }
       ParseResult<IsakmpMessage> opened = e.decrypt(sa.cipher(), sa.ivs().iv(0));
       if (opened instanceof ParseResult.Err<IsakmpMessage> err) {
-        return failed(err.error());
+        return new Outcome.Dropped(err.error().toString());
       }
       in = opened.orElseThrow();
       lastBlock = e.lastBlock(sa.cipher().blockSize());
     } else {
       if (mustBeEncrypted) {
-        return fail(NotifyType.INVALID_FLAGS, "message " + index + " must be encrypted");
+        return new Outcome.Dropped("message " + index + " must be encrypted");
       }
       in = (IsakmpMessage) d;
     }
     Optional<ParseError> violation = ExchangeRules.check(in, index);
     if (violation.isPresent()) {
-      return failed(violation.get());
+      return new Outcome.Dropped(violation.get().toString());
+    }
+    if (index == 1) {
+      sa.peerCookie(h.initiatorCookie());
+    } else if (index == 2) {
+      sa.peerCookie(h.responderCookie());
     }
     TaskStatus status;
     try {
       status = task.process(sa, in);
     } catch (V1Exception e) {
+      if (e.isUnverified()) {
+        return new Outcome.Dropped(e.getMessage());
+      }
       finished = true;
       return new Outcome.Failed(e.getMessage(), e.notifyType());
     }
@@ -173,6 +202,10 @@ public final class MainModeExchange {
     if (lastBlock != null) {
       // Only a message that passed its checks moves the IV chain (RFC 2409 appendix B).
       sa.ivs().update(0, lastBlock);
+    }
+    if (natT != null) {
+      natT.process(sa, type, index, in);
+      natT.floatIfDue(sa, type, index);
     }
     if (status == TaskStatus.DONE) {
       finished = true;
@@ -195,6 +228,9 @@ public final class MainModeExchange {
     List<Payload> out = new ArrayList<>();
     TaskStatus status = task.build(sa, out);
     messages++;
+    if (natT != null) {
+      natT.build(sa, type, messages, out);
+    }
     IsakmpMessage m =
         new IsakmpMessage(
             IsakmpHeader.of(sa.initiatorCookie(), sa.responderCookie(), type, 0), out);
@@ -210,16 +246,6 @@ public final class MainModeExchange {
       finished = true;
     }
     return datagram;
-  }
-
-  private Outcome failed(ParseError error) {
-    finished = true;
-    return new Outcome.Failed(error.toString(), error.reply());
-  }
-
-  private Outcome fail(NotifyType notify, String reason) {
-    finished = true;
-    return new Outcome.Failed(reason, Optional.of(notify));
   }
 
   @Override

@@ -132,6 +132,9 @@ public final class Phase1State {
     if (keyExchange != null) {
       keyExchange.destroy();
     }
+    if (cipher != null) {
+      cipher.close();
+    }
   }
 
   @Override

@@ -163,6 +163,11 @@ public final class QuickMode implements V1Task {
     return peerSpi;
   }
 
+  /** The configuration this side negotiates with. */
+  public QuickModeConfig config() {
+    return config;
+  }
+
   /** Whether the pair is installed in the data plane. */
   public boolean installed() {
     return installed;

@@ -22,9 +22,9 @@ import org.meshsec.ike.v1.message.ParseResult;
 import org.meshsec.ike.v1.task.MainModeExchange.Outcome;
 
 /**
- * The IKEv1 task manager of one ISAKMP SA (a sketch, not yet wired into the engine; see the IKEv1
- * section of ike/README.md): it owns the exchanges of the SA, sends, retransmits and recognises
- * retransmissions, as strongSwan's {@code sa/ikev1/task_manager_v1.c} does.
+ * The IKEv1 task manager of one ISAKMP SA ({@code ike.v1.sa.IsakmpSa} owns one): it owns the
+ * exchanges of the SA, sends, retransmits and recognises retransmissions, as strongSwan's {@code
+ * sa/ikev1/task_manager_v1.c} does.
  *
  * <pre>
  *  flow (one per exchange)     key           last sent          timer
@@ -263,6 +263,8 @@ public final class V1TaskManager {
       f.timer.cancel();
       f.lastReceivedHash = hash;
       completed(f, isPhase1);
+    } else if (o instanceof Outcome.Dropped) {
+      drops++;
     } else if (o instanceof Outcome.Failed failed) {
       boolean over = isPhase1 ? phase1.finished() : f.quickMode.finished();
       if (over) {
@@ -316,6 +318,19 @@ public final class V1TaskManager {
     f.sends++;
     sender.send(f.lastSent);
     arm(f);
+  }
+
+  /** Cancels every retransmission timer (the SA is going away); aborts unfinished Quick Modes. */
+  public void close() {
+    phase1Flow.timer.cancel();
+    phase1Flow.over = true;
+    for (Flow f : quickModes.values()) {
+      f.timer.cancel();
+      if (!f.over && f.quickMode.task() != null && !f.quickMode.finished()) {
+        f.quickMode.task().abort();
+      }
+      f.over = true;
+    }
   }
 
   private static byte[] sha256(byte[] datagram) {
