@@ -148,7 +148,9 @@ public record IkePeer(
         startAction,
         espProposals,
         espLifetime,
-        policies);
+        policies,
+        version,
+        aggressive);
   }
 
   /** Zeroes the pre-shared key, if any. */

@@ -180,6 +180,18 @@ final class MeshDerivation {
         ok = false;
         continue;
       }
+      int version = mesh.version(self.name(), p.name());
+      if (version == 1 && mesh.auth() instanceof MeshFile.Auth.PubKey) {
+        // PeerParser refuses the same for a [[peer]]: meshsec's IKEv1 authenticates with PSKs only
+        at.tableError(
+            "nodes \""
+                + self.name()
+                + "\" and \""
+                + p.name()
+                + "\" use IKEv1, which meshsec supports with auth = \"psk\" only");
+        ok = false;
+        continue;
+      }
       IkePeer.Auth a = auth.forPair(self.name(), p.name());
       peers.add(
           new IkePeer(
@@ -196,10 +208,10 @@ final class MeshDerivation {
               initiator ? StartAction.START : StartAction.TRAP,
               d.espProposals(),
               d.espLifetime(),
-              policyNames));
-      pairs.add(
-          new MeshMembership.DerivedPair(
-              p.name(), initiator, mesh.version(self.name(), p.name()), policyNames));
+              policyNames,
+              version,
+              false));
+      pairs.add(new MeshMembership.DerivedPair(p.name(), initiator, version, policyNames));
     }
     if (!ok) {
       peers.forEach(IkePeer::wipeKeys);

@@ -130,10 +130,27 @@ class MeshConfigTest {
     assertTrue(m.pair("gamma").orElseThrow().initiator());
     assertEquals(2, m.pair("alpha").orElseThrow().version());
     assertEquals(1, m.pair("gamma").orElseThrow().version(), "gamma speaks IKEv1 only");
+    // and the derived peers negotiate with that version
+    assertEquals(2, beta.ikePeerOf("mesh-alpha").orElseThrow().version());
+    assertEquals(1, beta.ikePeerOf("mesh-gamma").orElseThrow().version());
   }
 
   private static String Optional(java.util.Optional<IkePeer> p) {
     return p.map(IkePeer::name).orElse(null);
+  }
+
+  @Test
+  void anIkev1PairWithCertificatesIsRefused() throws Exception {
+    IkeConfigTest.writePki(dir, "alpha", SubjectAltName.dns("alpha"));
+    String mesh =
+        MESH.replace(
+            "auth = \"psk\"\npsk = \"mesh\"", "auth = \"pubkey\"\ncert_root = \"certs/ca.pem\"");
+    Files.writeString(meshFile, mesh);
+    String text = node("alpha") + "cert = \"certs/alpha.pem\"\nkey = \"private/alpha.key\"\n";
+    List<ConfigError> errors = f.write(text).loadErrors();
+    assertTrue(
+        errors.stream().anyMatch(e -> e.reason().contains("IKEv1, which meshsec supports with")),
+        errors.toString());
   }
 
   @Test
@@ -381,7 +398,8 @@ class MeshConfigTest {
     IkeConfigTest.writePki(dir, "alpha", SubjectAltName.dns("alpha"));
     String mesh =
         MESH.replace(
-            "auth = \"psk\"\npsk = \"mesh\"", "auth = \"pubkey\"\ncert_root = \"certs/ca.pem\"");
+                "auth = \"psk\"\npsk = \"mesh\"", "auth = \"pubkey\"\ncert_root = \"certs/ca.pem\"")
+            .replace("version = 1\n", ""); // meshsec's IKEv1 authenticates with PSKs only
     Files.writeString(meshFile, mesh);
     String text = node("alpha") + "cert = \"certs/alpha.pem\"\nkey = \"private/alpha.key\"\n";
     NodeConfig c = f.write(text).loadOk();
