@@ -60,6 +60,8 @@ public final class RunCommand implements Callable<Integer> {
     setLogLevel(cfg.node().logLevel().name());
     Daemon daemon;
     try {
+      // Before anything touches the network: a second instance must not disturb the first.
+      ControlServer.claimPath(socket != null ? socket : ControlOptions.defaultSocket());
       daemon = Daemon.start(cfg, Daemon.Options.defaults());
     } catch (IOException | RuntimeException e) {
       err.println("meshsec: cannot start: " + e.getMessage());
