@@ -17,7 +17,7 @@ import jnr.ffi.types.uintptr_t;
 
 /**
  * The one facade over the C library for meshsec (open, close, read, write, ioctl, poll, fcntl,
- * socket, connect, getsockopt, sendto, recvfrom, strerror), in the manner of Netty's {@code
+ * socket, bind, connect, getsockopt, sendto, recvfrom, strerror), in the manner of Netty's {@code
  * epoll/Native.java}. The TUN device uses all of it; other modules use its public part: sockets the
  * JDK cannot open (AF_UNIX datagrams for sd_notify(3), ICMP echo sockets, AF_PACKET capture)
  * through {@link #socket}, {@link #sendto}, {@link #recvfrom}, {@link #poll(byte[], int, int)} and
@@ -96,6 +96,9 @@ public final class Native {
 
     @SaveError
     int connect(int fd, @In byte[] addr, int addrLen);
+
+    @SaveError
+    int bind(int fd, @In byte[] addr, int addrLen);
 
     @SaveError
     int getsockopt(int fd, int level, int optname, @Out byte[] optval, int[] optlen);
@@ -332,6 +335,13 @@ public final class Native {
       if (err != Errno.EINTR) {
         return -err;
       }
+    }
+  }
+
+  /** {@code bind(fd, addr, addr.length)} with {@code addr} an encoded {@code struct sockaddr}. */
+  public static void bind(int fd, byte[] addr, String name) throws NativeIoException {
+    if (LIBC.bind(fd, addr, addr.length) < 0) {
+      throw newIoException("bind(" + name + ")", errno(), null);
     }
   }
 

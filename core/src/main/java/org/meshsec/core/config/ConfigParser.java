@@ -20,7 +20,7 @@ import org.tomlj.TomlTable;
  */
 final class ConfigParser {
   static final List<String> TOP_KEYS =
-      List.of("node", "tun", "listen", "peer", "policy", "sa", "metrics");
+      List.of("node", "tun", "listen", "peer", "policy", "sa", "metrics", "routing");
   static final List<String> NODE_KEYS = List.of("name", "log_level", "secrets", "address");
   static final List<String> LISTEN_KEYS = List.of("address", "port", "ike_port");
 
@@ -69,6 +69,7 @@ final class ConfigParser {
     NodeSettings node = parseNode(nodeSection);
     ListenConfig listen = parseListen(listenSection);
     MetricsConfig metrics = MetricsParser.parse(metricsSection);
+    RoutingConfig routing = RoutingParser.parse(table(top, "routing"));
     if (node != null && node.secretsFile().isPresent()) {
       secrets = SecretsLoader.load(node.secretsFile().get(), nodeSection, "secrets", diag);
     }
@@ -115,7 +116,12 @@ final class ConfigParser {
         TunParser.parse(
             source, tunSection, entries, entries.size() == policySections.size(), listen);
 
-    if (!diag.isEmpty() || node == null || tun == null || listen == null || metrics == null) {
+    if (!diag.isEmpty()
+        || node == null
+        || tun == null
+        || listen == null
+        || metrics == null
+        || routing == null) {
       return null;
     }
     List<IkePeer> ikePeers = new ArrayList<>();
@@ -125,7 +131,15 @@ final class ConfigParser {
       ikePeers.add(p.withPolicies(names));
     }
     return new NodeConfig(
-        configFile, node, tun, listen, PolicyParser.expand(entries), sas, ikePeers, metrics);
+        configFile,
+        node,
+        tun,
+        listen,
+        PolicyParser.expand(entries),
+        sas,
+        ikePeers,
+        metrics,
+        routing);
   }
 
   /** An IKE peer's local address must be one the [listen] sockets receive on. */

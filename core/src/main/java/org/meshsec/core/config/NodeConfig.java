@@ -25,6 +25,7 @@ import org.meshsec.core.spd.PolicyKey;
  * @param sas the manual SAs, in config order
  * @param peers the IKE peers, in config order
  * @param metrics the {@code [metrics]} table ({@link MetricsConfig#DISABLED} when absent)
+ * @param routing the {@code [routing]} table ({@link RoutingConfig#DEFAULTS} when absent)
  */
 public record NodeConfig(
     Path source,
@@ -34,10 +35,12 @@ public record NodeConfig(
     List<Policy> policies,
     List<ManualSa> sas,
     List<IkePeer> peers,
-    MetricsConfig metrics) {
+    MetricsConfig metrics,
+    RoutingConfig routing) {
 
   public NodeConfig {
     Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(routing, "routing");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(tun, "tun");
@@ -45,6 +48,19 @@ public record NodeConfig(
     policies = List.copyOf(policies);
     sas = List.copyOf(sas);
     peers = List.copyOf(peers);
+  }
+
+  /** A configuration with the default routing table and priorities. */
+  public NodeConfig(
+      Path source,
+      NodeSettings node,
+      TunConfig tun,
+      ListenConfig listen,
+      List<Policy> policies,
+      List<ManualSa> sas,
+      List<IkePeer> peers,
+      MetricsConfig metrics) {
+    this(source, node, tun, listen, policies, sas, peers, metrics, RoutingConfig.DEFAULTS);
   }
 
   /** A configuration without a metrics endpoint. */

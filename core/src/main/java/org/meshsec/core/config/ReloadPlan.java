@@ -21,7 +21,7 @@ import org.meshsec.core.spd.PolicyKey;
  *  of(before, after):
  *    policies (by {@link PolicyKey}), manual SAs (by name), peers (by name) -&gt; added / removed /
  *      changed ({@link Delta}); policy ids are ignored, SA keys compared in constant time
- *    [node], [tun], [listen] changed                        -&gt; {@link Restart} (DAEMON)
+ *    [node], [tun], [listen], [routing] changed             -&gt; {@link Restart} (DAEMON)
  *    [metrics] changed                                      -&gt; {@link Restart} (METRICS)
  *    [[peer]] changed, or a policy negotiated with IKE
  *      added, removed or changed                            -&gt; {@link Restart} (IKE)
@@ -78,7 +78,7 @@ public record ReloadPlan(
   /** Why a part of the change needs a restart ({@code meshsec run}) instead of a reload. */
   public enum Rule {
     /** The node's identity, its TUN device and its sockets are set up once, at start. */
-    DAEMON("changes to [node], [tun] or [listen] need a restart (meshsec run)"),
+    DAEMON("changes to [node], [tun], [listen] or [routing] need a restart (meshsec run)"),
     /** The metrics endpoint is bound once, at start. */
     METRICS("a changed [metrics] listen address needs a restart (meshsec run)"),
     /** The IKE engine is built once from the peers and the policies they negotiate. */
@@ -100,7 +100,8 @@ public record ReloadPlan(
    * One change a running node cannot apply.
    *
    * @param rule why it needs a restart
-   * @param what the change, for people: {@code [tun]}, {@code [[peer]] beta changed}
+   * @param what the change, for people: the table and the keys changed ({@code [tun] mtu, routes}),
+   *     {@code [[peer]] beta changed}
    */
   public record Restart(Rule rule, String what) {}
 
@@ -167,17 +168,20 @@ public record ReloadPlan(
       Delta<IkePeer> peers,
       boolean peersChanged) {
     List<Restart> out = new ArrayList<>();
-    if (!before.node().equals(after.node())) {
-      out.add(new Restart(Rule.DAEMON, "[node]"));
+    String[] daemon = {
+      ChangedKeys.node(before.node(), after.node()),
+      ChangedKeys.tun(before.tun(), after.tun()),
+      ChangedKeys.listen(before.listen(), after.listen()),
+      ChangedKeys.routing(before.routing(), after.routing())
+    };
+    for (String what : daemon) {
+      if (what != null) {
+        out.add(new Restart(Rule.DAEMON, what));
+      }
     }
-    if (!before.tun().equals(after.tun())) {
-      out.add(new Restart(Rule.DAEMON, "[tun]"));
-    }
-    if (!before.listen().equals(after.listen())) {
-      out.add(new Restart(Rule.DAEMON, "[listen]"));
-    }
-    if (!before.metrics().equals(after.metrics())) {
-      out.add(new Restart(Rule.METRICS, "[metrics]"));
+    String metrics = ChangedKeys.metrics(before.metrics(), after.metrics());
+    if (metrics != null) {
+      out.add(new Restart(Rule.METRICS, metrics));
     }
     peers.added().forEach(p -> out.add(new Restart(Rule.IKE, "[[peer]] " + p.name() + " added")));
     peers

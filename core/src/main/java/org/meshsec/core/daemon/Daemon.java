@@ -34,7 +34,9 @@ import org.meshsec.core.sad.SadStatus;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.spd.PolicyKey;
 import org.meshsec.core.spd.Spd;
+import org.meshsec.tun.Errno;
 import org.meshsec.tun.LinkConfigurator;
+import org.meshsec.tun.NativeIoException;
 import org.meshsec.tun.ReaderMode;
 import org.meshsec.tun.TunDevice;
 import org.meshsec.tun.TunHandler;
@@ -56,7 +58,8 @@ import org.slf4j.LoggerFactory;
  *          -&gt; SAD wiring: LARVAL drains (the data path), listener (IKE's event router)
  *          -&gt; manual SAs through the key engine -&gt; UDP sockets start reading
  *          -&gt; TUN device (MTU, addresses, up)
- *          -&gt; routes in table 4500 + ip rules (stale ones of a killed run removed first)
+ *          -&gt; routes in the [routing] table + ip rules (the table and priority range locked
+ *             for this namespace first, then stale ones of a killed run removed)
  *          -&gt; bypass rules from the SPD -&gt; TUN reader -&gt; SAD expiry timer
  *          -&gt; metrics endpoint ([metrics]) -&gt; IKE start (peers with start_action "start")
  *  close:  metrics endpoint -&gt; IKE quiesced and its SAs deleted with the peers (bounded wait)
@@ -129,6 +132,7 @@ public final class Daemon implements AutoCloseable {
   private RoutingRules routing;
   private ScheduledFuture<?> expiry;
   private MetricsEndpoint metrics;
+  private volatile SystemdNotifier notifier = SystemdNotifier.of(Map.of(), 0);
   private boolean closed;
 
   private Daemon(NodeConfig config, Options options) {
@@ -218,7 +222,9 @@ public final class Daemon implements AutoCloseable {
 
   /**
    * Opens the kernel TUN device on the daemon's event loop, configures the link, and routes the
-   * [tun] routes into it through {@link RoutingRules} (table {@value RoutingRules#DEFAULT_TABLE}).
+   * [tun] routes into it through {@link RoutingRules} in the table and priorities of [routing]. The
+   * table and range are taken ({@link NetnsLock}) before anything else, so a second daemon in the
+   * namespace is refused before it opens a device or touches a rule.
    */
   static TunFactory.Opened openRealTun(NodeConfig config, IoEventLoopGroup group)
       throws IOException {
@@ -235,7 +241,17 @@ public final class Daemon implements AutoCloseable {
     if (Epoll.isAvailable() && mode != ReaderMode.POLL_THREAD) {
       tb.eventLoopGroup(group);
     }
-    TunDevice dev = TunDevice.open(tb.build());
+    NetnsLock lock = NetnsLock.acquire(NetnsLock.runDir(), config.routing());
+    TunDevice dev;
+    try {
+      dev = TunDevice.open(tb.build());
+    } catch (NativeIoException e) {
+      lock.close();
+      throw e.errno() == Errno.EBUSY ? tunNameInUse(config.tun().name(), e) : e;
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
     LinkConfigurator link = new LinkConfigurator(dev.name());
     RoutingRules routing = null;
     try {
@@ -244,8 +260,11 @@ public final class Daemon implements AutoCloseable {
         link.addAddress(a.address(), a.prefixLength());
       }
       link.up();
-      routing = RoutingRules.open(dev.name(), config.tun().routes());
+      routing = RoutingRules.open(dev.name(), config.tun().routes(), config.routing(), lock);
     } catch (IOException | RuntimeException e) {
+      if (routing == null) {
+        lock.close(); // idempotent: RoutingRules.open releases it itself when it fails
+      }
       try {
         link.undo();
       } catch (IOException ignored) {
@@ -255,6 +274,20 @@ public final class Daemon implements AutoCloseable {
       throw e;
     }
     return new TunFactory.Opened(dev, link, routing);
+  }
+
+  /**
+   * EBUSY from TUNSETIFF in the configuration's terms: the daemon always creates its own device
+   * (IFF_TUN_EXCL) under the exact [tun] name, so the only remedy is another name.
+   */
+  static IOException tunNameInUse(String name, NativeIoException cause) {
+    return new IOException(
+        "[tun] name: an interface named '"
+            + name
+            + "' already exists (another meshsec, or another program, has it; see `ip link show "
+            + name
+            + "`): stop its owner, or set [tun] name to a name no interface has",
+        cause);
   }
 
   private void toTun(ByteBuf ip) {
@@ -303,9 +336,38 @@ public final class Daemon implements AutoCloseable {
   /**
    * Re-reads the configuration file and applies only the difference: policies and SAs that did not
    * change are untouched (SAs keep their counters and sequence numbers). A file that fails
-   * validation, or a change to [node], [tun] or [listen] (which need a restart), changes nothing.
+   * validation, or a change that needs a restart (the messages name each table and key), changes
+   * nothing and is logged at WARN. systemd hears RELOADING=1 before and READY=1 after ({@link
+   * #notifyVia}).
    */
   public synchronized ReloadResult reload() {
+    SystemdNotifier n = notifier;
+    n.reloading();
+    ReloadResult r = reloadFile();
+    if (!r.applied()) {
+      log.warn("{}", String.join("; ", r.messages().stream().map(String::strip).toList()));
+    }
+    n.ready(SystemdNotifier.statusLine(this));
+    return r;
+  }
+
+  /**
+   * Where {@link #reload} reports to systemd (RELOADING=1 before, READY=1 and the status after); by
+   * default nowhere.
+   */
+  public void notifyVia(SystemdNotifier n) {
+    notifier = java.util.Objects.requireNonNull(n, "notifier");
+  }
+
+  /**
+   * The event loop of the data path (the TUN queue and the UDP sockets): work scheduled here stops
+   * when the loop is stuck, which is what systemd's watchdog pings need.
+   */
+  public java.util.concurrent.ScheduledExecutorService eventLoop() {
+    return group.next();
+  }
+
+  private ReloadResult reloadFile() {
     if (closed) {
       return new ReloadResult(false, List.of("daemon is shutting down"));
     }

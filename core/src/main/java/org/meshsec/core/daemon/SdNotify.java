@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SdNotify {
   private static final Logger log = LoggerFactory.getLogger(SdNotify.class);
-  private static final int SUN_PATH_MAX = 108;
 
   private SdNotify() {}
 
@@ -32,18 +31,13 @@ public final class SdNotify {
     if (socketName == null || socketName.isEmpty()) {
       return false;
     }
-    byte[] name = socketName.getBytes(StandardCharsets.UTF_8);
-    if (name.length >= SUN_PATH_MAX) {
-      log.warn("NOTIFY_SOCKET name too long; not notifying systemd");
+    byte[] addr;
+    try {
+      addr = Native.sockaddrUn(socketName);
+    } catch (IllegalArgumentException e) {
+      log.warn("NOTIFY_SOCKET: {}; not notifying systemd", e.getMessage());
       return false;
     }
-    if (name[0] == '@') {
-      name[0] = 0; // abstract namespace
-    }
-    // struct sockaddr_un { sa_family_t sun_family; char sun_path[108]; } (little-endian family)
-    byte[] addr = new byte[2 + name.length + (name[0] == 0 ? 0 : 1)];
-    addr[0] = (byte) Native.AF_UNIX;
-    System.arraycopy(name, 0, addr, 2, name.length);
     int fd;
     try {
       fd = Native.socket(Native.AF_UNIX, Native.SOCK_DGRAM | Native.SOCK_CLOEXEC, 0);
