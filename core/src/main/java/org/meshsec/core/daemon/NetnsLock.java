@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.meshsec.core.config.RoutingConfig;
@@ -47,13 +49,30 @@ public final class NetnsLock implements AutoCloseable {
   private static final Pattern OWNER =
       Pattern.compile("pid=(\\d+) table=(\\d+) priorities=(\\d+)-(\\d+)");
 
-  private final FileChannel channel;
+  /**
+   * One channel per lock file in this JVM, shared by its daemons: closing any descriptor of a file
+   * drops all of the process's fcntl(2) locks on it, so a daemon that is refused, or that stops,
+   * must not close a descriptor another daemon of this process still locks through. Guarded by
+   * itself.
+   */
+  private static final Map<Path, SharedChannel> OPEN = new HashMap<>();
+
+  private static final class SharedChannel {
+    final FileChannel channel;
+    int users;
+
+    SharedChannel(FileChannel channel) {
+      this.channel = channel;
+    }
+  }
+
+  private final Path file;
   private final List<FileLock> locks;
   private final Path ownerFile;
   private boolean closed;
 
-  private NetnsLock(FileChannel channel, List<FileLock> locks, Path ownerFile) {
-    this.channel = channel;
+  private NetnsLock(Path file, List<FileLock> locks, Path ownerFile) {
+    this.file = file;
     this.locks = locks;
     this.ownerFile = ownerFile;
   }
@@ -88,10 +107,8 @@ public final class NetnsLock implements AutoCloseable {
           runDir,
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
-    Path file = runDir.resolve("netns-" + ino + ".lock");
-    FileChannel ch =
-        FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    Path file = runDir.resolve("netns-" + ino + ".lock").toAbsolutePath().normalize();
+    FileChannel ch = openShared(file);
     List<FileLock> held = new ArrayList<>();
     try {
       String what = "routing table " + routing.table();
@@ -118,7 +135,7 @@ public final class NetnsLock implements AutoCloseable {
                   + "\n",
               StandardCharsets.US_ASCII);
           log.debug("holding {} in network namespace {} ({})", routing.describe(), ino, file);
-          return new NetnsLock(ch, held, owner);
+          return new NetnsLock(file, held, owner);
         }
       }
       throw new InUseException(what, ino, owners(runDir, ino, routing));
@@ -126,8 +143,36 @@ public final class NetnsLock implements AutoCloseable {
       for (FileLock l : held) {
         l.release();
       }
-      ch.close();
+      closeShared(file);
       throw e;
+    }
+  }
+
+  private static FileChannel openShared(Path file) throws IOException {
+    synchronized (OPEN) {
+      SharedChannel c = OPEN.get(file);
+      if (c == null) {
+        c =
+            new SharedChannel(
+                FileChannel.open(
+                    file,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.READ,
+                    StandardOpenOption.WRITE));
+        OPEN.put(file, c);
+      }
+      c.users++;
+      return c.channel;
+    }
+  }
+
+  private static void closeShared(Path file) throws IOException {
+    synchronized (OPEN) {
+      SharedChannel c = OPEN.get(file);
+      if (c != null && --c.users == 0) {
+        OPEN.remove(file);
+        c.channel.close();
+      }
     }
   }
 
@@ -200,7 +245,7 @@ public final class NetnsLock implements AutoCloseable {
       for (FileLock l : locks) {
         l.release();
       }
-      channel.close();
+      closeShared(file);
     } catch (IOException e) {
       log.debug("releasing the network namespace lock: {}", e.getMessage());
     }

@@ -37,6 +37,7 @@ public final class SystemdNotifier implements AutoCloseable {
   private final String socket;
   private final long watchdogMicros;
   private ScheduledFuture<?> pings;
+  private boolean pingsStopped;
   private String lastStatus;
 
   SystemdNotifier(String socket, long watchdogMicros) {
@@ -120,6 +121,9 @@ public final class SystemdNotifier implements AutoCloseable {
       s = null; // the status is a courtesy; the ping is what matters
     }
     synchronized (this) {
+      if (pingsStopped) {
+        return; // a ping that raced close(): nothing may follow STOPPING=1
+      }
       send("WATCHDOG=1");
       if (s != null) {
         status(s);
@@ -136,6 +140,7 @@ public final class SystemdNotifier implements AutoCloseable {
   /** Stops the watchdog pings. Idempotent. */
   @Override
   public synchronized void close() {
+    pingsStopped = true;
     if (pings != null) {
       pings.cancel(false);
       pings = null;
