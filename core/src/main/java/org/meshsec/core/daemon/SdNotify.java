@@ -1,6 +1,7 @@
 package org.meshsec.core.daemon;
 
 import java.nio.charset.StandardCharsets;
+import org.meshsec.tun.Errno;
 import org.meshsec.tun.Native;
 import org.meshsec.tun.NativeIoException;
 import org.slf4j.Logger;
@@ -47,7 +48,13 @@ public final class SdNotify {
     }
     try {
       byte[] msg = state.getBytes(StandardCharsets.UTF_8);
-      long n = Native.sendto(fd, msg, msg.length, 0, addr);
+      // Never block: the watchdog pings come from the packet event loop, and a receiver that
+      // does not read (its queue full) must cost a lost notification, not a stalled loop.
+      long n = Native.sendto(fd, msg, msg.length, Native.MSG_DONTWAIT, addr);
+      if (n == -Errno.EAGAIN) {
+        log.debug("sd_notify: {} dropped, the receiver's queue is full", state);
+        return false;
+      }
       if (n < 0) {
         log.warn(
             "sd_notify: {}",

@@ -69,6 +69,26 @@ class SystemdNotifierTest {
     assertEquals(Duration.ZERO, n.watchdogInterval());
   }
 
+  /** A receiver that never reads fills its queue: sends are dropped, the loop never blocks. */
+  @Test
+  void aReceiverThatDoesNotReadNeverStallsTheLoop(@TempDir Path dir) throws Exception {
+    DefaultEventLoop loop = new DefaultEventLoop();
+    try (FakeNotifySocket systemd = new FakeNotifySocket(dir.resolve("notify"))) {
+      SystemdNotifier n =
+          SystemdNotifier.of(
+              Map.of("NOTIFY_SOCKET", systemd.path.toString(), "WATCHDOG_USEC", "2000"), 1);
+      n.startWatchdog(loop, () -> "x");
+      Thread.sleep(300); // hundreds of pings: far more than the socket queues
+      assertTrue(
+          loop.submit(() -> true).await(2, TimeUnit.SECONDS), "the event loop is blocked in send");
+      org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+          Duration.ofSeconds(2), () -> n.reloading());
+      n.stopping();
+    } finally {
+      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
   /** Pings come from the loop: while the loop is stuck, none; afterwards they resume. */
   @Test
   void watchdogPingsStopWhileTheLoopIsStuck(@TempDir Path dir) throws Exception {
