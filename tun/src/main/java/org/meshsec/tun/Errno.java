@@ -28,6 +28,7 @@ public final class Errno {
   public static final int EMSGSIZE = 90;
   public static final int EOPNOTSUPP = 95;
   public static final int ENOBUFS = 105;
+  public static final int ECONNREFUSED = 111;
 
   private Errno() {}
 
@@ -66,7 +67,7 @@ public final class Errno {
       case 100 -> "ENETDOWN";
       case 101 -> "ENETUNREACH";
       case ENOBUFS -> "ENOBUFS";
-      case 111 -> "ECONNREFUSED";
+      case ECONNREFUSED -> "ECONNREFUSED";
       case 113 -> "EHOSTUNREACH";
       default -> "errno " + errno;
     };

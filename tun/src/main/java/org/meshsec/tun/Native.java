@@ -17,12 +17,12 @@ import jnr.ffi.types.uintptr_t;
 
 /**
  * The one facade over the C library for meshsec (open, close, read, write, ioctl, poll, fcntl,
- * socket, sendto, recvfrom, strerror), in the manner of Netty's {@code epoll/Native.java}. The TUN
- * device uses all of it; other modules use its public part: sockets the JDK cannot open (AF_UNIX
- * datagrams for sd_notify(3), ICMP echo sockets, AF_PACKET capture) through {@link #socket}, {@link
- * #sendto}, {@link #recvfrom}, {@link #poll(byte[], int, int)} and {@link #close}, with the
- * constants of their arguments below. The TUN ioctls and {@code struct ifreq} helpers stay private
- * to this package.
+ * socket, bind, connect, getsockopt, sendto, recvfrom, strerror), in the manner of Netty's {@code
+ * epoll/Native.java}. The TUN device uses all of it; other modules use its public part: sockets the
+ * JDK cannot open (AF_UNIX datagrams for sd_notify(3), ICMP echo sockets, AF_PACKET capture)
+ * through {@link #socket}, {@link #sendto}, {@link #recvfrom}, {@link #poll(byte[], int, int)} and
+ * {@link #close}, with the constants of their arguments below. The TUN ioctls and {@code struct
+ * ifreq} helpers stay private to this package.
  *
  * <p>Two kinds of methods:
  *
@@ -94,6 +94,15 @@ public final class Native {
     @SaveError
     int poll(byte[] fds, @u_int64_t long nfds, int timeoutMillis);
 
+    @SaveError
+    int connect(int fd, @In byte[] addr, int addrLen);
+
+    @SaveError
+    int bind(int fd, @In byte[] addr, int addrLen);
+
+    @SaveError
+    int getsockopt(int fd, int level, int optname, @Out byte[] optval, int[] optlen);
+
     String strerror(int errnum);
   }
 
@@ -109,9 +118,20 @@ public final class Native {
   public static final int AF_INET = 2;
   public static final int AF_INET6 = 10;
   public static final int AF_PACKET = 17;
+  public static final int SOCK_STREAM = 1;
   public static final int SOCK_DGRAM = 2;
   public static final int SOCK_RAW = 3;
   public static final int SOCK_CLOEXEC = O_CLOEXEC;
+  public static final int SOCK_NONBLOCK = O_NONBLOCK;
+  public static final int SOL_SOCKET = 1;
+  public static final int SO_PEERCRED = 17;
+
+  /** {@code sizeof(struct ucred)}: {@code pid_t pid; uid_t uid; gid_t gid;}. */
+  public static final int UCRED_SIZE = 12;
+
+  /** {@code sizeof(sun_path)} in {@code struct sockaddr_un}. */
+  public static final int SUN_PATH_MAX = 108;
+
   public static final int MSG_DONTWAIT = 0x40;
   public static final int IPPROTO_ICMP = 1;
   public static final int IPPROTO_ICMPV6 = 58;
@@ -298,6 +318,67 @@ public final class Native {
   public static long recvfrom(int fd, byte[] buf, int len, int flags, byte[] addr, int[] addrLen) {
     long n = LIBC.recvfrom(fd, buf, len, flags, addr, addrLen);
     return n < 0 ? -errno() : n;
+  }
+
+  /**
+   * {@code connect(fd, addr, addr.length)} with {@code addr} an encoded {@code struct sockaddr}: 0,
+   * or {@code -errno} (ECONNREFUSED, ENOENT and EAGAIN are answers, not failures, for a caller
+   * probing a Unix socket).
+   */
+  public static int connect(int fd, byte[] addr) {
+    for (; ; ) {
+      int res = LIBC.connect(fd, addr, addr.length);
+      if (res == 0) {
+        return 0;
+      }
+      int err = errno();
+      if (err != Errno.EINTR) {
+        return -err;
+      }
+    }
+  }
+
+  /** {@code bind(fd, addr, addr.length)} with {@code addr} an encoded {@code struct sockaddr}. */
+  public static void bind(int fd, byte[] addr, String name) throws NativeIoException {
+    if (LIBC.bind(fd, addr, addr.length) < 0) {
+      throw newIoException("bind(" + name + ")", errno(), null);
+    }
+  }
+
+  /**
+   * {@code getsockopt(fd, level, optname, value, &len)} with {@code value.length} as the capacity:
+   * the option's length.
+   */
+  public static int getsockopt(int fd, int level, int optname, byte[] value, String name)
+      throws NativeIoException {
+    int[] len = {value.length};
+    if (LIBC.getsockopt(fd, level, optname, value, len) < 0) {
+      throw newIoException("getsockopt(" + name + ")", errno(), null);
+    }
+    return len[0];
+  }
+
+  /**
+   * An encoded {@code struct sockaddr_un} for {@code name}: a file system path, or an abstract name
+   * when it starts with {@code @} (Linux; the {@code @} becomes the leading NUL byte). Host byte
+   * order (little-endian) family.
+   *
+   * @throws IllegalArgumentException when the name is empty or does not fit in {@code sun_path}
+   */
+  public static byte[] sockaddrUn(String name) {
+    byte[] path = name.getBytes(StandardCharsets.UTF_8);
+    if (path.length == 0 || path.length >= SUN_PATH_MAX) {
+      throw new IllegalArgumentException(
+          "a Unix socket name has 1.." + (SUN_PATH_MAX - 1) + " bytes, not " + path.length);
+    }
+    boolean abstractName = path[0] == '@';
+    if (abstractName) {
+      path[0] = 0;
+    }
+    byte[] addr = new byte[2 + path.length + (abstractName ? 0 : 1)];
+    addr[0] = (byte) AF_UNIX;
+    System.arraycopy(path, 0, addr, 2, path.length);
+    return addr;
   }
 
   /**

@@ -253,8 +253,11 @@ public final class TunDevice implements TunInterface {
             case Errno.EBUSY ->
                 "an interface named '"
                     + name
-                    + "' already exists; choose another name or a pattern such as meshsec%d"
-                    + (options.attachExisting() ? "" : ", or set attachExisting to use it");
+                    + "' already exists; open another name, or a name pattern such as tun%d"
+                    + " (TunOptions.builder), for a new device"
+                    + (options.attachExisting()
+                        ? ""
+                        : ", or TunOptions.Builder.attachExisting(true) to attach to it");
             case Errno.EINVAL ->
                 "interface '"
                     + name

@@ -510,6 +510,10 @@ class TunDeviceKernelTest {
     assertTrue(
         busy.getMessage().startsWith("ioctl(TUNSETIFF, lo) failed: EBUSY (16)"), busy.getMessage());
     assertTrue(busy.getMessage().contains("already exists"), busy.getMessage());
+    // The hint names what TunOptions really offers.
+    assertTrue(
+        busy.getMessage().contains("TunOptions.Builder.attachExisting(true)"), busy.getMessage());
+    assertTrue(busy.getMessage().contains("such as tun%d (TunOptions.builder)"), busy.getMessage());
 
     NativeIoException invalid =
         assertThrows(

@@ -12,7 +12,7 @@ import org.meshsec.core.config.NodeConfig;
 import org.meshsec.core.control.ControlServer;
 import org.meshsec.core.control.command.DaemonControl;
 import org.meshsec.core.daemon.Daemon;
-import org.meshsec.core.daemon.SdNotify;
+import org.meshsec.core.daemon.SystemdNotifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -26,8 +26,8 @@ import sun.misc.Signal;
  * SIGTERM or SIGINT. SIGHUP reloads the configuration (as {@code meshsec reload} does). SIGUSR2 is
  * a stop for restart: the ESP SAs go to the state file {@code meshsec.state} beside the control
  * socket, which the next {@code run} resumes (see {@code Daemon#stopForRestart}). With {@code
- * Type=notify}, systemd hears READY=1 once the data path is up, RELOADING=1 around a reload and
- * STOPPING=1 at shutdown.
+ * Type=notify}, systemd hears READY=1 once the data path is up, status lines, watchdog pings,
+ * RELOADING=1 around a reload and STOPPING=1 at shutdown ({@link SystemdNotifier}).
  */
 @Command(name = "run", description = "Run the daemon in the foreground until SIGTERM/SIGINT.")
 public final class RunCommand implements Callable<Integer> {
@@ -62,6 +62,8 @@ public final class RunCommand implements Callable<Integer> {
     setLogLevel(cfg.node().logLevel().name());
     Daemon daemon;
     try {
+      // Before anything touches the network: a second instance must not disturb the first.
+      ControlServer.claimPath(socket != null ? socket : ControlOptions.defaultSocket());
       daemon = Daemon.start(cfg, Daemon.Options.defaults().withStateFile(stateFile()));
     } catch (IOException | RuntimeException e) {
       err.println("meshsec: cannot start: " + e.getMessage());
@@ -80,13 +82,15 @@ public final class RunCommand implements Callable<Integer> {
       err.flush();
       return ExitCode.RUNTIME.code();
     }
+    SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
+    daemon.notifyVia(systemd);
     CountDownLatch stop = new CountDownLatch(1);
     Runnable shutdown =
         () -> {
           if (stop.getCount() == 0) {
             return;
           }
-          SdNotify.notify("STOPPING=1");
+          systemd.stopping();
           log.info("shutting down");
           control.close();
           daemon.close();
@@ -106,15 +110,16 @@ public final class RunCommand implements Callable<Integer> {
         s ->
             new Thread(
                     () -> {
-                      SdNotify.notify("RELOADING=1");
                       Daemon.ReloadResult rr = daemon.reload();
-                      rr.messages().forEach(m -> log.info("SIGHUP: {}", m));
-                      SdNotify.notify("READY=1");
+                      if (rr.applied()) {
+                        rr.messages().forEach(m -> log.info("SIGHUP: {}", m));
+                      }
                     },
                     "meshsec-reload")
                 .start());
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "meshsec-shutdown-hook"));
-    SdNotify.notify("READY=1");
+    systemd.ready(SystemdNotifier.statusLine(daemon));
+    systemd.startWatchdog(daemon.eventLoop(), () -> SystemdNotifier.statusLine(daemon));
     log.info("ready; control socket {}", socket != null ? socket : ControlOptions.defaultSocket());
     stop.await();
     return ExitCode.OK.code();

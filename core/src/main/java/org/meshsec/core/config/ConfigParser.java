@@ -22,7 +22,7 @@ import org.tomlj.TomlTable;
  */
 final class ConfigParser {
   static final List<String> TOP_KEYS =
-      List.of("node", "tun", "listen", "peer", "policy", "sa", "metrics", "mesh");
+      List.of("node", "tun", "listen", "peer", "policy", "sa", "metrics", "mesh", "routing");
   static final List<String> NODE_KEYS =
       List.of("name", "log_level", "secrets", "address", "key_log");
   static final List<String> LISTEN_KEYS = List.of("address", "port", "ike_port");
@@ -73,6 +73,7 @@ final class ConfigParser {
     NodeSettings node = parseNode(nodeSection);
     ListenConfig listen = parseListen(listenSection);
     MetricsConfig metrics = MetricsParser.parse(metricsSection);
+    RoutingConfig routing = RoutingParser.parse(table(top, "routing"));
     if (node != null && node.secretsFile().isPresent()) {
       secrets = SecretsLoader.load(node.secretsFile().get(), nodeSection, "secrets", diag);
     }
@@ -128,7 +129,12 @@ final class ConfigParser {
         TunParser.parse(
             source, tunSection, entries, entries.size() == policySections.size(), listen);
 
-    if (!diag.isEmpty() || node == null || tun == null || listen == null || metrics == null) {
+    if (!diag.isEmpty()
+        || node == null
+        || tun == null
+        || listen == null
+        || metrics == null
+        || routing == null) {
       peers.values().forEach(IkePeer::wipeKeys);
       return null;
     }
@@ -151,7 +157,8 @@ final class ConfigParser {
         sas,
         ikePeers,
         metrics,
-        membership);
+        membership,
+        routing);
   }
 
   /**

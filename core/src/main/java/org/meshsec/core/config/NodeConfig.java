@@ -28,6 +28,7 @@ import org.meshsec.core.spd.PolicyKey;
  * @param metrics the {@code [metrics]} table ({@link MetricsConfig#DISABLED} when absent)
  * @param mesh what was derived from the mesh file ({@code [mesh]}), or null without one; its peers
  *     and policies are in {@link #peers()} and {@link #policies()}
+ * @param routing the {@code [routing]} table ({@link RoutingConfig#DEFAULTS} when absent)
  */
 public record NodeConfig(
     Path source,
@@ -38,10 +39,12 @@ public record NodeConfig(
     List<ManualSa> sas,
     List<IkePeer> peers,
     MetricsConfig metrics,
-    MeshMembership mesh) {
+    MeshMembership mesh,
+    RoutingConfig routing) {
 
   public NodeConfig {
     Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(routing, "routing");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(tun, "tun");
@@ -51,7 +54,7 @@ public record NodeConfig(
     peers = List.copyOf(peers);
   }
 
-  /** A configuration without a mesh file. */
+  /** A configuration without a mesh file, with the default routing table and priorities. */
   public NodeConfig(
       Path source,
       NodeSettings node,
@@ -61,7 +64,7 @@ public record NodeConfig(
       List<ManualSa> sas,
       List<IkePeer> peers,
       MetricsConfig metrics) {
-    this(source, node, tun, listen, policies, sas, peers, metrics, null);
+    this(source, node, tun, listen, policies, sas, peers, metrics, null, RoutingConfig.DEFAULTS);
   }
 
   /** The mesh membership, if this node's configuration names a mesh file. */

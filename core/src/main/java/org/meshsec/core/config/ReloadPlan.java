@@ -21,7 +21,7 @@ import org.meshsec.core.spd.PolicyKey;
  *  of(before, after):
  *    policies (by {@link PolicyKey}), manual SAs (by name), peers (by name) -&gt; added / removed /
  *      changed ({@link Delta}); policy ids are ignored, SA keys compared in constant time
- *    [node], [tun], [listen] changed                        -&gt; {@link Restart} (DAEMON), per key
+ *    [node], [tun], [listen], [routing] changed             -&gt; {@link Restart} (DAEMON), per key
  *    [metrics] changed                                      -&gt; {@link Restart} (METRICS)
  *    the first [[peer]] of a node that runs without any     -&gt; {@link Restart} (IKE)
  *    IKE peers (mesh-derived ones included)                 -&gt; {@link PeerStep}s:
@@ -87,7 +87,7 @@ public record ReloadPlan(
   /** Why a part of the change needs a restart ({@code meshsec run}) instead of a reload. */
   public enum Rule {
     /** The node's identity, its TUN device and its sockets are set up once, at start. */
-    DAEMON("changes to [node], [tun] or [listen] need a restart (meshsec run)"),
+    DAEMON("changes to [node], [tun], [listen] or [routing] need a restart (meshsec run)"),
     /** The metrics endpoint is bound once, at start. */
     METRICS("a changed [metrics] listen address needs a restart (meshsec run)"),
     /** The IKE engine and its port are set up at start only when the node has IKE peers. */
@@ -109,8 +109,8 @@ public record ReloadPlan(
    * One change a running node cannot apply.
    *
    * @param rule why it needs a restart
-   * @param what the change, for people, naming the table and key: {@code [tun] mtu}, {@code
-   *     [[peer]] beta added}
+   * @param what the change, for people: the table and the keys changed ({@code [tun] mtu, routes}),
+   *     {@code [[peer]] beta added}
    */
   public record Restart(Rule rule, String what) {}
 
@@ -230,58 +230,25 @@ public record ReloadPlan(
 
   private static List<Restart> restarts(NodeConfig before, NodeConfig after, Delta<IkePeer> peers) {
     List<Restart> out = new ArrayList<>();
-    for (String key : changedKeys(before.node(), after.node(), NODE_KEYS)) {
-      out.add(new Restart(Rule.DAEMON, "[node] " + key));
+    String[] daemon = {
+      ChangedKeys.node(before.node(), after.node()),
+      ChangedKeys.tun(before.tun(), after.tun()),
+      ChangedKeys.listen(before.listen(), after.listen()),
+      ChangedKeys.routing(before.routing(), after.routing())
+    };
+    for (String what : daemon) {
+      if (what != null) {
+        out.add(new Restart(Rule.DAEMON, what));
+      }
     }
-    for (String key : changedKeys(before.tun(), after.tun(), TUN_KEYS)) {
-      out.add(new Restart(Rule.DAEMON, "[tun] " + key));
-    }
-    for (String key : changedKeys(before.listen(), after.listen(), LISTEN_KEYS)) {
-      out.add(new Restart(Rule.DAEMON, "[listen] " + key));
-    }
-    if (!before.metrics().equals(after.metrics())) {
-      out.add(new Restart(Rule.METRICS, "[metrics]"));
+    String metrics = ChangedKeys.metrics(before.metrics(), after.metrics());
+    if (metrics != null) {
+      out.add(new Restart(Rule.METRICS, metrics));
     }
     if (before.peers().isEmpty()) {
       peers.added().forEach(p -> out.add(new Restart(Rule.IKE, "[[peer]] " + p.name() + " added")));
     }
     return out;
-  }
-
-  /** The configuration key of each record component, where its name is not the key's. */
-  private static final Map<String, String> NODE_KEYS =
-      Map.of("logLevel", "log_level", "secretsFile", "secrets", "addresses", "address");
-
-  private static final Map<String, String> TUN_KEYS =
-      Map.of(
-          "mtuConfigured", "mtu",
-          "underlayMtu", "underlay_mtu",
-          "mssClamp", "mss_clamp");
-
-  private static final Map<String, String> LISTEN_KEYS =
-      Map.of("addresses", "address", "ikePort", "ike_port");
-
-  /** The keys of the table whose values differ, in the record's order, each once. */
-  private static List<String> changedKeys(Record a, Record b, Map<String, String> keys) {
-    Set<String> out = new LinkedHashSet<>();
-    if (a.equals(b)) {
-      return List.of();
-    }
-    for (java.lang.reflect.RecordComponent c : a.getClass().getRecordComponents()) {
-      try {
-        Object x = c.getAccessor().invoke(a);
-        Object y = c.getAccessor().invoke(b);
-        if (!Objects.equals(x, y)) {
-          out.add(keys.getOrDefault(c.getName(), c.getName()));
-        }
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("record accessor " + c.getName(), e);
-      }
-    }
-    if (out.isEmpty()) {
-      out.add("(order)");
-    }
-    return List.copyOf(out);
   }
 
   /** Whether the two configurations are equivalent: a reload has nothing to do. */

@@ -10,9 +10,13 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -49,6 +53,9 @@ import org.slf4j.LoggerFactory;
 public final class ControlServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
 
+  private static final Set<PosixFilePermission> PRIVATE_DIR =
+      PosixFilePermissions.fromString("rwx------");
+
   /** Largest request line accepted, in bytes. */
   public static final int MAX_REQUEST = 4096;
 
@@ -73,6 +80,7 @@ public final class ControlServer implements AutoCloseable {
   private ThreadPoolExecutor workers;
   private volatile Semaphore admitted;
   private ScheduledExecutorService timer;
+  private Object boundFile;
 
   public ControlServer(Path path, CommandRegistry commands) {
     this(path, commands, Options.defaults());
@@ -90,14 +98,55 @@ public final class ControlServer implements AutoCloseable {
   }
 
   /**
-   * Binds the socket (replacing a stale socket file left by a killed daemon) and starts serving.
+   * Refuses a socket path that a live process serves; removes a stale socket file (one nobody
+   * listens on: a killed daemon's). Called by {@link #start}, and by the daemon before it starts
+   * anything else, so that a second instance given the path of a running one stops before it
+   * touches the network.
+   *
+   * @throws SocketInUseException naming the process that serves the path
+   * @throws IOException when the path cannot be probed or the stale file removed
+   */
+  public static void claimPath(Path path) throws IOException {
+    ControlSocketProbe.Result r = ControlSocketProbe.probe(path);
+    if (r instanceof ControlSocketProbe.Live live) {
+      throw new SocketInUseException(path, live);
+    }
+    if (r instanceof ControlSocketProbe.Stale) {
+      log.info("removing stale control socket {} (nobody listens on it)", path);
+      Files.deleteIfExists(path);
+    }
+  }
+
+  /** The control socket path is served by a running process. */
+  public static final class SocketInUseException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    SocketInUseException(Path path, ControlSocketProbe.Live holder) {
+      super(
+          "control socket "
+              + path
+              + " is in use by a running process ("
+              + holder.describe()
+              + "): stop that daemon first, or give this one another --socket");
+    }
+  }
+
+  /**
+   * Creates the socket's directory if missing (mode 0700: only the daemon's user may reach the
+   * socket), refuses a path in use and replaces a stale socket file ({@link #claimPath}), binds the
+   * socket (mode 0600) and starts serving.
    */
   public void start() throws IOException {
-    Files.createDirectories(path.toAbsolutePath().getParent());
-    Files.deleteIfExists(path);
+    Path dir = path.toAbsolutePath().getParent();
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+      Files.setPosixFilePermissions(dir, PRIVATE_DIR); // whatever the umask
+    }
+    claimPath(path);
     server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(path));
     Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+    boundFile = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
     AtomicInteger n = new AtomicInteger();
     admitted = new Semaphore(options.maxClients());
     workers =
@@ -291,8 +340,26 @@ public final class ControlServer implements AutoCloseable {
   }
 
   /**
+   * Removes the socket file if it is the one this server bound: never another process's socket that
+   * replaced it, and nothing when {@link #start} refused the path.
+   */
+  private void deleteOwnSocketFile() throws IOException {
+    if (boundFile == null) {
+      return;
+    }
+    try {
+      Object now = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+      if (boundFile.equals(now)) {
+        Files.deleteIfExists(path);
+      }
+    } catch (NoSuchFileException e) {
+      // already gone
+    }
+  }
+
+  /**
    * Stops accepting, interrupts the commands still running (their clients get an error), and
-   * removes the socket file.
+   * removes the socket file it created.
    */
   @Override
   public void close() {
@@ -310,7 +377,7 @@ public final class ControlServer implements AutoCloseable {
       if (timer != null) {
         timer.shutdownNow();
       }
-      Files.deleteIfExists(path);
+      deleteOwnSocketFile();
     } catch (IOException e) {
       log.warn("removing control socket {}: {}", path, e.toString());
     } catch (InterruptedException e) {

@@ -35,7 +35,9 @@ import org.meshsec.core.sad.SadStatus;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.spd.PolicyKey;
 import org.meshsec.core.spd.Spd;
+import org.meshsec.tun.Errno;
 import org.meshsec.tun.LinkConfigurator;
+import org.meshsec.tun.NativeIoException;
 import org.meshsec.tun.ReaderMode;
 import org.meshsec.tun.TunDevice;
 import org.meshsec.tun.TunHandler;
@@ -58,7 +60,8 @@ import org.slf4j.LoggerFactory;
  *          -&gt; manual SAs through the key engine -&gt; ESP SAs of a hot-restart state file
  *          -&gt; UDP sockets start reading
  *          -&gt; TUN device (MTU, addresses, up)
- *          -&gt; routes in table 4500 + ip rules (stale ones of a killed run removed first)
+ *          -&gt; routes in the [routing] table + ip rules (the table and priority range locked
+ *             for this namespace first, then stale ones of a killed run removed)
  *          -&gt; bypass rules from the SPD -&gt; TUN reader -&gt; SAD expiry timer
  *          -&gt; metrics endpoint ([metrics]) -&gt; key log ([node] key_log) -&gt; IKE start (peers
  *          with start_action "start")
@@ -151,6 +154,7 @@ public final class Daemon implements AutoCloseable {
   private MetricsEndpoint metrics;
   private KeyLog keyLog;
   private volatile boolean stopForRestart;
+  private volatile SystemdNotifier notifier = SystemdNotifier.of(Map.of(), 0);
   private boolean closed;
 
   private Daemon(NodeConfig config, Options options) {
@@ -262,7 +266,9 @@ public final class Daemon implements AutoCloseable {
 
   /**
    * Opens the kernel TUN device on the daemon's event loop, configures the link, and routes the
-   * [tun] routes into it through {@link RoutingRules} (table {@value RoutingRules#DEFAULT_TABLE}).
+   * [tun] routes into it through {@link RoutingRules} in the table and priorities of [routing]. The
+   * table and range are taken ({@link NetnsLock}) before anything else, so a second daemon in the
+   * namespace is refused before it opens a device or touches a rule.
    */
   static TunFactory.Opened openRealTun(NodeConfig config, IoEventLoopGroup group)
       throws IOException {
@@ -279,7 +285,17 @@ public final class Daemon implements AutoCloseable {
     if (Epoll.isAvailable() && mode != ReaderMode.POLL_THREAD) {
       tb.eventLoopGroup(group);
     }
-    TunDevice dev = TunDevice.open(tb.build());
+    NetnsLock lock = NetnsLock.acquire(NetnsLock.runDir(), config.routing());
+    TunDevice dev;
+    try {
+      dev = TunDevice.open(tb.build());
+    } catch (NativeIoException e) {
+      lock.close();
+      throw e.errno() == Errno.EBUSY ? tunNameInUse(config.tun().name(), e) : e;
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
     LinkConfigurator link = new LinkConfigurator(dev.name());
     RoutingRules routing = null;
     try {
@@ -288,8 +304,11 @@ public final class Daemon implements AutoCloseable {
         link.addAddress(a.address(), a.prefixLength());
       }
       link.up();
-      routing = RoutingRules.open(dev.name(), config.tun().routes());
+      routing = RoutingRules.open(dev.name(), config.tun().routes(), config.routing(), lock);
     } catch (IOException | RuntimeException e) {
+      if (routing == null) {
+        lock.close(); // idempotent: RoutingRules.open releases it itself when it fails
+      }
       try {
         link.undo();
       } catch (IOException ignored) {
@@ -299,6 +318,20 @@ public final class Daemon implements AutoCloseable {
       throw e;
     }
     return new TunFactory.Opened(dev, link, routing);
+  }
+
+  /**
+   * EBUSY from TUNSETIFF in the configuration's terms: the daemon always creates its own device
+   * (IFF_TUN_EXCL) under the exact [tun] name, so the only remedy is another name.
+   */
+  static IOException tunNameInUse(String name, NativeIoException cause) {
+    return new IOException(
+        "[tun] name: an interface named '"
+            + name
+            + "' already exists (another meshsec, or another program, has it; see `ip link show "
+            + name
+            + "`): stop its owner, or set [tun] name to a name no interface has",
+        cause);
   }
 
   private void toTun(ByteBuf ip) {
@@ -349,9 +382,37 @@ public final class Daemon implements AutoCloseable {
    * difference: policies, SAs and IKE peers that did not change are untouched (SAs keep their
    * counters, sequence numbers and replay windows; IKE SAs stay); added, removed and changed peers
    * are negotiated, deleted or renegotiated ({@link IkeGlue#apply}). A file that fails validation,
-   * or a change to [node], [tun] or [listen] (which need a restart), changes nothing.
+   * or a change that needs a restart (the messages name each table and key), changes nothing and is
+   * logged at WARN. systemd hears RELOADING=1 before and READY=1 after ({@link #notifyVia}).
    */
   public synchronized ReloadResult reload() {
+    SystemdNotifier n = notifier;
+    n.reloading();
+    ReloadResult r = reloadFile();
+    if (!r.applied()) {
+      log.warn("{}", String.join("; ", r.messages().stream().map(String::strip).toList()));
+    }
+    n.ready(SystemdNotifier.statusLine(this));
+    return r;
+  }
+
+  /**
+   * Where {@link #reload} reports to systemd (RELOADING=1 before, READY=1 and the status after); by
+   * default nowhere.
+   */
+  public void notifyVia(SystemdNotifier n) {
+    notifier = java.util.Objects.requireNonNull(n, "notifier");
+  }
+
+  /**
+   * The event loop of the data path (the TUN queue and the UDP sockets): work scheduled here stops
+   * when the loop is stuck, which is what systemd's watchdog pings need.
+   */
+  public java.util.concurrent.ScheduledExecutorService eventLoop() {
+    return group.next();
+  }
+
+  private ReloadResult reloadFile() {
     if (closed) {
       return new ReloadResult(false, List.of("daemon is shutting down"));
     }

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.meshsec.core.config.RoutingConfig;
 import org.meshsec.core.net.IpPrefix;
 import org.meshsec.core.net.PortRange;
 import org.meshsec.core.spd.Policy;
@@ -38,11 +39,16 @@ import org.slf4j.LoggerFactory;
  * get a rule in the range P-1000 .. P-1, and what a rule cannot express, is {@link RoutingPlan}'s
  * job.
  *
+ * <p>T and P come from {@code [routing]} ({@link RoutingConfig}).
+ *
  * <p><b>Crash recovery.</b> Rules outlive the process (a TUN device and its routes do not): after a
  * {@code kill -9}, a restart would fail with "File exists". So {@link #open} first deletes every
  * rule of priority P-1000 .. P tagged with protocol {@value #RULE_PROTOCOL} (routes of that tag in
- * table T too) -- the range and tag are reserved for meshsec, which makes this one daemon per
- * network namespace. {@link #close()} removes everything it added.
+ * table T too). That is safe only because the daemon holds a {@link NetnsLock} on T and that range:
+ * no running daemon in the namespace owns them, so what is there is a dead run's. A second daemon
+ * in the namespace is refused by the lock before it deletes anything; two daemons share a namespace
+ * with different tables and non-overlapping ranges. {@link #close()} removes everything it added,
+ * then releases the lock.
  *
  * <p>Every change runs iproute2's {@code ip} without a shell and with a timeout, through {@link
  * org.meshsec.tun.exec.Commands} as {@link org.meshsec.tun.LinkConfigurator} does, and a failure
@@ -55,13 +61,13 @@ public final class RoutingRules implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RoutingRules.class);
 
   /** The routing table that holds the TUN routes. */
-  public static final int DEFAULT_TABLE = 4500;
+  public static final int DEFAULT_TABLE = RoutingConfig.DEFAULT_TABLE;
 
   /** Priority of the rule that looks up {@link #DEFAULT_TABLE}. */
-  public static final int DEFAULT_PRIORITY = 10000;
+  public static final int DEFAULT_PRIORITY = RoutingConfig.DEFAULT_PRIORITY;
 
   /** How many priorities below the table rule are reserved for per-policy rules. */
-  public static final int POLICY_RULE_RANGE = 1000;
+  public static final int POLICY_RULE_RANGE = RoutingConfig.POLICY_RULE_RANGE;
 
   /** The {@code proto} tag on every rule and route meshsec adds (an unassigned RTPROT value). */
   public static final int RULE_PROTOCOL = 245;
@@ -77,6 +83,7 @@ public final class RoutingRules implements AutoCloseable {
   private final List<RoutingRule> tableRules = new ArrayList<>();
   private final List<List<String>> addedRoutes = new ArrayList<>();
   private List<RoutingRule> policyRules = List.of();
+  private NetnsLock lock;
   private boolean closed;
 
   private RoutingRules(
@@ -103,7 +110,35 @@ public final class RoutingRules implements AutoCloseable {
     return open(ifname, routes, DEFAULT_TABLE, DEFAULT_PRIORITY, "ip");
   }
 
-  /** Like {@link #open(String, List)} with another table, priority or {@code ip} executable. */
+  /**
+   * Like {@link #open(String, List)} with the table and priorities of {@code routing}, whose owner
+   * {@code lock} (taken for the same table and range) is released by {@link #close()}, also when
+   * this fails.
+   */
+  public static RoutingRules open(
+      String ifname, List<IpPrefix> routes, RoutingConfig routing, NetnsLock lock)
+      throws IOException {
+    RoutingRules r;
+    try {
+      r = new RoutingRules(ifname, routes, routing.table(), routing.priority(), "ip");
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+    r.lock = lock;
+    try {
+      r.start();
+    } catch (IOException | RuntimeException e) {
+      r.close();
+      throw e;
+    }
+    return r;
+  }
+
+  /**
+   * Like {@link #open(String, List)} with another table, priority or {@code ip} executable, and no
+   * {@link NetnsLock}: the caller makes sure no running daemon owns the table and range.
+   */
   public static RoutingRules open(
       String ifname, List<IpPrefix> routes, int table, int priority, String ipCommand)
       throws IOException {
@@ -299,6 +334,9 @@ public final class RoutingRules implements AutoCloseable {
       }
     }
     addedRoutes.clear();
+    if (lock != null) {
+      lock.close();
+    }
   }
 
   private static IOException chain(IOException first, IOException next) {

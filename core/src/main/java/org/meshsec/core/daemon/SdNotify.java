@@ -1,6 +1,7 @@
 package org.meshsec.core.daemon;
 
 import java.nio.charset.StandardCharsets;
+import org.meshsec.tun.Errno;
 import org.meshsec.tun.Native;
 import org.meshsec.tun.NativeIoException;
 import org.slf4j.Logger;
@@ -18,7 +19,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SdNotify {
   private static final Logger log = LoggerFactory.getLogger(SdNotify.class);
-  private static final int SUN_PATH_MAX = 108;
 
   private SdNotify() {}
 
@@ -32,18 +32,13 @@ public final class SdNotify {
     if (socketName == null || socketName.isEmpty()) {
       return false;
     }
-    byte[] name = socketName.getBytes(StandardCharsets.UTF_8);
-    if (name.length >= SUN_PATH_MAX) {
-      log.warn("NOTIFY_SOCKET name too long; not notifying systemd");
+    byte[] addr;
+    try {
+      addr = Native.sockaddrUn(socketName);
+    } catch (IllegalArgumentException e) {
+      log.warn("NOTIFY_SOCKET: {}; not notifying systemd", e.getMessage());
       return false;
     }
-    if (name[0] == '@') {
-      name[0] = 0; // abstract namespace
-    }
-    // struct sockaddr_un { sa_family_t sun_family; char sun_path[108]; } (little-endian family)
-    byte[] addr = new byte[2 + name.length + (name[0] == 0 ? 0 : 1)];
-    addr[0] = (byte) Native.AF_UNIX;
-    System.arraycopy(name, 0, addr, 2, name.length);
     int fd;
     try {
       fd = Native.socket(Native.AF_UNIX, Native.SOCK_DGRAM | Native.SOCK_CLOEXEC, 0);
@@ -53,7 +48,13 @@ public final class SdNotify {
     }
     try {
       byte[] msg = state.getBytes(StandardCharsets.UTF_8);
-      long n = Native.sendto(fd, msg, msg.length, 0, addr);
+      // Never block: the watchdog pings come from the packet event loop, and a receiver that
+      // does not read (its queue full) must cost a lost notification, not a stalled loop.
+      long n = Native.sendto(fd, msg, msg.length, Native.MSG_DONTWAIT, addr);
+      if (n == -Errno.EAGAIN) {
+        log.debug("sd_notify: {} dropped, the receiver's queue is full", state);
+        return false;
+      }
       if (n < 0) {
         log.warn(
             "sd_notify: {}",

@@ -64,7 +64,7 @@ class ReloadPlanTest {
     NodeConfig moved = load(BASE + "\n[metrics]\nlisten = \"127.0.0.1:9746\"\n", SECRETS);
     for (ReloadPlan p : List.of(ReloadPlan.of(off, on), ReloadPlan.of(on, moved))) {
       assertFalse(p.applicable());
-      assertEquals(List.of(new Restart(Rule.METRICS, "[metrics]")), p.restarts());
+      assertEquals(List.of(new Restart(Rule.METRICS, "[metrics] listen")), p.restarts());
       assertEquals(Optional.of(Rule.METRICS.message()), p.refusal());
     }
     assertTrue(
@@ -212,7 +212,7 @@ class ReloadPlanTest {
     assertFalse(p.applicable());
     assertFalse(p.isEmpty());
     assertEquals(
-        Optional.of("changes to [node], [tun] or [listen] need a restart (meshsec run)"),
+        Optional.of("changes to [node], [tun], [listen] or [routing] need a restart (meshsec run)"),
         p.refusal());
     NodeConfig c = load(BASE.replace("name = \"alpha\"", "name = \"alpha2\""), SECRETS);
     assertEquals(List.of(new Restart(Rule.DAEMON, "[node] name")), ReloadPlan.of(a, c).restarts());

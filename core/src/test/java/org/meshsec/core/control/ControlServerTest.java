@@ -11,10 +11,12 @@ import java.io.StringWriter;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +52,50 @@ class ControlServerTest {
             r -> {
               throw new IllegalStateException("secret detail");
             });
+  }
+
+  @Test
+  void aSecondServerOnALiveSocketIsRefusedAndTheFirstKeepsServing(@TempDir Path dir)
+      throws Exception {
+    Path sock = dir.resolve("ctl.sock");
+    try (ControlServer first = new ControlServer(sock, stubs())) {
+      first.start();
+      ControlServer second = new ControlServer(sock, stubs());
+      IOException e = assertThrows(IOException.class, second::start);
+      assertTrue(e.getMessage().contains("in use"), e.getMessage());
+      assertTrue(e.getMessage().contains("pid " + ProcessHandle.current().pid()), e.getMessage());
+      second.close();
+      assertTrue(Files.exists(sock), "the refused server removed the live socket");
+      assertTrue(ControlClient.call(sock, STATUS).ok());
+    }
+  }
+
+  @Test
+  void aStaleSocketFileIsReplaced(@TempDir Path dir) throws Exception {
+    Path sock = dir.resolve("ctl.sock");
+    try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      dead.bind(UnixDomainSocketAddress.of(sock)); // closing leaves the file, as kill -9 does
+    }
+    assertTrue(Files.exists(sock));
+    try (ControlServer server = new ControlServer(sock, stubs())) {
+      server.start();
+      assertTrue(ControlClient.call(sock, STATUS).ok());
+    }
+    assertFalse(Files.exists(sock));
+  }
+
+  @Test
+  void theSocketDirectoryItCreatesIsPrivate(@TempDir Path dir) throws Exception {
+    Path sock = dir.resolve("run").resolve("meshsec").resolve("ctl.sock");
+    try (ControlServer server = new ControlServer(sock, stubs())) {
+      server.start();
+      assertEquals(
+          PosixFilePermissions.fromString("rwx------"),
+          Files.getPosixFilePermissions(sock.getParent()));
+      assertEquals(
+          PosixFilePermissions.fromString("rwx------"),
+          Files.getPosixFilePermissions(sock.getParent().getParent()));
+    }
   }
 
   @Test

@@ -211,6 +211,36 @@ final class Lab implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes {@code c} and starts it in {@code ns} with the control socket {@code socket} (a file in
+   * the lab's directory when relative), waiting until it answers; stopped by {@link #close}.
+   */
+  NamespaceDaemon startIn(Netns ns, NodeConf c, String socket) throws Exception {
+    return startIn(ns, c, socket, Map.of());
+  }
+
+  /** Like {@link #startIn(Netns, NodeConf, String)} with more environment variables. */
+  NamespaceDaemon startIn(Netns ns, NodeConf c, String socket, Map<String, String> env)
+      throws Exception {
+    NamespaceDaemon n = NamespaceDaemon.start(c.name, ns, write(c), dir.resolve(socket), env);
+    synchronized (nodes) {
+      nodes.add(n);
+    }
+    return n;
+  }
+
+  /**
+   * Writes {@code c} and runs it in {@code ns} with the control socket {@code socket}, expecting it
+   * to refuse to start: returns what it printed, after checking that it exited non-zero.
+   */
+  String refusedIn(Netns ns, NodeConf c, String socket) throws Exception {
+    org.meshsec.tun.exec.ExecResult r =
+        NamespaceDaemon.runUntilExit(ns, write(c), dir.resolve(socket));
+    String out = r.stdout() + r.stderr();
+    assertTrue(r.exitCode() != 0, "exit " + r.exitCode() + ":\n" + out);
+    return out;
+  }
+
   private CompletableFuture<NamespaceDaemon> startAsync(String name, Netns ns, Path config) {
     Path socket = dir.resolve(name + ".sock");
     CompletableFuture<NamespaceDaemon> f =

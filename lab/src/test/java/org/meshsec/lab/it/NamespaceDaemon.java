@@ -36,20 +36,30 @@ final class NamespaceDaemon implements AutoCloseable {
   final Netns ns;
   final Path config;
   final Path socket;
+  private final Map<String, String> env;
   private Background process;
   private final StringBuilder previousOutput = new StringBuilder();
 
-  private NamespaceDaemon(String name, Netns ns, Path config, Path socket) {
+  private NamespaceDaemon(
+      String name, Netns ns, Path config, Path socket, Map<String, String> env) {
     this.name = name;
     this.ns = ns;
     this.config = config;
     this.socket = socket;
+    this.env = Map.copyOf(env);
   }
 
   /** Starts the daemon and waits until its control socket answers {@code status}. */
   static NamespaceDaemon start(String name, Netns ns, Path config, Path socket)
       throws IOException, InterruptedException {
-    NamespaceDaemon n = new NamespaceDaemon(name, ns, config, socket);
+    return start(name, ns, config, socket, Map.of());
+  }
+
+  /** Like {@link #start(String, Netns, Path, Path)} with more environment variables. */
+  static NamespaceDaemon start(
+      String name, Netns ns, Path config, Path socket, Map<String, String> env)
+      throws IOException, InterruptedException {
+    NamespaceDaemon n = new NamespaceDaemon(name, ns, config, socket, env);
     n.launch();
     return n;
   }
@@ -58,7 +68,12 @@ final class NamespaceDaemon implements AutoCloseable {
     if (process != null) {
       previousOutput.append(output());
     }
-    List<String> cmd = new ArrayList<>(Jvm.base("-Xmx256m", "-XX:+UseSerialGC"));
+    List<String> cmd = new ArrayList<>();
+    if (!env.isEmpty()) {
+      cmd.add("env");
+      env.forEach((k, v) -> cmd.add(k + "=" + v));
+    }
+    cmd.addAll(Jvm.base("-Xmx256m", "-XX:+UseSerialGC"));
     cmd.add(Jvm.DAEMON_MAIN);
     cmd.addAll(List.of("run", "--config", config.toString(), "--socket", socket.toString()));
     process = ns.spawn(cmd.toArray(String[]::new));
@@ -87,6 +102,22 @@ final class NamespaceDaemon implements AutoCloseable {
     }
     throw new IOException(
         "meshsec run (" + name + ") not ready after " + START_TIMEOUT + ":\n" + output());
+  }
+
+  /**
+   * Runs {@code meshsec run} in {@code ns} and waits for it to exit by itself (a start that must be
+   * refused), returning its result.
+   *
+   * @throws IOException when it is still running after {@link #START_TIMEOUT} (it is stopped)
+   */
+  static org.meshsec.tun.exec.ExecResult runUntilExit(Netns ns, Path config, Path socket)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(Jvm.base("-Xmx256m", "-XX:+UseSerialGC"));
+    cmd.add(Jvm.DAEMON_MAIN);
+    cmd.addAll(List.of("run", "--config", config.toString(), "--socket", socket.toString()));
+    try (Background p = ns.spawn(cmd.toArray(String[]::new))) {
+      return p.waitFor(START_TIMEOUT);
+    }
   }
 
   /** Sends a control command and returns the response, whatever its status. */
