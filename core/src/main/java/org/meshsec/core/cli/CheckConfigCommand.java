@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code meshsec check-config FILE}: validates a configuration (and its secrets file) without
  * starting anything. Prints {@code configuration OK} on standard output and exits 0, or prints each
- * error as {@code file:line: reason} on standard error and exits {@link ExitCode#CONFIG_ERROR}.
+ * error as {@code file:line: reason} on standard error and exits {@link ExitCode#FAILURE}.
  */
 @Command(
     name = "check-config",
@@ -36,6 +36,6 @@ public final class CheckConfigCommand implements Callable<Integer> {
     for (ConfigError e : result.errors()) {
       err.println(e);
     }
-    return ExitCode.CONFIG_ERROR.code();
+    return ExitCode.FAILURE.code();
   }
 }

@@ -7,6 +7,8 @@ import org.meshsec.core.control.BadRequestException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -25,6 +27,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "meshsec",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT, // -h/--help (and -V/--version) on every subcommand
     versionProvider = VersionInfo.class,
     description = "Userspace IPsec for full-mesh networks.",
     subcommands = {
@@ -70,11 +73,20 @@ public final class Main implements Callable<Integer> {
     return code;
   }
 
-  /** The configured picocli command tree: usage errors exit 2, unexpected exceptions 3. */
+  /**
+   * The configured picocli command tree: usage errors exit {@link ExitCode#USAGE}, unexpected
+   * exceptions {@link ExitCode#RUNTIME}. A word that is no subcommand is a usage error even beside
+   * {@code --help} (picocli would print the parent's help for it and exit 0).
+   */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(out);
     cl.setErr(err);
+    cl.setExecutionStrategy(
+        parseResult -> {
+          rejectUnmatched(parseResult);
+          return new CommandLine.RunLast().execute(parseResult);
+        });
     cl.setParameterExceptionHandler(
         (ex, args) -> {
           CommandLine c = ex.getCommandLine();
@@ -94,5 +106,15 @@ public final class Main implements Callable<Integer> {
           return ExitCode.RUNTIME.code();
         });
     return cl;
+  }
+
+  /** Throws picocli's usage error for the first command level with an unmatched word. */
+  private static void rejectUnmatched(ParseResult parseResult) {
+    for (ParseResult r = parseResult; r != null; r = r.subcommand()) {
+      if (!r.unmatched().isEmpty()) {
+        throw new CommandLine.UnmatchedArgumentException(
+            r.commandSpec().commandLine(), r.unmatched());
+      }
+    }
   }
 }

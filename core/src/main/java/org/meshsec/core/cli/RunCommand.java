@@ -54,7 +54,7 @@ public final class RunCommand implements Callable<Integer> {
     if (!r.isOk()) {
       r.errors().forEach(e -> err.println(e));
       err.flush();
-      return ExitCode.CONFIG_ERROR.code();
+      return ExitCode.FAILURE.code();
     }
     NodeConfig cfg = r.config();
     setLogLevel(cfg.node().logLevel().name());

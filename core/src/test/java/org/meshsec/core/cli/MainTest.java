@@ -33,7 +33,7 @@ class MainTest {
   @Test
   void exitCodesAreStable() {
     assertEquals(0, ExitCode.OK.code());
-    assertEquals(1, ExitCode.CONFIG_ERROR.code());
+    assertEquals(1, ExitCode.FAILURE.code());
     assertEquals(2, ExitCode.USAGE.code());
     assertEquals(3, ExitCode.RUNTIME.code());
     assertEquals(4, ExitCode.CONTROL_UNAVAILABLE.code());
@@ -136,7 +136,7 @@ class MainTest {
   @Test
   void runWithABrokenConfigPrintsTheErrorsAndExits1() {
     Run r = run("run", "--config", "/nonexistent/x.toml");
-    assertEquals(ExitCode.CONFIG_ERROR.code(), r.code());
+    assertEquals(ExitCode.FAILURE.code(), r.code());
     assertTrue(r.err().contains("/nonexistent/x.toml"), r.err());
   }
 
