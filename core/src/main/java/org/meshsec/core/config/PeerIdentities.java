@@ -7,7 +7,7 @@ import java.util.HexFormat;
 import java.util.List;
 import javax.security.auth.x500.X500Principal;
 import org.meshsec.ike.pki.PeerIdentity;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 
 /**
  * The identity fields of a {@code [[peer]]} ({@code local_id}, {@code remote_id}): the ID types of

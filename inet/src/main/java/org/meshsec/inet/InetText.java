@@ -1,4 +1,4 @@
-package org.meshsec.tun;
+package org.meshsec.inet;
 
 import java.net.InetAddress;
 

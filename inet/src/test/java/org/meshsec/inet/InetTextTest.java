@@ -1,4 +1,4 @@
-package org.meshsec.tun;
+package org.meshsec.inet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
