@@ -57,10 +57,34 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    setNettyMachineId();
     PrintWriter out = new PrintWriter(System.out, true, Charset.defaultCharset());
     PrintWriter err = new PrintWriter(System.err, true, Charset.defaultCharset());
     System.exit(execute(out, err, args));
   }
+
+  /**
+   * Gives Netty a machine id (random, per process) unless one is set, before any channel exists.
+   * Netty otherwise derives one from a network interface's MAC address for its channel ids, and
+   * warns at start-up when it finds none (a network namespace with only a TUN device and a veth has
+   * none it likes); the id only has to differ between processes.
+   */
+  static void setNettyMachineId() {
+    if (System.getProperty(NETTY_MACHINE_ID) != null) {
+      return;
+    }
+    byte[] id = new byte[8];
+    new java.security.SecureRandom().nextBytes(id);
+    id[0] |= 0x02; // a locally administered address (IEEE 802), never a real interface's
+    id[0] &= (byte) 0xFE; // and not a multicast one
+    StringBuilder sb = new StringBuilder();
+    for (byte b : id) {
+      sb.append(sb.length() == 0 ? "" : ":").append(String.format("%02x", b & 0xFF));
+    }
+    System.setProperty(NETTY_MACHINE_ID, sb.toString());
+  }
+
+  static final String NETTY_MACHINE_ID = "io.netty.machineId";
 
   /**
    * Runs the command line with the given streams and returns the exit status instead of exiting;

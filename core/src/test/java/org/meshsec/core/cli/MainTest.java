@@ -188,4 +188,24 @@ class MainTest {
       assertFalse(r.out().contains("  " + lab + " "), "lab command " + lab + " in\n" + r.out());
     }
   }
+
+  @Test
+  void nettyGetsAMachineIdItAcceptsSoItNeverLooksForAMacAddress() {
+    String before = System.getProperty(Main.NETTY_MACHINE_ID);
+    try {
+      System.clearProperty(Main.NETTY_MACHINE_ID);
+      Main.setNettyMachineId();
+      String id = System.getProperty(Main.NETTY_MACHINE_ID);
+      assertEquals(8, io.netty.util.internal.MacAddressUtil.parseMAC(id).length, id);
+      System.setProperty(Main.NETTY_MACHINE_ID, "02:00:00:00:00:01");
+      Main.setNettyMachineId();
+      assertEquals("02:00:00:00:00:01", System.getProperty(Main.NETTY_MACHINE_ID), "kept");
+    } finally {
+      if (before == null) {
+        System.clearProperty(Main.NETTY_MACHINE_ID);
+      } else {
+        System.setProperty(Main.NETTY_MACHINE_ID, before);
+      }
+    }
+  }
 }
