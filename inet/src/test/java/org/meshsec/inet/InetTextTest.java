@@ -8,6 +8,18 @@ import org.junit.jupiter.api.Test;
 class InetTextTest {
 
   @Test
+  void formatsEndpoints() throws Exception {
+    assertEquals(
+        "192.0.2.1:4500",
+        InetText.endpoint(
+            new java.net.InetSocketAddress(InetAddress.getByName("192.0.2.1"), 4500)));
+    assertEquals(
+        "[2001:db8::1]:500",
+        InetText.endpoint(
+            new java.net.InetSocketAddress(InetAddress.getByName("2001:db8:0:0:0:0:0:1"), 500)));
+  }
+
+  @Test
   void formatsInetAddresses() throws Exception {
     assertEquals("fd00::1", InetText.format(InetAddress.getByName("fd00:0:0:0:0:0:0:1")));
     assertEquals("::", InetText.format(InetAddress.getByName("::")));
