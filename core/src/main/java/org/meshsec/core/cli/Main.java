@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  *   meshsec version
  *   meshsec check-config FILE
  *   meshsec run --config FILE
- *   meshsec status | sa list | policy list | stats | reload
+ *   meshsec status | show | sa list | policy list | stats | reload
  *   meshsec ike list | initiate PEER | terminate PEER | rekey PEER
  * </pre>
  */
@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
       CheckConfigCommand.class,
       RunCommand.class,
       StatusCommand.class,
+      ShowCommand.class,
       SaCommand.class,
       PolicyCommand.class,
       StatsCommand.class,

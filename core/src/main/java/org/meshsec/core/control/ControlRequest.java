@@ -34,7 +34,8 @@ import java.util.List;
   @JsonSubTypes.Type(ControlRequest.IkeList.class),
   @JsonSubTypes.Type(ControlRequest.Initiate.class),
   @JsonSubTypes.Type(ControlRequest.Terminate.class),
-  @JsonSubTypes.Type(ControlRequest.Rekey.class)
+  @JsonSubTypes.Type(ControlRequest.Rekey.class),
+  @JsonSubTypes.Type(ControlRequest.Show.class)
 })
 public sealed interface ControlRequest {
 
@@ -121,6 +122,10 @@ public sealed interface ControlRequest {
       checkTimeout(timeoutMillis);
     }
   }
+
+  /** {@code show}: each configured peer's state, traffic and next rekey. */
+  @JsonTypeName("show")
+  record Show(boolean json) implements ControlRequest {}
 
   private static void checkPeer(String peer) {
     if (peer == null || peer.isBlank()) {

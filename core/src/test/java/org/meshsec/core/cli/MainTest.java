@@ -56,6 +56,30 @@ class MainTest {
   }
 
   @Test
+  void checkConfigWarnsAboutAPolicyThatCanNeverMatch() throws IOException {
+    Path cfg = dir.resolve("shadow.toml");
+    Files.writeString(
+        cfg,
+        "[node]\nname = \"alpha\"\naddress = \"192.0.2.1\"\n"
+            + "[[policy]]\nname = \"all\"\ndirection = \"out\"\npriority = 100\n"
+            + "src = \"10.0.0.0/16\"\ndst = \"10.1.0.0/16\"\naction = \"discard\"\n"
+            + "[[policy]]\nname = \"web\"\ndirection = \"out\"\npriority = 50\n"
+            + "src = \"10.0.0.0/24\"\ndst = \"10.1.0.0/24\"\nprotocol = \"tcp\"\n"
+            + "dst_port = 443\naction = \"bypass\"\n"
+            + "[[policy]]\nname = \"ssh\"\ndirection = \"out\"\npriority = 200\n"
+            + "src = \"10.0.0.0/24\"\ndst = \"10.1.0.0/24\"\nprotocol = \"tcp\"\n"
+            + "dst_port = 22\naction = \"bypass\"\n");
+    Run r = run("check-config", cfg.toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals("configuration OK\n", r.out());
+    assertEquals(
+        cfg
+            + ": warning: policy \"web\" (out, priority 50) can never match: \"all\" (priority"
+            + " 100) covers 10.0.0.0/24 -> 10.1.0.0/24 proto 6 dport 443\n",
+        r.err());
+  }
+
+  @Test
   void checkConfigPrintsEveryErrorAndExits1() throws IOException {
     Path cfg = dir.resolve("bad.toml");
     Files.writeString(
@@ -115,6 +139,7 @@ class MainTest {
   @ValueSource(
       strings = {
         "status",
+        "show",
         "stats",
         "reload",
         "sa list",

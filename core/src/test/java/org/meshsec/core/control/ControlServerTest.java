@@ -111,7 +111,8 @@ class ControlServerTest {
             "ike-list",
             "initiate",
             "terminate",
-            "rekey"),
+            "rekey",
+            "show"),
         ControlRequest.names());
     assertEquals(
         "{\"ok\":false,\"text\":\"nope\"}", ControlJson.write(ControlResponse.error("nope")));

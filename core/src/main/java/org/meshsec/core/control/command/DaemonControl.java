@@ -24,6 +24,7 @@ public final class DaemonControl {
         .register(ControlRequest.IkeList.class, new IkeListCommand(d))
         .register(ControlRequest.Initiate.class, new InitiateCommand(d))
         .register(ControlRequest.Terminate.class, new TerminateCommand(d))
-        .register(ControlRequest.Rekey.class, new RekeyCommand(d));
+        .register(ControlRequest.Rekey.class, new RekeyCommand(d))
+        .register(ControlRequest.Show.class, new ShowCommand(d));
   }
 }
