@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.meshsec.core.config.ConfigError;
 import org.meshsec.core.config.ConfigLoader;
 import org.meshsec.core.config.ConfigResult;
+import org.meshsec.core.config.PolicyWarnings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -13,8 +14,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code meshsec check-config FILE}: validates a configuration (and its secrets file) without
- * starting anything. Prints {@code configuration OK} on standard output and exits 0, or prints each
- * error as {@code file:line: reason} on standard error and exits {@link ExitCode#FAILURE}.
+ * starting anything. Prints {@code configuration OK} on standard output and exits 0 (after any
+ * warning about policies that can never match or are negotiated twice, on standard error), or
+ * prints each error as {@code file:line: reason} on standard error and exits {@link
+ * ExitCode#FAILURE}.
  */
 @Command(
     name = "check-config",
@@ -29,6 +32,9 @@ public final class CheckConfigCommand implements Callable<Integer> {
   public Integer call() {
     ConfigResult result = ConfigLoader.load(file);
     if (result.isOk()) {
+      for (String w : PolicyWarnings.of(result.config())) {
+        spec.commandLine().getErr().println(file + ": warning: " + w);
+      }
       spec.commandLine().getOut().println("configuration OK");
       return ExitCode.OK.code();
     }
