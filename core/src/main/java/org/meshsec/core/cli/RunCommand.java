@@ -29,7 +29,13 @@ import sun.misc.Signal;
  */
 @Command(name = "run", description = "Run the daemon in the foreground until SIGTERM/SIGINT.")
 public final class RunCommand implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+  /**
+   * The logger, held apart so that building the command tree (which every CLI call does) does not
+   * start the logging system: only {@code run} logs.
+   */
+  private static final class Log {
+    static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+  }
 
   @Spec CommandSpec spec;
 
@@ -85,7 +91,7 @@ public final class RunCommand implements Callable<Integer> {
             return;
           }
           SdNotify.notify("STOPPING=1");
-          log.info("shutting down");
+          Log.log.info("shutting down");
           control.close();
           daemon.close();
           stop.countDown();
@@ -99,14 +105,15 @@ public final class RunCommand implements Callable<Integer> {
                     () -> {
                       SdNotify.notify("RELOADING=1");
                       Daemon.ReloadResult rr = daemon.reload();
-                      rr.messages().forEach(m -> log.info("SIGHUP: {}", m));
+                      rr.messages().forEach(m -> Log.log.info("SIGHUP: {}", m));
                       SdNotify.notify("READY=1");
                     },
                     "meshsec-reload")
                 .start());
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "meshsec-shutdown-hook"));
     SdNotify.notify("READY=1");
-    log.info("ready; control socket {}", socket != null ? socket : ControlOptions.defaultSocket());
+    Log.log.info(
+        "ready; control socket {}", socket != null ? socket : ControlOptions.defaultSocket());
     stop.await();
     return ExitCode.OK.code();
   }
