@@ -39,6 +39,25 @@ public record SaLifetime(long seconds, long bytes, long packets) {
     return le(seconds, hard.seconds) && le(bytes, hard.bytes) && le(packets, hard.packets);
   }
 
+  /** The limits as logs show them: {@code 3600s/1000000B/0p}, or {@code none}. */
+  @Override
+  public String toString() {
+    if (isNone()) {
+      return "none";
+    }
+    StringBuilder sb = new StringBuilder();
+    if (seconds != 0) {
+      sb.append(seconds).append('s');
+    }
+    if (bytes != 0) {
+      sb.append(sb.length() == 0 ? "" : "/").append(bytes).append('B');
+    }
+    if (packets != 0) {
+      sb.append(sb.length() == 0 ? "" : "/").append(packets).append('p');
+    }
+    return sb.toString();
+  }
+
   private static boolean le(long soft, long hard) {
     return soft == 0 || hard == 0 || soft <= hard;
   }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import org.meshsec.inet.InetText;
 import org.meshsec.tun.exec.CommandStartException;
 import org.meshsec.tun.exec.Commands;
 import org.slf4j.Logger;

@@ -13,7 +13,7 @@ import org.meshsec.esp.EncrAlgorithm;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.IntegAlgorithm;
 import org.meshsec.ike.sa.IkeSaSecrets;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 
 /**
  * The two key tables of Wireshark (4.0, as Debian 12 ships it) for IPsec captures, one record per

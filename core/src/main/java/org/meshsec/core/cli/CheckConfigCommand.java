@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.meshsec.core.config.ConfigError;
 import org.meshsec.core.config.ConfigLoader;
 import org.meshsec.core.config.ConfigResult;
+import org.meshsec.core.config.PolicyWarnings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -14,8 +15,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code meshsec check-config FILE}: validates a configuration (and its secrets file and mesh file)
  * without starting anything; given a mesh file itself (it has {@code [[node]]} tables), validates
- * that alone. Prints {@code configuration OK} on standard output and exits 0, or prints each error
- * as {@code file:line: reason} on standard error and exits {@link ExitCode#CONFIG_ERROR}.
+ * that alone. Prints {@code configuration OK} on standard output and exits 0 (after any warning
+ * about policies that can never match or are negotiated twice, on standard error), or prints each
+ * error as {@code file:line: reason} on standard error and exits {@link ExitCode#FAILURE}.
  */
 @Command(
     name = "check-config",
@@ -37,10 +39,13 @@ public final class CheckConfigCommand implements Callable<Integer> {
         return ExitCode.OK.code();
       }
       mesh.errors().forEach(spec.commandLine().getErr()::println);
-      return ExitCode.CONFIG_ERROR.code();
+      return ExitCode.FAILURE.code();
     }
     ConfigResult result = ConfigLoader.load(file);
     if (result.isOk()) {
+      for (String w : PolicyWarnings.of(result.config())) {
+        spec.commandLine().getErr().println(file + ": warning: " + w);
+      }
       spec.commandLine().getOut().println("configuration OK");
       return ExitCode.OK.code();
     }
@@ -48,6 +53,6 @@ public final class CheckConfigCommand implements Callable<Integer> {
     for (ConfigError e : result.errors()) {
       err.println(e);
     }
-    return ExitCode.CONFIG_ERROR.code();
+    return ExitCode.FAILURE.code();
   }
 }

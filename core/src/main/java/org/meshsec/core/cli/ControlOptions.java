@@ -67,7 +67,7 @@ final class ControlOptions {
       }
       spec.commandLine().getErr().print(r.body());
       spec.commandLine().getErr().flush();
-      return ExitCode.CONFIG_ERROR.code();
+      return ExitCode.FAILURE.code();
     } catch (IOException e) {
       spec.commandLine().getErr().println("meshsec: " + e.getMessage());
       return ExitCode.CONTROL_UNAVAILABLE.code();

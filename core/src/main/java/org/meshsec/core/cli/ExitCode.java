@@ -2,18 +2,20 @@ package org.meshsec.core.cli;
 
 /**
  * Process exit codes of the {@code meshsec} command, one per kind of failure, in the manner of
- * ZooKeeper's {@code ExitCode}: scripts and systemd can tell a bad configuration from a runtime
- * failure.
+ * ZooKeeper's {@code ExitCode}: scripts and systemd can tell a failed command from a bad command
+ * line, a runtime failure or an absent daemon. This is the one list; docs/operations.md ("Exit
+ * codes of the CLI") documents it, and the launcher {@code bin/meshsec} exits {@link #RUNTIME} when
+ * it finds no JDK.
  */
 public enum ExitCode {
   /** Success. */
   OK(0),
   /**
-   * The configuration or secrets file is invalid ({@code check-config}, {@code run}), or the daemon
-   * answered a control command with an error (unknown peer, failed or timed-out {@code initiate},
-   * refused reload, bad request).
+   * The command ran and failed: the configuration or secrets file is invalid ({@code check-config},
+   * {@code run}), the daemon answered a control command with an error (unknown peer, failed or
+   * timed-out {@code initiate}, refused reload, bad request), or a {@code pki} operation failed.
    */
-  CONFIG_ERROR(1),
+  FAILURE(1),
   /**
    * Bad command line (unknown option, missing argument), or a subcommand that is not implemented
    * yet.

@@ -12,7 +12,7 @@ import org.meshsec.core.config.NodeConfig;
 import org.meshsec.core.config.mesh.MeshMembership;
 import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.Policy;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,9 +21,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code meshsec mesh show --config FILE}: loads a node's configuration (as {@code check-config}
  * does, so nothing runs) and prints the peers and policies it derives from its mesh file, one pair
- * per block, so that an operator can review them before a reload. Exits {@link
- * ExitCode#CONFIG_ERROR} with the errors when the configuration is invalid, or when it names no
- * mesh file.
+ * per block, so that an operator can review them before a reload. Exits {@link ExitCode#FAILURE}
+ * with the errors when the configuration is invalid, or when it names no mesh file.
  */
 @Command(
     name = "show",
@@ -47,14 +46,14 @@ public final class MeshShowCommand implements Callable<Integer> {
       for (ConfigError e : r.errors()) {
         err.println(e);
       }
-      return ExitCode.CONFIG_ERROR.code();
+      return ExitCode.FAILURE.code();
     }
     NodeConfig c = r.config();
     try {
       MeshMembership m = c.meshMembership().orElse(null);
       if (m == null) {
         err.println(config + ": no [mesh] table: this node is not part of a mesh");
-        return ExitCode.CONFIG_ERROR.code();
+        return ExitCode.FAILURE.code();
       }
       out.println(format(c, m));
       return ExitCode.OK.code();

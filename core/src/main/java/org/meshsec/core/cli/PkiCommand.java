@@ -109,7 +109,7 @@ public final class PkiCommand implements Callable<Integer> {
   static int fail(CommandSpec spec, String message) {
     spec.commandLine().getErr().println("meshsec pki: " + message);
     spec.commandLine().getErr().flush();
-    return ExitCode.CONFIG_ERROR.code();
+    return ExitCode.FAILURE.code();
   }
 
   static List<SubjectAltName> sans(List<String> texts) throws PkiException {
@@ -159,7 +159,11 @@ public final class PkiCommand implements Callable<Integer> {
   public static final class SelfSign implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--key", required = true, paramLabel = "FILE")
+    @Option(
+        names = "--key",
+        required = true,
+        paramLabel = "FILE",
+        description = "The private key to sign with (PEM).")
     Path key;
 
     @Option(names = "--dn", required = true, description = "Subject, e.g. \"CN=ca, O=example\".")
@@ -168,7 +172,10 @@ public final class PkiCommand implements Callable<Integer> {
     @Option(names = "--san", description = "dns:NAME, ip:ADDR or email:ADDR; repeatable.")
     List<String> san = new ArrayList<>();
 
-    @Option(names = "--days", defaultValue = "3650")
+    @Option(
+        names = "--days",
+        defaultValue = "3650",
+        description = "Validity in days (default: ${DEFAULT-VALUE}).")
     int days;
 
     @Option(names = "--ca", description = "Make a CA certificate.")
@@ -192,10 +199,14 @@ public final class PkiCommand implements Callable<Integer> {
   public static final class Req implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--key", required = true, paramLabel = "FILE")
+    @Option(
+        names = "--key",
+        required = true,
+        paramLabel = "FILE",
+        description = "The private key the request is for (PEM).")
     Path key;
 
-    @Option(names = "--dn", required = true)
+    @Option(names = "--dn", required = true, description = "Subject, e.g. \"CN=node1, O=example\".")
     String dn;
 
     @Option(names = "--san", description = "dns:NAME, ip:ADDR or email:ADDR; repeatable.")
@@ -218,16 +229,31 @@ public final class PkiCommand implements Callable<Integer> {
   public static final class Sign implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--req", required = true, paramLabel = "FILE")
+    @Option(
+        names = "--req",
+        required = true,
+        paramLabel = "FILE",
+        description = "The PKCS#10 request (PEM).")
     Path req;
 
-    @Option(names = "--cacert", required = true, paramLabel = "FILE")
+    @Option(
+        names = "--cacert",
+        required = true,
+        paramLabel = "FILE",
+        description = "The issuing CA's certificate (PEM).")
     Path caCert;
 
-    @Option(names = "--cakey", required = true, paramLabel = "FILE")
+    @Option(
+        names = "--cakey",
+        required = true,
+        paramLabel = "FILE",
+        description = "The issuing CA's private key (PEM).")
     Path caKey;
 
-    @Option(names = "--days", defaultValue = "365")
+    @Option(
+        names = "--days",
+        defaultValue = "365",
+        description = "Validity in days (default: ${DEFAULT-VALUE}).")
     int days;
 
     @Option(names = "--san", description = "Override the request's subjectAltNames; repeatable.")
@@ -259,7 +285,7 @@ public final class PkiCommand implements Callable<Integer> {
   public static final class Print implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE")
+    @Parameters(paramLabel = "FILE", description = "A PEM file (key, certificate or request).")
     Path file;
 
     @Override

@@ -31,7 +31,13 @@ import sun.misc.Signal;
  */
 @Command(name = "run", description = "Run the daemon in the foreground until SIGTERM/SIGINT.")
 public final class RunCommand implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+  /**
+   * The logger, held apart so that building the command tree (which every CLI call does) does not
+   * start the logging system: only {@code run} logs.
+   */
+  private static final class Log {
+    static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+  }
 
   @Spec CommandSpec spec;
 
@@ -56,7 +62,7 @@ public final class RunCommand implements Callable<Integer> {
     if (!r.isOk()) {
       r.errors().forEach(e -> err.println(e));
       err.flush();
-      return ExitCode.CONFIG_ERROR.code();
+      return ExitCode.FAILURE.code();
     }
     NodeConfig cfg = r.config();
     setLogLevel(cfg.node().logLevel().name());
@@ -91,7 +97,7 @@ public final class RunCommand implements Callable<Integer> {
             return;
           }
           systemd.stopping();
-          log.info("shutting down");
+          Log.log.info("shutting down");
           control.close();
           daemon.close();
           stop.countDown();
@@ -112,7 +118,7 @@ public final class RunCommand implements Callable<Integer> {
                     () -> {
                       Daemon.ReloadResult rr = daemon.reload();
                       if (rr.applied()) {
-                        rr.messages().forEach(m -> log.info("SIGHUP: {}", m));
+                        rr.messages().forEach(m -> Log.log.info("SIGHUP: {}", m));
                       }
                     },
                     "meshsec-reload")
@@ -120,7 +126,8 @@ public final class RunCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "meshsec-shutdown-hook"));
     systemd.ready(SystemdNotifier.statusLine(daemon));
     systemd.startWatchdog(daemon.eventLoop(), () -> SystemdNotifier.statusLine(daemon));
-    log.info("ready; control socket {}", socket != null ? socket : ControlOptions.defaultSocket());
+    Log.log.info(
+        "ready; control socket {}", socket != null ? socket : ControlOptions.defaultSocket());
     stop.await();
     return ExitCode.OK.code();
   }

@@ -54,7 +54,7 @@ public final class SaExportKeysCommand implements Callable<Integer> {
       if (uid != 0) {
         err.println(
             "meshsec: sa export-keys: only root may export keys (running as uid " + uid + ")");
-        return ExitCode.CONFIG_ERROR.code();
+        return ExitCode.FAILURE.code();
       }
     } catch (IOException | UnsupportedOperationException e) {
       err.println("meshsec: sa export-keys: cannot tell who runs this: " + e.getMessage());
@@ -69,7 +69,7 @@ public final class SaExportKeysCommand implements Callable<Integer> {
     }
     if (!r.ok()) {
       err.print(r.body());
-      return ExitCode.CONFIG_ERROR.code();
+      return ExitCode.FAILURE.code();
     }
     ExportKeysCommand.View v = r.bodyAs(ExportKeysCommand.View.class);
     WiresharkKeyTables.Lines lines =

@@ -3,7 +3,7 @@ package org.meshsec.core.config;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import org.meshsec.core.net.IpPrefix;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 
 /** Parsing of the address forms used in the config file; numeric only, never DNS. */
 final class Addresses {

@@ -120,6 +120,19 @@ final class PeerAuthParser {
     List<X509Certificate> roots = new ArrayList<>();
     List<X509Certificate> pinned = new ArrayList<>();
     ok &= certList(s, "cert_root", roots);
+    for (X509Certificate root : roots) {
+      // RFC 5280 section 4.2.1.9: only a certificate with basicConstraints cA=TRUE may sign others
+      if (root.getBasicConstraints() < 0) {
+        s.error(
+            "cert_root",
+            "\""
+                + root.getSubjectX500Principal().getName()
+                + "\" is not a CA certificate (no basicConstraints cA=TRUE, RFC 5280 section"
+                + " 4.2.1.9), so it can vouch for no peer; put a peer's own certificate in"
+                + " cert_trust");
+        ok = false;
+      }
+    }
     ok &= certList(s, "cert_trust", pinned);
     if (!s.has("cert_root") && !s.has("cert_trust")) {
       s.tableError(

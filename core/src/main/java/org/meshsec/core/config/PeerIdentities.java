@@ -7,7 +7,6 @@ import java.util.HexFormat;
 import java.util.List;
 import javax.security.auth.x500.X500Principal;
 import org.meshsec.ike.pki.PeerIdentity;
-import org.meshsec.tun.InetText;
 
 /**
  * The identity fields of a {@code [[peer]]} ({@code local_id}, {@code remote_id}): the ID types of
@@ -89,18 +88,9 @@ final class PeerIdentities {
 
   /** An identity in its usual text form, for messages. */
   static String describe(PeerIdentity id) {
-    if (id instanceof PeerIdentity.IpAddress ip) {
-      return InetText.format(ip.address());
+    if (id instanceof PeerIdentity.Dn) {
+      return "\"" + id.text() + "\"";
     }
-    if (id instanceof PeerIdentity.Fqdn f) {
-      return f.name();
-    }
-    if (id instanceof PeerIdentity.Email e) {
-      return e.address();
-    }
-    if (id instanceof PeerIdentity.Dn dn) {
-      return "\"" + dn.name().getName() + "\"";
-    }
-    return id.toString();
+    return id.text();
   }
 }

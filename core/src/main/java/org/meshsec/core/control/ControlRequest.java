@@ -36,7 +36,8 @@ import java.util.List;
   @JsonSubTypes.Type(ControlRequest.Terminate.class),
   @JsonSubTypes.Type(ControlRequest.Rekey.class),
   @JsonSubTypes.Type(ControlRequest.ExportKeys.class),
-  @JsonSubTypes.Type(ControlRequest.Diagnose.class)
+  @JsonSubTypes.Type(ControlRequest.Diagnose.class),
+  @JsonSubTypes.Type(ControlRequest.Show.class)
 })
 public sealed interface ControlRequest {
 
@@ -151,6 +152,10 @@ public sealed interface ControlRequest {
       }
     }
   }
+
+  /** {@code show}: each configured peer's state, traffic and next rekey. */
+  @JsonTypeName("show")
+  record Show(boolean json) implements ControlRequest {}
 
   private static void checkPeer(String peer) {
     if (peer == null || peer.isBlank()) {

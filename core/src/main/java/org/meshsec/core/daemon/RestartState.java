@@ -27,7 +27,7 @@ import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.esp.IpsecMode;
 import org.meshsec.esp.SaLifetime;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 
 /**
  * The hot-restart state file: the ESP SAs one process hands to the next so that traffic keeps

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.meshsec.inet.InetText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,7 +135,7 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
         } else {
           t.v6 = t.v6 == null ? ch : t.v6;
         }
-        log.info("listening on UDP {} ({})", a, epoll ? "epoll" : "nio");
+        log.info("listening on UDP {} ({})", InetText.endpoint(a), epoll ? "epoll" : "nio");
       }
       if (dualStack && t.v4 == null) {
         t.v4 = t.v6;
@@ -182,7 +183,10 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      log.warn("UDP channel {}: {}", ctx.channel().localAddress(), cause.toString());
+      log.warn(
+          "UDP channel {}: {}",
+          ctx.channel().localAddress() instanceof InetSocketAddress l ? InetText.endpoint(l) : "-",
+          cause.toString());
     }
   }
 

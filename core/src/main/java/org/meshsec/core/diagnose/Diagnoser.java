@@ -23,7 +23,7 @@ import org.meshsec.core.stats.XfrmStat;
 import org.meshsec.core.stats.XfrmStats;
 import org.meshsec.ike.sa.IkeSaInfo;
 import org.meshsec.ike.sa.IkeSaState;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 
 /**
  * Samples a running daemon for {@code meshsec diagnose PEER}: the configured peer, its IKE SA, its

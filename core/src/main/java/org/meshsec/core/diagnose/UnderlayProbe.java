@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 
 /**
  * The underlay probes of a diagnosis, with the system's {@code ping} (iputils): one ICMP echo to

@@ -88,7 +88,7 @@ public final class IkeUdpNetwork implements IkeNetwork, AutoCloseable {
     } else {
       log.warn(
           "IKE datagram from unknown local port {}:{} dropped",
-          local.getAddress().getHostAddress(),
+          org.meshsec.inet.InetText.format(local.getAddress()),
           local.getPort());
     }
   }

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.meshsec.core.config.MetricsConfig;
 import org.meshsec.core.daemon.Daemon;
 import org.meshsec.core.ike.IkeService;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

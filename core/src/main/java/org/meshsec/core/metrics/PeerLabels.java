@@ -8,7 +8,7 @@ import org.meshsec.core.config.NodeConfig;
 import org.meshsec.core.sad.SaInfo;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.spd.Spd;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 
 /**
  * The {@code peer} label of an SA: the name of the {@code [[peer]]} that negotiated it (found

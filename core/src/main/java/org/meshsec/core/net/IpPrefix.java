@@ -4,7 +4,7 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 
 /**
  * An IPv4 or IPv6 address prefix in the two-long form that the packet parser ({@code

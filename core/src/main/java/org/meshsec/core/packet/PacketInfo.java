@@ -1,7 +1,7 @@
 package org.meshsec.core.packet;
 
 import io.netty.buffer.ByteBuf;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 
 /**
  * A reusable, allocation-free view of the fields of an IPv4 (RFC 791) or IPv6 (RFC 8200) packet

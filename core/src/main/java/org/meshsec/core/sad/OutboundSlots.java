@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.core.stats.XfrmStat;
 import org.meshsec.core.stats.XfrmStats;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,7 +6,7 @@ import org.meshsec.core.spd.Selector;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.IpsecMode;
 import org.meshsec.esp.SaLifetime;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 
 /**
  * An immutable snapshot of one SA for {@link KeyEngine#dump()}, {@link KeyEngine#get} and the

@@ -7,7 +7,7 @@ import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.IpsecMode;
 import org.meshsec.esp.SaLifetime;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 
 /**
  * What key management (IKE, or manual keying from the config file) supplies for one SA in one

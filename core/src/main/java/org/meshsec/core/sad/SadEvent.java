@@ -2,7 +2,7 @@ package org.meshsec.core.sad;
 
 import java.net.InetAddress;
 import org.meshsec.core.spd.Policy;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 
 /**
  * What the SAD tells key management: the PF_KEY SADB_ACQUIRE, SADB_EXPIRE (soft and hard) and

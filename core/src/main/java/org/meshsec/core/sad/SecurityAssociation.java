@@ -15,7 +15,7 @@ import org.meshsec.esp.IpsecMode;
 import org.meshsec.esp.OpenResult;
 import org.meshsec.esp.SaLifetime;
 import org.meshsec.esp.SecretBytes;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -59,6 +59,12 @@ public record Selector(
     return src.version();
   }
 
+  /** The same text as {@link #describe()}, so a selector in a log line reads as configured. */
+  @Override
+  public String toString() {
+    return describe();
+  }
+
   /** A selector on addresses only. */
   public static Selector between(IpPrefix src, IpPrefix dst) {
     return new Selector(src, dst, ANY_PROTOCOL, PortRange.ANY, PortRange.ANY, -1, -1);

@@ -33,7 +33,7 @@ class MainTest {
   @Test
   void exitCodesAreStable() {
     assertEquals(0, ExitCode.OK.code());
-    assertEquals(1, ExitCode.CONFIG_ERROR.code());
+    assertEquals(1, ExitCode.FAILURE.code());
     assertEquals(2, ExitCode.USAGE.code());
     assertEquals(3, ExitCode.RUNTIME.code());
     assertEquals(4, ExitCode.CONTROL_UNAVAILABLE.code());
@@ -53,6 +53,30 @@ class MainTest {
     Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
     Run r = run("check-config", cfg.toString());
     assertEquals(new Run(0, "configuration OK\n", ""), r);
+  }
+
+  @Test
+  void checkConfigWarnsAboutAPolicyThatCanNeverMatch() throws IOException {
+    Path cfg = dir.resolve("shadow.toml");
+    Files.writeString(
+        cfg,
+        "[node]\nname = \"alpha\"\naddress = \"192.0.2.1\"\n"
+            + "[[policy]]\nname = \"all\"\ndirection = \"out\"\npriority = 100\n"
+            + "src = \"10.0.0.0/16\"\ndst = \"10.1.0.0/16\"\naction = \"discard\"\n"
+            + "[[policy]]\nname = \"web\"\ndirection = \"out\"\npriority = 50\n"
+            + "src = \"10.0.0.0/24\"\ndst = \"10.1.0.0/24\"\nprotocol = \"tcp\"\n"
+            + "dst_port = 443\naction = \"bypass\"\n"
+            + "[[policy]]\nname = \"ssh\"\ndirection = \"out\"\npriority = 200\n"
+            + "src = \"10.0.0.0/24\"\ndst = \"10.1.0.0/24\"\nprotocol = \"tcp\"\n"
+            + "dst_port = 22\naction = \"bypass\"\n");
+    Run r = run("check-config", cfg.toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals("configuration OK\n", r.out());
+    assertEquals(
+        cfg
+            + ": warning: policy \"web\" (out, priority 50) can never match: \"all\" (priority"
+            + " 100) covers 10.0.0.0/24 -> 10.1.0.0/24 proto 6 dport 443\n",
+        r.err());
   }
 
   @Test
@@ -115,6 +139,7 @@ class MainTest {
   @ValueSource(
       strings = {
         "status",
+        "show",
         "stats",
         "reload",
         "sa list",
@@ -136,7 +161,7 @@ class MainTest {
   @Test
   void runWithABrokenConfigPrintsTheErrorsAndExits1() {
     Run r = run("run", "--config", "/nonexistent/x.toml");
-    assertEquals(ExitCode.CONFIG_ERROR.code(), r.code());
+    assertEquals(ExitCode.FAILURE.code(), r.code());
     assertTrue(r.err().contains("/nonexistent/x.toml"), r.err());
   }
 
@@ -186,6 +211,26 @@ class MainTest {
     // Lab tooling (demo, traffic tools, packet capture) lives in meshsec-lab, not in the daemon.
     for (String lab : new String[] {"demo", "tool"}) {
       assertFalse(r.out().contains("  " + lab + " "), "lab command " + lab + " in\n" + r.out());
+    }
+  }
+
+  @Test
+  void nettyGetsAMachineIdItAcceptsSoItNeverLooksForAMacAddress() {
+    String before = System.getProperty(Main.NETTY_MACHINE_ID);
+    try {
+      System.clearProperty(Main.NETTY_MACHINE_ID);
+      Main.setNettyMachineId();
+      String id = System.getProperty(Main.NETTY_MACHINE_ID);
+      assertEquals(8, io.netty.util.internal.MacAddressUtil.parseMAC(id).length, id);
+      System.setProperty(Main.NETTY_MACHINE_ID, "02:00:00:00:00:01");
+      Main.setNettyMachineId();
+      assertEquals("02:00:00:00:00:01", System.getProperty(Main.NETTY_MACHINE_ID), "kept");
+    } finally {
+      if (before == null) {
+        System.clearProperty(Main.NETTY_MACHINE_ID);
+      } else {
+        System.setProperty(Main.NETTY_MACHINE_ID, before);
+      }
     }
   }
 }

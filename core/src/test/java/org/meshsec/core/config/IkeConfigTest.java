@@ -248,6 +248,29 @@ class IkeConfigTest {
   }
 
   @Test
+  void twoPoliciesNegotiatingTheSameTrafficAreWarnedAbout() throws IOException {
+    assertEquals(List.of(), PolicyWarnings.of(base(BASE).loadOk()));
+    String twice =
+        BASE
+            + """
+
+            [[policy]]
+            name = "lan2"
+            direction = "both"
+            src = "10.9.0.0/24"
+            dst = "10.9.1.0/24"
+            action = "protect"
+            ike = "beta"
+            """;
+    List<String> w = PolicyWarnings.of(base(twice).loadOk());
+    assertEquals(2, w.size(), w.toString()); // out and in
+    assertEquals(
+        "policies \"lan\" and \"lan2\" (out) negotiate the same traffic 10.9.0.0/24 ->"
+            + " 10.9.1.0/24 with IKE (peer \"beta\"): only \"lan\" is used",
+        w.get(0));
+  }
+
+  @Test
   void pubkeyFilesAreCheckedAtLoad() throws Exception {
     writePki(dir, "alpha", SubjectAltName.ip("192.0.2.1"));
     String pub =
@@ -271,6 +294,8 @@ class IkeConfigTest {
     // a missing root, and no trust at all
     expect(pub.replace("certs/ca.pem", "certs/nope.pem"), "cert_root", "does not exist");
     expect(pub.replace("cert_root = \"certs/ca.pem\"", ""), "[[peer]]", "cert_root");
+    // an end-entity certificate as a root: it can sign nothing
+    expect(pub.replace("certs/ca.pem", "certs/alpha.pem"), "cert_root", "is not a CA certificate");
     // the key of another certificate
     Pki pki = Pki.system();
     Files.writeString(dir.resolve("private/other.key"), pki.genkey(KeyType.EC_P256));

@@ -159,7 +159,8 @@ class ControlServerTest {
             "terminate",
             "rekey",
             "sa-export-keys",
-            "diagnose"),
+            "diagnose",
+            "show"),
         ControlRequest.names());
     assertEquals(
         "{\"ok\":false,\"text\":\"nope\"}", ControlJson.write(ControlResponse.error("nope")));

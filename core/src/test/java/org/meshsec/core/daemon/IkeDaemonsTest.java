@@ -191,6 +191,18 @@ class IkeDaemonsTest {
     assertEquals(sa.children().get(0).inboundSpi(), sb.children().get(0).outboundSpi());
     assertEquals("[10.9.0.0..10.9.0.255]", sa.children().get(0).localTs().toString());
 
+    String show = call(a, new ControlRequest.Show(false)).body();
+    assertTrue(show.startsWith("peer: b\n  address: 127.3.0.2:4500\n  state: ESTABLISHED"), show);
+    assertTrue(show.contains("latest packet received: ") && show.contains(" received, "), show);
+    assertTrue(show.contains("next rekey: in "), show);
+    String showJson = call(a, new ControlRequest.Show(true)).body();
+    assertTrue(showJson.contains("\"peer\":\"b\",\"address\":\"127.3.0.2:4500\""), showJson);
+    assertTrue(showJson.contains("\"bytes_out\":"), showJson);
+    String saText = call(a, new ControlRequest.SaList(false)).body();
+    assertTrue(saText.contains("  policy lan, peer b"), saText);
+    String saJson = call(a, new ControlRequest.SaList(true)).body();
+    assertTrue(saJson.contains("\"policy\":\"lan\",\"peer_name\":\"b\""), saJson);
+
     // Both directions through the negotiated SAs.
     for (int i = 0; i < 20; i++) {
       byte[] p = TwoDaemonsTest.udp("10.9.0.1", "10.9.1.1", 10 + i * 50);
@@ -224,8 +236,13 @@ class IkeDaemonsTest {
     assertEquals(1, json.split("\"spi_i\"").length - 1, json);
     String text = call(b, new ControlRequest.IkeList(false)).body();
     assertTrue(text.contains("ESTABLISHED") && text.contains("responder"), text);
-    assertTrue(text.contains("aes128gcm16/PRF_HMAC_SHA2_256/CURVE25519"), text);
+    assertTrue(text.contains("aes128gcm16-prfsha256-x25519"), text);
     assertTrue(text.contains("10.9.1.0/24 === 10.9.0.0/24"), text);
+    assertTrue(text.contains("ids 127.3.0.2 <-> 127.3.0.1, auth psk"), text);
+    assertTrue(text.contains("aes128gcm16 pfs none"), text);
+    assertTrue(
+        json.contains("\"local_id\":\"127.3.0.1\"") && json.contains("\"auth\":\"psk\""), json);
+    assertTrue(json.contains("\"pfs\":\"none\""), json);
     assertFalse(json.contains(PSK.substring(0, 16)) || text.contains(PSK.substring(0, 16)));
     assertTrue(
         call(a, new ControlRequest.Status(false)).body().contains("ike_sas"),

@@ -64,8 +64,18 @@ public record EspProposal(EspSuite suite, DhGroup pfsGroup, boolean esn) {
     return new EspProposal(suite, pfs, esn);
   }
 
+  /**
+   * The proposal in the configuration's keywords, as {@link #parse} reads it back: {@code
+   * aes128gcm16}, {@code aes128gcm16-x25519-esn}.
+   */
+  public String configName() {
+    return suite.configName()
+        + (hasPfs() ? "-" + IkeProposal.groupName(pfsGroup) : "")
+        + (esn ? "-esn" : "");
+  }
+
   @Override
   public String toString() {
-    return suite + (hasPfs() ? "/" + pfsGroup : "") + (esn ? "/ESN" : "");
+    return configName();
   }
 }

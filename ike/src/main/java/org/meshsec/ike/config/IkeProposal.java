@@ -104,8 +104,41 @@ public record IkeProposal(EspSuite suite, PrfAlgorithm prf, DhGroup dh) {
     };
   }
 
+  /**
+   * The proposal in the configuration's keywords, as {@link #parse} reads it back: {@code
+   * aes128gcm16-prfsha256-x25519}, {@code aes256-sha256-modp3072} (the PRF is left out when it
+   * follows the integrity algorithm). The one name for algorithms in logs and command output.
+   */
+  public String configName() {
+    String prfName = "sha" + prf.keyLength() * 8;
+    if (prf.equals(PrfAlgorithm.HMAC_SHA1)) {
+      prfName = "sha1";
+    }
+    boolean prfFollows =
+        !suite.encr().isAead() && prf(prfName) != null && prfName.equals(integName(suite));
+    return suite.configName() + (prfFollows ? "" : "-prf" + prfName) + "-" + groupName(dh);
+  }
+
+  private static String integName(EspSuite s) {
+    return "sha" + s.integ().keyLength() * 8;
+  }
+
+  /** A key exchange method by the configuration's keyword ({@code x25519}, {@code modp3072}). */
+  public static String groupName(DhGroup g) {
+    return switch (g.id()) {
+      case 31 -> "x25519";
+      case 14 -> "modp2048";
+      case 15 -> "modp3072";
+      case 16 -> "modp4096";
+      case 19 -> "ecp256";
+      case 20 -> "ecp384";
+      case 21 -> "ecp521";
+      default -> g.name().toLowerCase(Locale.ROOT);
+    };
+  }
+
   @Override
   public String toString() {
-    return suite + "/" + prf + "/" + dh;
+    return configName();
   }
 }

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 import javax.security.auth.x500.X500Principal;
+import org.meshsec.inet.InetText;
 
 /**
  * An IKE identity as carried in the IDi/IDr payload (RFC 7296 section 3.5), in the forms a
@@ -37,17 +38,59 @@ public sealed interface PeerIdentity
   /** ID_KEY_ID. */
   int ID_KEY_ID = 11;
 
+  /**
+   * The identity as strongSwan prints it and as logs and command output show it: an address in its
+   * text form ({@code 192.0.2.2}, {@code 2001:db8::2}), a host name ({@code a.example}), an e-mail
+   * address, a DN in RFC 4514 form ({@code CN=a,O=example}), a key id as {@code @#} and hex. Each
+   * record's {@code toString()} is this text.
+   */
+  default String text() {
+    if (this instanceof IpAddress ip) {
+      return InetText.format(ip.address());
+    }
+    if (this instanceof Fqdn f) {
+      return f.name();
+    }
+    if (this instanceof Email e) {
+      return e.address();
+    }
+    if (this instanceof Dn dn) {
+      return dn.name().getName();
+    }
+    return "@#" + HexFormat.of().formatHex(((KeyId) this).id);
+  }
+
   /** ID_DER_ASN1_DN: a distinguished name, matched against the certificate subject. */
-  record Dn(X500Principal name) implements PeerIdentity {}
+  record Dn(X500Principal name) implements PeerIdentity {
+    @Override
+    public String toString() {
+      return text();
+    }
+  }
 
   /** ID_FQDN: a host name, matched against dNSName subjectAltNames. */
-  record Fqdn(String name) implements PeerIdentity {}
+  record Fqdn(String name) implements PeerIdentity {
+    @Override
+    public String toString() {
+      return text();
+    }
+  }
 
   /** ID_RFC822_ADDR: an e-mail address, matched against rfc822Name subjectAltNames. */
-  record Email(String address) implements PeerIdentity {}
+  record Email(String address) implements PeerIdentity {
+    @Override
+    public String toString() {
+      return text();
+    }
+  }
 
   /** ID_IPV4_ADDR / ID_IPV6_ADDR, matched against iPAddress subjectAltNames. */
-  record IpAddress(InetAddress address) implements PeerIdentity {}
+  record IpAddress(InetAddress address) implements PeerIdentity {
+    @Override
+    public String toString() {
+      return text();
+    }
+  }
 
   /** ID_KEY_ID: opaque bytes no certificate field corresponds to. */
   record KeyId(byte[] id) implements PeerIdentity {
@@ -72,7 +115,7 @@ public sealed interface PeerIdentity
 
     @Override
     public String toString() {
-      return "KeyId[" + HexFormat.of().formatHex(id) + "]";
+      return text();
     }
   }
 

@@ -72,7 +72,7 @@ public record ChildSaInstall(
   @Override
   public String toString() {
     return String.format(
-        "ChildSaInstall[%s policy=%d in=%08x out=%08x %s esn=%s %s %s === %s %s <-> %s]",
+        "Child SA %s (policy %d) in 0x%08x out 0x%08x %s esn=%s %s %s === %s %s <-> %s",
         name,
         policyRef,
         inboundSpi,
@@ -82,7 +82,7 @@ public record ChildSaInstall(
         mode,
         localTs,
         remoteTs,
-        local,
-        remote);
+        org.meshsec.inet.InetText.endpoint(local),
+        org.meshsec.inet.InetText.endpoint(remote));
   }
 }

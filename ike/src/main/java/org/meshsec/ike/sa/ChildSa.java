@@ -184,6 +184,11 @@ public final class ChildSa {
         weInitiated);
   }
 
+  /** The pair's SPIs as strongSwan logs them: {@code c1a0e5f2_i c8d3b6f1_o}. */
+  public String spis() {
+    return String.format("%08x_i %08x_o", inboundSpi, outboundSpi);
+  }
+
   @Override
   public String toString() {
     return String.format("%s{%08x/%08x %s}", config.name(), inboundSpi, outboundSpi, state);

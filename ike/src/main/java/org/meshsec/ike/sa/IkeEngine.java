@@ -19,6 +19,7 @@ import org.meshsec.ike.config.ReconnectBackoff;
 import org.meshsec.ike.config.StartAction;
 import org.meshsec.ike.message.Bytes;
 import org.meshsec.ike.message.Message;
+import org.meshsec.ike.message.MessageSummary;
 import org.meshsec.ike.port.ExpireKind;
 import org.meshsec.ike.port.IkeNetwork;
 import org.meshsec.ike.port.IpsecPort;
@@ -512,6 +513,9 @@ public final class IkeEngine {
 
   /** Engine-internal. Reports a message to the observer, if any. */
   public void observe(IkeSa sa, boolean outbound, Message m) {
+    if (log.isDebugEnabled()) {
+      log.debug("{}: {} {}", sa, outbound ? "sending" : "received", MessageSummary.of(m));
+    }
     if (observer != null) {
       observer.onMessage(sa.id(), outbound, m);
     }
@@ -519,6 +523,9 @@ public final class IkeEngine {
 
   /** Engine-internal. Reports a stateless reply of the front (no SA: id 0). */
   void observeStateless(Message m) {
+    if (log.isDebugEnabled()) {
+      log.debug("stateless reply: sending {}", MessageSummary.of(m));
+    }
     if (observer != null) {
       observer.onMessage(0, true, m);
     }

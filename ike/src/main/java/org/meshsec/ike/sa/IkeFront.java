@@ -73,8 +73,7 @@ public final class IkeFront {
 
   /** {@code address:port} in the usual text form. */
   static String text(InetSocketAddress a) {
-    String host = a.getAddress().getHostAddress();
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    return org.meshsec.inet.InetText.endpoint(a);
   }
 
   /** Serves datagrams of IKE major version {@code majorVersion} with {@code handler}. */

@@ -24,6 +24,7 @@ import org.meshsec.ike.pki.PeerIdentity;
 import org.meshsec.ike.port.Cancellable;
 import org.meshsec.ike.port.ChildSaInstall;
 import org.meshsec.ike.port.SerialExecutor;
+import org.meshsec.inet.InetText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -215,7 +216,8 @@ public final class IkeSa {
   /** Follows the peer to the address and port an authenticated message came from (section 2.23). */
   public void updatePath(InetSocketAddress ourEnd, InetSocketAddress peerEnd) {
     if (!peerEnd.equals(remote) || !ourEnd.equals(local)) {
-      log.debug("IKE SA {}: path {} <-> {}", id, ourEnd, peerEnd);
+      log.debug(
+          "IKE SA {}: path {} <-> {}", id, InetText.endpoint(ourEnd), InetText.endpoint(peerEnd));
       remote = peerEnd;
       local = ourEnd;
     }
@@ -420,11 +422,11 @@ public final class IkeSa {
     armLifetime();
     armDpd();
     log.info(
-        "IKE SA {} established with {} ({} {}), {}",
+        "IKE SA {} established with {} ({}, {}), {}",
         id,
         peerName(),
-        remote,
-        peerId,
+        InetText.endpoint(remote),
+        peerId == null ? "-" : peerId.text(),
         keying.proposal());
     if (manager.isShuttingDown()) {
       // an IKE_AUTH or IKE rekey that was in flight when the shutdown began: the peer holds this
@@ -545,6 +547,7 @@ public final class IkeSa {
     PeerConfig c = config;
     List<ChildConfig> had = children.values().stream().map(ChildSa::config).distinct().toList();
     boolean dpd = dpdOutstanding;
+    log.warn("IKE SA {} ({}): peer {} is dead: {}", id, peerName(), endpointText(), why);
     destroy("peer dead: " + why);
     engine.stats().deadPeers.incrementAndGet();
     if (dpd) {
@@ -796,6 +799,10 @@ public final class IkeSa {
   }
 
   // ---------------------------------------------------------------- snapshots
+
+  private String endpointText() {
+    return remote == null ? "-" : InetText.endpoint(remote);
+  }
 
   String peerName() {
     return config != null ? config.name() : "?";

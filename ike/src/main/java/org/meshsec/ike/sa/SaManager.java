@@ -26,6 +26,7 @@ import org.meshsec.ike.message.NotifyPayload;
 import org.meshsec.ike.message.NotifyType;
 import org.meshsec.ike.port.ExpireKind;
 import org.meshsec.ike.port.SerialExecutor;
+import org.meshsec.inet.InetText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -291,7 +292,7 @@ public final class SaManager {
             null);
     bySpi.put(sa.localSpi(), sa);
     log.info(
-        "initiating IKE SA {} with {} ({})", sa.id(), p.name(), remoteAddress.getHostAddress());
+        "initiating IKE SA {} with {} ({})", sa.id(), p.name(), InetText.format(remoteAddress));
     sa.execute(() -> sa.connect(wanted, persistent));
   }
 
@@ -348,6 +349,15 @@ public final class SaManager {
     bySpi.put(sa.localSpi(), sa);
     sa.setState(IkeSaState.CONNECTING);
     sa.establish();
+    log.info(
+        "IKE SA {} with {} rekeyed: {}_i {}_r replaced by IKE SA {} {}_i {}_r",
+        old.id(),
+        old.config().name(),
+        String.format("%016x", old.keying().spiI()),
+        String.format("%016x", old.keying().spiR()),
+        sa.id(),
+        String.format("%016x", keying.spiI()),
+        String.format("%016x", keying.spiR()));
     return sa;
   }
 

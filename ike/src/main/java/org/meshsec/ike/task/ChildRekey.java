@@ -132,6 +132,12 @@ public final class ChildRekey implements Task {
     if (peers.isPresent()) {
       log.info("{}: rekey collision for {} won", sa, child);
     }
+    log.info(
+        "{}: Child SA {} rekeyed: {} replaced by {}",
+        sa,
+        child.config().name(),
+        child.spis(),
+        fresh.spis());
     if (child.state() != ChildSaState.DELETED) {
       sa.deleteChild(child);
     }
@@ -171,6 +177,15 @@ public final class ChildRekey implements Task {
     }
     create = ChildCreate.rekeyResponder(child);
     create.process(sa, in);
+    ChildSa fresh = create.created();
+    if (fresh != null) {
+      log.info(
+          "{}: Child SA {} rekeyed by the peer: {} replaced by {}",
+          sa,
+          child.config().name(),
+          child.spis(),
+          fresh.spis());
+    }
     if (child.state() == ChildSaState.INSTALLED) {
       child.setState(ChildSaState.REKEYED); // the initiator deletes it
     }

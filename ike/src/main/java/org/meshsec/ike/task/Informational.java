@@ -63,7 +63,9 @@ public final class Informational implements Task {
       if (n.notifyType().equals(NotifyType.AUTHENTICATION_FAILED)) {
         peerGaveUp = true; // the initiator could not authenticate us (section 2.21.2)
       }
-      if (n.notifyType().value() < NotifyType.FIRST_STATUS_TYPE) {
+      if (n.notifyType().equals(NotifyType.AUTHENTICATION_FAILED)) {
+        log.warn("{}: peer reports AUTHENTICATION_FAILED: it could not authenticate us", sa);
+      } else if (n.notifyType().value() < NotifyType.FIRST_STATUS_TYPE) {
         log.info("{}: peer reports {} (SPI {})", sa, n.notifyType(), n.spi());
       } else {
         log.debug("{}: peer notifies {}", sa, n.notifyType());

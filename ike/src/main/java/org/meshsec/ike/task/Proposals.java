@@ -10,6 +10,7 @@ import org.meshsec.ike.config.IkeProposal;
 import org.meshsec.ike.crypto.DhGroup;
 import org.meshsec.ike.message.Bytes;
 import org.meshsec.ike.message.NotifyType;
+import org.meshsec.ike.message.ProposalText;
 import org.meshsec.ike.message.ProtocolId;
 import org.meshsec.ike.message.SaPayload;
 import org.meshsec.ike.message.SaPayload.Proposal;
@@ -79,7 +80,9 @@ final class Proposals {
         }
       }
     }
-    throw IkeException.notify(NotifyType.NO_PROPOSAL_CHOSEN, "no acceptable IKE proposal");
+    throw IkeException.notify(
+        NotifyType.NO_PROPOSAL_CHOSEN,
+        "no acceptable IKE proposal; " + refusal(offer, ikeOffer(ours, Bytes.EMPTY).proposals()));
   }
 
   /**
@@ -171,7 +174,9 @@ final class Proposals {
         }
       }
     }
-    throw IkeException.notify(NotifyType.NO_PROPOSAL_CHOSEN, "no acceptable ESP proposal");
+    throw IkeException.notify(
+        NotifyType.NO_PROPOSAL_CHOSEN,
+        "no acceptable ESP proposal; " + refusal(offer, espOffer(ours, 0, withDh).proposals()));
   }
 
   /**
@@ -221,6 +226,17 @@ final class Proposals {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /**
+   * What the peer offered and what we accept, in strongSwan's notation ({@link ProposalText}), as
+   * strongSwan logs a refusal: {@code received proposals: IKE:..., configured proposals: IKE:...}.
+   */
+  private static String refusal(SaPayload offer, List<Proposal> configured) {
+    return "received proposals: "
+        + ProposalText.of(offer.proposals())
+        + ", configured proposals: "
+        + ProposalText.of(configured);
+  }
 
   /** ENCR with a Key Length attribute, except ChaCha20-Poly1305 (RFC 7634 section 2: none). */
   private static Transform encr(EspSuite s) {

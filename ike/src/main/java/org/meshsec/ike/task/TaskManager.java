@@ -420,7 +420,7 @@ public final class TaskManager implements IkeSaTasks {
       try {
         status = t.process(sa, m);
       } catch (IkeException e) {
-        log.info("{}: {} failed: {}", sa, t.type(), e.toString());
+        logFailure(e, "{}: {} failed: {}", sa, t.type(), e.toString());
         status = TaskStatus.FAILED;
         if (t.type() == TaskType.IKE_AUTH && e.error().isPresent()) {
           tellPeer(e.error().get());
@@ -538,7 +538,7 @@ public final class TaskManager implements IkeSaTasks {
         }
       }
     } catch (IkeException e) {
-      log.info("{}: {} request {} refused: {}", sa, exchange, mid, e.toString());
+      logFailure(e, "{}: {} request {} refused: {}", sa, exchange, mid, e.toString());
       sa.engine().stats().errorsSent.incrementAndGet();
       out = new OutMessage(exchange);
       e.error().map(IkeProtocolError::toNotifyPayload).ifPresent(out::add);
@@ -595,6 +595,27 @@ public final class TaskManager implements IkeSaTasks {
     throw IkeException.notify(
         NotifyType.INVALID_SYNTAX, exchange + " request on an SA past that exchange");
   }
+
+  /**
+   * A failed or refused exchange at WARN when an operator must act (a refused proposal, a failed
+   * authentication, unacceptable traffic selectors: the two configurations disagree), else INFO.
+   */
+  private static void logFailure(IkeException e, String format, Object... args) {
+    String text = e.toString();
+    boolean operator =
+        e.error().map(err -> OPERATOR_ERRORS.contains(err.type().value())).orElse(false)
+            || text.contains("NO_PROPOSAL_CHOSEN")
+            || text.contains("AUTHENTICATION_FAILED")
+            || text.contains("TS_UNACCEPTABLE");
+    if (operator) {
+      log.warn(format, args);
+    } else {
+      log.info(format, args);
+    }
+  }
+
+  /** NO_PROPOSAL_CHOSEN, AUTHENTICATION_FAILED, TS_UNACCEPTABLE (RFC 7296 section 3.10.1). */
+  private static final java.util.Set<Integer> OPERATOR_ERRORS = java.util.Set.of(14, 24, 38);
 
   private void sendResponse(OutMessage out, long mid, boolean zeroResponderSpi) {
     IkeHeader header =

@@ -61,8 +61,8 @@ class EngineEventsTest {
     InetSocketAddress from = new InetSocketAddress(t.b.address, 4500);
     t.a.engine.unknownSpi(0x0badcafe, from);
     t.clock.runPending();
-    // INFORMATIONAL { N(INVALID_SPI) } -->
-    Exchanges.step(t.net, t.a, t.b, "INFORMATIONAL request 2 [ SK { N(INVALID_SPI) } ]");
+    // INFORMATIONAL { N(INVAL_SPI) } -->
+    Exchanges.step(t.net, t.a, t.b, "INFORMATIONAL request 2 [ SK { N(INVAL_SPI) } ]");
     Exchanges.step(t.net, t.b, t.a, "INFORMATIONAL response 2 [ SK { } ]");
     t.a.engine.unknownSpi(0x0badcafe, from);
     t.clock.runPending();

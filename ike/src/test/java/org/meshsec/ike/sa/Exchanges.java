@@ -6,15 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import org.meshsec.ike.message.DeletePayload;
-import org.meshsec.ike.message.IdPayload;
 import org.meshsec.ike.message.Message;
-import org.meshsec.ike.message.NotifyPayload;
-import org.meshsec.ike.message.NotifyType;
-import org.meshsec.ike.message.Payload;
-import org.meshsec.ike.message.SkPayload;
-import org.meshsec.ike.message.TsPayload;
+import org.meshsec.ike.message.MessageSummary;
 import org.meshsec.ike.port.LoopbackNetwork;
 import org.meshsec.ike.port.MemoryIpsec;
 
@@ -26,61 +19,9 @@ import org.meshsec.ike.port.MemoryIpsec;
 final class Exchanges {
   private Exchanges() {}
 
-  private static final Map<Integer, String> SHORT =
-      Map.ofEntries(
-          Map.entry(NotifyType.NAT_DETECTION_SOURCE_IP.value(), "NATD_S_IP"),
-          Map.entry(NotifyType.NAT_DETECTION_DESTINATION_IP.value(), "NATD_D_IP"),
-          Map.entry(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED.value(), "FRAG_SUP"),
-          Map.entry(NotifyType.SIGNATURE_HASH_ALGORITHMS.value(), "HASH_ALG"),
-          Map.entry(NotifyType.INITIAL_CONTACT.value(), "INIT_CONTACT"),
-          Map.entry(NotifyType.USE_TRANSPORT_MODE.value(), "USE_TRANSP"),
-          Map.entry(NotifyType.AUTHENTICATION_FAILED.value(), "AUTH_FAILED"),
-          Map.entry(NotifyType.INVALID_KE_PAYLOAD.value(), "INVAL_KE"),
-          Map.entry(NotifyType.NO_PROPOSAL_CHOSEN.value(), "NO_PROP"),
-          Map.entry(NotifyType.TS_UNACCEPTABLE.value(), "TS_UNACCEPT"),
-          Map.entry(NotifyType.TEMPORARY_FAILURE.value(), "TEMP_FAIL"));
-
   /** The exchange in strongSwan's notation, e.g. {@code IKE_SA_INIT request 0 [ SA KE No ]}. */
   static String summary(Message m) {
-    StringBuilder b = new StringBuilder();
-    b.append(m.header().exchangeType())
-        .append(m.header().isRequest() ? " request " : " response ")
-        .append(m.header().messageId())
-        .append(" [");
-    append(b, m.payloads());
-    return b.append(" ]").toString();
-  }
-
-  private static void append(StringBuilder b, List<Payload> payloads) {
-    for (Payload p : payloads) {
-      b.append(' ');
-      if (p instanceof SkPayload sk) {
-        b.append("SK {");
-        append(b, sk.payloads());
-        b.append(" }");
-      } else if (p instanceof NotifyPayload n) {
-        b.append("N(")
-            .append(SHORT.getOrDefault(n.notifyType().value(), n.notifyType().name()))
-            .append(')');
-      } else if (p instanceof IdPayload id) {
-        b.append(id.initiator() ? "IDi" : "IDr");
-      } else if (p instanceof TsPayload ts) {
-        b.append(ts.initiator() ? "TSi" : "TSr");
-      } else if (p instanceof DeletePayload) {
-        b.append('D');
-      } else {
-        b.append(
-            switch (p.type().value()) {
-              case 33 -> "SA";
-              case 34 -> "KE";
-              case 37 -> "CERT";
-              case 38 -> "CERTREQ";
-              case 39 -> "AUTH";
-              case 40 -> "No";
-              default -> p.type().toString();
-            });
-      }
-    }
+    return MessageSummary.structure(m);
   }
 
   /**

@@ -3,7 +3,7 @@ package org.meshsec.lab.netns;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 
 /**
  * The standard two-node layout for the daemon tests, {@code meshsec-lab demo} and the end-to-end

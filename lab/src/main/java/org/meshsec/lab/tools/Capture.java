@@ -6,7 +6,7 @@ import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 import org.meshsec.tun.Native;
 import org.meshsec.tun.NativeIoException;
 import picocli.CommandLine.Command;

@@ -8,8 +8,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.meshsec.inet.InetText;
 import org.meshsec.tun.Errno;
-import org.meshsec.tun.InetText;
 import org.meshsec.tun.Native;
 import org.meshsec.tun.NativeIoException;
 

@@ -6,7 +6,7 @@ import java.io.PrintWriter;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Locale;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -5,7 +5,7 @@ import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 
 /** Formatting shared by the tools. Stateless. */
 final class Report {

@@ -51,7 +51,9 @@ class Ipv4UnderlayTest extends TrafficTestBase {
         Pattern.compile(
             "(in|out) +0x[0-9a-f]{8} MATURE +192\\.0\\.2\\.2:4500 +(tunnel|transport) +aes128gcm16"
                 + " +\\d+ +\\d+ +\\d+ +\\d+ +\\d+s");
-    Pattern selector = Pattern.compile("    [0-9a-f.:]+/\\d+ -> [0-9a-f.:]+/\\d+");
+    Pattern selector =
+        Pattern.compile(
+            "    [0-9a-f.:]+/\\d+ -> [0-9a-f.:]+/\\d+  policy [\\w.-]+(, peer [\\w.-]+)?");
     assertEquals(1 + 2 * 6, lines.size(), "three pairs of SAs: " + sa.stdout());
     for (int i = 1; i < lines.size(); i += 2) {
       assertTrue(row.matcher(lines.get(i)).matches(), "row: " + lines.get(i));

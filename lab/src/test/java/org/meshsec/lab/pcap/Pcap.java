@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 
 /**
  * The one reader of classic libpcap files (what {@code tcpdump -w} writes) for the lab's tests.

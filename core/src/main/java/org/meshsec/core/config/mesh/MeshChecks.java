@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.meshsec.core.net.IpPrefix;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 
 /**
  * The rules a mesh file must follow across its entries: unique node names and underlay addresses,

@@ -26,6 +26,7 @@ public final class DaemonControl {
         .register(ControlRequest.Terminate.class, new TerminateCommand(d))
         .register(ControlRequest.Rekey.class, new RekeyCommand(d))
         .register(ControlRequest.ExportKeys.class, new ExportKeysCommand(d))
-        .register(ControlRequest.Diagnose.class, new DiagnoseCommand(d));
+        .register(ControlRequest.Diagnose.class, new DiagnoseCommand(d))
+        .register(ControlRequest.Show.class, new ShowCommand(d));
   }
 }

@@ -8,11 +8,15 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import org.meshsec.core.config.IkePeer;
 import org.meshsec.core.control.Command;
 import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.daemon.Daemon;
 import org.meshsec.core.ike.IkeService;
+import org.meshsec.ike.config.EspProposal;
+import org.meshsec.ike.config.IkeProposal;
 import org.meshsec.ike.sa.ChildSaInfo;
 import org.meshsec.ike.sa.IkeSaInfo;
 
@@ -35,6 +39,9 @@ public final class IkeListCommand implements Command<ControlRequest.IkeList> {
       String local,
       String remote,
       String proposal,
+      String localId,
+      String remoteId,
+      String auth,
       long ageSeconds,
       Long establishedSeconds,
       Long rekeyInSeconds,
@@ -51,6 +58,7 @@ public final class IkeListCommand implements Command<ControlRequest.IkeList> {
       String spiOut,
       String suite,
       boolean esn,
+      String pfs,
       String mode,
       List<String> localTs,
       List<String> remoteTs,
@@ -81,6 +89,7 @@ public final class IkeListCommand implements Command<ControlRequest.IkeList> {
             "%-4s %-14s %-11s %-9s %-45s %-44s %7s %9s%n",
             "id", "peer", "state", "role", "local <-> remote", "proposal", "age", "rekey in"));
     for (IkeSaInfo s : sas) {
+      Optional<IkePeer> peer = s.peer() == null ? Optional.empty() : d.config().peer(s.peer());
       sb.append(
           String.format(
               "%-4d %-14s %-11s %-9s %-45s %-44s %7s %9s%n",
@@ -89,7 +98,7 @@ public final class IkeListCommand implements Command<ControlRequest.IkeList> {
               s.state(),
               s.originalInitiator() ? "initiator" : "responder",
               endpoint(s.local()) + " <-> " + endpoint(s.remote()),
-              s.proposal() == null ? "-" : s.proposal().toString(),
+              s.proposal() == null ? "-" : s.proposal().configName(),
               duration(seconds(s.created(), now)),
               s.rekeyAt() == null ? "-" : duration(seconds(now, s.rekeyAt()))));
       sb.append(
@@ -98,15 +107,23 @@ public final class IkeListCommand implements Command<ControlRequest.IkeList> {
               s.initiatorSpi(),
               s.responderSpi(),
               s.version() == 1 ? "  IKEv1 " + s.mode() + " mode" : ""));
+      if (peer.isPresent()) {
+        sb.append(
+            String.format(
+                "     ids %s <-> %s, auth %s%n",
+                peer.get().localId().text(), peer.get().remoteId().text(), authName(peer.get())));
+      }
       for (ChildSaInfo c : s.children()) {
         sb.append(
             String.format(
-                "     child %-12s %-9s in 0x%08x out 0x%08x %s %s%s %s === %s  age %s rekey in %s%n",
+                "     child %-12s %-9s in 0x%08x out 0x%08x %s pfs %s %s%s %s === %s  age %s rekey in"
+                    + " %s%n",
                 c.name(),
                 c.state(),
                 c.inboundSpi(),
                 c.outboundSpi(),
                 c.suite().configName(),
+                pfs(peer, c),
                 c.mode().name().toLowerCase(),
                 c.esn() ? " esn" : "",
                 String.join(",", c.localTs().stream().map(IkeService::format).toList()),
@@ -118,7 +135,28 @@ public final class IkeListCommand implements Command<ControlRequest.IkeList> {
     return ControlResponse.ok(sb.toString());
   }
 
-  private static View view(IkeSaInfo s, Instant now) {
+  /** The configuration's name of a peer's authentication method. */
+  private static String authName(IkePeer p) {
+    return p.auth() instanceof IkePeer.Auth.Psk ? "psk" : "pubkey";
+  }
+
+  /**
+   * The PFS group of a Child SA's rekeys, by the configuration's keyword: that of the peer's ESP
+   * proposal the pair was negotiated with (same suite and ESN), {@code none} without one.
+   */
+  private static String pfs(Optional<IkePeer> peer, ChildSaInfo c) {
+    return peer.flatMap(
+            p ->
+                p.espProposals().stream()
+                    .filter(e -> e.suite().equals(c.suite()) && e.esn() == c.esn())
+                    .findFirst())
+        .filter(EspProposal::hasPfs)
+        .map(e -> IkeProposal.groupName(e.pfsGroup()))
+        .orElse("none");
+  }
+
+  private View view(IkeSaInfo s, Instant now) {
+    Optional<IkePeer> peer = s.peer() == null ? Optional.empty() : d.config().peer(s.peer());
     return new View(
         s.id(),
         s.peer(),
@@ -128,16 +166,19 @@ public final class IkeListCommand implements Command<ControlRequest.IkeList> {
         String.format("%016x", s.responderSpi()),
         endpoint(s.local()),
         endpoint(s.remote()),
-        s.proposal() == null ? null : s.proposal().toString(),
+        s.proposal() == null ? null : s.proposal().configName(),
+        peer.map(p -> p.localId().text()).orElse(null),
+        peer.map(p -> p.remoteId().text()).orElse(null),
+        peer.map(IkeListCommand::authName).orElse(null),
         seconds(s.created(), now),
         s.established() == null ? null : seconds(s.established(), now),
         s.rekeyAt() == null ? null : seconds(now, s.rekeyAt()),
-        s.children().stream().map(c -> child(c, now)).toList(),
+        s.children().stream().map(c -> child(peer, c, now)).toList(),
         s.version(),
         s.mode());
   }
 
-  private static ChildView child(ChildSaInfo c, Instant now) {
+  private static ChildView child(Optional<IkePeer> peer, ChildSaInfo c, Instant now) {
     return new ChildView(
         c.name(),
         c.state().name(),
@@ -145,6 +186,7 @@ public final class IkeListCommand implements Command<ControlRequest.IkeList> {
         String.format("0x%08x", c.outboundSpi()),
         c.suite().configName(),
         c.esn(),
+        pfs(peer, c),
         c.mode().name().toLowerCase(),
         c.localTs().stream().map(IkeService::format).toList(),
         c.remoteTs().stream().map(IkeService::format).toList(),

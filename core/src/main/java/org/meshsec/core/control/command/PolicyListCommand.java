@@ -7,7 +7,7 @@ import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.daemon.Daemon;
 import org.meshsec.core.spd.Policy;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 
 /** {@code policy-list}: the SPD in lookup order. Thread-safe (an SPD snapshot). */
 public final class PolicyListCommand implements Command<ControlRequest.PolicyList> {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.daemon.Daemon;
-import org.meshsec.tun.InetText;
+import org.meshsec.inet.InetText;
 
 /** Answers and text formats shared by the commands. Stateless. */
 final class Replies {

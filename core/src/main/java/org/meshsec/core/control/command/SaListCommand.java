@@ -3,11 +3,14 @@ package org.meshsec.core.control.command;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
+import java.util.Optional;
+import org.meshsec.core.config.IkePeer;
 import org.meshsec.core.control.Command;
 import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.daemon.Daemon;
 import org.meshsec.core.sad.SaInfo;
+import org.meshsec.core.spd.Policy;
 
 /**
  * {@code sa-list}: the SAD, one entry per SA with its counters. Never shows key material (SaInfo
@@ -31,6 +34,8 @@ public final class SaListCommand implements Command<ControlRequest.SaList> {
       boolean esn,
       String selector,
       long policyId,
+      String policy,
+      String peerName,
       long bytes,
       long packets,
       long replayDrops,
@@ -73,12 +78,46 @@ public final class SaListCommand implements Command<ControlRequest.SaList> {
               s.replayDrops(),
               s.icvFailures(),
               s.addMillis() < 0 ? 0 : (now - s.addMillis()) / 1000));
-      sb.append("    ").append(selector(s)).append('\n');
+      sb.append("    ").append(selector(s));
+      String policy = policyName(s);
+      if (policy != null) {
+        sb.append("  policy ").append(policy);
+      }
+      String peer = peerName(s, policy);
+      if (peer != null) {
+        sb.append(policy != null ? ", peer " : "  peer ").append(peer);
+      }
+      sb.append('\n');
     }
     return ControlResponse.ok(sb.toString());
   }
 
-  private static View view(SaInfo s, long now) {
+  /** The name of the policy the SA serves, null if none (a LARVAL SA, a removed policy). */
+  private String policyName(SaInfo s) {
+    Policy p = d.dataPath().spd().get(s.policyId());
+    return p == null ? null : p.name();
+  }
+
+  /**
+   * The {@code [[peer]]} name of the SA's peer: the peer negotiating the policy, else the peer at
+   * the SA's address; null for a manual SA to no configured peer.
+   */
+  private String peerName(SaInfo s, String policy) {
+    if (policy != null) {
+      Optional<IkePeer> p = d.config().ikePeerOf(policy);
+      if (p.isPresent()) {
+        return p.get().name();
+      }
+    }
+    return d.config().peers().stream()
+        .filter(p -> p.address().equals(s.peer()))
+        .map(IkePeer::name)
+        .findFirst()
+        .orElse(null);
+  }
+
+  private View view(SaInfo s, long now) {
+    String policy = policyName(s);
     return new View(
         s.direction().name().toLowerCase(),
         String.format("0x%08x", s.spi()),
@@ -90,6 +129,8 @@ public final class SaListCommand implements Command<ControlRequest.SaList> {
         s.esn(),
         selector(s),
         s.policyId(),
+        policy,
+        peerName(s, policy),
         s.bytes(),
         s.packets(),
         s.replayDrops(),

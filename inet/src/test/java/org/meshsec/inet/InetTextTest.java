@@ -1,4 +1,4 @@
-package org.meshsec.tun;
+package org.meshsec.inet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -6,6 +6,18 @@ import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 
 class InetTextTest {
+
+  @Test
+  void formatsEndpoints() throws Exception {
+    assertEquals(
+        "192.0.2.1:4500",
+        InetText.endpoint(
+            new java.net.InetSocketAddress(InetAddress.getByName("192.0.2.1"), 4500)));
+    assertEquals(
+        "[2001:db8::1]:500",
+        InetText.endpoint(
+            new java.net.InetSocketAddress(InetAddress.getByName("2001:db8:0:0:0:0:0:1"), 500)));
+  }
 
   @Test
   void formatsInetAddresses() throws Exception {

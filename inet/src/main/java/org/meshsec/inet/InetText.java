@@ -1,6 +1,7 @@
-package org.meshsec.tun;
+package org.meshsec.inet;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 
 /**
  * The usual text form of an IP address, as {@code ip} prints it and as logs and messages show it:
@@ -15,6 +16,19 @@ import java.net.InetAddress;
  */
 public final class InetText {
   private InetText() {}
+
+  /**
+   * An address and port as logs and messages show them: {@code 192.0.2.1:4500}, {@code
+   * [2001:db8::1]:4500} (RFC 5952 section 6).
+   */
+  public static String endpoint(InetSocketAddress endpoint) {
+    InetAddress a = endpoint.getAddress();
+    if (a == null) {
+      return endpoint.getHostString() + ":" + endpoint.getPort();
+    }
+    String host = format(a);
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + endpoint.getPort();
+  }
 
   /** The text form of {@code address}. */
   public static String format(InetAddress address) {
