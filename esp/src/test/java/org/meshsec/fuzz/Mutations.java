@@ -259,7 +259,11 @@ public final class Mutations {
                   }
                   return t;
                 });
-    Arbitrary<List<Mutation>> bytes = mutation().list().ofMaxSize(2);
+    // mostly well-formed syntax, so the inputs reach the semantic checks behind the parser
+    Arbitrary<List<Mutation>> bytes =
+        Arbitraries.frequencyOf(
+            net.jqwik.api.Tuple.of(3, Arbitraries.just(List.<Mutation>of())),
+            net.jqwik.api.Tuple.of(1, mutation().list().ofMinSize(1).ofMaxSize(2)));
     return Combinators.combine(lineEdited, bytes)
         .as(
             (t, ms) -> {
