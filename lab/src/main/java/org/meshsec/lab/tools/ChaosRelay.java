@@ -299,33 +299,28 @@ public final class ChaosRelay extends Tool {
               + " seed "
               + seedOption);
       out.flush();
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    for (Stream s : streams) {
-                      out.println(s);
-                    }
-                    out.flush();
-                  }));
+      Runnable report =
+          () -> {
+            for (Stream s : streams) {
+              out.println(s);
+            }
+            out.flush();
+          };
+      Thread atExit = new Thread(report); // killed (SIGTERM): the counters are still printed
+      Runtime.getRuntime().addShutdownHook(atExit);
       if (reportOption > 0) {
-        sender.scheduleAtFixedRate(
-            () -> {
-              for (Stream s : streams) {
-                out.println(s);
-              }
-              out.flush();
-            },
-            reportOption,
-            reportOption,
-            TimeUnit.MILLISECONDS);
+        sender.scheduleAtFixedRate(report, reportOption, reportOption, TimeUnit.MILLISECONDS);
       }
+      boolean failed;
       if (durationOption > 0) {
-        done.await(durationOption, TimeUnit.MILLISECONDS);
+        failed = done.await(durationOption, TimeUnit.MILLISECONDS);
       } else {
         done.await();
+        failed = true;
       }
-      return Tool.OK;
+      Runtime.getRuntime().removeShutdownHook(atExit);
+      report.run();
+      return failed ? Tool.FAILED : Tool.OK;
     } catch (IOException e) {
       err.println("chaos-relay: " + e);
       return Tool.FAILED;
