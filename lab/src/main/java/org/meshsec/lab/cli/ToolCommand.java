@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.meshsec.core.cli.ExitCode;
 import org.meshsec.lab.tools.Capture;
+import org.meshsec.lab.tools.ChaosRelay;
 import org.meshsec.lab.tools.Ping;
 import org.meshsec.lab.tools.TcpSend;
 import org.meshsec.lab.tools.TcpSink;
@@ -18,8 +19,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code meshsec-lab tool NAME ARGS...}: the small traffic tools the demo and the namespace tests
- * run inside namespaces (ping, tcp-send/tcp-sink, udp-sweep/udp-echo, capture), for hosts without
- * iputils, netcat or tcpdump. Each tool is a picocli subcommand ({@link org.meshsec.lab.tools}).
+ * run inside namespaces (ping, tcp-send/tcp-sink, udp-sweep/udp-echo, capture, chaos-relay), for
+ * hosts without iputils, netcat or tcpdump. Each tool is a picocli subcommand ({@link
+ * org.meshsec.lab.tools}).
  */
 @Command(
     name = "tool",
@@ -30,7 +32,8 @@ import picocli.CommandLine.Spec;
       TcpSend.class,
       UdpEcho.class,
       UdpSweep.class,
-      Capture.class
+      Capture.class,
+      ChaosRelay.class
     })
 public final class ToolCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

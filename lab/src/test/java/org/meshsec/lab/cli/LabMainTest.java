@@ -31,7 +31,9 @@ class LabMainTest {
     Run r = run("tool", "--help");
     assertEquals(0, r.code(), r.err());
     for (String t :
-        new String[] {"ping", "tcp-sink", "tcp-send", "udp-echo", "udp-sweep", "capture"}) {
+        new String[] {
+          "ping", "tcp-sink", "tcp-send", "udp-echo", "udp-sweep", "capture", "chaos-relay"
+        }) {
       assertTrue(r.out().contains("  " + t), "missing " + t + " in\n" + r.out());
     }
   }
