@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -322,11 +321,6 @@ class ChaosNetnsTest {
    * 7296 section 2.4).
    */
   @Test
-  @Tag("needs-esp-liveness")
-  @Disabled(
-      "fails today: an exchange unanswered for dpd_timeout under 30% loss declares the peer dead"
-          + " although its ESP keeps arriving (RFC 7296 section 2.4: any authenticated traffic is"
-          + " proof of life); enable together with that change")
   void convergesUnderThirtyPercentLossWithoutFalseDeadPeer() throws Exception {
     String spec = "loss=30%,reorder=5%,hold=20";
     try (Pair p = new Pair("mcx", 30, "8s", 20, "--ike", spec, "--esp", spec)) {
