@@ -16,6 +16,8 @@ import org.meshsec.esp.EspOverhead;
  * @param addresses addresses assigned to the device
  * @param routes prefixes routed into the device
  * @param mssClamp whether TCP SYNs through the tunnel get their MSS clamped to fit the MTU
+ * @param offload whether to open the device with IFF_VNET_HDR and ask for TSO/USO/checksum offloads
+ *     (TCP super-packets segmented and coalesced in user space); default true
  */
 public record TunConfig(
     String name,
@@ -24,7 +26,8 @@ public record TunConfig(
     int underlayMtu,
     List<TunAddress> addresses,
     List<IpPrefix> routes,
-    boolean mssClamp) {
+    boolean mssClamp,
+    boolean offload) {
   /** Default device name. */
   public static final String DEFAULT_NAME = "meshsec0";
 

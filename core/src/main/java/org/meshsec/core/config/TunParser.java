@@ -20,7 +20,7 @@ import org.tomlj.TomlTable;
 final class TunParser {
   static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}");
   static final List<String> TUN_KEYS =
-      List.of("name", "mtu", "underlay_mtu", "addresses", "routes", "mss_clamp");
+      List.of("name", "mtu", "underlay_mtu", "addresses", "routes", "mss_clamp", "offload");
 
   /** Smallest underlay MTU accepted: the IPv4 datagram every host must accept (RFC 791). */
   static final int MIN_UNDERLAY_MTU = 576;
@@ -131,6 +131,13 @@ final class TunParser {
       mssClamp = b != null && b;
     }
 
+    boolean offload = true;
+    if (t.has("offload")) {
+      Boolean b = t.bool("offload");
+      ok &= b != null;
+      offload = b == null || b;
+    }
+
     int underlay = TunConfig.DEFAULT_UNDERLAY_MTU;
     if (t.has("underlay_mtu")) {
       Long u = t.integer("underlay_mtu");
@@ -217,7 +224,7 @@ final class TunParser {
     if (!ok) {
       return null;
     }
-    return new TunConfig(name, mtu, configured, underlay, addresses, routes, mssClamp);
+    return new TunConfig(name, mtu, configured, underlay, addresses, routes, mssClamp, offload);
   }
 
   /**

@@ -178,8 +178,9 @@ public final class Daemon implements AutoCloseable {
     for (ManualSa sa : config.sas()) {
       install(sa, config.policyOf(sa));
     }
-    udp.start(dataPath::inbound);
+    udp.start(dataPath.udpReceiver());
     TunFactory.Opened opened = options.tunFactory().open(config, group);
+    dataPath.tunVnetHdr(opened.tun().vnetHdr());
     tun = opened.tun();
     link = opened.link();
     routing = opened.routing();
@@ -191,7 +192,7 @@ public final class Daemon implements AutoCloseable {
           @Override
           public void onPackets(int queue, List<ByteBuf> packets) {
             for (ByteBuf p : packets) {
-              dataPath.outbound(p);
+              dataPath.fromTun(p);
             }
             dataPath.flush();
           }
@@ -231,7 +232,8 @@ public final class Daemon implements AutoCloseable {
         TunOptions.builder(config.tun().name())
             .headroom(Math.max(TunOptions.DEFAULT_HEADROOM, DataPath.HEADROOM))
             .tailroom(Math.max(TunOptions.DEFAULT_TAILROOM, DataPath.TAILROOM))
-            .readerMode(Epoll.isAvailable() ? mode : ReaderMode.POLL_THREAD);
+            .readerMode(Epoll.isAvailable() ? mode : ReaderMode.POLL_THREAD)
+            .vnetHdr(config.tun().offload());
     if (Epoll.isAvailable() && mode != ReaderMode.POLL_THREAD) {
       tb.eventLoopGroup(group);
     }

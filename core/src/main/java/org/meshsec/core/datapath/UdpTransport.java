@@ -150,6 +150,9 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
   @FunctionalInterface
   public interface Receiver {
     void receive(ByteBuf payload, InetSocketAddress sender);
+
+    /** The end of one read batch (one readiness event) on the calling event loop. */
+    default void batchEnd() {}
   }
 
   /**
@@ -177,6 +180,14 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
         sink.receive(p.content(), p.sender());
       } else {
         io.netty.util.ReferenceCountUtil.release(msg);
+      }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      Receiver sink = this.sink;
+      if (sink != null) {
+        sink.batchEnd();
       }
     }
 
