@@ -2,6 +2,8 @@ package org.meshsec.core.datapath;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,6 +16,8 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.unix.SegmentedDatagramPacket;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -36,7 +40,17 @@ import org.slf4j.LoggerFactory;
  * #flush} flushes every channel once per TUN batch; called on the channel's own loop (the daemon
  * puts the TUN queue and the channels on one loop) this involves no thread hand-off.
  *
- * <p>Thread-safety: thread-safe (Netty channels accept writes from any thread).
+ * <p><b>UDP offloads</b> (Linux, epoll). Sending: consecutive datagrams sent by one thread to one
+ * peer, all of one size but the last (the ESP packets of one TCP super-packet), leave in one
+ * sendmsg with UDP_SEGMENT (UDP GSO, Linux 4.18+): the kernel cuts the gathered buffer into
+ * datagrams, or hands it whole to a receiver on a veth. Other datagrams of a batch go out with
+ * sendmmsg as before. Receiving: UDP_GRO (Linux 5.0+) lets the kernel merge same-size datagrams of
+ * one flow into one read, which Netty splits again, so the receiver still sees one datagram at a
+ * time. Both are on where Netty's epoll transport supports them, and can be turned off with {@code
+ * -Dmeshsec.udp.gso=false} / {@code -Dmeshsec.udp.gro=false} (for measurements).
+ *
+ * <p>Thread-safety: thread-safe (Netty channels accept writes from any thread; the GSO run being
+ * built lives in a thread local and is written by {@link #flush} on the thread that built it).
  */
 public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UdpTransport.class);
@@ -46,6 +60,57 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
 
   /** Datagrams per recvmmsg call. */
   static final int RECV_BATCH = 16;
+
+  /** With UDP_GRO a read may hold up to 64 KB of merged datagrams. */
+  static final int GRO_SLOT = 65535;
+
+  /** UDP_MAX_SEGMENTS in Linux's include/linux/udp.h: the most segments one GSO send may carry. */
+  static final int GSO_MAX_SEGMENTS = 64;
+
+  /** The most bytes of datagrams one GSO send carries (one IP packet before segmentation). */
+  static final int GSO_MAX_BYTES = 65535 - 8 - 40;
+
+  static final boolean GSO =
+      Epoll.isAvailable()
+          && EpollDatagramChannel.isSegmentedDatagramPacketSupported()
+          && Boolean.parseBoolean(System.getProperty("meshsec.udp.gso", "true"));
+
+  static final boolean GRO =
+      Epoll.isAvailable() && Boolean.parseBoolean(System.getProperty("meshsec.udp.gro", "true"));
+
+  /** The datagrams of one GSO send being gathered by one thread. */
+  private static final class Run {
+    Channel ch;
+    InetSocketAddress to;
+    ByteBuf first;
+    CompositeByteBuf gathered;
+    int segmentSize;
+    int count;
+    int bytes;
+    boolean closed; // a shorter datagram was added: it must be the last
+
+    void reset() {
+      ch = null;
+      to = null;
+      first = null;
+      gathered = null;
+      count = 0;
+      bytes = 0;
+      closed = false;
+    }
+  }
+
+  private final FastThreadLocal<Run> runs =
+      new FastThreadLocal<>() {
+        @Override
+        protected Run initialValue() {
+          return new Run();
+        }
+      };
+
+  private final ByteBufAllocator alloc = io.netty.buffer.PooledByteBufAllocator.DEFAULT;
+  private final java.util.concurrent.atomic.LongAdder gsoSends =
+      new java.util.concurrent.atomic.LongAdder();
 
   private final List<Channel> channels = new ArrayList<>();
   private volatile Channel v4;
@@ -107,7 +172,13 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
                 .option(ChannelOption.SO_SNDBUF, 4 << 20)
                 .option(ChannelOption.AUTO_READ, false)
                 .handler(t.inbound);
-        if (epoll) {
+        if (epoll && GRO) {
+          // recvmsg into 64 KB: a read may hold several datagrams merged by UDP GRO (Netty reads
+          // the segment size only on its recvmsg path, not with recvmmsg, so no recvmmsg here)
+          b.option(EpollChannelOption.UDP_GRO, true)
+              .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 0)
+              .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(GRO_SLOT));
+        } else if (epoll) {
           // recvmmsg: one syscall reads up to RECV_BATCH datagrams into one buffer
           b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
               .option(
@@ -134,7 +205,12 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
         } else {
           t.v6 = t.v6 == null ? ch : t.v6;
         }
-        log.info("listening on UDP {} ({})", a, epoll ? "epoll" : "nio");
+        log.info(
+            "listening on UDP {} ({}{}{})",
+            a,
+            epoll ? "epoll" : "nio",
+            epoll && GSO ? ", GSO" : "",
+            epoll && GRO ? ", GRO" : "");
       }
       if (dualStack && t.v4 == null) {
         t.v4 = t.v6;
@@ -211,11 +287,66 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
         peerPort == peerPortDefault
             ? endpoints.computeIfAbsent(peer, p -> new InetSocketAddress(p, peerPortDefault))
             : new InetSocketAddress(peer, peerPort);
-    ch.write(new DatagramPacket(esp, to), ch.voidPromise());
+    if (!GSO || !(ch instanceof EpollDatagramChannel)) {
+      ch.write(new DatagramPacket(esp, to), ch.voidPromise());
+      return;
+    }
+    Run r = runs.get();
+    int len = esp.readableBytes();
+    if (r.count > 0
+        && (r.ch != ch
+            || !r.to.equals(to)
+            || r.closed
+            || len > r.segmentSize
+            || r.count == GSO_MAX_SEGMENTS
+            || r.bytes + len > GSO_MAX_BYTES)) {
+      emit(r);
+    }
+    if (r.count == 0) {
+      r.ch = ch;
+      r.to = to;
+      r.first = esp;
+      r.segmentSize = len;
+      r.count = 1;
+      r.bytes = len;
+      return;
+    }
+    if (r.count == 1) {
+      r.gathered = alloc.compositeDirectBuffer(GSO_MAX_SEGMENTS);
+      r.gathered.addComponent(true, r.first);
+      r.first = null;
+    }
+    r.gathered.addComponent(true, esp);
+    r.count++;
+    r.bytes += len;
+    r.closed = len < r.segmentSize;
+  }
+
+  /** Sends made with UDP GSO (each carrying two or more datagrams). */
+  public long gsoSends() {
+    return gsoSends.sum();
+  }
+
+  /** Writes the run gathered so far: one datagram, or one UDP GSO send of several. */
+  private void emit(Run r) {
+    Channel ch = r.ch;
+    if (r.count == 1) {
+      ch.write(new DatagramPacket(r.first, r.to), ch.voidPromise());
+    } else if (r.count > 1) {
+      ch.write(new SegmentedDatagramPacket(r.gathered, r.segmentSize, r.to), ch.voidPromise());
+      gsoSends.increment();
+    }
+    r.reset();
   }
 
   @Override
   public void flush() {
+    if (GSO) {
+      Run r = runs.getIfExists();
+      if (r != null && r.count > 0) {
+        emit(r);
+      }
+    }
     for (Channel ch : channels) {
       ch.flush();
     }
