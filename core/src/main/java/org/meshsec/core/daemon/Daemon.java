@@ -136,7 +136,8 @@ public final class Daemon implements AutoCloseable {
     this.options = options;
     this.group =
         new MultiThreadIoEventLoopGroup(
-            1, Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+            config.tun().queues(),
+            Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
   }
 
   /**
@@ -233,7 +234,8 @@ public final class Daemon implements AutoCloseable {
             .headroom(Math.max(TunOptions.DEFAULT_HEADROOM, DataPath.HEADROOM))
             .tailroom(Math.max(TunOptions.DEFAULT_TAILROOM, DataPath.TAILROOM))
             .readerMode(Epoll.isAvailable() ? mode : ReaderMode.POLL_THREAD)
-            .vnetHdr(config.tun().offload());
+            .vnetHdr(config.tun().offload())
+            .queues(config.tun().queues());
     if (Epoll.isAvailable() && mode != ReaderMode.POLL_THREAD) {
       tb.eventLoopGroup(group);
     }

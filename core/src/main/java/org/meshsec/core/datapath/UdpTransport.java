@@ -115,6 +115,11 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
   private final List<Channel> channels = new ArrayList<>();
   private volatile Channel v4;
   private volatile Channel v6;
+
+  /** Per address family, one channel per event loop (SO_REUSEPORT), to send from the caller's. */
+  private volatile Channel[] v4All = new Channel[0];
+
+  private volatile Channel[] v6All = new Channel[0];
   private final ConcurrentHashMap<InetAddress, InetSocketAddress> endpoints =
       new ConcurrentHashMap<>();
   private final int peerPortDefault;
@@ -162,58 +167,82 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
                         && b.getPort() == port);
       }
     }
+    int loops = 0;
+    for (var ignored : group) {
+      loops++;
+    }
+    // One socket per event loop on the same address (SO_REUSEPORT): the kernel spreads the
+    // peers (by 4-tuple hash) over the loops, and each loop sends from its own socket.
+    int perAddress = epoll ? loops : 1;
     try {
-      for (InetSocketAddress a : binds) {
-        Bootstrap b =
-            new Bootstrap()
-                .group(group)
-                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                .option(ChannelOption.SO_RCVBUF, 4 << 20)
-                .option(ChannelOption.SO_SNDBUF, 4 << 20)
-                .option(ChannelOption.AUTO_READ, false)
-                .handler(t.inbound);
-        if (epoll && GRO) {
-          // recvmsg into 64 KB: a read may hold several datagrams merged by UDP GRO (Netty reads
-          // the segment size only on its recvmsg path, not with recvmmsg, so no recvmmsg here)
-          b.option(EpollChannelOption.UDP_GRO, true)
-              .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 0)
-              .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(GRO_SLOT));
-        } else if (epoll) {
-          // recvmmsg: one syscall reads up to RECV_BATCH datagrams into one buffer
-          b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
-              .option(
-                  ChannelOption.RECVBUF_ALLOCATOR,
-                  new FixedRecvByteBufAllocator(MAX_DATAGRAM * RECV_BATCH));
+      for (InetSocketAddress first : binds) {
+        InetSocketAddress a = first;
+        for (int copy = 0; copy < perAddress; copy++) {
+          Bootstrap b =
+              new Bootstrap()
+                  .group(group)
+                  .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                  .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                  .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                  .option(ChannelOption.AUTO_READ, false)
+                  .handler(t.inbound);
+          if (perAddress > 1) {
+            b.option(EpollChannelOption.SO_REUSEPORT, true);
+          }
+          if (epoll && GRO) {
+            // recvmsg into 64 KB: a read may hold several datagrams merged by UDP GRO (Netty reads
+            // the segment size only on its recvmsg path, not with recvmmsg, so no recvmmsg here)
+            b.option(EpollChannelOption.UDP_GRO, true)
+                .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 0)
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(GRO_SLOT));
+          } else if (epoll) {
+            // recvmmsg: one syscall reads up to RECV_BATCH datagrams into one buffer
+            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+                .option(
+                    ChannelOption.RECVBUF_ALLOCATOR,
+                    new FixedRecvByteBufAllocator(MAX_DATAGRAM * RECV_BATCH));
+          }
+          Channel ch;
+          try {
+            ch = b.bind(a).sync().channel();
+          } catch (Exception e) {
+            throw new IOException(
+                "cannot bind UDP "
+                    + a.getAddress().getHostAddress()
+                    + ":"
+                    + a.getPort()
+                    + ": "
+                    + e.getMessage()
+                    + " (another IPsec daemon on the port, or the address is not on this host?)",
+                e);
+          }
+          t.channels.add(ch);
+          if (a.getAddress() instanceof Inet4Address) {
+            t.v4 = t.v4 == null ? ch : t.v4;
+            t.v4All = append(t.v4All, ch);
+          } else {
+            t.v6 = t.v6 == null ? ch : t.v6;
+            t.v6All = append(t.v6All, ch);
+          }
+          if (copy > 0) {
+            continue;
+          }
+          // the other copies bind the port this one got (a port 0 bind picks one)
+          a =
+              new InetSocketAddress(
+                  a.getAddress(), ((InetSocketAddress) ch.localAddress()).getPort());
+          log.info(
+              "listening on UDP {} ({}{}{}{})",
+              a,
+              epoll ? "epoll" : "nio",
+              epoll && GSO ? ", GSO" : "",
+              epoll && GRO ? ", GRO" : "",
+              perAddress > 1 ? ", " + perAddress + " sockets with SO_REUSEPORT" : "");
         }
-        Channel ch;
-        try {
-          ch = b.bind(a).sync().channel();
-        } catch (Exception e) {
-          throw new IOException(
-              "cannot bind UDP "
-                  + a.getAddress().getHostAddress()
-                  + ":"
-                  + a.getPort()
-                  + ": "
-                  + e.getMessage()
-                  + " (another IPsec daemon on the port, or the address is not on this host?)",
-              e);
-        }
-        t.channels.add(ch);
-        if (a.getAddress() instanceof Inet4Address) {
-          t.v4 = t.v4 == null ? ch : t.v4;
-        } else {
-          t.v6 = t.v6 == null ? ch : t.v6;
-        }
-        log.info(
-            "listening on UDP {} ({}{}{})",
-            a,
-            epoll ? "epoll" : "nio",
-            epoll && GSO ? ", GSO" : "",
-            epoll && GRO ? ", GRO" : "");
       }
       if (dualStack && t.v4 == null) {
         t.v4 = t.v6;
+        t.v4All = t.v6All;
       }
     } catch (IOException | RuntimeException e) {
       t.close();
@@ -273,11 +302,29 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
     }
   }
 
+  private static Channel[] append(Channel[] all, Channel ch) {
+    Channel[] a = java.util.Arrays.copyOf(all, all.length + 1);
+    a[all.length] = ch;
+    return a;
+  }
+
+  /** The channel of the calling event loop among {@code all}, else {@code fallback}. */
+  private static Channel local(Channel[] all, Channel fallback) {
+    if (all.length > 1) {
+      for (Channel c : all) {
+        if (c.eventLoop().inEventLoop()) {
+          return c;
+        }
+      }
+    }
+    return fallback;
+  }
+
   @Override
   public void send(ByteBuf esp, InetAddress peer, int peerPort) {
-    Channel ch = peer instanceof Inet4Address ? v4 : v6;
+    Channel ch = peer instanceof Inet4Address ? local(v4All, v4) : local(v6All, v6);
     if (ch == null) {
-      ch = v6 != null ? v6 : v4; // a dual-stack socket can reach either family
+      ch = v6 != null ? local(v6All, v6) : v4; // a dual-stack socket can reach either family
     }
     if (ch == null) {
       esp.release();
@@ -356,7 +403,10 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
   public List<InetSocketAddress> localAddresses() {
     List<InetSocketAddress> out = new ArrayList<>();
     for (Channel ch : channels) {
-      out.add((InetSocketAddress) ch.localAddress());
+      InetSocketAddress a = (InetSocketAddress) ch.localAddress();
+      if (!out.contains(a)) {
+        out.add(a);
+      }
     }
     return out;
   }

@@ -113,4 +113,39 @@ class UdpTransportTest {
       rx.close();
     }
   }
+
+  /**
+   * With several event loops each gets its own socket on the one address (SO_REUSEPORT); the status
+   * shows the address once, and datagrams from several senders all arrive.
+   */
+  @Test
+  void oneSocketPerLoopOnOneAddress() throws Exception {
+    IoEventLoopGroup two =
+        new MultiThreadIoEventLoopGroup(
+            2, Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    InetAddress lo = InetAddress.getLoopbackAddress();
+    UdpTransport t = UdpTransport.bind(two, List.of(new InetSocketAddress(lo, 0)));
+    try {
+      assertEquals(1, t.localAddresses().size(), t.localAddresses().toString());
+      int port = t.localAddresses().get(0).getPort();
+      LinkedBlockingQueue<byte[]> got = new LinkedBlockingQueue<>();
+      t.start(
+          (payload, from) -> {
+            got.add(ByteBufUtil.getBytes(payload));
+            payload.release();
+          });
+      for (int i = 0; i < 16; i++) {
+        try (DatagramSocket s = new DatagramSocket(0, lo)) {
+          byte[] d = {0, 0, 0, 0, (byte) i};
+          s.send(new DatagramPacket(d, d.length, lo, port));
+        }
+      }
+      for (int i = 0; i < 16; i++) {
+        assertNotNull(got.poll(5, TimeUnit.SECONDS), "datagram " + i);
+      }
+    } finally {
+      t.close();
+      two.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+  }
 }
