@@ -176,7 +176,7 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
     int perAddress = epoll ? loops : 1;
     try {
       for (InetSocketAddress first : binds) {
-        InetSocketAddress a = first;
+        InetSocketAddress a = perAddress > 1 ? probe(group, first) : first;
         for (int copy = 0; copy < perAddress; copy++) {
           Bootstrap b =
               new Bootstrap()
@@ -249,6 +249,40 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
       throw e;
     }
     return t;
+  }
+
+  /**
+   * Binds {@code a} once without SO_REUSEPORT and closes it again, so that a port another socket
+   * (another meshsec on the host, with SO_REUSEPORT too) already holds is refused as before instead
+   * of being shared. Returns the address with the port it got (for a port 0 bind).
+   */
+  private static InetSocketAddress probe(IoEventLoopGroup group, InetSocketAddress a)
+      throws IOException {
+    Channel ch;
+    try {
+      ch =
+          new Bootstrap()
+              .group(group)
+              .channel(EpollDatagramChannel.class)
+              .option(ChannelOption.AUTO_READ, false)
+              .handler(new ChannelInboundHandlerAdapter())
+              .bind(a)
+              .sync()
+              .channel();
+    } catch (Exception e) {
+      throw new IOException(
+          "cannot bind UDP "
+              + a.getAddress().getHostAddress()
+              + ":"
+              + a.getPort()
+              + ": "
+              + e.getMessage()
+              + " (another IPsec daemon on the port, or the address is not on this host?)",
+          e);
+    }
+    int port = ((InetSocketAddress) ch.localAddress()).getPort();
+    ch.close().awaitUninterruptibly();
+    return new InetSocketAddress(a.getAddress(), port);
   }
 
   /** Receives each datagram read (takes ownership of {@code payload}). */

@@ -14,6 +14,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -143,6 +144,10 @@ class UdpTransportTest {
       for (int i = 0; i < 16; i++) {
         assertNotNull(got.poll(5, TimeUnit.SECONDS), "datagram " + i);
       }
+      // SO_REUSEPORT does not let a second transport (a second daemon) share the port
+      assertThrows(
+          IOException.class,
+          () -> UdpTransport.bind(two, List.of(new InetSocketAddress(lo, port))).close());
     } finally {
       t.close();
       two.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
