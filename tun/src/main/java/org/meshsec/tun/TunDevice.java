@@ -325,6 +325,11 @@ public final class TunDevice implements TunInterface {
   }
 
   @Override
+  public boolean vnetHdr() {
+    return options.vnetHdr();
+  }
+
+  @Override
   public WriteResult write(ByteBuf packet) {
     TunQueue q;
     if (queues.length == 1) {

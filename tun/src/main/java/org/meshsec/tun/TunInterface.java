@@ -34,6 +34,14 @@ public interface TunInterface extends AutoCloseable {
   int tailroom();
 
   /**
+   * Whether every packet read and written starts with a {@link VirtioNetHdr} (a device opened with
+   * {@link TunOptions#vnetHdr()}). False by default.
+   */
+  default boolean vnetHdr() {
+    return false;
+  }
+
+  /**
    * Writes one whole IP packet (the buffer's readable bytes) towards the kernel's stack. Never
    * blocks; a packet the device cannot take now is dropped and counted. Takes ownership: {@code
    * packet} is released before this method returns, whatever the result.

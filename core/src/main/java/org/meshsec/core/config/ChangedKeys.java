@@ -57,7 +57,9 @@ final class ChangedKeys {
             new Key<>("underlay_mtu", TunConfig::underlayMtu),
             new Key<>("addresses", TunConfig::addresses),
             new Key<>("routes", TunConfig::routes),
-            new Key<>("mss_clamp", TunConfig::mssClamp)));
+            new Key<>("mss_clamp", TunConfig::mssClamp),
+            new Key<>("offload", TunConfig::offload),
+            new Key<>("queues", TunConfig::queues)));
   }
 
   static String listen(ListenConfig a, ListenConfig b) {

@@ -16,6 +16,10 @@ import org.meshsec.esp.EspOverhead;
  * @param addresses addresses assigned to the device
  * @param routes prefixes routed into the device
  * @param mssClamp whether TCP SYNs through the tunnel get their MSS clamped to fit the MTU
+ * @param offload whether to open the device with IFF_VNET_HDR and ask for TSO/USO/checksum offloads
+ *     (TCP super-packets segmented and coalesced in user space); default true
+ * @param queues event loops, TUN queues (IFF_MULTI_QUEUE) and UDP sockets per address
+ *     (SO_REUSEPORT); default the number of CPUs
  */
 public record TunConfig(
     String name,
@@ -24,12 +28,22 @@ public record TunConfig(
     int underlayMtu,
     List<TunAddress> addresses,
     List<IpPrefix> routes,
-    boolean mssClamp) {
+    boolean mssClamp,
+    boolean offload,
+    int queues) {
   /** Default device name. */
   public static final String DEFAULT_NAME = "meshsec0";
 
   /** Default underlay MTU (Ethernet). */
   public static final int DEFAULT_UNDERLAY_MTU = 1500;
+
+  /** The most queues a TUN device may have (MAX_TAP_QUEUES in Linux's drivers/net/tun.c). */
+  public static final int MAX_QUEUES = 256;
+
+  /** The default {@code queues}: one per CPU. */
+  public static int defaultQueues() {
+    return Math.max(1, Math.min(MAX_QUEUES, Runtime.getRuntime().availableProcessors()));
+  }
 
   public TunConfig {
     Objects.requireNonNull(name, "name");

@@ -20,7 +20,8 @@ import org.tomlj.TomlTable;
 final class TunParser {
   static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}");
   static final List<String> TUN_KEYS =
-      List.of("name", "mtu", "underlay_mtu", "addresses", "routes", "mss_clamp");
+      List.of(
+          "name", "mtu", "underlay_mtu", "addresses", "routes", "mss_clamp", "offload", "queues");
 
   /** Smallest underlay MTU accepted: the IPv4 datagram every host must accept (RFC 791). */
   static final int MIN_UNDERLAY_MTU = 576;
@@ -131,6 +132,26 @@ final class TunParser {
       mssClamp = b != null && b;
     }
 
+    boolean offload = true;
+    if (t.has("offload")) {
+      Boolean b = t.bool("offload");
+      ok &= b != null;
+      offload = b == null || b;
+    }
+
+    int queues = TunConfig.defaultQueues();
+    if (t.has("queues")) {
+      Long q = t.integer("queues");
+      if (q == null) {
+        return null;
+      }
+      if (q < 1 || q > TunConfig.MAX_QUEUES) {
+        t.error("queues", q + " is out of range 1.." + TunConfig.MAX_QUEUES);
+        return null;
+      }
+      queues = q.intValue();
+    }
+
     int underlay = TunConfig.DEFAULT_UNDERLAY_MTU;
     if (t.has("underlay_mtu")) {
       Long u = t.integer("underlay_mtu");
@@ -217,7 +238,8 @@ final class TunParser {
     if (!ok) {
       return null;
     }
-    return new TunConfig(name, mtu, configured, underlay, addresses, routes, mssClamp);
+    return new TunConfig(
+        name, mtu, configured, underlay, addresses, routes, mssClamp, offload, queues);
   }
 
   /**

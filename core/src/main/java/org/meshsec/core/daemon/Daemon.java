@@ -162,7 +162,8 @@ public final class Daemon implements AutoCloseable {
     this.options = options;
     this.group =
         new MultiThreadIoEventLoopGroup(
-            1, Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+            config.tun().queues(),
+            Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
   }
 
   /**
@@ -207,8 +208,9 @@ public final class Daemon implements AutoCloseable {
     if (options.stateFile() != null) {
       HotRestart.resume(options.stateFile(), config, spd, sad);
     }
-    udp.start(dataPath::inbound);
+    udp.start(dataPath.udpReceiver());
     TunFactory.Opened opened = options.tunFactory().open(config, group);
+    dataPath.tunVnetHdr(opened.tun().vnetHdr());
     tun = opened.tun();
     link = opened.link();
     routing = opened.routing();
@@ -220,7 +222,7 @@ public final class Daemon implements AutoCloseable {
           @Override
           public void onPackets(int queue, List<ByteBuf> packets) {
             for (ByteBuf p : packets) {
-              dataPath.outbound(p);
+              dataPath.fromTun(p);
             }
             dataPath.flush();
           }
@@ -281,7 +283,9 @@ public final class Daemon implements AutoCloseable {
         TunOptions.builder(config.tun().name())
             .headroom(Math.max(TunOptions.DEFAULT_HEADROOM, DataPath.HEADROOM))
             .tailroom(Math.max(TunOptions.DEFAULT_TAILROOM, DataPath.TAILROOM))
-            .readerMode(Epoll.isAvailable() ? mode : ReaderMode.POLL_THREAD);
+            .readerMode(Epoll.isAvailable() ? mode : ReaderMode.POLL_THREAD)
+            .vnetHdr(config.tun().offload())
+            .queues(config.tun().queues());
     if (Epoll.isAvailable() && mode != ReaderMode.POLL_THREAD) {
       tb.eventLoopGroup(group);
     }

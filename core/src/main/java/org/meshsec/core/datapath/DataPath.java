@@ -4,7 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.function.Consumer;
 import org.meshsec.core.net.IpPrefix;
+import org.meshsec.core.offload.GroCoalescer;
+import org.meshsec.core.offload.GsoSegmenter;
 import org.meshsec.core.packet.Checksums;
 import org.meshsec.core.packet.PacketInfo;
 import org.meshsec.core.packet.ParseStatus;
@@ -21,6 +24,7 @@ import org.meshsec.esp.EspStatus;
 import org.meshsec.esp.IpsecMode;
 import org.meshsec.esp.OpenResult;
 import org.meshsec.esp.encap.UdpEncap;
+import org.meshsec.tun.VirtioNetHdr;
 
 /**
  * The packet path between the TUN side (clear IP packets) and the UDP side (ESP in UDP, RFC 3948),
@@ -104,10 +108,28 @@ public final class DataPath {
     void onUnknownSpi(int spi, InetSocketAddress from);
   }
 
-  private static final class Scratch {
+  /** Largest IPv4 + TCP header: the most a segment carries besides its gso_size payload. */
+  private static final int MAX_SEGMENT_HEADERS = 60 + 60;
+
+  /** Super-packets announcing more segments than this are dropped (gso_size absurdly small). */
+  static final int MAX_SEGMENTS = 1024;
+
+  /** Flows with a GRO run open at once, per thread. */
+  static final int GRO_FLOWS = 8;
+
+  private final class Scratch {
     final PacketInfo info = new PacketInfo();
     final PacketInfo inner = new PacketInfo();
     final OpenResult result = new OpenResult();
+    ByteBuf[] segments = new ByteBuf[64];
+    private GroCoalescer gro;
+
+    GroCoalescer gro() {
+      if (gro == null) {
+        gro = new GroCoalescer(alloc, GRO_FLOWS);
+      }
+      return gro;
+    }
   }
 
   private final Spd spd;
@@ -122,6 +144,8 @@ public final class DataPath {
   private final int pathMtu;
   private final int mssClampMtu;
   private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+  private final Consumer<ByteBuf> innerSink;
+  private volatile boolean tunVnetHdr;
 
   private DataPath(Builder b) {
     this.spd = b.spd;
@@ -135,6 +159,7 @@ public final class DataPath {
     this.pathMtu = b.pathMtu;
     this.mssClampMtu = b.mssClampMtu;
     this.stats = sad.stats();
+    this.innerSink = innerOut::deliver;
   }
 
   /**
@@ -157,7 +182,93 @@ public final class DataPath {
     return stats;
   }
 
+  /**
+   * Tells the path that the TUN device was opened with IFF_VNET_HDR (see {@code
+   * org.meshsec.tun.TunOptions#vnetHdr}): from now on {@link #fromTun} expects a virtio_net_hdr in
+   * front of every read, and every packet given to the {@link InnerOut} carries one (received TCP
+   * segments coalesced into super-packets by {@link GroCoalescer} until {@link #inboundBatchEnd}).
+   * Call before the TUN device is started.
+   */
+  public void tunVnetHdr(boolean on) {
+    this.tunVnetHdr = on;
+  }
+
+  /** Whether {@link #tunVnetHdr} is on. */
+  public boolean tunVnetHdr() {
+    return tunVnetHdr;
+  }
+
   // ------------------------------------------------------------------ outbound
+
+  /**
+   * Processes one read from the TUN device. Takes ownership of {@code read}. Without {@link
+   * #tunVnetHdr} it is one IP packet ({@link #outbound}); with it, a virtio_net_hdr and a packet
+   * that may be a TCP/UDP super-packet, which {@link GsoSegmenter} cuts into segments first. Each
+   * segment then takes the path of one packet, in order, so one SA seals them with consecutive
+   * sequence numbers.
+   */
+  public void fromTun(ByteBuf read) {
+    if (!tunVnetHdr) {
+      outbound(read);
+      return;
+    }
+    int hdr = read.readerIndex();
+    int length = read.readableBytes() - VirtioNetHdr.LENGTH;
+    if (length < 1) {
+      stats.increment(XfrmStat.OUT_ERROR);
+      read.release();
+      return;
+    }
+    if (!GsoSegmenter.isSuperPacket(read, hdr)) {
+      if (GsoSegmenter.completeInPlace(read, hdr, length) < 0) {
+        stats.increment(XfrmStat.OUT_ERROR);
+        read.release();
+        return;
+      }
+      read.skipBytes(VirtioNetHdr.LENGTH);
+      outbound(read);
+      return;
+    }
+    int max = GsoSegmenter.maxSegments(read, hdr, length);
+    if (max > MAX_SEGMENTS) {
+      stats.increment(XfrmStat.OUT_ERROR);
+      read.release();
+      return;
+    }
+    Scratch s = scratch.get();
+    if (s.segments.length < max) {
+      s.segments = new ByteBuf[Math.max(max, 2 * s.segments.length)];
+    }
+    ByteBuf[] out = s.segments;
+    int room =
+        Math.min(length, VirtioNetHdr.gsoSize(read, hdr) + MAX_SEGMENT_HEADERS)
+            + HEADROOM
+            + TAILROOM;
+    for (int i = 0; i < max; i++) {
+      ByteBuf b = alloc.directBuffer(room);
+      b.setIndex(HEADROOM, HEADROOM);
+      out[i] = b;
+    }
+    int n;
+    try {
+      n = GsoSegmenter.segment(read, hdr, length, out, 0);
+    } finally {
+      read.release();
+    }
+    if (n < 0) {
+      stats.increment(XfrmStat.OUT_ERROR);
+      n = 0;
+    }
+    for (int i = n; i < max; i++) {
+      out[i].release();
+      out[i] = null;
+    }
+    for (int i = 0; i < n; i++) {
+      ByteBuf seg = out[i];
+      out[i] = null;
+      outbound(seg);
+    }
+  }
 
   /** Processes one IP packet read from the TUN device. Takes ownership of {@code ip}. */
   public void outbound(ByteBuf ip) {
@@ -225,7 +336,7 @@ public final class DataPath {
         if (icmp != null) {
           stats.increment(XfrmStat.OUT_PKT_TOO_BIG);
           ip.release();
-          innerOut.deliver(icmp); // back into the TUN, to the sender: path-MTU discovery
+          deliverWhole(icmp); // back into the TUN, to the sender: path-MTU discovery
           return;
         }
         // IPv4 without DF: sent anyway; the kernel fragments the outer UDP datagram
@@ -287,6 +398,36 @@ public final class DataPath {
    */
   public void drainInbound(SecurityAssociation sa, ByteBuf esp) {
     openAndDeliver(sa, esp);
+    inboundBatchEnd();
+  }
+
+  /**
+   * Ends a batch of {@link #inbound} calls on this thread: with {@link #tunVnetHdr}, writes the
+   * super-packets coalesced so far to the TUN device. Call at the end of each UDP read batch, on
+   * the thread that made the calls.
+   */
+  public void inboundBatchEnd() {
+    if (tunVnetHdr) {
+      scratch.get().gro().flush(innerSink);
+    }
+  }
+
+  /**
+   * The receiver to give {@link UdpTransport#start}: each datagram to {@link #inbound}, and {@link
+   * #inboundBatchEnd} at the end of each read batch.
+   */
+  public UdpTransport.Receiver udpReceiver() {
+    return new UdpTransport.Receiver() {
+      @Override
+      public void receive(ByteBuf payload, InetSocketAddress sender) {
+        inbound(payload, sender);
+      }
+
+      @Override
+      public void batchEnd() {
+        inboundBatchEnd();
+      }
+    };
   }
 
   private void openAndDeliver(SecurityAssociation sa, ByteBuf esp) {
@@ -328,7 +469,25 @@ public final class DataPath {
     if (mssClampMtu > 0) {
       MtuGuard.clampMss(ip, inner, mssClampMtu - (inner.version == 4 ? 40 : 60));
     }
-    innerOut.deliver(ip);
+    if (tunVnetHdr) {
+      s.gro().add(ip, innerSink); // flushed by inboundBatchEnd
+    } else {
+      innerOut.deliver(ip);
+    }
+  }
+
+  /** Delivers one whole packet to the TUN side, behind a zero virtio_net_hdr if it needs one. */
+  private void deliverWhole(ByteBuf ip) {
+    if (!tunVnetHdr) {
+      innerOut.deliver(ip);
+      return;
+    }
+    ByteBuf buf =
+        ip.readerIndex() >= VirtioNetHdr.LENGTH ? ip : withRoom(ip, VirtioNetHdr.LENGTH, 0);
+    int at = buf.readerIndex() - VirtioNetHdr.LENGTH;
+    VirtioNetHdr.setNone(buf, at);
+    buf.readerIndex(at);
+    innerOut.deliver(buf);
   }
 
   /**

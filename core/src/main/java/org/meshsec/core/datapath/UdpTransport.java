@@ -2,6 +2,8 @@ package org.meshsec.core.datapath;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,6 +16,8 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.unix.SegmentedDatagramPacket;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -37,7 +41,17 @@ import org.slf4j.LoggerFactory;
  * #flush} flushes every channel once per TUN batch; called on the channel's own loop (the daemon
  * puts the TUN queue and the channels on one loop) this involves no thread hand-off.
  *
- * <p>Thread-safety: thread-safe (Netty channels accept writes from any thread).
+ * <p><b>UDP offloads</b> (Linux, epoll). Sending: consecutive datagrams sent by one thread to one
+ * peer, all of one size but the last (the ESP packets of one TCP super-packet), leave in one
+ * sendmsg with UDP_SEGMENT (UDP GSO, Linux 4.18+): the kernel cuts the gathered buffer into
+ * datagrams, or hands it whole to a receiver on a veth. Other datagrams of a batch go out with
+ * sendmmsg as before. Receiving: UDP_GRO (Linux 5.0+) lets the kernel merge same-size datagrams of
+ * one flow into one read, which Netty splits again, so the receiver still sees one datagram at a
+ * time. Both are on where Netty's epoll transport supports them, and can be turned off with {@code
+ * -Dmeshsec.udp.gso=false} / {@code -Dmeshsec.udp.gro=false} (for measurements).
+ *
+ * <p>Thread-safety: thread-safe (Netty channels accept writes from any thread; the GSO run being
+ * built lives in a thread local and is written by {@link #flush} on the thread that built it).
  */
 public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UdpTransport.class);
@@ -48,9 +62,65 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
   /** Datagrams per recvmmsg call. */
   static final int RECV_BATCH = 16;
 
+  /** With UDP_GRO a read may hold up to 64 KB of merged datagrams. */
+  static final int GRO_SLOT = 65535;
+
+  /** UDP_MAX_SEGMENTS in Linux's include/linux/udp.h: the most segments one GSO send may carry. */
+  static final int GSO_MAX_SEGMENTS = 64;
+
+  /** The most bytes of datagrams one GSO send carries (one IP packet before segmentation). */
+  static final int GSO_MAX_BYTES = 65535 - 8 - 40;
+
+  static final boolean GSO =
+      Epoll.isAvailable()
+          && EpollDatagramChannel.isSegmentedDatagramPacketSupported()
+          && Boolean.parseBoolean(System.getProperty("meshsec.udp.gso", "true"));
+
+  static final boolean GRO =
+      Epoll.isAvailable() && Boolean.parseBoolean(System.getProperty("meshsec.udp.gro", "true"));
+
+  /** The datagrams of one GSO send being gathered by one thread. */
+  private static final class Run {
+    Channel ch;
+    InetSocketAddress to;
+    ByteBuf first;
+    CompositeByteBuf gathered;
+    int segmentSize;
+    int count;
+    int bytes;
+    boolean closed; // a shorter datagram was added: it must be the last
+
+    void reset() {
+      ch = null;
+      to = null;
+      first = null;
+      gathered = null;
+      count = 0;
+      bytes = 0;
+      closed = false;
+    }
+  }
+
+  private final FastThreadLocal<Run> runs =
+      new FastThreadLocal<>() {
+        @Override
+        protected Run initialValue() {
+          return new Run();
+        }
+      };
+
+  private final ByteBufAllocator alloc = io.netty.buffer.PooledByteBufAllocator.DEFAULT;
+  private final java.util.concurrent.atomic.LongAdder gsoSends =
+      new java.util.concurrent.atomic.LongAdder();
+
   private final List<Channel> channels = new ArrayList<>();
   private volatile Channel v4;
   private volatile Channel v6;
+
+  /** Per address family, one channel per event loop (SO_REUSEPORT), to send from the caller's. */
+  private volatile Channel[] v4All = new Channel[0];
+
+  private volatile Channel[] v6All = new Channel[0];
   private final ConcurrentHashMap<InetAddress, InetSocketAddress> endpoints =
       new ConcurrentHashMap<>();
   private final int peerPortDefault;
@@ -98,47 +168,80 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
                         && b.getPort() == port);
       }
     }
+    int loops = 0;
+    for (var ignored : group) {
+      loops++;
+    }
+    // One socket per event loop on the same address (SO_REUSEPORT): the kernel spreads the
+    // peers (by 4-tuple hash) over the loops, and each loop sends from its own socket.
+    int perAddress = epoll ? loops : 1;
     try {
-      for (InetSocketAddress a : binds) {
-        Bootstrap b =
-            new Bootstrap()
-                .group(group)
-                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                .option(ChannelOption.SO_RCVBUF, 4 << 20)
-                .option(ChannelOption.SO_SNDBUF, 4 << 20)
-                .option(ChannelOption.AUTO_READ, false)
-                .handler(t.inbound);
-        if (epoll) {
-          // recvmmsg: one syscall reads up to RECV_BATCH datagrams into one buffer
-          b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
-              .option(
-                  ChannelOption.RECVBUF_ALLOCATOR,
-                  new FixedRecvByteBufAllocator(MAX_DATAGRAM * RECV_BATCH));
+      for (InetSocketAddress first : binds) {
+        InetSocketAddress a = perAddress > 1 ? probe(group, first) : first;
+        for (int copy = 0; copy < perAddress; copy++) {
+          Bootstrap b =
+              new Bootstrap()
+                  .group(group)
+                  .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                  .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                  .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                  .option(ChannelOption.AUTO_READ, false)
+                  .handler(t.inbound);
+          if (perAddress > 1) {
+            b.option(EpollChannelOption.SO_REUSEPORT, true);
+          }
+          if (epoll && GRO) {
+            // recvmsg into 64 KB: a read may hold several datagrams merged by UDP GRO (Netty reads
+            // the segment size only on its recvmsg path, not with recvmmsg, so no recvmmsg here)
+            b.option(EpollChannelOption.UDP_GRO, true)
+                .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 0)
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(GRO_SLOT));
+          } else if (epoll) {
+            // recvmmsg: one syscall reads up to RECV_BATCH datagrams into one buffer
+            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+                .option(
+                    ChannelOption.RECVBUF_ALLOCATOR,
+                    new FixedRecvByteBufAllocator(MAX_DATAGRAM * RECV_BATCH));
+          }
+          Channel ch;
+          try {
+            ch = b.bind(a).sync().channel();
+          } catch (Exception e) {
+            throw new IOException(
+                "cannot bind UDP "
+                    + InetText.endpoint(a)
+                    + ": "
+                    + e.getMessage()
+                    + " (another IPsec daemon on the port, or the address is not on this host?)",
+                e);
+          }
+          t.channels.add(ch);
+          if (a.getAddress() instanceof Inet4Address) {
+            t.v4 = t.v4 == null ? ch : t.v4;
+            t.v4All = append(t.v4All, ch);
+          } else {
+            t.v6 = t.v6 == null ? ch : t.v6;
+            t.v6All = append(t.v6All, ch);
+          }
+          if (copy > 0) {
+            continue;
+          }
+          // the other copies bind the port this one got (a port 0 bind picks one)
+          a =
+              new InetSocketAddress(
+                  a.getAddress(), ((InetSocketAddress) ch.localAddress()).getPort());
+          log.info(
+              "listening on UDP {} ({}{}{}{})",
+              InetText.endpoint(a),
+              epoll ? "epoll" : "nio",
+              epoll && GSO ? ", GSO" : "",
+              epoll && GRO ? ", GRO" : "",
+              perAddress > 1 ? ", " + perAddress + " sockets with SO_REUSEPORT" : "");
         }
-        Channel ch;
-        try {
-          ch = b.bind(a).sync().channel();
-        } catch (Exception e) {
-          throw new IOException(
-              "cannot bind UDP "
-                  + a.getAddress().getHostAddress()
-                  + ":"
-                  + a.getPort()
-                  + ": "
-                  + e.getMessage()
-                  + " (another IPsec daemon on the port, or the address is not on this host?)",
-              e);
-        }
-        t.channels.add(ch);
-        if (a.getAddress() instanceof Inet4Address) {
-          t.v4 = t.v4 == null ? ch : t.v4;
-        } else {
-          t.v6 = t.v6 == null ? ch : t.v6;
-        }
-        log.info("listening on UDP {} ({})", InetText.endpoint(a), epoll ? "epoll" : "nio");
       }
       if (dualStack && t.v4 == null) {
         t.v4 = t.v6;
+        t.v4All = t.v6All;
       }
     } catch (IOException | RuntimeException e) {
       t.close();
@@ -147,10 +250,45 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
     return t;
   }
 
+  /**
+   * Binds {@code a} once without SO_REUSEPORT and closes it again, so that a port another socket
+   * (another meshsec on the host, with SO_REUSEPORT too) already holds is refused as before instead
+   * of being shared. Returns the address with the port it got (for a port 0 bind).
+   */
+  private static InetSocketAddress probe(IoEventLoopGroup group, InetSocketAddress a)
+      throws IOException {
+    Channel ch;
+    try {
+      ch =
+          new Bootstrap()
+              .group(group)
+              .channel(EpollDatagramChannel.class)
+              .option(ChannelOption.AUTO_READ, false)
+              .handler(new ChannelInboundHandlerAdapter())
+              .bind(a)
+              .sync()
+              .channel();
+    } catch (Exception e) {
+      throw new IOException(
+          "cannot bind UDP "
+              + InetText.endpoint(a)
+              + ": "
+              + e.getMessage()
+              + " (another IPsec daemon on the port, or the address is not on this host?)",
+          e);
+    }
+    int port = ((InetSocketAddress) ch.localAddress()).getPort();
+    ch.close().awaitUninterruptibly();
+    return new InetSocketAddress(a.getAddress(), port);
+  }
+
   /** Receives each datagram read (takes ownership of {@code payload}). */
   @FunctionalInterface
   public interface Receiver {
     void receive(ByteBuf payload, InetSocketAddress sender);
+
+    /** The end of one read batch (one readiness event) on the calling event loop. */
+    default void batchEnd() {}
   }
 
   /**
@@ -182,6 +320,14 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      Receiver sink = this.sink;
+      if (sink != null) {
+        sink.batchEnd();
+      }
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       log.warn(
           "UDP channel {}: {}",
@@ -190,11 +336,29 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
     }
   }
 
+  private static Channel[] append(Channel[] all, Channel ch) {
+    Channel[] a = java.util.Arrays.copyOf(all, all.length + 1);
+    a[all.length] = ch;
+    return a;
+  }
+
+  /** The channel of the calling event loop among {@code all}, else {@code fallback}. */
+  private static Channel local(Channel[] all, Channel fallback) {
+    if (all.length > 1) {
+      for (Channel c : all) {
+        if (c.eventLoop().inEventLoop()) {
+          return c;
+        }
+      }
+    }
+    return fallback;
+  }
+
   @Override
   public void send(ByteBuf esp, InetAddress peer, int peerPort) {
-    Channel ch = peer instanceof Inet4Address ? v4 : v6;
+    Channel ch = peer instanceof Inet4Address ? local(v4All, v4) : local(v6All, v6);
     if (ch == null) {
-      ch = v6 != null ? v6 : v4; // a dual-stack socket can reach either family
+      ch = v6 != null ? local(v6All, v6) : v4; // a dual-stack socket can reach either family
     }
     if (ch == null) {
       esp.release();
@@ -204,11 +368,66 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
         peerPort == peerPortDefault
             ? endpoints.computeIfAbsent(peer, p -> new InetSocketAddress(p, peerPortDefault))
             : new InetSocketAddress(peer, peerPort);
-    ch.write(new DatagramPacket(esp, to), ch.voidPromise());
+    if (!GSO || !(ch instanceof EpollDatagramChannel)) {
+      ch.write(new DatagramPacket(esp, to), ch.voidPromise());
+      return;
+    }
+    Run r = runs.get();
+    int len = esp.readableBytes();
+    if (r.count > 0
+        && (r.ch != ch
+            || !r.to.equals(to)
+            || r.closed
+            || len > r.segmentSize
+            || r.count == GSO_MAX_SEGMENTS
+            || r.bytes + len > GSO_MAX_BYTES)) {
+      emit(r);
+    }
+    if (r.count == 0) {
+      r.ch = ch;
+      r.to = to;
+      r.first = esp;
+      r.segmentSize = len;
+      r.count = 1;
+      r.bytes = len;
+      return;
+    }
+    if (r.count == 1) {
+      r.gathered = alloc.compositeDirectBuffer(GSO_MAX_SEGMENTS);
+      r.gathered.addComponent(true, r.first);
+      r.first = null;
+    }
+    r.gathered.addComponent(true, esp);
+    r.count++;
+    r.bytes += len;
+    r.closed = len < r.segmentSize;
+  }
+
+  /** Sends made with UDP GSO (each carrying two or more datagrams). */
+  public long gsoSends() {
+    return gsoSends.sum();
+  }
+
+  /** Writes the run gathered so far: one datagram, or one UDP GSO send of several. */
+  private void emit(Run r) {
+    Channel ch = r.ch;
+    if (r.count == 1) {
+      ch.write(new DatagramPacket(r.first, r.to), ch.voidPromise());
+    } else if (r.count > 1) {
+      ch.write(new SegmentedDatagramPacket(r.gathered, r.segmentSize, r.to), ch.voidPromise());
+      gsoSends.increment();
+    }
+    r.reset();
   }
 
   @Override
   public void flush() {
+    if (GSO) {
+      Run r = runs.getIfExists();
+      if (r != null && r.count > 0) {
+        emit(r);
+      }
+    }
     for (Channel ch : channels) {
       ch.flush();
     }
@@ -218,7 +437,10 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
   public List<InetSocketAddress> localAddresses() {
     List<InetSocketAddress> out = new ArrayList<>();
     for (Channel ch : channels) {
-      out.add((InetSocketAddress) ch.localAddress());
+      InetSocketAddress a = (InetSocketAddress) ch.localAddress();
+      if (!out.contains(a)) {
+        out.add(a);
+      }
     }
     return out;
   }

@@ -192,6 +192,57 @@ public final class GsoSegmenter {
     return segments;
   }
 
+  /**
+   * For a packet whose gso_type is NONE (check with {@link #isSuperPacket}): completes its partial
+   * checksum in place, as {@link #segment} would in a copy, so that the packet can be used where it
+   * was read.
+   *
+   * @param in the buffer read from the TUN device
+   * @param hdrIndex where the virtio_net_hdr starts; the IP packet follows it
+   * @param length the IP packet's length (without the header)
+   * @return 1, or a negative {@link OffloadError#code()}
+   */
+  public static int completeInPlace(ByteBuf in, int hdrIndex, int length) {
+    if (length < 1 || hdrIndex + VirtioNetHdr.LENGTH + length > in.writerIndex()) {
+      return OffloadError.TRUNCATED.code();
+    }
+    if ((VirtioNetHdr.flags(in, hdrIndex) & VirtioNetHdr.F_NEEDS_CSUM) == 0) {
+      return 1;
+    }
+    int ip = hdrIndex + VirtioNetHdr.LENGTH;
+    int start = VirtioNetHdr.csumStart(in, hdrIndex);
+    int field = start + VirtioNetHdr.csumOffset(in, hdrIndex);
+    if (field + 2 > length) {
+      return OffloadError.BAD_CSUM_FIELDS.code();
+    }
+    int c = Checksums.finish(Checksums.add(0, in, ip + start, length - start));
+    if (c == 0 && isUdp(in, ip, start)) {
+      c = 0xFFFF;
+    }
+    in.setShort(ip + field, c);
+    return 1;
+  }
+
+  /**
+   * Whether the virtio_net_hdr at {@code hdrIndex} announces a super-packet (gso_type not NONE).
+   */
+  public static boolean isSuperPacket(ByteBuf in, int hdrIndex) {
+    return (VirtioNetHdr.gsoType(in, hdrIndex) & ~VirtioNetHdr.GSO_ECN) != VirtioNetHdr.GSO_NONE;
+  }
+
+  /**
+   * An upper bound on the segments of the super-packet behind the virtio_net_hdr at {@code
+   * hdrIndex} ({@code length} bytes of IP packet), to size the buffers given to {@link #segment}; 1
+   * for a packet that is not a super-packet, and at least 1 even for a bad header.
+   */
+  public static int maxSegments(ByteBuf in, int hdrIndex, int length) {
+    int gsoSize = VirtioNetHdr.gsoSize(in, hdrIndex);
+    if (!isSuperPacket(in, hdrIndex) || gsoSize == 0) {
+      return 1;
+    }
+    return Math.max(1, (length + gsoSize - 1) / gsoSize);
+  }
+
   /** gso_type NONE: one packet, its checksum completed if the kernel left it partial. */
   private static int copyWhole(
       ByteBuf in, int hdrIndex, int ip, int length, int flags, ByteBuf[] out, int outOffset) {

@@ -15,6 +15,7 @@ final class NodeConf {
   final List<String> tunAddresses = new ArrayList<>();
   final List<String> routes = new ArrayList<>();
   private final List<String> blocks = new ArrayList<>();
+  private final List<String> tunLines = new ArrayList<>();
   private String tunName = "ms0";
 
   NodeConf(String name) {
@@ -60,6 +61,12 @@ final class NodeConf {
     return this;
   }
 
+  /** Adds a raw line to the {@code [tun]} table, e.g. {@code offload = false}. */
+  NodeConf tunLine(String line) {
+    tunLines.add(line);
+    return this;
+  }
+
   /** Appends raw TOML ({@code [[policy]]} or {@code [[sa]]} tables). */
   NodeConf raw(String toml) {
     blocks.add(toml.strip());
@@ -73,6 +80,7 @@ final class NodeConf {
     c.tunAddresses.addAll(tunAddresses);
     c.routes.addAll(routes);
     c.blocks.addAll(blocks);
+    c.tunLines.addAll(tunLines);
     c.tunName = tunName;
     return c;
   }
@@ -89,6 +97,9 @@ final class NodeConf {
     sb.append("name = \"").append(tunName).append("\"\n");
     sb.append("addresses = ").append(list(tunAddresses)).append('\n');
     sb.append("routes = ").append(list(routes)).append('\n');
+    for (String l : tunLines) {
+      sb.append(l).append('\n');
+    }
     for (String b : blocks) {
       sb.append('\n').append(b).append('\n');
     }

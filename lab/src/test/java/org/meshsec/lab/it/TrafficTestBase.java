@@ -56,6 +56,11 @@ abstract class TrafficTestBase {
 
   abstract boolean v6Underlay();
 
+  /** The {@code [tun] offload} setting of both nodes (docs/configuration.md). */
+  boolean offload() {
+    return true;
+  }
+
   /** Bytes of the TCP transfer for a case; at least 50 MB for one IPv4 and one IPv6 case. */
   abstract String tcpSize(String pair);
 
@@ -78,6 +83,8 @@ abstract class TrafficTestBase {
     int hostLen = v6 ? 128 : 32;
     NodeConf ca = new NodeConf("a").address(v6 ? Lab.A6 : Lab.A4);
     NodeConf cb = new NodeConf("b").address(v6 ? Lab.B6 : Lab.B4);
+    ca.tunLine("offload = " + offload());
+    cb.tunLine("offload = " + offload());
     ca.tunAddress(aOverlay() + "/" + hostLen).route(bOverlay() + "/" + hostLen);
     cb.tunAddress(bOverlay() + "/" + hostLen).route(aOverlay() + "/" + hostLen);
     ca.route("10.0.1.0/24", "fd00:1::/64");
@@ -139,7 +146,10 @@ abstract class TrafficTestBase {
     String to = bOverlay();
     Lab.ping(lab.a(), to);
     Lab.ping(lab.b(), aOverlay());
+    long reads = tunReads(a);
+    long sealed = (Long) a.sa("out", host.spiAb()).get("packets");
     Lab.tcp(lab.a(), lab.b(), to, 5001, tcpSize("host"), 1);
+    assertOffloads(tunReads(a) - reads, (Long) a.sa("out", host.spiAb()).get("packets") - sealed);
     Lab.sweep(lab.a(), lab.b(), to, 5002, mtu() - (v6Underlay() ? 48 : 28));
     assertCarried(host);
   }
@@ -160,6 +170,23 @@ abstract class TrafficTestBase {
     Lab.tcp(lab.aHost(), lab.bHost(), "fd00:1::10", 5005, tcpSize("lan6"), 3);
     Lab.sweep(lab.aHost(), lab.bHost(), "fd00:1::10", 5006, mtu() - 48);
     assertCarried(lan6);
+  }
+
+  static long tunReads(NamespaceDaemon n) throws IOException {
+    return ((Number) n.stats().get("TunRxPackets")).longValue();
+  }
+
+  /**
+   * With offloads the kernel hands over TCP super-packets, each sealed as several ESP packets: far
+   * more packets sealed than read. Without, one read is one packet.
+   */
+  void assertOffloads(long reads, long sealed) {
+    String counts = "TUN reads " + reads + ", ESP packets sealed " + sealed;
+    if (offload()) {
+      assertTrue(sealed > 2 * reads, "super-packets expected: " + counts);
+    } else {
+      assertTrue(sealed <= reads, "one packet per read expected: " + counts);
+    }
   }
 
   /** The pair's four SAs carried the traffic: packets counted on both ends of both directions. */
