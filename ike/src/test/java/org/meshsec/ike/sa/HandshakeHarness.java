@@ -16,6 +16,7 @@ import org.meshsec.ike.port.LoopbackNetwork;
 import org.meshsec.ike.port.ManualScheduler;
 import org.meshsec.ike.port.MemoryIpsec;
 import org.meshsec.ike.task.Ikev2TaskFactory;
+import org.meshsec.ike.v1.sa.Ikev1Protocol;
 
 /**
  * Runs one complete IKE_SA_INIT + IKE_AUTH (with the first Child SA) between two engines in this
@@ -30,6 +31,7 @@ public final class HandshakeHarness {
   private final IkeProposal ike;
   private final EspProposal esp;
   private final SecureRandom random;
+  private final int version;
 
   /**
    * @param ike the IKE proposal both sides use
@@ -37,9 +39,20 @@ public final class HandshakeHarness {
    * @param random randomness for keys and nonces (a seeded one makes runs identical)
    */
   public HandshakeHarness(IkeProposal ike, EspProposal esp, SecureRandom random) {
+    this(ike, esp, random, 2);
+  }
+
+  /**
+   * @param version 2: IKE_SA_INIT + IKE_AUTH (RFC 7296); 1: Main Mode + Quick Mode (RFC 2409)
+   */
+  public HandshakeHarness(IkeProposal ike, EspProposal esp, SecureRandom random, int version) {
+    if (version != 1 && version != 2) {
+      throw new IllegalArgumentException("IKE version 1 or 2");
+    }
     this.ike = ike;
     this.esp = esp;
     this.random = random;
+    this.version = version;
   }
 
   /** AES-128-GCM / SHA-256 / Curve25519 and AES-128-GCM ESP with a strong random. */
@@ -91,6 +104,7 @@ public final class HandshakeHarness {
       String otherName) {
     PeerConfig peer =
         PeerConfig.builder(otherName)
+            .version(version)
             .localAddress(self)
             .remoteAddress(other)
             .localId(new PeerIdentity.IpAddress(self))
@@ -99,14 +113,11 @@ public final class HandshakeHarness {
             .ikeProposals(ike)
             .child(ChildConfig.builder("host").mode(IpsecMode.TRANSPORT).proposals(esp).build())
             .build();
-    return IkeEngine.builder()
-        .tasks(new Ikev2TaskFactory())
-        .peer(peer)
-        .network(net)
-        .ipsec(ipsec)
-        .scheduler(clock)
-        .random(random)
-        .build();
+    IkeEngine.Builder b = IkeEngine.builder().tasks(new Ikev2TaskFactory());
+    if (version == 1) {
+      b.protocol(new Ikev1Protocol());
+    }
+    return b.peer(peer).network(net).ipsec(ipsec).scheduler(clock).random(random).build();
   }
 
   private static InetAddress address(int last) {

@@ -127,7 +127,7 @@ class LivenessTest {
     // more stale ESP in flight: now answered inside the IKE SA (INVALID_SPI), no new initiation
     t.a.engine.unknownSpi(staleSpi, fromB);
     t.clock.runPending();
-    Exchanges.step(t.net, t.a, t.b, "INFORMATIONAL request 2 [ SK { N(INVALID_SPI) } ]");
+    Exchanges.step(t.net, t.a, t.b, "INFORMATIONAL request 2 [ SK { N(INVAL_SPI) } ]");
     t.net.deliverAll();
     assertEquals(1, t.a.engine.stats().unknownSpiRepairs.get());
     assertEquals(1, t.a.sas().size());
