@@ -4,7 +4,8 @@
 # userspace ESP, AES-128-GCM), wireguard-go and OpenVPN (AES-128-GCM, DCO off), each as a new user
 # would configure it from Debian's packages. For each: TCP with iperf3, one stream and four
 # streams, median of REPS runs of SECONDS each; CPU of the tunnel processes per node over the
-# single-stream runs; idle ping round trip, and what the tunnel adds to the veth's. Prints one
+# single-stream runs; idle ping round trip (after a warm-up), and what the tunnel adds to the
+# veth's. Prints one
 # markdown table (and the raw runs on stderr). Only ratios within one run mean anything: the
 # machines here are shared and vary from day to day.
 #
@@ -98,8 +99,11 @@ iperf() {
     echo 0
 }
 median() { python3 -c 'import statistics,sys; print(round(statistics.median(map(float, sys.argv[1:]))))' "$@"; }
-# Mean idle round trip in microseconds over 40 pings.
+# Mean idle round trip in microseconds over 40 pings 50 ms apart, after 2,000 pings 2 ms apart
+# that make a JIT compile the small-packet path (cold, a JVM node interprets it: about 1 ms per
+# crossing of a node; a long transfer compiles only the path of large packets).
 rtt_us() {
+  ip netns exec "$A" ping -c 2000 -i 0.002 -q "$1" >/dev/null 2>&1 || true
   ip netns exec "$A" ping -c 40 -i 0.05 -q "$1" 2>/dev/null |
     awk -F'/' '/^rtt|^round-trip/ {printf "%d\n", $5 * 1000}'
 }
