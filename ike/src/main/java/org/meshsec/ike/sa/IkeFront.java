@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.meshsec.ike.message.IkeHeader;
 import org.meshsec.ike.message.Message;
 import org.meshsec.ike.port.LogRateLimiter;
+import org.meshsec.inet.InetText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,13 +68,8 @@ public final class IkeFront {
   /** Logs a dropped datagram from {@code remote} at INFO, within the bad-input rate limit. */
   void logDrop(InetSocketAddress remote, String why) {
     if (badInputLog.admit(remote.getAddress())) {
-      log.info("IKE datagram from {} dropped: {}", text(remote), why);
+      log.info("IKE datagram from {} dropped: {}", InetText.endpoint(remote), why);
     }
-  }
-
-  /** {@code address:port} in the usual text form. */
-  static String text(InetSocketAddress a) {
-    return org.meshsec.inet.InetText.endpoint(a);
   }
 
   /** Serves datagrams of IKE major version {@code majorVersion} with {@code handler}. */

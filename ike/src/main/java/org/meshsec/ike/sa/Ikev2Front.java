@@ -17,6 +17,7 @@ import org.meshsec.ike.message.NoncePayload;
 import org.meshsec.ike.message.NotifyPayload;
 import org.meshsec.ike.message.NotifyType;
 import org.meshsec.ike.message.Payload;
+import org.meshsec.inet.InetText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +96,7 @@ final class Ikev2Front implements IkeFront.VersionHandler {
     if (candidates.isEmpty()) {
       engine.stats().noConfig.incrementAndGet();
       if (front.badInputLog().admit(source)) {
-        log.info("IKE_SA_INIT from {}: no peer configuration", IkeFront.text(remote));
+        log.info("IKE_SA_INIT from {}: no peer configuration", InetText.endpoint(remote));
       }
       statelessReply(h, NotifyPayload.of(NotifyType.NO_PROPOSAL_CHOSEN), local, remote);
       return;

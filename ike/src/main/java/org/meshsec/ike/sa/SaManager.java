@@ -99,7 +99,9 @@ public final class SaManager {
       engine.stats().unknownSpi.incrementAndGet();
       if (engine.badInputLog().admit(remote.getAddress())) {
         log.info(
-            "message from {} for unknown IKE SA {}", IkeFront.text(remote), Long.toHexString(ours));
+            "message from {} for unknown IKE SA {}",
+            InetText.endpoint(remote),
+            Long.toHexString(ours));
       }
       return;
     }

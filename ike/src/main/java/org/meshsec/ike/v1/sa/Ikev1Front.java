@@ -22,6 +22,7 @@ import org.meshsec.ike.sa.VersionProtocol;
 import org.meshsec.ike.v1.message.ExchangeType;
 import org.meshsec.ike.v1.message.IsakmpHeader;
 import org.meshsec.ike.v1.message.ParseResult;
+import org.meshsec.inet.InetText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,7 +138,7 @@ final class Ikev1Front implements VersionProtocol.Side {
     if (peer.isEmpty()) {
       engine.stats().noConfig.incrementAndGet();
       if (front.badInputLog().admit(remote.getAddress())) {
-        log.info("IKEv1 phase 1 from {}: no peer configuration", IsakmpSa.text(remote));
+        log.info("IKEv1 phase 1 from {}: no peer configuration", InetText.endpoint(remote));
       }
       return;
     }
@@ -148,7 +149,7 @@ final class Ikev1Front implements VersionProtocol.Side {
       if (front.badInputLog().admit(remote.getAddress())) {
         log.warn(
             "IKEv1 Aggressive Mode from {} refused: not enabled for peer {}",
-            IsakmpSa.text(remote),
+            InetText.endpoint(remote),
             p.name());
       }
       return;
@@ -217,7 +218,7 @@ final class Ikev1Front implements VersionProtocol.Side {
 
   private void logDrop(InetSocketAddress remote, String why) {
     if (front.badInputLog().admit(remote.getAddress())) {
-      log.info("IKEv1 datagram from {} dropped: {}", IsakmpSa.text(remote), why);
+      log.info("IKEv1 datagram from {} dropped: {}", InetText.endpoint(remote), why);
     }
   }
 

@@ -28,6 +28,7 @@ import org.meshsec.ike.v1.task.QuickMode;
 import org.meshsec.ike.v1.task.QuickModeConfig;
 import org.meshsec.ike.v1.task.V1Exception;
 import org.meshsec.ike.v1.task.V1TaskManager;
+import org.meshsec.inet.InetText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,7 +179,8 @@ final class IsakmpSa {
     sendInitialContact = initialContact;
     try {
       tasks.start();
-      log.info("IKEv1 {} Mode with {} at {} initiated", mode, peer.name(), text(remote));
+      log.info(
+          "IKEv1 {} Mode with {} at {} initiated", mode, peer.name(), InetText.endpoint(remote));
     } catch (V1Exception e) {
       destroy("phase 1 could not start: " + e.getMessage());
     }
@@ -236,7 +238,7 @@ final class IsakmpSa {
         remote = oldRemote;
       }
       if (front.badInputLog().admit(remote.getAddress())) {
-        log.info("IKEv1 datagram from {} for ISAKMP SA {} dropped", text(from), id);
+        log.info("IKEv1 datagram from {} for ISAKMP SA {} dropped", InetText.endpoint(from), id);
       }
     }
   }
@@ -417,7 +419,7 @@ final class IsakmpSa {
           "IKEv1 ISAKMP SA {} with {} at {} established ({} Mode, {})",
           id,
           peer.name(),
-          text(remote),
+          InetText.endpoint(remote),
           mode,
           initiator ? "initiator" : "responder");
       publish();
@@ -493,11 +495,6 @@ final class IsakmpSa {
         log.debug("IKEv1 informational from {}: {}", peer.name(), o.what());
       }
     }
-  }
-
-  static String text(InetSocketAddress a) {
-    String host = a.getAddress().getHostAddress();
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 
   /** The child configuration a pair was installed for, if it is still known. */
