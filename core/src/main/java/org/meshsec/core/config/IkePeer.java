@@ -76,41 +76,6 @@ public record IkePeer(
     }
   }
 
-  /** An IKEv2 peer. */
-  public IkePeer(
-      String name,
-      InetAddress address,
-      InetAddress local,
-      int port,
-      PeerIdentity localId,
-      PeerIdentity remoteId,
-      Auth auth,
-      List<IkeProposal> ikeProposals,
-      RekeySchedule ikeLifetime,
-      DpdConfig dpd,
-      StartAction startAction,
-      List<EspProposal> espProposals,
-      RekeySchedule espLifetime,
-      List<String> policies) {
-    this(
-        name,
-        address,
-        local,
-        port,
-        localId,
-        remoteId,
-        auth,
-        ikeProposals,
-        ikeLifetime,
-        dpd,
-        startAction,
-        espProposals,
-        espLifetime,
-        policies,
-        2,
-        false);
-  }
-
   /** This peer with the names of the policies negotiated with it. */
   public IkePeer withPolicies(List<String> names) {
     return new IkePeer(
