@@ -128,7 +128,7 @@ final class EpollQueueReader implements EpollIoHandle, QueueReader {
     // Reading this queue ends here; the handler hears it once.
     if (!stopped && !loopGoneReported.getAndSet(true)) {
       stopped = true;
-      IOException e = new IOException("event loop " + loop + " shut down while reading " + queue);
+      IOException e = new IOException("the event loop shut down while reading " + queue);
       log.warn("{}", e.getMessage());
       try {
         handler.onReadError(queue.index, e);
@@ -152,7 +152,10 @@ final class EpollQueueReader implements EpollIoHandle, QueueReader {
     try {
       Future<?> f = loop.submit(reg::cancel);
       if (!f.awaitUninterruptibly(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("{}: event loop did not cancel the registration within {}", queue, timeout);
+        log.warn(
+            "{}: event loop did not cancel the registration within {} ms",
+            queue,
+            timeout.toMillis());
       }
     } catch (RejectedExecutionException e) {
       // The loop is shutting down; it cancels every registration itself, and the queue's use
