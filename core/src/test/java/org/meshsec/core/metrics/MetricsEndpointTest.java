@@ -42,6 +42,7 @@ import org.meshsec.core.daemon.Daemon;
 import org.meshsec.core.daemon.DaemonPair;
 import org.meshsec.core.packet.PacketBuilder;
 import org.meshsec.core.stats.XfrmStat;
+import org.meshsec.ike.sa.EngineStats;
 import org.meshsec.ike.sa.IkeSaState;
 import org.meshsec.tun.tuntest.TunFake;
 
@@ -355,6 +356,17 @@ class MetricsEndpointTest {
     assertEquals(1, value(m, "meshsec_ike_handshake_duration_seconds_count"));
     assertEquals(1, value(m, "meshsec_child_sa_installs_total{result=\"installed\"}"));
     assertEquals(0, value(m, "meshsec_ike_dpd_failures_total"));
+    // dead peers by the exchange that found them; the DPD failures alone under their own name
+    EngineStats ea = a.ike().engine().stats();
+    ea.deadPeer(EngineStats.DeadPeerCause.EXCHANGE);
+    ea.deadPeer(EngineStats.DeadPeerCause.EXCHANGE);
+    ea.deadPeer(EngineStats.DeadPeerCause.DPD);
+    m = scrapeAndCompare(a, atA);
+    assertEquals(1, value(m, "meshsec_ike_dpd_failures_total"), "only the DPD failure");
+    assertEquals(1, value(m, "meshsec_ike_dead_peers_total{cause=\"dpd\"}"));
+    assertEquals(2, value(m, "meshsec_ike_dead_peers_total{cause=\"exchange\"}"));
+    assertEquals(0, value(m, "meshsec_ike_dead_peers_total{cause=\"handshake\"}"));
+    assertEquals(3, value(m, "meshsec_ike_engine_events_total{event=\"dead_peers\"}"));
     assertEquals(0, value(m, "meshsec_ike_internal_errors_total"));
     assertFalse(m.keySet().stream().anyMatch(k -> k.startsWith("meshsec_ike_rekeys_total")));
 
