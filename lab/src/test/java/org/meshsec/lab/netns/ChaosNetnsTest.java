@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -262,7 +261,11 @@ class ChaosNetnsTest {
     return json.split(Pattern.quote(needle), -1).length - 1;
   }
 
-  static void assertNoDeadPeer(Pair p) {
+  /**
+   * No node declared its peer dead: no "peer dead" in its log, and {@code IkeDeadPeers} (every
+   * cause: DPD, another exchange, a handshake) 0 in its {@code stats}.
+   */
+  static void assertNoDeadPeer(Pair p) throws IOException {
     for (NodeProcess n : List.of(p.a, p.b)) {
       assertFalse(
           n.output().contains("peer dead"),
@@ -270,6 +273,11 @@ class ChaosNetnsTest {
               + n.output()
               + "\nrelay:\n"
               + p.relayStats());
+      ControlResponse r = n.control(new ControlRequest.Stats(true));
+      assertTrue(r.ok(), r.body());
+      JsonNode stats = ControlJson.mapper().readTree(r.body());
+      assertTrue(stats.has("IkeDeadPeers"), r.body());
+      assertEquals(0, stats.path("IkeDeadPeers").asLong(), "no dead peer counted: " + r.body());
     }
   }
 
@@ -322,11 +330,6 @@ class ChaosNetnsTest {
    * 7296 section 2.4).
    */
   @Test
-  @Disabled(
-      "flaky until an unanswered exchange stops meaning a dead peer while its ESP arrives: under"
-          + " 30% loss a Delete or other INFORMATIONAL whose answers are all lost within dpd_timeout"
-          + " still declares the peer dead (MessageChannel's retransmission timeout; RFC 7296"
-          + " section 2.4 counts any authenticated traffic as proof of life); passed 2 of 3 CI runs")
   void convergesUnderThirtyPercentLossWithoutFalseDeadPeer() throws Exception {
     String spec = "loss=30%,reorder=5%,hold=20";
     try (Pair p = new Pair("mcx", 30, "8s", 20, "--ike", spec, "--esp", spec)) {
