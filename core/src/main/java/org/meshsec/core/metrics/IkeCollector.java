@@ -115,6 +115,11 @@ final class IkeCollector implements MultiCollector {
         Family.gauge("meshsec_ike_half_open", "Half-open IKE SAs now (meshsec stats IkeHalfOpen)")
             .add(ike.engine().halfOpenCount())
             .snapshot(),
+        Family.gauge(
+                "meshsec_ike_half_open_per_source_limit",
+                "Half-open IKE SAs one source address may hold ([listen] half_open_per_source)")
+            .add(ike.engine().settings().halfOpenPerSource())
+            .snapshot(),
         ikeSas.snapshot(),
         childSas.snapshot(),
         established.snapshot(),

@@ -234,9 +234,11 @@ class MetricsEndpointTest {
         String key =
             st.getKey().equals("IkeHalfOpen")
                 ? "meshsec_ike_half_open"
-                : "meshsec_ike_engine_events_total{event=\""
-                    + snake(st.getKey().substring("Ike".length()))
-                    + "\"}";
+                : st.getKey().equals("IkeHalfOpenPerSourceLimit")
+                    ? "meshsec_ike_half_open_per_source_limit"
+                    : "meshsec_ike_engine_events_total{event=\""
+                        + snake(st.getKey().substring("Ike".length()))
+                        + "\"}";
         assertEquals((double) st.getValue(), value(m, key), key);
         ike++;
       }
@@ -278,13 +280,14 @@ class MetricsEndpointTest {
             write(
                 "a",
                 config(
-                    "a",
-                    "127.3.1.1",
-                    "b",
-                    "127.3.1.2",
-                    "10.9.0.0/24",
-                    "10.9.1.0/24",
-                    "\n[metrics]\nlisten = \"127.0.0.1:" + port + "\"\n")),
+                        "a",
+                        "127.3.1.1",
+                        "b",
+                        "127.3.1.2",
+                        "10.9.0.0/24",
+                        "10.9.1.0/24",
+                        "\n[metrics]\nlisten = \"127.0.0.1:" + port + "\"\n")
+                    .replace("ike_port = ", "half_open_per_source = 7\nike_port = ")),
             tunA);
     assertNull(b.metrics(), "no [metrics]: no endpoint");
     InetSocketAddress atA = a.metrics().address();
@@ -356,6 +359,7 @@ class MetricsEndpointTest {
     assertEquals(1, value(m, "meshsec_ike_handshake_duration_seconds_count"));
     assertEquals(1, value(m, "meshsec_child_sa_installs_total{result=\"installed\"}"));
     assertEquals(0, value(m, "meshsec_ike_dpd_failures_total"));
+    assertEquals(7, value(m, "meshsec_ike_half_open_per_source_limit"), "[listen] as configured");
     // dead peers by the exchange that found them; the DPD failures alone under their own name
     EngineStats ea = a.ike().engine().stats();
     ea.deadPeer(EngineStats.DeadPeerCause.EXCHANGE);
