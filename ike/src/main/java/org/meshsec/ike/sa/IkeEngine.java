@@ -405,6 +405,11 @@ public final class IkeEngine {
     manager.unknownSpi(spi, from);
   }
 
+  /** How many SPIs the INVALID_SPI rate limit remembers now (for tests). */
+  int invalidSpisRemembered() {
+    return manager.invalidSpisRemembered();
+  }
+
   /** Counters. */
   public EngineStats stats() {
     return stats;
