@@ -405,9 +405,9 @@ public final class IkeEngine {
     manager.unknownSpi(spi, from);
   }
 
-  /** How many SPIs the INVALID_SPI rate limit remembers now (for tests). */
-  int invalidSpisRemembered() {
-    return manager.invalidSpisRemembered();
+  /** The SA manager (for tests in this package). */
+  SaManager manager() {
+    return manager;
   }
 
   /** Counters. */

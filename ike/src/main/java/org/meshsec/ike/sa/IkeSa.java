@@ -351,8 +351,16 @@ public final class IkeSa {
     }
   }
 
-  /** Responder: an IKE_SA_INIT request arrived for this new SA. */
+  /**
+   * Responder: an IKE_SA_INIT request arrived for this new SA. The front counted it half-open when
+   * it created it; if the SA is already destroyed (the engine's shutdown ran on this executor
+   * between the creation and this task), it answers nothing and only gives that count back.
+   */
   void acceptAsResponder() {
+    if (state == IkeSaState.DESTROYED) {
+      manager.halfOpenDone(this);
+      return;
+    }
     setState(IkeSaState.CONNECTING);
     halfOpen = true;
     tasks.respondToConnect();

@@ -408,6 +408,11 @@ public final class SaManager {
   }
 
   /** A half-open responder SA was authenticated or destroyed. */
+  /** The half-open accounting (for tests in this package). */
+  HalfOpenLimit halfOpenLimit() {
+    return halfOpenLimit;
+  }
+
   void halfOpenDone(IkeSa sa) {
     halfOpenLimit.closed(sa);
   }

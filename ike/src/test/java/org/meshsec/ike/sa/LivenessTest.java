@@ -169,7 +169,7 @@ class LivenessTest {
     }
     t.clock.runPending();
     t.net.deliverAll(10 * n);
-    assertEquals(SaManager.INVALID_SPI_MEMORY, t.a.engine.invalidSpisRemembered());
+    assertEquals(SaManager.INVALID_SPI_MEMORY, t.a.engine.manager().invalidSpisRemembered());
     assertEquals(
         before + SaManager.INVALID_SPI_MEMORY,
         informationalRequestsSentBy(t.a),
@@ -180,7 +180,7 @@ class LivenessTest {
     t.run(Duration.ofSeconds(61));
     t.a.engine.unknownSpi(0x100000, fromB);
     t.settle();
-    assertEquals(1, t.a.engine.invalidSpisRemembered());
+    assertEquals(1, t.a.engine.manager().invalidSpisRemembered());
     assertEquals(before + SaManager.INVALID_SPI_MEMORY + 1, informationalRequestsSentBy(t.a));
     t.a.engine.unknownSpi(0x100000, fromB);
     t.settle();
