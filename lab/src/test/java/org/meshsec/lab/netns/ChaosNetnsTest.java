@@ -50,6 +50,7 @@ class ChaosNetnsTest {
   private static final Logger LOG = LoggerFactory.getLogger(ChaosNetnsTest.class);
   private static final String PSK =
       "5f0e3c1a9b7d2e4f6a8c0b1d3e5f7a9c2b4d6e8f0a1c3e5b7d9f1a3c5e7b9d0f";
+
   /** Startup of the relay and of each node: a JVM each, slow on a loaded machine. */
   private static final Duration START = Duration.ofSeconds(90);
 
