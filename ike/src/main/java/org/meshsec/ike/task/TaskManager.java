@@ -381,6 +381,8 @@ public final class TaskManager implements IkeSaTasks {
    *   <li>INFORMATIONAL Delete of the IKE SA: the SA is destroyed as deleted, never a dead peer
    *       (section 1.4.1): the peer either deleted it when a copy arrived, and then has no SA to
    *       answer a retransmission with, or is gone.
+   *   <li>any exchange of an IKE SA already replaced by a rekey (REKEYED, section 2.18): the SA is
+   *       destroyed, never a dead peer; the peer's liveness is its successor's business.
    *   <li>every other exchange (CREATE_CHILD_SA rekeys and Child SAs, Child SA Deletes,
    *       notifications, and our DPD check itself): while authenticated traffic from the peer
    *       arrived within the give-up time, the request keeps being retransmitted (at most every
@@ -399,6 +401,11 @@ public final class TaskManager implements IkeSaTasks {
     if (activeTask(TaskType.IKE_DELETE).isPresent()) {
       log.info("{}: {} to our Delete: deleted", sa, why);
       sa.destroy("deleted (" + why + ")");
+      return false;
+    }
+    if (state == IkeSaState.REKEYED) {
+      log.info("{}: {} on an IKE SA already rekeyed: removed", sa, why);
+      sa.destroy("rekeyed (" + why + ")");
       return false;
     }
     Duration idle = sa.idle();
