@@ -137,7 +137,7 @@ final class MessageChannel {
   }
 
   /** The time after the first send when the retransmissions of a request are exhausted. */
-  Duration giveUpAfter() {
+  private Duration giveUpAfter() {
     DpdConfig dpd = sa.config() != null ? sa.config().dpd() : DpdConfig.DISABLED;
     Duration policyLimit = policy().giveUpAfter();
     if (!dpd.timeout().isZero() && dpd.timeout().compareTo(policyLimit) < 0) {
