@@ -136,10 +136,17 @@ final class MessageChannel {
     return sa.engine().settings().retransmit();
   }
 
-  /** The time after the first send when the retransmissions of a request are exhausted. */
   private Duration giveUpAfter() {
+    return giveUpAfter(sa);
+  }
+
+  /**
+   * The time after the first send when the retransmissions of a request of {@code sa} are
+   * exhausted: the policy's, or the peer's DPD timeout if shorter.
+   */
+  static Duration giveUpAfter(IkeSa sa) {
     DpdConfig dpd = sa.config() != null ? sa.config().dpd() : DpdConfig.DISABLED;
-    Duration policyLimit = policy().giveUpAfter();
+    Duration policyLimit = sa.engine().settings().retransmit().giveUpAfter();
     if (!dpd.timeout().isZero() && dpd.timeout().compareTo(policyLimit) < 0) {
       return dpd.timeout();
     }

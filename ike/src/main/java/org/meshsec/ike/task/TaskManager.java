@@ -378,9 +378,10 @@ public final class TaskManager implements IkeSaTasks {
    * <ul>
    *   <li>IKE_SA_INIT, IKE_AUTH: nothing else can prove the peer alive; it is dead (counted as a
    *       handshake).
-   *   <li>INFORMATIONAL Delete of the IKE SA: the SA is destroyed as deleted, never a dead peer
-   *       (section 1.4.1): the peer either deleted it when a copy arrived, and then has no SA to
-   *       answer a retransmission with, or is gone.
+   *   <li>INFORMATIONAL Delete of the IKE SA, or any exchange while such a Delete waits behind it:
+   *       the SA is destroyed as deleted, never a dead peer (section 1.4.1): the peer either
+   *       deleted it when a copy arrived, and then has no SA to answer a retransmission with, or is
+   *       gone.
    *   <li>any exchange of an IKE SA already replaced by a rekey (REKEYED, section 2.18): the SA is
    *       destroyed, never a dead peer; the peer's liveness is its successor's business.
    *   <li>every other exchange (CREATE_CHILD_SA rekeys and Child SAs, Child SA Deletes,
@@ -398,8 +399,8 @@ public final class TaskManager implements IkeSaTasks {
       sa.peerDead(EngineStats.DeadPeerCause.HANDSHAKE, why);
       return false;
     }
-    if (activeTask(TaskType.IKE_DELETE).isPresent()) {
-      log.info("{}: {} to our Delete: deleted", sa, why);
+    if (hasTask(TaskType.IKE_DELETE)) {
+      log.info("{}: {}; the SA is being deleted: deleted", sa, why);
       sa.destroy("deleted (" + why + ")");
       return false;
     }
