@@ -376,7 +376,7 @@ public final class TaskManager implements IkeSaTasks {
    * wait for this one (section 2.3, a window of one). So, by the exchange:
    *
    * <ul>
-   *   <li>IKE_SA_INIT, IKE_AUTH: nothing else can prove the peer alive; it is dead (counted as a
+   *   <li>IKE_SA_INIT: nothing can prove the peer alive (no keys yet); it is dead (counted as a
    *       handshake).
    *   <li>INFORMATIONAL Delete of the IKE SA, or any exchange while such a Delete waits behind it:
    *       the SA is destroyed as deleted, never a dead peer (section 1.4.1): the peer either
@@ -384,18 +384,21 @@ public final class TaskManager implements IkeSaTasks {
    *       gone.
    *   <li>any exchange of an IKE SA already replaced by a rekey (REKEYED, section 2.18): the SA is
    *       destroyed, never a dead peer; the peer's liveness is its successor's business.
-   *   <li>every other exchange (CREATE_CHILD_SA rekeys and Child SAs, Child SA Deletes,
-   *       notifications, and our DPD check itself): while authenticated traffic from the peer
-   *       arrived within the give-up time, the request keeps being retransmitted (at most every
-   *       quarter of the give-up time), up to {@link #ALIVE_GIVE_UP_FACTOR} give-up times since its
-   *       first send; without such traffic, or after that, the peer is dead (counted as a DPD
-   *       failure if the request was our DPD check, else as an unanswered exchange).
+   *   <li>every other exchange (IKE_AUTH, whose answer may be lost while the peer, which
+   *       established the SA, already sends us requests in it; CREATE_CHILD_SA rekeys and Child
+   *       SAs, Child SA Deletes, notifications, and our DPD check itself): while authenticated
+   *       traffic from the peer arrived within the give-up time, the request keeps being
+   *       retransmitted (at most every quarter of the give-up time), up to {@link
+   *       #ALIVE_GIVE_UP_FACTOR} give-up times since its first send; without such traffic, or after
+   *       that, the peer is dead (counted as a handshake for IKE_AUTH, as a DPD failure if the
+   *       request was our DPD check, else as an unanswered exchange).
    * </ul>
    */
   private boolean unanswered(ExchangeType type, Duration elapsed, Duration limit) {
     String why = "no response to " + type + " after " + elapsed.toMillis() + " ms";
     IkeSaState state = sa.state();
-    if (state == IkeSaState.CREATED || state == IkeSaState.CONNECTING) {
+    boolean handshake = state == IkeSaState.CREATED || state == IkeSaState.CONNECTING;
+    if (handshake && type.equals(ExchangeType.IKE_SA_INIT)) {
       sa.peerDead(EngineStats.DeadPeerCause.HANDSHAKE, why);
       return false;
     }
@@ -416,10 +419,13 @@ public final class TaskManager implements IkeSaTasks {
           "{}: {}, but the peer sent traffic {} ms ago: retransmitting", sa, why, idle.toMillis());
       return true;
     }
-    boolean dpd = activeTask(TaskType.IKE_DPD).isPresent();
-    sa.peerDead(
-        dpd ? EngineStats.DeadPeerCause.DPD : EngineStats.DeadPeerCause.EXCHANGE,
-        idle.compareTo(limit) < 0 ? why + " although its traffic arrives" : why);
+    EngineStats.DeadPeerCause cause =
+        handshake
+            ? EngineStats.DeadPeerCause.HANDSHAKE
+            : activeTask(TaskType.IKE_DPD).isPresent()
+                ? EngineStats.DeadPeerCause.DPD
+                : EngineStats.DeadPeerCause.EXCHANGE;
+    sa.peerDead(cause, idle.compareTo(limit) < 0 ? why + " although its traffic arrives" : why);
     return false;
   }
 

@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.meshsec.ike.config.DpdAction;
 import org.meshsec.ike.config.DpdConfig;
 import org.meshsec.ike.config.EngineSettings;
+import org.meshsec.ike.message.DecodeResult;
 import org.meshsec.ike.message.ExchangeType;
+import org.meshsec.ike.message.IkeHeader;
+import org.meshsec.ike.port.LoopbackNetwork;
 
 /**
  * An unanswered exchange is no dead peer while the peer's authenticated traffic arrives (RFC 7296
@@ -169,6 +173,50 @@ class ProofOfLifeTest {
     assertEquals(0, t.a.engine.stats().deadPeers.get(), "no dead peer: " + t.a.engine.stats());
     t.run(Duration.ofMinutes(2));
     assertTrue(t.a.sas().isEmpty(), "a deleted SA is not restarted by the DPD action");
+  }
+
+  @Test
+  void ikeAuthWhoseAnswersAreLostWhileThePeerSendsRequestsInTheSaIsRetransmittedOn() {
+    t = with(DpdConfig.DISABLED);
+    t.a.initiate("b");
+    t.net.deliverNext(); // IKE_SA_INIT request
+    t.net.deliverNext(); // and response
+    // b establishes the SA from a's IKE_AUTH, but its answers never reach a; b rekeys the new SA
+    // meanwhile, and a refuses (TEMPORARY_FAILURE) while it is not established: b retries
+    for (int s = 0; s < 50; s++) {
+      if (s == 2) {
+        t.b.engine.rekey("a");
+      }
+      for (int step = 0; step < 10; step++) {
+        t.clock.advance(Duration.ofMillis(100));
+        t.net.drop(this::ikeAuthAnswerFromB);
+        while (t.net.deliverNext() != null) {
+          t.net.drop(this::ikeAuthAnswerFromB);
+        }
+      }
+    }
+    assertEquals(1, t.a.sas().size(), "b's requests prove it alive: " + t.a.engine.stats());
+    assertEquals(0, t.a.engine.stats().deadPeers.get());
+
+    t.run(Duration.ofSeconds(20)); // the answers get through again
+    assertEquals(IkeSaState.ESTABLISHED, t.a.onlySa().state());
+    assertEquals(t.a.onlySa().initiatorSpi(), t.b.onlySa().initiatorSpi());
+    Exchanges.assertMirrored(t.a.ipsec, t.b.ipsec);
+    assertEquals(0, t.a.engine.stats().deadPeers.get() + t.b.engine.stats().deadPeers.get());
+  }
+
+  private boolean ikeAuthAnswerFromB(LoopbackNetwork.Datagram d) {
+    if (!d.from().getAddress().equals(t.b.address)) {
+      return false;
+    }
+    byte[] b = d.bytes();
+    if (b.length > 4 && b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0) {
+      b = Arrays.copyOfRange(b, 4, b.length); // the non-ESP marker (RFC 3948 section 2.2)
+    }
+    DecodeResult<IkeHeader> h = IkeHeader.decode(b);
+    return h.isOk()
+        && h.orElseThrow().responseFlag()
+        && h.orElseThrow().exchangeType().equals(ExchangeType.IKE_AUTH);
   }
 
   @Test
