@@ -70,7 +70,8 @@ final class ChangedKeys {
         List.of(
             new Key<>("address", ListenConfig::addresses),
             new Key<>("port", ListenConfig::port),
-            new Key<>("ike_port", ListenConfig::ikePort)));
+            new Key<>("ike_port", ListenConfig::ikePort),
+            new Key<>("half_open_per_source", ListenConfig::halfOpenPerSource)));
   }
 
   static String metrics(MetricsConfig a, MetricsConfig b) {

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.meshsec.core.config.mesh.MeshFile;
 import org.meshsec.core.config.mesh.MeshMembership;
+import org.meshsec.ike.config.EngineSettings;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlTable;
 
@@ -25,7 +26,8 @@ final class ConfigParser {
       List.of("node", "tun", "listen", "peer", "policy", "sa", "metrics", "mesh", "routing");
   static final List<String> NODE_KEYS =
       List.of("name", "log_level", "secrets", "address", "key_log");
-  static final List<String> LISTEN_KEYS = List.of("address", "port", "ike_port");
+  static final List<String> LISTEN_KEYS =
+      List.of("address", "port", "ike_port", "half_open_per_source");
 
   /** Default listen addresses: both wildcards. */
   static final List<String> DEFAULT_LISTEN = List.of("0.0.0.0", "::");
@@ -471,6 +473,20 @@ final class ConfigParser {
           "the IKE port and the ESP port must differ (both are " + port + ")");
       ok = false;
     }
-    return ok ? new ListenConfig(addresses, port, ikePort) : null;
+    int perSource = EngineSettings.DEFAULT_HALF_OPEN_PER_SOURCE;
+    Long hs = s.integer("half_open_per_source");
+    if (hs != null) {
+      if (hs < 1 || hs > ListenConfig.MAX_HALF_OPEN_PER_SOURCE) {
+        s.error(
+            "half_open_per_source",
+            hs + " is out of range 1.." + ListenConfig.MAX_HALF_OPEN_PER_SOURCE);
+        ok = false;
+      } else {
+        perSource = hs.intValue();
+      }
+    } else if (s.has("half_open_per_source")) {
+      ok = false;
+    }
+    return ok ? new ListenConfig(addresses, port, ikePort, perSource) : null;
   }
 }

@@ -67,15 +67,16 @@ public final class IkeGlue implements AutoCloseable {
             .protocol(new Ikev1Protocol())
             .settings(
                 new EngineSettings(
-                    config.listen().ikePort(),
-                    config.listen().port(),
-                    d.halfOpenLimit(),
-                    d.cookieThreshold(),
-                    d.halfOpenTimeout(),
-                    d.retransmit(),
-                    d.maxMessageLength(),
-                    d.fragmentation(),
-                    d.nonceLength()))
+                        config.listen().ikePort(),
+                        config.listen().port(),
+                        d.halfOpenLimit(),
+                        d.cookieThreshold(),
+                        d.halfOpenTimeout(),
+                        d.retransmit(),
+                        d.maxMessageLength(),
+                        d.fragmentation(),
+                        d.nonceLength())
+                    .withHalfOpenPerSource(config.listen().halfOpenPerSource()))
             .peers(peers.peers())
             .network(network)
             .ipsec(port)

@@ -115,15 +115,28 @@ final class IkeCollector implements MultiCollector {
         Family.gauge("meshsec_ike_half_open", "Half-open IKE SAs now (meshsec stats IkeHalfOpen)")
             .add(ike.engine().halfOpenCount())
             .snapshot(),
+        Family.gauge(
+                "meshsec_ike_half_open_per_source_limit",
+                "Half-open IKE SAs one source address may hold ([listen] half_open_per_source)")
+            .add(ike.engine().settings().halfOpenPerSource())
+            .snapshot(),
         ikeSas.snapshot(),
         childSas.snapshot(),
         established.snapshot(),
         installed.snapshot(),
         dropped.snapshot(),
+        Family.counter(
+                "meshsec_ike_dead_peers",
+                "IKE SAs removed because the peer stopped answering, by the unanswered exchange",
+                "cause")
+            .add(e.dpdFailures.get(), "dpd")
+            .add(e.unansweredExchanges.get(), "exchange")
+            .add(e.unansweredHandshakes.get(), "handshake")
+            .snapshot(),
         counter(
             "meshsec_ike_dpd_failures",
-            "IKE SAs removed because the peer stopped answering",
-            e.deadPeers),
+            "Dead peers found by our liveness check (DPD) getting no answer",
+            e.dpdFailures),
         counter("meshsec_ike_retransmits", "Our IKE requests retransmitted", e.retransmits),
         counter(
             "meshsec_ike_retransmitted_requests",

@@ -20,6 +20,7 @@ import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.Policy;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.ike.config.DpdAction;
+import org.meshsec.ike.config.EngineSettings;
 import org.meshsec.ike.config.EspProposal;
 import org.meshsec.ike.config.IkeProposal;
 import org.meshsec.ike.config.RekeySchedule;
@@ -245,6 +246,30 @@ class IkeConfigTest {
             """;
     expect(withSa, "policy = \"lan\"", "negotiates its SAs with IKE");
     expect(BASE.replace("name = \"beta\"", "name = \"beta\"\nname2 = 1"), "name2", "unknown key");
+  }
+
+  @Test
+  void halfOpenPerSourceIsAListenKeyWithItsRange() throws IOException {
+    assertEquals(
+        EngineSettings.DEFAULT_HALF_OPEN_PER_SOURCE,
+        base(BASE).loadOk().listen().halfOpenPerSource(),
+        "the engine's default");
+    NodeConfig c = base(BASE + "\n[listen]\nhalf_open_per_source = 5\n").loadOk();
+    assertEquals(5, c.listen().halfOpenPerSource());
+    expect(
+        BASE + "\n[listen]\nhalf_open_per_source = 0\n",
+        "half_open_per_source = 0",
+        "0 is out of range 1..1000");
+    expect(
+        BASE + "\n[listen]\nhalf_open_per_source = 1001\n",
+        "half_open_per_source = 1001",
+        "1001 is out of range 1..1000");
+    expect(
+        BASE + "\n[listen]\nhalf_open_per_source = \"many\"\n", "half_open_per_source", "integer");
+    // [listen] changes need a restart: named in the reload plan
+    assertEquals(
+        List.of(new ReloadPlan.Restart(ReloadPlan.Rule.DAEMON, "[listen] half_open_per_source")),
+        ReloadPlan.of(base(BASE).loadOk(), c).restarts());
   }
 
   @Test

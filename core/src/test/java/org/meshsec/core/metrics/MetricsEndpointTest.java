@@ -42,6 +42,7 @@ import org.meshsec.core.daemon.Daemon;
 import org.meshsec.core.daemon.DaemonPair;
 import org.meshsec.core.packet.PacketBuilder;
 import org.meshsec.core.stats.XfrmStat;
+import org.meshsec.ike.sa.EngineStats;
 import org.meshsec.ike.sa.IkeSaState;
 import org.meshsec.tun.tuntest.TunFake;
 
@@ -233,9 +234,11 @@ class MetricsEndpointTest {
         String key =
             st.getKey().equals("IkeHalfOpen")
                 ? "meshsec_ike_half_open"
-                : "meshsec_ike_engine_events_total{event=\""
-                    + snake(st.getKey().substring("Ike".length()))
-                    + "\"}";
+                : st.getKey().equals("IkeHalfOpenPerSourceLimit")
+                    ? "meshsec_ike_half_open_per_source_limit"
+                    : "meshsec_ike_engine_events_total{event=\""
+                        + snake(st.getKey().substring("Ike".length()))
+                        + "\"}";
         assertEquals((double) st.getValue(), value(m, key), key);
         ike++;
       }
@@ -277,13 +280,14 @@ class MetricsEndpointTest {
             write(
                 "a",
                 config(
-                    "a",
-                    "127.3.1.1",
-                    "b",
-                    "127.3.1.2",
-                    "10.9.0.0/24",
-                    "10.9.1.0/24",
-                    "\n[metrics]\nlisten = \"127.0.0.1:" + port + "\"\n")),
+                        "a",
+                        "127.3.1.1",
+                        "b",
+                        "127.3.1.2",
+                        "10.9.0.0/24",
+                        "10.9.1.0/24",
+                        "\n[metrics]\nlisten = \"127.0.0.1:" + port + "\"\n")
+                    .replace("ike_port = ", "half_open_per_source = 7\nike_port = ")),
             tunA);
     assertNull(b.metrics(), "no [metrics]: no endpoint");
     InetSocketAddress atA = a.metrics().address();
@@ -355,6 +359,18 @@ class MetricsEndpointTest {
     assertEquals(1, value(m, "meshsec_ike_handshake_duration_seconds_count"));
     assertEquals(1, value(m, "meshsec_child_sa_installs_total{result=\"installed\"}"));
     assertEquals(0, value(m, "meshsec_ike_dpd_failures_total"));
+    assertEquals(7, value(m, "meshsec_ike_half_open_per_source_limit"), "[listen] as configured");
+    // dead peers by the exchange that found them; the DPD failures alone under their own name
+    EngineStats ea = a.ike().engine().stats();
+    ea.deadPeer(EngineStats.DeadPeerCause.EXCHANGE);
+    ea.deadPeer(EngineStats.DeadPeerCause.EXCHANGE);
+    ea.deadPeer(EngineStats.DeadPeerCause.DPD);
+    m = scrapeAndCompare(a, atA);
+    assertEquals(1, value(m, "meshsec_ike_dpd_failures_total"), "only the DPD failure");
+    assertEquals(1, value(m, "meshsec_ike_dead_peers_total{cause=\"dpd\"}"));
+    assertEquals(2, value(m, "meshsec_ike_dead_peers_total{cause=\"exchange\"}"));
+    assertEquals(0, value(m, "meshsec_ike_dead_peers_total{cause=\"handshake\"}"));
+    assertEquals(3, value(m, "meshsec_ike_engine_events_total{event=\"dead_peers\"}"));
     assertEquals(0, value(m, "meshsec_ike_internal_errors_total"));
     assertFalse(m.keySet().stream().anyMatch(k -> k.startsWith("meshsec_ike_rekeys_total")));
 

@@ -6,8 +6,9 @@ import java.util.Objects;
 /**
  * Retransmission of requests (RFC 7296 section 2.1): the n-th retransmission is sent {@code initial
  * * factor^n} after the previous send (n = 0, 1, ...); after {@code retries} retransmissions, or
- * once {@code giveUpAfter} has passed since the first send, the exchange fails and the peer is
- * considered dead (section 2.4).
+ * once {@code giveUpAfter} has passed since the first send, the retransmissions are exhausted: the
+ * peer is dead unless other authenticated traffic from it proves it alive (section 2.4; the rule by
+ * exchange is {@code ike.task.TaskManager}'s).
  *
  * @param initial the first timeout
  * @param factor exponential back-off factor, at least 1

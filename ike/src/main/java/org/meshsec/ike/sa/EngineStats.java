@@ -58,7 +58,10 @@ public final class EngineStats {
   /** IKE_SA_INIT requests for which no peer configuration matched. */
   public final AtomicLong noConfig = new AtomicLong();
 
-  /** IKE SAs removed because the peer stopped answering. */
+  /**
+   * IKE SAs removed because the peer stopped answering, whatever the exchange: the sum of {@link
+   * #dpdFailures}, {@link #unansweredExchanges} and {@link #unansweredHandshakes}.
+   */
   public final AtomicLong deadPeers = new AtomicLong();
 
   /** Duplicate IKE SAs and Child SAs deleted by the tie-break. */
@@ -67,8 +70,45 @@ public final class EngineStats {
   /** ESP for SPIs the data plane did not know. */
   public final AtomicLong unknownEspSpi = new AtomicLong();
 
-  /** Dead peers found by a liveness check (DPD) that got no answer; part of {@link #deadPeers}. */
+  /**
+   * Dead peers found by our liveness check (DPD: the IKEv2 empty INFORMATIONAL, RFC 7296 section
+   * 2.4; the IKEv1 R-U-THERE, RFC 3706) getting no answer while nothing else came from the peer;
+   * part of {@link #deadPeers}.
+   */
   public final AtomicLong dpdFailures = new AtomicLong();
+
+  /**
+   * Dead peers found by another exchange of an established IKE SA (a rekey, a Child SA's Delete, a
+   * notification) getting no answer while nothing else came from the peer; part of {@link
+   * #deadPeers}.
+   */
+  public final AtomicLong unansweredExchanges = new AtomicLong();
+
+  /**
+   * IKE SAs being set up (IKE_SA_INIT, IKE_AUTH) removed because the peer did not answer; part of
+   * {@link #deadPeers}.
+   */
+  public final AtomicLong unansweredHandshakes = new AtomicLong();
+
+  /** Why a peer was declared dead: which exchange went unanswered. */
+  public enum DeadPeerCause {
+    /** Our liveness check. */
+    DPD,
+    /** Another exchange of an established IKE SA. */
+    EXCHANGE,
+    /** IKE_SA_INIT or IKE_AUTH. */
+    HANDSHAKE
+  }
+
+  /** Counts a dead peer in {@link #deadPeers} and in the counter of its cause. */
+  public void deadPeer(DeadPeerCause cause) {
+    deadPeers.incrementAndGet();
+    switch (cause) {
+      case DPD -> dpdFailures.incrementAndGet();
+      case EXCHANGE -> unansweredExchanges.incrementAndGet();
+      case HANDSHAKE -> unansweredHandshakes.incrementAndGet();
+    }
+  }
 
   /**
    * Initiations started because ESP arrived for an unknown SPI from a configured peer with which we
@@ -130,6 +170,8 @@ public final class EngineStats {
     m.put("unknown_esp_spi", unknownEspSpi.get());
     m.put("unknown_spi_repairs", unknownSpiRepairs.get());
     m.put("dpd_failures", dpdFailures.get());
+    m.put("dead_peers_unanswered_exchange", unansweredExchanges.get());
+    m.put("dead_peers_unanswered_handshake", unansweredHandshakes.get());
     m.put("backoff_restarts", backoffRestarts.get());
     m.put("internal_errors", internalErrors.get());
     m.put("ikev1_dropped", v1Dropped.get());

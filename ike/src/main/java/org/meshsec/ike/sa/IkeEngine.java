@@ -405,6 +405,11 @@ public final class IkeEngine {
     manager.unknownSpi(spi, from);
   }
 
+  /** The SA manager (for tests in this package). */
+  SaManager manager() {
+    return manager;
+  }
+
   /** Counters. */
   public EngineStats stats() {
     return stats;

@@ -98,9 +98,6 @@ public final class IkeSa {
   /** Whether {@link #terminate()} removed this SA (a command, a duplicate): not a failure. */
   private boolean terminated;
 
-  /** Whether our liveness check is outstanding (cleared by any authenticated message). */
-  private boolean dpdOutstanding;
-
   IkeSa(
       SaManager manager,
       long id,
@@ -327,7 +324,6 @@ public final class IkeSa {
   /** Notes that an authenticated message arrived from the peer (for DPD). */
   public void touch() {
     lastReceived = engine.scheduler().now();
-    dpdOutstanding = false;
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -355,8 +351,16 @@ public final class IkeSa {
     }
   }
 
-  /** Responder: an IKE_SA_INIT request arrived for this new SA. */
+  /**
+   * Responder: an IKE_SA_INIT request arrived for this new SA. The front counted it half-open when
+   * it created it; if the SA is already destroyed (the engine's shutdown ran on this executor
+   * between the creation and this task), it answers nothing and only gives that count back.
+   */
   void acceptAsResponder() {
+    if (state == IkeSaState.DESTROYED) {
+      manager.halfOpenDone(this);
+      return;
+    }
     setState(IkeSaState.CONNECTING);
     halfOpen = true;
     tasks.respondToConnect();
@@ -495,7 +499,6 @@ public final class IkeSa {
     Duration delay = config.dpd().delay();
     Duration idle = idle();
     if (idle.compareTo(delay) >= 0) {
-      dpdOutstanding = true;
       tasks.checkLiveness();
       dpdTimer = schedule(this::dpdCheck, delay);
     } else {
@@ -503,8 +506,11 @@ public final class IkeSa {
     }
   }
 
-  /** Time since the last authenticated message from the peer: IKE, or ESP on a Child SA. */
-  Duration idle() {
+  /**
+   * Time since the last authenticated message from the peer: IKE, or ESP on a Child SA (proof of
+   * life, RFC 7296 section 2.4). On the SA's executor.
+   */
+  public Duration idle() {
     Duration idle = Duration.between(lastReceived, engine.scheduler().now());
     for (ChildSa c : children.values()) {
       Optional<Duration> esp = engine.ipsec().inboundIdle(c.inboundSpi());
@@ -539,20 +545,16 @@ public final class IkeSa {
   }
 
   /**
-   * An exchange got no answer (section 2.4): the peer is dead. The SA is removed and the DPD action
-   * applies.
+   * An exchange got no answer (section 2.4) and nothing else proves the peer alive: the SA is
+   * removed, counted by {@code cause}, and the DPD action applies.
    */
-  public void peerDead(String why) {
+  public void peerDead(EngineStats.DeadPeerCause cause, String why) {
     IkeSaState was = state;
     PeerConfig c = config;
     List<ChildConfig> had = children.values().stream().map(ChildSa::config).distinct().toList();
-    boolean dpd = dpdOutstanding;
     log.warn("IKE SA {} ({}): peer {} is dead: {}", id, peerName(), endpointText(), why);
     destroy("peer dead: " + why);
-    engine.stats().deadPeers.incrementAndGet();
-    if (dpd) {
-      engine.stats().dpdFailures.incrementAndGet();
-    }
+    engine.stats().deadPeer(cause);
     if (c != null && was != IkeSaState.CONNECTING && c.dpd().action() == DpdAction.RESTART) {
       manager.restart(c, had);
     }

@@ -78,6 +78,20 @@ public final class SaManager {
    */
   static final Duration REPAIR_INTERVAL = Duration.ofSeconds(10);
 
+  /** How often the peer is told INVALID_SPI about one SPI, at most (see {@link #unknownSpi}). */
+  static final Duration INVALID_SPI_INTERVAL = Duration.ofMinutes(1);
+
+  /**
+   * SPIs remembered as told INVALID_SPI within {@link #INVALID_SPI_INTERVAL}, at most: when that
+   * many are, ESP for another unknown SPI is not answered until entries expire, so ESP with random
+   * SPIs (forged with a peer's address) can neither grow the table nor make us send more than this
+   * many notifications a minute.
+   */
+  static final int INVALID_SPI_MEMORY = 1024;
+
+  /** When expired entries were last removed from {@link #invalidSpiSent}. */
+  private volatile Instant invalidSpiPruned = Instant.MIN;
+
   SaManager(IkeEngine engine, HalfOpenLimit halfOpenLimit, ReconnectBackoff backoff) {
     this.engine = engine;
     this.halfOpenLimit = halfOpenLimit;
@@ -394,6 +408,11 @@ public final class SaManager {
   }
 
   /** A half-open responder SA was authenticated or destroyed. */
+  /** The half-open accounting (for tests in this package). */
+  HalfOpenLimit halfOpenLimit() {
+    return halfOpenLimit;
+  }
+
   void halfOpenDone(IkeSa sa) {
     halfOpenLimit.closed(sa);
   }
@@ -551,20 +570,43 @@ public final class SaManager {
   }
 
   /**
+   * Removes the SPIs told INVALID_SPI longer than {@link #INVALID_SPI_INTERVAL} ago: every
+   * interval, or at most once a second while the table is full. Any thread (the map is concurrent;
+   * two threads pruning at once only do the work twice).
+   */
+  private void pruneInvalidSpiSent(Instant now) {
+    Instant last = invalidSpiPruned;
+    boolean full = invalidSpiSent.size() >= INVALID_SPI_MEMORY;
+    Duration every = full ? Duration.ofSeconds(1) : INVALID_SPI_INTERVAL;
+    if (last.equals(Instant.MIN) || !last.plus(every).isAfter(now)) {
+      invalidSpiPruned = now;
+      Instant oldest = now.minus(INVALID_SPI_INTERVAL);
+      invalidSpiSent.values().removeIf(t -> !t.isAfter(oldest));
+    }
+  }
+
+  /** How many SPIs are remembered as told INVALID_SPI (for tests). */
+  int invalidSpisRemembered() {
+    return invalidSpiSent.size();
+  }
+
+  /**
    * ESP arrived for an unknown SPI. An ESTABLISHED IKE SA with the sender tells the peer with
-   * INVALID_SPI (section 2.21.4), at most once per SPI and minute. With no IKE SA at all with a
-   * configured peer at the sender's address, the peer still holds SAs we lost (we restarted): we
-   * initiate an IKE SA with its Child SAs, whose IKE_AUTH carries INITIAL_CONTACT since no other SA
-   * with the peer exists, so the peer drops its stale SAs (section 2.4); at most once per peer and
-   * {@link #REPAIR_INTERVAL}. Cheap on the caller's thread (a data-path thread): the initiation
-   * runs on the engine's pool.
+   * INVALID_SPI (section 2.21.4), at most once per SPI and minute and for at most {@link
+   * #INVALID_SPI_MEMORY} SPIs a minute. With no IKE SA at all with a configured peer at the
+   * sender's address, the peer still holds SAs we lost (we restarted): we initiate an IKE SA with
+   * its Child SAs, whose IKE_AUTH carries INITIAL_CONTACT since no other SA with the peer exists,
+   * so the peer drops its stale SAs (section 2.4); at most once per peer and {@link
+   * #REPAIR_INTERVAL}. Cheap on the caller's thread (a data-path thread): the initiation runs on
+   * the engine's pool.
    */
   void unknownSpi(int spi, InetSocketAddress from) {
     Instant now = engine.scheduler().now();
     Instant told = invalidSpiSent.get(spi);
-    if (told != null && told.plusSeconds(60).isAfter(now)) {
+    if (told != null && told.plus(INVALID_SPI_INTERVAL).isAfter(now)) {
       return; // the peer was told about this SPI within the minute
     }
+    pruneInvalidSpiSent(now);
     InetAddress address = from.getAddress();
     boolean any = false;
     for (IkeSa sa : bySpi.values()) {
@@ -576,6 +618,9 @@ public final class SaManager {
       }
       any = true;
       if (info.state() == IkeSaState.ESTABLISHED) {
+        if (told == null && invalidSpiSent.size() >= INVALID_SPI_MEMORY) {
+          return; // full of SPIs told within the minute: not this one
+        }
         invalidSpiSent.put(spi, now);
         byte[] s = ByteBuffer.allocate(4).putInt(spi).array();
         sa.execute(() -> sa.tasks().inform(NotifyPayload.of(NotifyType.INVALID_SPI, Bytes.of(s))));

@@ -176,9 +176,28 @@ public final class IkeRekey implements Task {
     }
     if (peers.isPresent()) {
       log.info("{}: IKE rekey collision won", sa);
+      deleteIfOrphaned(peers.get());
     }
     handOver(sa, fresh);
     sa.terminate();
+  }
+
+  /**
+   * The peer's redundant new SA after a collision we won: the peer deletes it when its own rekey
+   * completes (section 2.8.2). If that never happens (its answer was lost and the old SA is deleted
+   * meanwhile, so the peer never learns that the SA exists), we delete it ourselves once the peer's
+   * retransmissions would have given up.
+   */
+  private static void deleteIfOrphaned(IkeSa redundant) {
+    redundant.schedule(
+        () -> {
+          if (redundant.state().isUsable()) {
+            log.info(
+                "{}: the peer's redundant IKE SA was not deleted by the peer: deleting", redundant);
+            redundant.terminate();
+          }
+        },
+        MessageChannel.giveUpAfter(redundant));
   }
 
   /** An SA the peer created by rekeying {@code sa}, still usable. */

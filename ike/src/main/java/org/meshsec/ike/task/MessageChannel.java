@@ -25,11 +25,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The wire side of one IKE SA's exchanges, below the {@link TaskManager}: protecting and encoding
  * messages (SK, RFC 7296 section 3.14; fragments, RFC 7383), decoding and reassembling them,
- * retransmitting our outstanding request with exponential back-off until the peer is declared dead
- * (section 2.1, {@link RetransmitPolicy}), and keeping our last response for a retransmitted
- * request (section 2.1), resent only after the retransmission has been authenticated (RFC 7383
- * section 2.6.1 for fragments). The task manager decides what to send and when a request is
- * answered; this class only moves bytes.
+ * retransmitting our outstanding request with exponential back-off (section 2.1, {@link
+ * RetransmitPolicy}) and, once the retransmissions are exhausted, asking its {@link GiveUp} (the
+ * task manager) whether to go on, and keeping our last response for a retransmitted request
+ * (section 2.1), resent only after the retransmission has been authenticated (RFC 7383 section
+ * 2.6.1 for fragments). The task manager decides what to send and when a request is answered; this
+ * class only moves bytes.
  *
  * <p>Not thread-safe: one per IKE SA, used only on the SA's executor.
  */
@@ -39,7 +40,25 @@ final class MessageChannel {
   /** Fragments accepted per message, and reassembled size (RFC 7383 section 2.6). */
   private static final int MAX_FRAGMENTS = 64;
 
+  /**
+   * Once the retransmissions are exhausted and the exchange goes on (the peer proves alive), the
+   * interval between retransmissions is the back-off's, at most the give-up time divided by this.
+   */
+  static final int ALIVE_INTERVAL_DIVISOR = 4;
+
+  /** What to do with a request whose retransmissions are exhausted. */
+  interface GiveUp {
+    /**
+     * The request of {@code type} got no response within the retransmission policy ({@code elapsed}
+     * since its first send, {@code limit} being the give-up time).
+     *
+     * @return true to go on retransmitting it; false if the SA was dealt with (destroyed)
+     */
+    boolean unanswered(ExchangeType type, Duration elapsed, Duration limit);
+  }
+
   private final IkeSa sa;
+  private final GiveUp giveUp;
 
   private ExchangeType requestType;
   private long requestMid;
@@ -55,8 +74,9 @@ final class MessageChannel {
   private final FragmentReassembler responseFragments =
       new FragmentReassembler(MAX_FRAGMENTS, Message.MAX_MESSAGE_LENGTH);
 
-  MessageChannel(IkeSa sa) {
+  MessageChannel(IkeSa sa, GiveUp giveUp) {
     this.sa = sa;
+    this.giveUp = giveUp;
   }
 
   // ---------------------------------------------------------------- encoding
@@ -91,7 +111,8 @@ final class MessageChannel {
   // ---------------------------------------------------------------- our request
 
   /**
-   * Sends our request and retransmits it until {@link #stopRetransmitting()} or the peer is dead.
+   * Sends our request and retransmits it until {@link #stopRetransmitting()} or its {@link GiveUp}
+   * ends it.
    */
   void sendRequest(ExchangeType type, long mid, List<byte[]> packets) {
     requestType = type;
@@ -116,8 +137,16 @@ final class MessageChannel {
   }
 
   private Duration giveUpAfter() {
+    return giveUpAfter(sa);
+  }
+
+  /**
+   * The time after the first send when the retransmissions of a request of {@code sa} are
+   * exhausted: the policy's, or the peer's DPD timeout if shorter.
+   */
+  static Duration giveUpAfter(IkeSa sa) {
     DpdConfig dpd = sa.config() != null ? sa.config().dpd() : DpdConfig.DISABLED;
-    Duration policyLimit = policy().giveUpAfter();
+    Duration policyLimit = sa.engine().settings().retransmit().giveUpAfter();
     if (!dpd.timeout().isZero() && dpd.timeout().compareTo(policyLimit) < 0) {
       return dpd.timeout();
     }
@@ -131,19 +160,29 @@ final class MessageChannel {
     Instant now = sa.engine().scheduler().now();
     Duration elapsed = Duration.between(firstSent, now);
     Duration limit = giveUpAfter();
-    if (retransmissions >= policy().retries() || elapsed.compareTo(limit) >= 0) {
+    boolean exhausted = retransmissions >= policy().retries() || elapsed.compareTo(limit) >= 0;
+    if (exhausted) {
       ExchangeType type = requestType;
-      log.info("{}: no response to {} {} after {}", sa, type, requestMid, elapsed);
-      sa.peerDead("no response to " + type + " after " + elapsed.toMillis() + " ms");
-      return;
+      long mid = requestMid;
+      if (!giveUp.unanswered(type, elapsed, limit)) {
+        log.debug("{}: gave up {} {} after {}", sa, type, mid, elapsed);
+        stopRetransmitting();
+        return;
+      }
     }
     retransmissions++;
     sa.engine().stats().retransmits.incrementAndGet();
     log.debug("{}: retransmit {} {} (#{})", sa, requestType, requestMid, retransmissions);
     transmit(requestPackets);
     Duration next = policy().timeout(retransmissions);
-    Duration left = limit.minus(elapsed);
-    retransmitTimer = sa.schedule(this::retransmitTimeout, next.compareTo(left) < 0 ? next : left);
+    if (exhausted) {
+      Duration cap = limit.dividedBy(ALIVE_INTERVAL_DIVISOR);
+      next = next.compareTo(cap) < 0 ? next : cap;
+    } else {
+      Duration left = limit.minus(elapsed);
+      next = next.compareTo(left) < 0 ? next : left;
+    }
+    retransmitTimer = sa.schedule(this::retransmitTimeout, next);
   }
 
   // ---------------------------------------------------------------- our response

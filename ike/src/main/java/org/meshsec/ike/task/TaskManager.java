@@ -1,6 +1,7 @@
 package org.meshsec.ike.task;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -20,6 +21,7 @@ import org.meshsec.ike.message.NotifyType;
 import org.meshsec.ike.message.ProtocolId;
 import org.meshsec.ike.message.SaPayload;
 import org.meshsec.ike.sa.ChildSa;
+import org.meshsec.ike.sa.EngineStats;
 import org.meshsec.ike.sa.IkeSa;
 import org.meshsec.ike.sa.IkeSaState;
 import org.meshsec.ike.sa.IkeSaTasks;
@@ -72,7 +74,7 @@ public final class TaskManager implements IkeSaTasks {
 
   public TaskManager(IkeSa sa) {
     this.sa = sa;
-    this.channel = new MessageChannel(sa);
+    this.channel = new MessageChannel(sa, this::unanswered);
   }
 
   /** The task manager of {@code sa} (the {@link Ikev2TaskFactory} made it). */
@@ -357,6 +359,74 @@ public final class TaskManager implements IkeSaTasks {
         channel.wrap(sa.header(ExchangeType.INFORMATIONAL, false, initiatingMid + 1), out);
     sa.engine().observe(sa, true, message);
     channel.transmit(channel.encode(message));
+  }
+
+  /**
+   * How many give-up times (since the first send) a request is retransmitted at most while the peer
+   * proves alive by other traffic: a peer whose ESP flows but whose IKE never answers is declared
+   * dead then, so that the SA is set up again rather than kept without working IKE.
+   */
+  static final int ALIVE_GIVE_UP_FACTOR = 4;
+
+  /**
+   * Our request's retransmissions are exhausted ({@link MessageChannel.GiveUp}). An unanswered
+   * exchange alone does not make the peer dead: any authenticated traffic from it (IKE, or ESP on
+   * one of this SA's Child SAs) is proof of life (RFC 7296 section 2.4). The exchange cannot be
+   * abandoned either, since the next request would need the next Message ID and the peer may still
+   * wait for this one (section 2.3, a window of one). So, by the exchange:
+   *
+   * <ul>
+   *   <li>IKE_SA_INIT: nothing can prove the peer alive (no keys yet); it is dead (counted as a
+   *       handshake).
+   *   <li>INFORMATIONAL Delete of the IKE SA, or any exchange while such a Delete waits behind it:
+   *       the SA is destroyed as deleted, never a dead peer (section 1.4.1): the peer either
+   *       deleted it when a copy arrived, and then has no SA to answer a retransmission with, or is
+   *       gone.
+   *   <li>any exchange of an IKE SA already replaced by a rekey (REKEYED, section 2.18): the SA is
+   *       destroyed, never a dead peer; the peer's liveness is its successor's business.
+   *   <li>every other exchange (IKE_AUTH, whose answer may be lost while the peer, which
+   *       established the SA, already sends us requests in it; CREATE_CHILD_SA rekeys and Child
+   *       SAs, Child SA Deletes, notifications, and our DPD check itself): while authenticated
+   *       traffic from the peer arrived within the give-up time, the request keeps being
+   *       retransmitted (at most every quarter of the give-up time), up to {@link
+   *       #ALIVE_GIVE_UP_FACTOR} give-up times since its first send; without such traffic, or after
+   *       that, the peer is dead (counted as a handshake for IKE_AUTH, as a DPD failure if the
+   *       request was our DPD check, else as an unanswered exchange).
+   * </ul>
+   */
+  private boolean unanswered(ExchangeType type, Duration elapsed, Duration limit) {
+    String why = "no response to " + type + " after " + elapsed.toMillis() + " ms";
+    IkeSaState state = sa.state();
+    boolean handshake = state == IkeSaState.CREATED || state == IkeSaState.CONNECTING;
+    if (handshake && type.equals(ExchangeType.IKE_SA_INIT)) {
+      sa.peerDead(EngineStats.DeadPeerCause.HANDSHAKE, why);
+      return false;
+    }
+    if (hasTask(TaskType.IKE_DELETE)) {
+      log.info("{}: {}; the SA is being deleted: deleted", sa, why);
+      sa.destroy("deleted (" + why + ")");
+      return false;
+    }
+    if (state == IkeSaState.REKEYED) {
+      log.info("{}: {} on an IKE SA already rekeyed: removed", sa, why);
+      sa.destroy("rekeyed (" + why + ")");
+      return false;
+    }
+    Duration idle = sa.idle();
+    if (idle.compareTo(limit) < 0
+        && elapsed.compareTo(limit.multipliedBy(ALIVE_GIVE_UP_FACTOR)) < 0) {
+      log.debug(
+          "{}: {}, but the peer sent traffic {} ms ago: retransmitting", sa, why, idle.toMillis());
+      return true;
+    }
+    EngineStats.DeadPeerCause cause =
+        handshake
+            ? EngineStats.DeadPeerCause.HANDSHAKE
+            : activeTask(TaskType.IKE_DPD).isPresent()
+                ? EngineStats.DeadPeerCause.DPD
+                : EngineStats.DeadPeerCause.EXCHANGE;
+    sa.peerDead(cause, idle.compareTo(limit) < 0 ? why + " although its traffic arrives" : why);
+    return false;
   }
 
   // ---------------------------------------------------------------- receiving

@@ -155,6 +155,39 @@ class LivenessTest {
     assertEquals(2, t.a.engine.stats().unknownSpiRepairs.get());
   }
 
+  @Test
+  void invalidSpiRateLimitForgetsOldSpisAndHoldsABoundedNumber() {
+    t = with(DpdConfig.DISABLED, DpdConfig.DISABLED, StartAction.TRAP);
+    t.connect();
+    InetSocketAddress fromB = new InetSocketAddress(t.b.address, 4500);
+    long before = informationalRequestsSentBy(t.a);
+
+    // ESP with 3000 random SPIs from b's address within a second: at most 1024 remembered and told
+    int n = 3 * SaManager.INVALID_SPI_MEMORY;
+    for (int i = 0; i < n; i++) {
+      t.a.engine.unknownSpi(0x100000 + i, fromB);
+    }
+    t.clock.runPending();
+    t.net.deliverAll(10 * n);
+    assertEquals(SaManager.INVALID_SPI_MEMORY, t.a.engine.manager().invalidSpisRemembered());
+    assertEquals(
+        before + SaManager.INVALID_SPI_MEMORY,
+        informationalRequestsSentBy(t.a),
+        "one INVALID_SPI per remembered SPI, none for the others");
+
+    // a minute later the old entries expire: one new SPI leaves one entry, and an old SPI can be
+    // told again
+    t.run(Duration.ofSeconds(61));
+    t.a.engine.unknownSpi(0x100000, fromB);
+    t.settle();
+    assertEquals(1, t.a.engine.manager().invalidSpisRemembered());
+    assertEquals(before + SaManager.INVALID_SPI_MEMORY + 1, informationalRequestsSentBy(t.a));
+    t.a.engine.unknownSpi(0x100000, fromB);
+    t.settle();
+    assertEquals(before + SaManager.INVALID_SPI_MEMORY + 1, informationalRequestsSentBy(t.a));
+    assertEquals(IkeSaState.ESTABLISHED, t.a.onlySa().state());
+  }
+
   // ---------------------------------------------------------------- DPD proof of life
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,9 +15,13 @@ import org.meshsec.ike.config.EngineSettings;
 import org.meshsec.ike.config.EspProposal;
 import org.meshsec.ike.config.RekeySchedule;
 import org.meshsec.ike.message.Bytes;
+import org.meshsec.ike.message.DecodeResult;
+import org.meshsec.ike.message.ExchangeType;
+import org.meshsec.ike.message.IkeHeader;
 import org.meshsec.ike.message.Message;
 import org.meshsec.ike.message.NoncePayload;
 import org.meshsec.ike.message.SaPayload;
+import org.meshsec.ike.port.LoopbackNetwork;
 import org.meshsec.ike.port.ManualScheduler;
 import org.meshsec.ike.port.MemoryIpsec;
 
@@ -250,6 +255,55 @@ class RekeyTest {
     t.settle();
     Exchanges.assertMirrored(t.a.ipsec, t.b.ipsec);
     assertEquals(1, t.a.ipsec.installed().size());
+  }
+
+  /**
+   * A collision where b's answers to a's rekey are lost for a while: if b wins, b deletes the old
+   * SA, which ends a's rekey, so a never learns of the SA b created for it and cannot delete it
+   * (section 2.8.2); b deletes it itself after the give-up time. Either way the pair ends with one
+   * IKE SA and no dead peer.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+  void collisionWhoseLoserNeverLearnsOfItsSaLeavesOneIkeSa(long seed) {
+    t = established(seed, seed + 100, EspProposal.AES128GCM);
+    t.a.engine.rekey("b");
+    t.b.engine.rekey("a");
+    t.clock.runPending();
+    assertEquals(2, t.net.pending());
+    for (int ms = 0; ms < 3000; ms += 100) {
+      t.net.drop(d -> rekeyAnswerFromB(t, d));
+      while (t.net.deliverNext() != null) {
+        t.net.drop(d -> rekeyAnswerFromB(t, d));
+      }
+      t.clock.advance(Duration.ofMillis(100));
+    }
+    t.run(Duration.ofSeconds(70)); // a retransmission gets through; b's clean-up if b won
+    IkeSaInfo ia = t.a.onlySa();
+    IkeSaInfo ib = t.b.onlySa();
+    assertEquals(ia.initiatorSpi(), ib.initiatorSpi());
+    assertEquals(IkeSaState.ESTABLISHED, ia.state());
+    assertEquals(IkeSaState.ESTABLISHED, ib.state());
+    assertEquals(1, ia.children().size());
+    Exchanges.assertMirrored(t.a.ipsec, t.b.ipsec);
+    assertEquals(0, t.a.engine.stats().deadPeers.get() + t.b.engine.stats().deadPeers.get());
+  }
+
+  private static boolean rekeyAnswerFromB(Testbed t, LoopbackNetwork.Datagram d) {
+    if (!d.from().getAddress().equals(t.b.address)) {
+      return false;
+    }
+    byte[] b = d.bytes();
+    if (b.length > 4 && b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0) {
+      b = Arrays.copyOfRange(b, 4, b.length); // the non-ESP marker (RFC 3948 section 2.2)
+    }
+    DecodeResult<IkeHeader> h = IkeHeader.decode(b);
+    if (!h.isOk()) {
+      throw new AssertionError("not IKE: " + h);
+    }
+    return h.isOk()
+        && h.orElseThrow().responseFlag()
+        && h.orElseThrow().exchangeType().equals(ExchangeType.CREATE_CHILD_SA);
   }
 
   @Test

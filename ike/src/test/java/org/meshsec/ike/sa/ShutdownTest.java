@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -127,6 +128,34 @@ class ShutdownTest {
     assertTrue(t.b.sas().isEmpty(), "b: " + t.b.sas());
     assertTrue(t.a.ipsec.installed().isEmpty());
     assertTrue(t.b.ipsec.installed().isEmpty());
+  }
+
+  /**
+   * The shutdown landing between the front creating a responder SA for an admitted IKE_SA_INIT and
+   * the SA's first task (the two run on different threads): the shutdown's task runs first and
+   * destroys the SA, which then must neither answer nor keep its half-open slot, and the shutdown
+   * completes.
+   */
+  @Test
+  void aResponderSaDestroyedByTheShutdownBeforeItsFirstTaskFreesItsHalfOpenSlot() {
+    Testbed t = testbed();
+    SaManager m = t.b.engine.manager();
+    InetSocketAddress local = new InetSocketAddress(t.b.address, 500);
+    InetSocketAddress remote = new InetSocketAddress(t.a.address, 500);
+    // Ikev2Front's steps for an admitted IKE_SA_INIT, up to queueing the SA's first task
+    IkeSa sa = m.newResponder(0x1234L, t.b.engine.peers(), local, remote);
+    m.halfOpenLimit().opened(sa, t.a.address, true);
+    assertEquals(1, t.b.engine.halfOpenCount());
+    CompletableFuture<Void> done = t.b.engine.shutdown(); // queues sa.shutdown on sa's executor
+    sa.execute(sa::acceptAsResponder); // the front's task, after it
+    t.settle();
+    t.run(Duration.ofSeconds(40));
+
+    assertTrue(done.isDone());
+    assertEquals(IkeSaState.DESTROYED, sa.state());
+    assertEquals(0, t.b.engine.halfOpenCount(), "the half-open slot given back");
+    assertEquals(0, t.b.engine.stats().internalErrors.get());
+    assertTrue(t.b.seen.stream().noneMatch(TestNode.Seen::outbound), "b sent nothing");
   }
 
   /** How many IKE_SA_INIT responses {@code n} sent. */

@@ -43,11 +43,13 @@ public final class StatsCommand implements Command<ControlRequest.Stats> {
   /**
    * The IKE engine's counters ({@link org.meshsec.ike.sa.EngineStats#snapshot()}) named like the
    * others: {@code half_open_dropped_per_source} becomes {@code IkeHalfOpenDroppedPerSource}; plus
-   * {@code IkeHalfOpen}, the half-open SAs now.
+   * {@code IkeHalfOpen}, the half-open SAs now, and {@code IkeHalfOpenPerSourceLimit}, the
+   * configured {@code [listen] half_open_per_source}.
    */
   static Map<String, Long> ikeCounters(IkeEngine engine) {
     Map<String, Long> o = new LinkedHashMap<>();
     o.put("IkeHalfOpen", (long) engine.halfOpenCount());
+    o.put("IkeHalfOpenPerSourceLimit", (long) engine.settings().halfOpenPerSource());
     engine.stats().snapshot().forEach((k, v) -> o.put(camel("ike_" + k), v));
     return o;
   }

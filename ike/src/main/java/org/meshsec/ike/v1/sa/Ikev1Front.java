@@ -2,6 +2,8 @@ package org.meshsec.ike.v1.sa;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -196,6 +198,36 @@ final class Ikev1Front implements VersionProtocol.Side {
     }
     IsakmpSa created = sa;
     created.execute(() -> created.receive(datagram, local, remote));
+    ageHalfOpen(created, engine.scheduler().now());
+  }
+
+  /**
+   * Drops a responder SA whose phase 1 did not complete within the engine's half-open timeout, or a
+   * quarter of it under pressure ({@link HalfOpenLimit#timeout}), as for IKEv2 (IkeSa's half-open
+   * check; RFC 7296 section 2.6): checked every quarter of the timeout from its creation.
+   */
+  private void ageHalfOpen(IsakmpSa sa, Instant since) {
+    Duration base = engine.settings().halfOpenTimeout();
+    Duration step = base.dividedBy(4);
+    Duration untilFull = base.minus(Duration.between(since, engine.scheduler().now()));
+    engine
+        .scheduler()
+        .schedule(
+            () ->
+                sa.execute(
+                    () -> {
+                      if (sa.state() != IkeSaState.CONNECTING) {
+                        return; // phase 1 completed, or the SA is gone
+                      }
+                      Duration timeout = halfOpen.timeout(base);
+                      if (Duration.between(since, engine.scheduler().now()).compareTo(timeout)
+                          >= 0) {
+                        sa.destroy("not authenticated within " + timeout);
+                      } else {
+                        ageHalfOpen(sa, since);
+                      }
+                    }),
+            untilFull.compareTo(step) < 0 ? untilFull : step);
   }
 
   /** The IKEv1 peer for these addresses: an exact remote match first, then a wildcard. */

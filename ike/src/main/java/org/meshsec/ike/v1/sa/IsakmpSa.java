@@ -17,6 +17,7 @@ import org.meshsec.ike.port.ExpireKind;
 import org.meshsec.ike.port.SerialExecutor;
 import org.meshsec.ike.sa.ChildSaInfo;
 import org.meshsec.ike.sa.ChildSaState;
+import org.meshsec.ike.sa.EngineStats;
 import org.meshsec.ike.sa.IkeEngine;
 import org.meshsec.ike.sa.IkeSaInfo;
 import org.meshsec.ike.sa.IkeSaState;
@@ -398,7 +399,7 @@ final class IsakmpSa {
   }
 
   private void dead() {
-    engine.stats().deadPeers.incrementAndGet();
+    engine.stats().deadPeer(EngineStats.DeadPeerCause.DPD);
     List<ChildConfig> configs = List.copyOf(childConfigs.values());
     destroy("peer dead: no R-U-THERE-ACK within the DPD timeout");
     if (peer.dpd().action() == DpdAction.RESTART && !configs.isEmpty()) {
