@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  *          -&gt; data path (ESP out: the UDP sockets; IKE and unknown SPIs: to IKE)
  *          -&gt; SAD wiring: LARVAL drains (the data path), listener (IKE's event router)
  *          -&gt; manual SAs through the key engine -&gt; ESP SAs of a hot-restart state file
- *          -&gt; UDP sockets start reading
+ *             (a manual SA's copy there replaces the one just installed) -&gt; its IKE SAs
+ *             into the engine (their Child SAs' ESP SAs restored) -&gt; UDP sockets start reading
  *          -&gt; TUN device (MTU, addresses, up)
  *          -&gt; routes in the [routing] table + ip rules (the table and priority range locked
  *             for this namespace first, then stale ones of a killed run removed)
@@ -68,8 +69,8 @@ import org.slf4j.LoggerFactory;
  *  close:  metrics endpoint -&gt; IKE quiesced and its SAs deleted with the peers (bounded wait;
  *          skipped on a stop for restart) -&gt; key log
  *          -&gt; SAD expiry timer -&gt; TUN reader and device (its routes go with it) -&gt; ip rules
- *          -&gt; link configuration -&gt; UDP sockets -&gt; (stop for restart: ESP SAs to the state
- *          file) -&gt; IKE engine and port -&gt; SAD flushed (keys wiped) -&gt; event loops
+ *          -&gt; link configuration -&gt; UDP sockets -&gt; (stop for restart: the IKE port closed,
+ *          then the ESP and IKE SAs to the state file) -&gt; IKE engine and port -&gt; SAD flushed (keys wiped) -&gt; event loops
  * </pre>
  *
  * IKE is quiesced first ({@link IkeService#shutdown}): from that moment the engine creates no IKE
@@ -206,7 +207,10 @@ public final class Daemon implements AutoCloseable {
       install(sa, config.policyOf(sa));
     }
     if (options.stateFile() != null) {
-      HotRestart.resume(options.stateFile(), config, spd, sad);
+      HotRestart.resumeIke(
+          HotRestart.resume(options.stateFile(), config, spd, sad),
+          ike == null ? null : ike.service().engine(),
+          sad);
     }
     udp.start(dataPath.udpReceiver());
     TunFactory.Opened opened = options.tunFactory().open(config, group);
@@ -611,7 +615,12 @@ public final class Daemon implements AutoCloseable {
       udp.close();
     }
     if (stopForRestart) {
-      HotRestart.save(options.stateFile(), config, spd, sad);
+      HotRestart.save(
+          options.stateFile(),
+          config,
+          spd,
+          sad,
+          i == null ? List.of() : i.exportForRestart(IKE_SHUTDOWN));
     }
     if (i != null) {
       i.close();

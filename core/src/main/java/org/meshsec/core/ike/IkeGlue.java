@@ -18,6 +18,7 @@ import org.meshsec.ike.config.EngineSettings;
 import org.meshsec.ike.config.StartAction;
 import org.meshsec.ike.port.ExecutorScheduler;
 import org.meshsec.ike.sa.IkeEngine;
+import org.meshsec.ike.sa.IkeSaSnapshot;
 import org.meshsec.ike.task.Ikev2TaskFactory;
 import org.meshsec.ike.v1.sa.Ikev1Protocol;
 import org.slf4j.Logger;
@@ -196,6 +197,16 @@ public final class IkeGlue implements AutoCloseable {
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // closing
     }
+  }
+
+  /**
+   * A stop for restart: closes the IKE port (so nothing more is sent on an IKE SA and its Message
+   * IDs stay where the snapshot says), then snapshots the IKE SAs ({@link
+   * IkeEngine#exportForRestart}). Call it after the ESP socket closed; the caller wipes them.
+   */
+  public List<IkeSaSnapshot> exportForRestart(java.time.Duration timeout) {
+    network.close();
+    return engine.exportForRestart(timeout);
   }
 
   /** What the control commands use. */
