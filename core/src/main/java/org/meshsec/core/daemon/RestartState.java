@@ -329,21 +329,32 @@ public final class RestartState {
               duration(c.rekeyInMillis()),
               duration(c.expireInMillis())));
     }
+    long spiI = Long.parseUnsignedLong(e.spiI(), 16);
+    long spiR = Long.parseUnsignedLong(e.spiR(), 16);
+    IkeProposal proposal = IkeProposal.parse(e.proposal());
+    Bytes ni = Bytes.fromHex(e.nonceI());
+    Bytes nr = Bytes.fromHex(e.nonceR());
+    byte[] id = HEX.parseHex(e.peerIdData());
+    InetSocketAddress local =
+        new InetSocketAddress(InetAddress.getByName(e.local()), e.localPort());
+    InetSocketAddress remote =
+        new InetSocketAddress(InetAddress.getByName(e.remote()), e.remotePort());
+    // the keys last, so that nothing can fail between decoding them and handing them over
     return new IkeSaSnapshot(
         e.peer(),
         e.originalInitiator(),
-        Long.parseUnsignedLong(e.spiI(), 16),
-        Long.parseUnsignedLong(e.spiR(), 16),
-        IkeProposal.parse(e.proposal()),
+        spiI,
+        spiR,
+        proposal,
         SecretBytes.wrap(HEX.parseHex(e.keymat())),
-        Bytes.fromHex(e.nonceI()),
-        Bytes.fromHex(e.nonceR()),
+        ni,
+        nr,
         e.nextRequestId(),
         e.nextResponseId(),
         e.peerIdType(),
-        HEX.parseHex(e.peerIdData()),
-        new InetSocketAddress(InetAddress.getByName(e.local()), e.localPort()),
-        new InetSocketAddress(InetAddress.getByName(e.remote()), e.remotePort()),
+        id,
+        local,
+        remote,
         e.natHere(),
         e.natThere(),
         e.peerFragmentation(),

@@ -179,6 +179,101 @@ class RestartStateTest {
   }
 
   @Test
+  void aDamagedIkeEntryIsRefusedAsAWhole() throws Exception {
+    try (IkeSaSnapshot s = ikeSnapshot()) {
+      RestartState.IkeSa e = RestartState.ikeSa(s);
+      for (RestartState.IkeSa bad :
+          List.of(
+              withProposal(e, "aes128gcm16-nosuchprf-x25519"),
+              withKeymat(e, "zz"),
+              withSpiI(e, "not hex"))) {
+        assertThrows(IllegalArgumentException.class, () -> RestartState.snapshot(bad));
+      }
+    }
+  }
+
+  private static RestartState.IkeSa withProposal(RestartState.IkeSa e, String p) {
+    return new RestartState.IkeSa(
+        e.peer(),
+        e.originalInitiator(),
+        e.spiI(),
+        e.spiR(),
+        p,
+        e.keymat(),
+        e.nonceI(),
+        e.nonceR(),
+        e.nextRequestId(),
+        e.nextResponseId(),
+        e.peerIdType(),
+        e.peerIdData(),
+        e.local(),
+        e.localPort(),
+        e.remote(),
+        e.remotePort(),
+        e.natHere(),
+        e.natThere(),
+        e.peerFragmentation(),
+        e.ageMillis(),
+        e.rekeyInMillis(),
+        e.lifeLeftMillis(),
+        e.children());
+  }
+
+  private static RestartState.IkeSa withKeymat(RestartState.IkeSa e, String k) {
+    return new RestartState.IkeSa(
+        e.peer(),
+        e.originalInitiator(),
+        e.spiI(),
+        e.spiR(),
+        e.proposal(),
+        k,
+        e.nonceI(),
+        e.nonceR(),
+        e.nextRequestId(),
+        e.nextResponseId(),
+        e.peerIdType(),
+        e.peerIdData(),
+        e.local(),
+        e.localPort(),
+        e.remote(),
+        e.remotePort(),
+        e.natHere(),
+        e.natThere(),
+        e.peerFragmentation(),
+        e.ageMillis(),
+        e.rekeyInMillis(),
+        e.lifeLeftMillis(),
+        e.children());
+  }
+
+  private static RestartState.IkeSa withSpiI(RestartState.IkeSa e, String spi) {
+    return new RestartState.IkeSa(
+        e.peer(),
+        e.originalInitiator(),
+        spi,
+        e.spiR(),
+        e.proposal(),
+        e.keymat(),
+        e.nonceI(),
+        e.nonceR(),
+        e.nextRequestId(),
+        e.nextResponseId(),
+        e.peerIdType(),
+        e.peerIdData(),
+        e.local(),
+        e.localPort(),
+        e.remote(),
+        e.remotePort(),
+        e.natHere(),
+        e.natThere(),
+        e.peerFragmentation(),
+        e.ageMillis(),
+        e.rekeyInMillis(),
+        e.lifeLeftMillis(),
+        e.children());
+  }
+
+  @Test
   void aVersion1FileIsReadWithoutIkeSasAndAnUnknownVersionRefused() throws Exception {
     Path f = dir.resolve("v1.state");
     long now = System.currentTimeMillis();

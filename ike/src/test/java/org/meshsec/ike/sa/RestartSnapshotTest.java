@@ -166,6 +166,40 @@ class RestartSnapshotTest {
   }
 
   @Test
+  void keysThatDoNotFitTheProposalAreRefused() {
+    established();
+    IkeSaSnapshot s = export(t.a).get(0);
+    t.rebootA(EngineSettings.DEFAULT, config(1, 2), 99);
+    try (IkeSaSnapshot cut =
+        new IkeSaSnapshot(
+            s.peer(),
+            s.originalInitiator(),
+            s.spiI(),
+            s.spiR(),
+            s.proposal(),
+            org.meshsec.esp.SecretBytes.wrap(new byte[7]),
+            s.nonceI(),
+            s.nonceR(),
+            s.nextRequestId(),
+            s.nextResponseId(),
+            s.peerIdType(),
+            s.peerIdData(),
+            s.local(),
+            s.remote(),
+            s.natHere(),
+            s.natThere(),
+            s.peerFragmentation(),
+            s.age(),
+            s.rekeyIn(),
+            s.lifeLeft(),
+            s.children())) {
+      assertEquals(Optional.of("its keys do not fit its proposal"), t.a.engine.restore(cut));
+    }
+    assertEquals(List.of(), t.a.sas());
+    s.close();
+  }
+
+  @Test
   void aSnapshotForAnUnknownPeerIsRefused() {
     established();
     IkeSaSnapshot s = export(t.a).get(0);
