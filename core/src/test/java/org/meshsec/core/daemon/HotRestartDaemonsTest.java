@@ -173,6 +173,10 @@ class HotRestartDaemonsTest {
     a = start(ca, tunA, null);
     ControlResponse init = IkeDaemonsTest.call(a, new ControlRequest.Initiate("b", 10_000L, false));
     assertTrue(init.ok(), init.body());
+    // b publishes its IKE SA with the Child SA after sending the answer a completed on
+    IkeDaemonsTest.await(
+        "b's Child SA",
+        () -> b.ike().list().size() == 1 && b.ike().list().get(0).children().size() == 1);
     IkeSaInfo before = only(b);
     IkeSaInfo peerBefore = only(a);
     int childBefore = before.children().get(0).inboundSpi();
