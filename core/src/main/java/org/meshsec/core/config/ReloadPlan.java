@@ -23,7 +23,6 @@ import org.meshsec.core.spd.PolicyKey;
  *      changed ({@link Delta}); policy ids are ignored, SA keys compared in constant time
  *    [node], [tun], [listen], [routing] changed             -&gt; {@link Restart} (DAEMON), per key
  *    [metrics] changed                                      -&gt; {@link Restart} (METRICS)
- *    the first [[peer]] of a node that runs without any     -&gt; {@link Restart} (IKE)
  *    IKE peers (mesh-derived ones included)                 -&gt; {@link PeerStep}s:
  *      added                                                   ADD (negotiated per start action)
  *      removed                                                 REMOVE (IKE SAs deleted, Delete sent)
@@ -89,9 +88,7 @@ public record ReloadPlan(
     /** The node's identity, its TUN device and its sockets are set up once, at start. */
     DAEMON("changes to [node], [tun], [listen] or [routing] need a restart (meshsec run)"),
     /** The metrics endpoint is bound once, at start. */
-    METRICS("a changed [metrics] listen address needs a restart (meshsec run)"),
-    /** The IKE engine and its port are set up at start only when the node has IKE peers. */
-    IKE("the first [[peer]] of a node that runs without IKE peers needs a restart (meshsec run)");
+    METRICS("a changed [metrics] listen address needs a restart (meshsec run)");
 
     private final String message;
 
@@ -188,7 +185,7 @@ public record ReloadPlan(
         kept,
         remove,
         install,
-        restarts(before, after, peers),
+        restarts(before, after),
         peerSteps(before, after, policies, peers));
   }
 
@@ -228,7 +225,7 @@ public record ReloadPlan(
         && kept.contains(after.policyKey());
   }
 
-  private static List<Restart> restarts(NodeConfig before, NodeConfig after, Delta<IkePeer> peers) {
+  private static List<Restart> restarts(NodeConfig before, NodeConfig after) {
     List<Restart> out = new ArrayList<>();
     String[] daemon = {
       ChangedKeys.node(before.node(), after.node()),
@@ -244,9 +241,6 @@ public record ReloadPlan(
     String metrics = ChangedKeys.metrics(before.metrics(), after.metrics());
     if (metrics != null) {
       out.add(new Restart(Rule.METRICS, metrics));
-    }
-    if (before.peers().isEmpty()) {
-      peers.added().forEach(p -> out.add(new Restart(Rule.IKE, "[[peer]] " + p.name() + " added")));
     }
     return out;
   }
@@ -273,7 +267,7 @@ public record ReloadPlan(
 
   /**
    * Why the plan is refused: the rule of its first restart ({@link Rule#DAEMON}, then {@link
-   * Rule#METRICS}, then {@link Rule#IKE}), or empty when it can be applied.
+   * Rule#METRICS}), or empty when it can be applied.
    */
   public Optional<String> refusal() {
     return restarts.stream().map(r -> r.rule().message()).findFirst();

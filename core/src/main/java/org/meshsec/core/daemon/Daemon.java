@@ -54,11 +54,13 @@ import org.slf4j.LoggerFactory;
  *  start:  event loop group (epoll, else NIO) -&gt; SPD and SAD (owned here)
  *          -&gt; SPD filled (policies)
  *          -&gt; UDP sockets (port 4500), bound but not reading yet
- *          -&gt; IKE ({@link IkeGlue}: engine, port 500; only with [[peer]]s)
+ *          -&gt; IKE ({@link IkeGlue}: engine, port 500; only with [[peer]]s, else at the reload
+ *             that adds the first one)
  *          -&gt; data path (ESP out: the UDP sockets; IKE and unknown SPIs: to IKE)
  *          -&gt; SAD wiring: LARVAL drains (the data path), listener (IKE's event router)
  *          -&gt; manual SAs through the key engine -&gt; ESP SAs of a hot-restart state file
- *          -&gt; UDP sockets start reading
+ *             (a manual SA's copy there replaces the one just installed) -&gt; its IKE SAs
+ *             into the engine (their Child SAs' ESP SAs restored) -&gt; UDP sockets start reading
  *          -&gt; TUN device (MTU, addresses, up)
  *          -&gt; routes in the [routing] table + ip rules (the table and priority range locked
  *             for this namespace first, then stale ones of a killed run removed)
@@ -68,8 +70,8 @@ import org.slf4j.LoggerFactory;
  *  close:  metrics endpoint -&gt; IKE quiesced and its SAs deleted with the peers (bounded wait;
  *          skipped on a stop for restart) -&gt; key log
  *          -&gt; SAD expiry timer -&gt; TUN reader and device (its routes go with it) -&gt; ip rules
- *          -&gt; link configuration -&gt; UDP sockets -&gt; (stop for restart: ESP SAs to the state
- *          file) -&gt; IKE engine and port -&gt; SAD flushed (keys wiped) -&gt; event loops
+ *          -&gt; link configuration -&gt; UDP sockets -&gt; (stop for restart: the IKE port closed,
+ *          then the ESP and IKE SAs to the state file) -&gt; IKE engine and port -&gt; SAD flushed (keys wiped) -&gt; event loops
  * </pre>
  *
  * IKE is quiesced first ({@link IkeService#shutdown}): from that moment the engine creates no IKE
@@ -194,9 +196,8 @@ public final class Daemon implements AutoCloseable {
             .innerOut(this::toTun)
             .pathMtu(config.tun().underlayMtu())
             .mssClamp(config.tun().mssClamp() ? config.tun().mtu() : 0);
-    if (ike != null) {
-      b.ikeIn(ike.network()::receiveNatt).unknownSpi(ike.router()::onUnknownSpi);
-    }
+    // through the field, so that IKE started by a reload (the first [[peer]]) gets them too
+    b.ikeIn(this::toIke).unknownSpi(this::onUnknownSpi);
     dataPath = b.build();
     sad.setDrains(dataPath::drainInbound, dataPath::drainOutbound);
     if (ike != null) {
@@ -206,7 +207,10 @@ public final class Daemon implements AutoCloseable {
       install(sa, config.policyOf(sa));
     }
     if (options.stateFile() != null) {
-      HotRestart.resume(options.stateFile(), config, spd, sad);
+      HotRestart.resumeIke(
+          HotRestart.resume(options.stateFile(), config, spd, sad),
+          ike == null ? null : ike.service().engine(),
+          sad);
     }
     udp.start(dataPath.udpReceiver());
     TunFactory.Opened opened = options.tunFactory().open(config, group);
@@ -258,7 +262,10 @@ public final class Daemon implements AutoCloseable {
     keyLog =
         new KeyLog(
             dir.get(),
-            i == null ? List::of : () -> i.service().engine().secrets(KEY_LOG_IKE_WAIT),
+            () -> {
+              IkeGlue now = ike; // a reload may start IKE later
+              return now == null ? List.of() : now.service().engine().secrets(KEY_LOG_IKE_WAIT);
+            },
             sad::secrets);
     if (i != null) {
       i.service().addListener(keyLog);
@@ -336,6 +343,50 @@ public final class Daemon implements AutoCloseable {
             + name
             + "`): stop its owner, or set [tun] name to a name no interface has",
         cause);
+  }
+
+  /** IKE on the NAT-T port (the marker stripped): to IKE, or dropped while the node has none. */
+  private void toIke(ByteBuf datagram, java.net.InetSocketAddress from) {
+    IkeGlue i = ike;
+    if (i == null) {
+      datagram.release();
+      return;
+    }
+    i.network().receiveNatt(datagram, from);
+  }
+
+  private void onUnknownSpi(int spi, java.net.InetSocketAddress from) {
+    IkeGlue i = ike;
+    if (i != null) {
+      i.router().onUnknownSpi(spi, from);
+    }
+  }
+
+  /**
+   * A reload gave a node that ran without IKE its first [[peer]]s: IKE is built and started now as
+   * at start ({@link IkeGlue#create}, the SAD's listener, the key log), against {@code next}'s
+   * policies already in the SPD. If its port cannot be bound the node stays without IKE and says
+   * so; the next reload tries again.
+   */
+  private List<String> startIke(NodeConfig next, ReloadPlan plan) {
+    IkeGlue g;
+    try {
+      g = IkeGlue.create(next, spd, sad, udp, group);
+    } catch (IOException | RuntimeException e) {
+      log.warn("reload: IKE not started: {}", e.getMessage());
+      return List.of("IKE not started (the peers wait for the next reload): " + e.getMessage());
+    }
+    ike = g;
+    sad.setListener(g.router());
+    if (keyLog != null) {
+      g.service().addListener(keyLog);
+    }
+    g.start();
+    List<String> out = new ArrayList<>();
+    for (ReloadPlan.PeerStep step : plan.peerSteps()) {
+      out.add("peer " + step.peer() + ": added, IKE started");
+    }
+    return out;
   }
 
   private void toTun(ByteBuf ip) {
@@ -477,7 +528,14 @@ public final class Daemon implements AutoCloseable {
       install(n, installed.get(n.policyKey()));
     }
     IkeGlue i = ike;
-    List<String> peerLines = i == null ? List.of() : i.apply(next, spd, plan.peerSteps());
+    List<String> peerLines;
+    if (i != null) {
+      peerLines = i.apply(next, spd, plan.peerSteps());
+    } else if (!next.peers().isEmpty()) {
+      peerLines = startIke(next, plan);
+    } else {
+      peerLines = List.of();
+    }
     // The old configuration's pre-shared keys were copied into the engine's peer configurations;
     // an IKE SA made before this reload keeps using its copy.
     config.wipeKeys();
@@ -611,7 +669,12 @@ public final class Daemon implements AutoCloseable {
       udp.close();
     }
     if (stopForRestart) {
-      HotRestart.save(options.stateFile(), config, spd, sad);
+      HotRestart.save(
+          options.stateFile(),
+          config,
+          spd,
+          sad,
+          i == null ? List.of() : i.exportForRestart(IKE_SHUTDOWN));
     }
     if (i != null) {
       i.close();

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.meshsec.core.config.ManualSa;
 import org.meshsec.core.config.NodeConfig;
 import org.meshsec.core.sad.SaInfo;
 import org.meshsec.core.sad.SaSecrets;
@@ -16,6 +18,8 @@ import org.meshsec.core.spd.PolicyKey;
 import org.meshsec.core.spd.Spd;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.SaLifetime;
+import org.meshsec.ike.sa.IkeEngine;
+import org.meshsec.ike.sa.IkeSaSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +31,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What is carried over: every usable ESP SA with its keys, selector, policy (by name and
  * direction), lifetimes left, outbound sequence number plus {@link RestartState#SEQUENCE_MARGIN}
- * and inbound replay high-water mark. What is not (yet): the IKE SAs. A resumed node therefore
- * keeps forwarding on the old Child SAs without any IKE exchange, but holds no IKE SA for them: it
- * cannot rekey them nor answer the peer's IKE requests on the old IKE SA; when they expire (or the
- * peer's DPD gives up on the old IKE SA) a new IKE SA is negotiated as after any restart.
+ * and inbound replay high-water mark, manually keyed SAs included (they replace the copies the
+ * start installed from the configuration at sequence 1); and every established IKEv2 SA with no
+ * exchange under way ({@link IkeEngine#exportForRestart}), with its keys, Message IDs, peer,
+ * endpoints, NAT state, deadlines left and Child SAs. A resumed node keeps forwarding on the old
+ * Child SAs and answers, rekeys and deletes on the old IKE SAs, without any exchange at the
+ * restart. What is not carried: IKEv1 ISAKMP SAs, and an IKE SA whose request was outstanding at
+ * the stop (the peer may or may not have processed it); their Child SAs' ESP SAs still carry
+ * traffic until their lifetimes end, or until the peer's DPD gives up on the old IKE SA and a new
+ * one is negotiated as after any restart.
  *
  * <p>Stateless; called by the daemon's start and close only.
  */
@@ -39,9 +48,13 @@ final class HotRestart {
 
   private HotRestart() {}
 
-  /** Writes the usable ESP SAs of {@code sad} to {@code file}; logs (never throws) on failure. */
-  static void save(Path file, NodeConfig config, Spd spd, Sad sad) {
+  /**
+   * Writes the usable ESP SAs of {@code sad} and the IKE SAs {@code ikeSas} to {@code file}; logs
+   * (never throws) on failure. The snapshots are wiped whatever happens.
+   */
+  static void save(Path file, NodeConfig config, Spd spd, Sad sad, List<IkeSaSnapshot> ikeSas) {
     List<SaSecrets> secrets = sad.secrets();
+    List<RestartState.IkeSa> ikeEntries = new ArrayList<>();
     List<RestartState.Sa> entries = new ArrayList<>();
     long now = sad.nowMillis();
     try {
@@ -84,25 +97,41 @@ final class HotRestart {
           java.util.Arrays.fill(key, (byte) 0);
         }
       }
+      for (IkeSaSnapshot s : ikeSas) {
+        ikeEntries.add(RestartState.ikeSa(s));
+      }
       RestartState.write(
           file,
           new RestartState.Body(
               RestartState.VERSION,
               System.currentTimeMillis(),
               RestartState.configHash(config.source()),
-              entries));
-      log.info("stop for restart: {} ESP SAs written to {}", entries.size(), file);
+              entries,
+              ikeEntries));
+      log.info(
+          "stop for restart: {} ESP SAs and {} IKE SAs written to {}",
+          entries.size(),
+          ikeEntries.size(),
+          file);
     } catch (IOException | RuntimeException e) {
-      log.warn("stop for restart: cannot write the state file {}: {}", file, e.toString());
+      log.warn(
+          "stop for restart: cannot write the state file {}: {}",
+          file,
+          e.getClass().getSimpleName());
     } finally {
       secrets.forEach(SaSecrets::close);
+      ikeSas.forEach(IkeSaSnapshot::close);
     }
   }
 
   /**
-   * Installs the SAs of {@code file}, if there is one and it passes the checks; then deletes it.
+   * Installs the ESP SAs of {@code file}, if there is one and it passes the checks; then deletes
+   * it.
+   *
+   * @return the IKE SAs of the file, for {@link #resumeIke} (the caller wipes them); empty when
+   *     there is no usable file
    */
-  static void resume(Path file, NodeConfig config, Spd spd, Sad sad) {
+  static List<IkeSaSnapshot> resume(Path file, NodeConfig config, Spd spd, Sad sad) {
     RestartState.Body body;
     try {
       body =
@@ -111,13 +140,13 @@ final class HotRestart {
     } catch (RestartState.Refused e) {
       log.warn(
           "hot restart: state file {} refused, negotiating normally: {}", file, e.getMessage());
-      return;
+      return List.of();
     } catch (IOException e) {
       log.warn("hot restart: cannot read state file {}: {}", file, e.toString());
-      return;
+      return List.of();
     }
     if (body == null) {
-      return;
+      return List.of();
     }
     int restored = 0;
     for (RestartState.Sa e : body.sas()) {
@@ -129,6 +158,16 @@ final class HotRestart {
           continue;
         }
         key = e.keyBytes();
+        EspSuite suite = EspSuite.parse(e.suite());
+        ManualSa manual = manualOf(config, e);
+        if (manual != null) {
+          if (!manual.key().contentEquals(key) || !manual.suite().equals(suite)) {
+            log.info("hot restart: {} not restored: manual SA {} has new keys", e, manual.name());
+            continue;
+          }
+          // the start installed it from the configuration at sequence 1: carry on where it was
+          sad.delete(e.dir(), (int) e.spi(), e.dir() == Direction.OUT ? e.peerAddress() : null);
+        }
         SaSpec spec =
             new SaSpec(
                 e.dir(),
@@ -140,7 +179,7 @@ final class HotRestart {
                 e.ipsecMode(),
                 e.selector(),
                 p.id(),
-                EspSuite.parse(e.suite()),
+                suite,
                 key,
                 e.esn(),
                 e.replayWindow(),
@@ -165,6 +204,69 @@ final class HotRestart {
         restored,
         body.sas().size(),
         file);
+    List<IkeSaSnapshot> ikeSas = new ArrayList<>();
+    for (RestartState.IkeSa e : body.ikeSas()) {
+      try {
+        ikeSas.add(RestartState.snapshot(e));
+      } catch (IOException | RuntimeException x) {
+        log.warn("hot restart: {} not restored: {}", e, x.getClass().getSimpleName());
+      }
+    }
+    return ikeSas;
+  }
+
+  /**
+   * Resumes the IKE SAs of the state file in {@code engine} (before it starts and before any
+   * datagram is read), each with the Child SAs whose two ESP SAs {@link #resume} restored in {@code
+   * sad}; a Child SA whose ESP SAs are gone would be one the IKE SA could rekey or delete but that
+   * carries nothing. Wipes the snapshots.
+   *
+   * @param engine null when this start has no IKE (no [[peer]]): the IKE SAs are dropped
+   */
+  static void resumeIke(List<IkeSaSnapshot> ikeSas, IkeEngine engine, Sad sad) {
+    int resumed = 0;
+    try {
+      for (IkeSaSnapshot s : ikeSas) {
+        if (engine == null) {
+          log.info("hot restart: {} not restored: no [[peer]] is configured", s);
+          continue;
+        }
+        List<IkeSaSnapshot.Child> kept = new ArrayList<>();
+        for (IkeSaSnapshot.Child c : s.children()) {
+          boolean both =
+              sad.get(Direction.IN, c.inboundSpi(), null).isPresent()
+                  && sad.get(Direction.OUT, c.outboundSpi(), s.remote().getAddress()).isPresent();
+          if (both) {
+            kept.add(c);
+          } else {
+            log.info("hot restart: Child SA {} not restored: its ESP SAs were not", c);
+          }
+        }
+        Optional<String> refused = engine.restore(s.withChildren(kept));
+        if (refused.isPresent()) {
+          log.info("hot restart: {} not restored: {}", s, refused.get());
+        } else {
+          resumed++;
+        }
+      }
+      if (!ikeSas.isEmpty()) {
+        log.info("hot restart: {} of {} IKE SAs resumed (no IKE exchange)", resumed, ikeSas.size());
+      }
+    } finally {
+      ikeSas.forEach(IkeSaSnapshot::close);
+    }
+  }
+
+  /** The manually keyed SA of {@code config} that {@code e} was, or null. */
+  private static ManualSa manualOf(NodeConfig config, RestartState.Sa e) throws IOException {
+    for (ManualSa m : config.sas()) {
+      if (m.direction() == e.dir()
+          && Integer.toUnsignedLong(m.spi()) == e.spi()
+          && m.peer().equals(e.peerAddress())) {
+        return m;
+      }
+    }
+    return null;
   }
 
   private static Policy find(Spd spd, String name, Direction direction) {

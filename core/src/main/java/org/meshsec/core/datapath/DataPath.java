@@ -446,6 +446,7 @@ public final class DataPath {
     ByteBuf ip = esp;
     if (sa.mode() == IpsecMode.TUNNEL) {
       if (nh != 4 && nh != 41) {
+        sa.policyMismatch();
         stats.increment(XfrmStat.IN_TMPL_MISMATCH); // not an IP packet: cannot match the SA
         esp.release();
         return;
@@ -462,6 +463,7 @@ public final class DataPath {
     }
     trimToIpLength(ip, inner);
     if (!sa.permits(inner)) {
+      sa.policyMismatch();
       stats.increment(XfrmStat.IN_TMPL_MISMATCH);
       ip.release();
       return;

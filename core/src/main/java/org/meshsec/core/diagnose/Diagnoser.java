@@ -35,13 +35,16 @@ import org.meshsec.inet.InetText;
  * may run on any thread except an IKE SA's executor.
  */
 public final class Diagnoser {
-  /** The drop counters a diagnosis reports (node-wide: they have no peer). */
+  /**
+   * The node-wide drop counters a diagnosis reports: those that have no SA, or (InStateProtoError)
+   * mix the ICV failures of every SA with malformed packets. Replays, ICV failures and policy
+   * mismatches are reported per SA of the peer instead ({@link Diagnosis.Sa}), from the SAD's
+   * per-SA counters, so that another peer's drops are not blamed on this one.
+   */
   static final List<XfrmStat> DROPS =
       List.of(
           XfrmStat.IN_NO_STATES,
-          XfrmStat.IN_STATE_SEQ_ERROR,
           XfrmStat.IN_STATE_PROTO_ERROR,
-          XfrmStat.IN_TMPL_MISMATCH,
           XfrmStat.IN_STATE_EXPIRED,
           XfrmStat.OUT_NO_STATES,
           XfrmStat.OUT_PKT_TOO_BIG,
@@ -119,6 +122,7 @@ public final class Diagnoser {
     long in = 0;
     long replay = 0;
     long icv = 0;
+    long mismatches = 0;
     int usableIn = 0;
     int usableOut = 0;
     for (SaInfo s : sas1.values()) {
@@ -127,6 +131,7 @@ public final class Diagnoser {
       long bytes = s.bytes() - (before == null ? 0 : before.bytes());
       long rd = s.replayDrops() - (before == null ? 0 : before.replayDrops());
       long iv = s.icvFailures() - (before == null ? 0 : before.icvFailures());
+      long pm = s.policyMismatches() - (before == null ? 0 : before.policyMismatches());
       boolean usable = s.state() == SaState.MATURE || s.state() == SaState.DYING;
       if (s.direction() == Direction.OUT) {
         out += packets;
@@ -137,6 +142,7 @@ public final class Diagnoser {
       }
       replay += rd;
       icv += iv;
+      mismatches += pm;
       views.add(
           new Diagnosis.Sa(
               s.direction().name().toLowerCase(java.util.Locale.ROOT),
@@ -146,7 +152,8 @@ public final class Diagnoser {
               packets,
               bytes,
               rd,
-              iv));
+              iv,
+              pm));
     }
     List<Diagnosis.Drop> moved = new ArrayList<>();
     for (XfrmStat x : DROPS) {
@@ -187,7 +194,7 @@ public final class Diagnoser {
             in,
             replay,
             icv,
-            drops1.get(XfrmStat.IN_TMPL_MISMATCH) - drops0.get(XfrmStat.IN_TMPL_MISMATCH),
+            mismatches,
             drops1.get(XfrmStat.IN_NO_STATES) - drops0.get(XfrmStat.IN_NO_STATES),
             pathMtu,
             underlayMtu);

@@ -14,8 +14,10 @@ import java.util.List;
  * @param underlayPing whether the underlay address answered an ICMP echo (null: not probed)
  * @param ikeProbe whether the IKE liveness check was answered (null: no IKE SA to ask in)
  * @param ike the peer's IKE SA, null if none
- * @param sas the ESP SAs with the peer
- * @param drops node-wide drop counters (xfrm_stat names) that moved during the window
+ * @param sas the ESP SAs with the peer, each with its own replay, ICV and inbound policy drops
+ * @param drops node-wide drop counters (xfrm_stat names) that moved during the window: those no SA
+ *     of the peer can own (unknown SPIs, expired SAs, no outbound SA) or that mix malformed packets
+ *     with ICV failures (InStateProtoError)
  * @param pathMtu the largest DF packet that reached the peer (null: not measured)
  * @param underlayMtu the configured underlay MTU
  * @param verdict the most likely cause and the next command
@@ -48,7 +50,8 @@ public record Diagnosis(
       long packets,
       long bytes,
       long replayDrops,
-      long icvFailures) {}
+      long icvFailures,
+      long policyMismatches) {}
 
   /** A node-wide drop counter that moved. */
   public record Drop(String counter, long delta) {}
@@ -76,7 +79,8 @@ public record Diagnosis(
     for (Sa s : sas) {
       b.append(
           String.format(
-              "  ESP %-3s    %s %-7s age %5d s  %+d packets %+d bytes  replay %+d  icv %+d%n",
+              "  ESP %-3s    %s %-7s age %5d s  %+d packets %+d bytes  replay %+d  icv %+d"
+                  + "  policy %+d%n",
               s.direction(),
               s.spi(),
               s.state(),
@@ -84,7 +88,8 @@ public record Diagnosis(
               s.packets(),
               s.bytes(),
               s.replayDrops(),
-              s.icvFailures()));
+              s.icvFailures(),
+              s.policyMismatches()));
     }
     b.append("  drops      ");
     if (drops.isEmpty()) {

@@ -2,8 +2,8 @@ package org.meshsec.core.diagnose;
 
 /**
  * What {@link Verdict#of} decides from: the probes and the counter deltas of one diagnosis. The
- * counters are differences over the sampling window, summed over the peer's SAs (per-SA counters)
- * or node-wide (the xfrm_stat style drop counters, which have no peer).
+ * counters are differences over the sampling window, summed over the peer's SAs (replays, ICV
+ * failures, policy mismatches: per-SA counters) or node-wide (unknown SPIs, which have no SA).
  *
  * @param peer the peer's name
  * @param peerAddress the peer's underlay address, as text
@@ -18,8 +18,8 @@ package org.meshsec.core.diagnose;
  * @param inPackets packets opened on the inbound SAs during the window
  * @param replayDrops inbound packets the peer's SAs refused as replays during the window
  * @param icvFailures inbound packets whose ICV failed on the peer's SAs during the window
- * @param policyMismatches node-wide inbound packets outside their SA's selector
- *     (XfrmInTmplMismatch)
+ * @param policyMismatches inbound packets of the peer's SAs that fell outside their SA's selector
+ *     during the window (XfrmInTmplMismatch, counted per SA)
  * @param unknownSpi node-wide ESP for SPIs we do not have (XfrmInNoStates)
  * @param pathMtu the largest DF packet that reached the peer, null if not measured
  * @param underlayMtu the configured {@code [tun] underlay_mtu}

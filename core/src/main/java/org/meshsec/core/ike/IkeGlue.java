@@ -18,6 +18,8 @@ import org.meshsec.ike.config.EngineSettings;
 import org.meshsec.ike.config.StartAction;
 import org.meshsec.ike.port.ExecutorScheduler;
 import org.meshsec.ike.sa.IkeEngine;
+import org.meshsec.ike.sa.IkeSaSnapshot;
+import org.meshsec.ike.sa.IkeSaState;
 import org.meshsec.ike.task.Ikev2TaskFactory;
 import org.meshsec.ike.v1.sa.Ikev1Protocol;
 import org.slf4j.Logger;
@@ -86,6 +88,39 @@ public final class IkeGlue implements AutoCloseable {
             .build();
     this.router = new SadEventRouter(engine, pool, peers);
     this.service = new IkeService(config, engine, port, listeners);
+    listeners.add(
+        new org.meshsec.ike.sa.IkeListener() {
+          @Override
+          public void ikeSaChanged(org.meshsec.ike.sa.IkeSaInfo info) {
+            if (info.state() != IkeSaState.CONNECTING && peers.hasRetired()) {
+              wipeRetiredKeys();
+            }
+          }
+
+          @Override
+          public void ikeSaDestroyed(org.meshsec.ike.sa.IkeSaInfo last, String reason) {
+            if (peers.hasRetired()) {
+              wipeRetiredKeys();
+            }
+          }
+        });
+  }
+
+  /**
+   * Wipes the pre-shared keys a reload replaced once no IKE SA is still negotiating (CREATED or
+   * CONNECTING: an IKE_AUTH under the old configuration needs its key; a responder SA may have been
+   * made with the old candidates). Established SAs never use their key again. Runs after each
+   * reload and whenever an SA is established or destroyed while replaced keys are left.
+   */
+  private void wipeRetiredKeys() {
+    boolean negotiating =
+        engine.list().stream()
+            .anyMatch(
+                sa -> sa.state() == IkeSaState.CREATED || sa.state() == IkeSaState.CONNECTING);
+    if (!negotiating) {
+      peers.wipeRetired();
+      log.debug("pre-shared keys replaced by a reload wiped");
+    }
   }
 
   /**
@@ -180,6 +215,7 @@ public final class IkeGlue implements AutoCloseable {
     for (String line : out) {
       log.info("reload: {}", line);
     }
+    wipeRetiredKeys();
     return out;
   }
 
@@ -197,6 +233,16 @@ public final class IkeGlue implements AutoCloseable {
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // closing
     }
+  }
+
+  /**
+   * A stop for restart: closes the IKE port (so nothing more is sent on an IKE SA and its Message
+   * IDs stay where the snapshot says), then snapshots the IKE SAs ({@link
+   * IkeEngine#exportForRestart}). Call it after the ESP socket closed; the caller wipes them.
+   */
+  public List<IkeSaSnapshot> exportForRestart(java.time.Duration timeout) {
+    network.close();
+    return engine.exportForRestart(timeout);
   }
 
   /** What the control commands use. */

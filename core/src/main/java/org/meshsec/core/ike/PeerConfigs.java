@@ -28,8 +28,9 @@ import org.meshsec.ike.config.StartAction;
  * traffic selector templates (RFC 7296 section 2.9), the peer its proposals and lifetimes.
  *
  * <p>A reload replaces the whole translation at once ({@link #replaceWith}); readers see either the
- * old one or the new one. The pre-shared keys of every translation stay until {@link #wipeKeys()}
- * (an IKE SA made with an older configuration may still use its key). Thread-safe.
+ * old one or the new one. The pre-shared keys of a replaced translation stay until {@link
+ * #wipeRetired()} (an IKE SA still negotiating under the older configuration uses its key), all of
+ * them until {@link #wipeKeys()}. Thread-safe.
  */
 public final class PeerConfigs {
 
@@ -41,6 +42,7 @@ public final class PeerConfigs {
 
   private volatile State state;
   private final List<AuthConfig> auths;
+  private final List<AuthConfig> retired = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private PeerConfigs(
       List<PeerConfig> peers, Map<Long, Child> byOutPolicy, List<AuthConfig> auths) {
@@ -49,12 +51,34 @@ public final class PeerConfigs {
   }
 
   /**
-   * Takes over {@code next}'s translation (a reload); the keys of both are wiped by {@link
+   * Takes over {@code next}'s translation (a reload); the keys of the one replaced are retired, for
+   * {@link #wipeRetired()} once nothing negotiates with them, and both are wiped by {@link
    * #wipeKeys()}.
    */
   public void replaceWith(PeerConfigs next) {
+    retired.addAll(auths);
+    auths.clear();
     auths.addAll(next.auths);
     state = next.state;
+  }
+
+  /** Whether a reload replaced keys that {@link #wipeRetired()} has not wiped yet. */
+  public boolean hasRetired() {
+    return !retired.isEmpty();
+  }
+
+  /**
+   * Zeroes the pre-shared keys of the translations a reload replaced; call it once no negotiation
+   * can use them (an established IKE SA never needs its key again: a rekey does not authenticate,
+   * RFC 7296 section 2.18, and a retry uses the configuration of the day).
+   */
+  public void wipeRetired() {
+    for (AuthConfig a : retired) {
+      if (a instanceof AuthConfig.Psk p) {
+        p.key().wipe();
+      }
+    }
+    retired.clear();
   }
 
   /** No peers: no policy is negotiated with IKE. */
@@ -169,6 +193,7 @@ public final class PeerConfigs {
 
   /** Zeroes the pre-shared keys given to the engine (when the engine is gone). */
   public void wipeKeys() {
+    wipeRetired();
     for (AuthConfig a : auths) {
       if (a instanceof AuthConfig.Psk p) {
         p.key().wipe();

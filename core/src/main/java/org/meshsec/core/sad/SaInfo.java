@@ -33,6 +33,8 @@ import org.meshsec.inet.InetText;
  * @param packets packets sealed or opened successfully
  * @param replayDrops inbound packets rejected by the anti-replay window
  * @param icvFailures inbound packets whose ICV did not verify
+ * @param policyMismatches inbound packets that opened but lay outside the selector (the inbound
+ *     policy check, XfrmInTmplMismatch)
  * @param createdMillis when the SA was created (getSpi or add), on the SAD's clock
  * @param addMillis when it became MATURE (lifetimes count from here), -1 while LARVAL
  * @param lastUseMillis last successful packet, -1 if none (resolution: the SAD's clock updates, see
@@ -59,6 +61,7 @@ public record SaInfo(
     long packets,
     long replayDrops,
     long icvFailures,
+    long policyMismatches,
     long createdMillis,
     long addMillis,
     long lastUseMillis,
@@ -68,7 +71,7 @@ public record SaInfo(
   public String toString() {
     return String.format(
         "SA[%s spi=0x%08x %s %s:%d <-> %s:%d %s %s policy=%d %s bytes=%d packets=%d"
-            + " replayDrops=%d icvFailures=%d queued=%d]",
+            + " replayDrops=%d icvFailures=%d policyMismatches=%d queued=%d]",
         direction,
         spi,
         state,
@@ -84,6 +87,7 @@ public record SaInfo(
         packets,
         replayDrops,
         icvFailures,
+        policyMismatches,
         queued);
   }
 }

@@ -85,6 +85,15 @@ public final class SecurityAssociation {
   private long packets;
   private long replayDrops;
   private long icvFailures;
+
+  /**
+   * Inbound packets that opened but lay outside the selector (XfrmInTmplMismatch for this SA):
+   * counted after the SA's lock is released, on the drop path only, so an atomic costs the packets
+   * that pass nothing.
+   */
+  private final java.util.concurrent.atomic.AtomicLong policyMismatches =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private long addMillis = -1;
   private long lastUseMillis = -1;
 
@@ -196,6 +205,11 @@ public final class SecurityAssociation {
    * under this SA's selector. The caller counts {@link XfrmStat#IN_TMPL_MISMATCH} and drops it if
    * not.
    */
+  /** Counts an inbound packet of this SA dropped by the inbound policy check. Thread-safe. */
+  public void policyMismatch() {
+    policyMismatches.incrementAndGet();
+  }
+
   public boolean permits(PacketInfo inner) {
     Selector s = attrs.selector();
     return s != null && s.matches(inner);
@@ -569,6 +583,7 @@ public final class SecurityAssociation {
         packets,
         replayDrops,
         icvFailures,
+        policyMismatches.get(),
         createdMillis,
         addMillis,
         lastUseMillis,

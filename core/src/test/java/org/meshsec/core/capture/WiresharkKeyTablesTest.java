@@ -67,6 +67,7 @@ class WiresharkKeyTablesTest {
             0,
             0,
             0,
+            0,
             -1,
             0);
     return new SaSecrets(info, bytes(suite.keyMaterialLength(), 1), 0);

@@ -420,14 +420,14 @@ class IkeConfigTest {
   }
 
   @Test
-  void theFirstPeerOfANodeWithoutIkeNeedsARestart() throws IOException {
+  void theFirstPeerOfANodeWithoutIkeIsAddedLive() throws IOException {
     // (a fixed MTU: a computed one follows the suites of the policies, which change too)
     String fixed = BASE.replace("[tun]\n", "[tun]\nmtu = 1380\n");
     NodeConfig a = base(fixed.substring(0, fixed.indexOf("[[peer]]"))).loadOk();
     NodeConfig b = base(fixed).loadOk();
     ReloadPlan p = ReloadPlan.of(a, b);
-    assertEquals(
-        List.of(new ReloadPlan.Restart(ReloadPlan.Rule.IKE, "[[peer]] beta added")), p.restarts());
-    assertFalse(p.applicable());
+    assertEquals(List.of(), p.restarts());
+    assertTrue(p.applicable());
+    assertEquals(List.of("beta"), p.peers(ReloadPlan.PeerAction.ADD));
   }
 }

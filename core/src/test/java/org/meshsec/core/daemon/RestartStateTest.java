@@ -7,17 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meshsec.core.net.IpPrefix;
 import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.Selector;
+import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.IpsecMode;
 import org.meshsec.esp.SaLifetime;
+import org.meshsec.esp.SecretBytes;
+import org.meshsec.ike.config.IkeProposal;
+import org.meshsec.ike.crypto.IkeSaKeys;
+import org.meshsec.ike.message.Bytes;
+import org.meshsec.ike.port.TsRange;
+import org.meshsec.ike.sa.IkeSaSnapshot;
 
 /** The hot-restart state file: round trip, and every refusal (damaged, stale, foreign, exposed). */
 class RestartStateTest {
@@ -43,7 +52,7 @@ class RestartStateTest {
             SaLifetime.ofSeconds(20),
             SaLifetime.ofSeconds(30),
             1234);
-    return new RestartState.Body(RestartState.VERSION, written, config, List.of(sa));
+    return new RestartState.Body(RestartState.VERSION, written, config, List.of(sa), List.of());
   }
 
   @Test
@@ -89,6 +98,209 @@ class RestartStateTest {
     RestartState.write(f, body(now, "abc"));
     Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
     assertRefused(f, "abc", now, "group or others");
+  }
+
+  static IkeSaSnapshot ikeSnapshot() throws Exception {
+    IkeProposal p = IkeProposal.parse("aes128gcm16-prfsha256-x25519");
+    byte[] keymat = new byte[IkeSaKeys.keymatLength(p.prf(), p.suite())];
+    for (int i = 0; i < keymat.length; i++) {
+      keymat[i] = (byte) (i + 1);
+    }
+    InetAddress a = InetAddress.getByName("192.0.2.1");
+    InetAddress b = InetAddress.getByName("2001:db8::2");
+    return new IkeSaSnapshot(
+        "b",
+        false,
+        0x8000_0000_0000_0001L,
+        0x0123_4567_89ab_cdefL,
+        p,
+        SecretBytes.wrap(keymat),
+        Bytes.fromHex("0a0b"),
+        Bytes.fromHex("0c0d"),
+        7,
+        9,
+        2,
+        "b.mesh".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        new InetSocketAddress(a, 4500),
+        new InetSocketAddress(b, 4500),
+        false,
+        true,
+        true,
+        Duration.ofSeconds(30),
+        Duration.ofHours(3),
+        null,
+        List.of(
+            new IkeSaSnapshot.Child(
+                "lan",
+                0xc0ffee01,
+                0x0000abcd,
+                EspSuite.parse("aes128gcm16"),
+                false,
+                IpsecMode.TUNNEL,
+                List.of(TsRange.parse("10.9.0.0/24")),
+                List.of(new TsRange(a, a, 6, 80, 443)),
+                Bytes.fromHex("01"),
+                Bytes.fromHex("02"),
+                true,
+                Duration.ofMinutes(50),
+                Duration.ofHours(1))));
+  }
+
+  @Test
+  void ikeSasRoundTripWithTheirKeysMessageIdsAndChildren() throws Exception {
+    Path f = dir.resolve("ike.state");
+    long now = System.currentTimeMillis();
+    IkeSaSnapshot s = ikeSnapshot();
+    RestartState.Body body = body(now, "abc");
+    RestartState.write(
+        f,
+        new RestartState.Body(
+            body.version(), now, "abc", body.sas(), List.of(RestartState.ikeSa(s))));
+    RestartState.IkeSa e = RestartState.readAndDelete(f, "abc", now).ikeSas().get(0);
+    assertFalse(e.toString().contains(e.keymat()), "no key in toString");
+    try (IkeSaSnapshot back = RestartState.snapshot(e)) {
+      assertEquals(s.peer(), back.peer());
+      assertEquals(s.spiI(), back.spiI());
+      assertEquals(s.spiR(), back.spiR());
+      assertEquals(s.proposal(), back.proposal());
+      assertTrue(back.keymat().contentEquals(s.keymat()));
+      assertEquals(7, back.nextRequestId());
+      assertEquals(9, back.nextResponseId());
+      assertEquals("b.mesh", back.peerIdentity().text());
+      assertEquals(s.local(), back.local());
+      assertEquals(s.remote(), back.remote());
+      assertTrue(back.natThere() && back.peerFragmentation() && !back.natHere());
+      assertEquals(Duration.ofHours(3), back.rekeyIn());
+      assertNull(back.lifeLeft());
+      assertEquals(s.children(), back.children());
+    }
+    s.close();
+    assertTrue(s.keymat().isWiped());
+  }
+
+  @Test
+  void aDamagedIkeEntryIsRefusedAsAWhole() throws Exception {
+    try (IkeSaSnapshot s = ikeSnapshot()) {
+      RestartState.IkeSa e = RestartState.ikeSa(s);
+      for (RestartState.IkeSa bad :
+          List.of(
+              withProposal(e, "aes128gcm16-nosuchprf-x25519"),
+              withKeymat(e, "zz"),
+              withSpiI(e, "not hex"))) {
+        assertThrows(IllegalArgumentException.class, () -> RestartState.snapshot(bad));
+      }
+    }
+  }
+
+  private static RestartState.IkeSa withProposal(RestartState.IkeSa e, String p) {
+    return new RestartState.IkeSa(
+        e.peer(),
+        e.originalInitiator(),
+        e.spiI(),
+        e.spiR(),
+        p,
+        e.keymat(),
+        e.nonceI(),
+        e.nonceR(),
+        e.nextRequestId(),
+        e.nextResponseId(),
+        e.peerIdType(),
+        e.peerIdData(),
+        e.local(),
+        e.localPort(),
+        e.remote(),
+        e.remotePort(),
+        e.natHere(),
+        e.natThere(),
+        e.peerFragmentation(),
+        e.ageMillis(),
+        e.rekeyInMillis(),
+        e.lifeLeftMillis(),
+        e.children());
+  }
+
+  private static RestartState.IkeSa withKeymat(RestartState.IkeSa e, String k) {
+    return new RestartState.IkeSa(
+        e.peer(),
+        e.originalInitiator(),
+        e.spiI(),
+        e.spiR(),
+        e.proposal(),
+        k,
+        e.nonceI(),
+        e.nonceR(),
+        e.nextRequestId(),
+        e.nextResponseId(),
+        e.peerIdType(),
+        e.peerIdData(),
+        e.local(),
+        e.localPort(),
+        e.remote(),
+        e.remotePort(),
+        e.natHere(),
+        e.natThere(),
+        e.peerFragmentation(),
+        e.ageMillis(),
+        e.rekeyInMillis(),
+        e.lifeLeftMillis(),
+        e.children());
+  }
+
+  private static RestartState.IkeSa withSpiI(RestartState.IkeSa e, String spi) {
+    return new RestartState.IkeSa(
+        e.peer(),
+        e.originalInitiator(),
+        spi,
+        e.spiR(),
+        e.proposal(),
+        e.keymat(),
+        e.nonceI(),
+        e.nonceR(),
+        e.nextRequestId(),
+        e.nextResponseId(),
+        e.peerIdType(),
+        e.peerIdData(),
+        e.local(),
+        e.localPort(),
+        e.remote(),
+        e.remotePort(),
+        e.natHere(),
+        e.natThere(),
+        e.peerFragmentation(),
+        e.ageMillis(),
+        e.rekeyInMillis(),
+        e.lifeLeftMillis(),
+        e.children());
+  }
+
+  @Test
+  void aVersion1FileIsReadWithoutIkeSasAndAnUnknownVersionRefused() throws Exception {
+    Path f = dir.resolve("v1.state");
+    long now = System.currentTimeMillis();
+    RestartState.Body v2 = body(now, "abc");
+    // a version 1 writer had no ike_sas at all
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode tree =
+        json.valueToTree(new RestartState.Body(1, now, "abc", v2.sas(), null));
+    tree.remove("ike_sas");
+    byte[] text = json.writeValueAsBytes(tree);
+    String digest =
+        java.util.HexFormat.of()
+            .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(text));
+    Files.write(
+        f,
+        json.writeValueAsBytes(
+            new RestartState.Envelope(
+                digest, new String(text, java.nio.charset.StandardCharsets.UTF_8))));
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+    assertFalse(Files.readString(f).contains("ike_sas"), "sanity");
+    RestartState.Body b = RestartState.readAndDelete(f, "abc", now);
+    assertEquals(1, b.sas().size());
+    assertEquals(List.of(), b.ikeSas());
+
+    RestartState.write(f, new RestartState.Body(3, now, "abc", v2.sas(), List.of()));
+    assertRefused(f, "abc", now, "format version 3");
   }
 
   private static void assertRefused(Path f, String config, long now, String why) {

@@ -222,6 +222,19 @@ class DataPathBadInputTest {
   }
 
   @Test
+  void aPolicyMismatchIsCountedOnItsSaToo() {
+    try (EspContext r = rogue()) {
+      deliverToB(forge(r, udp("10.66.0.1", "10.0.1.10", 50), 4));
+      deliverToB(forge(r, udp("10.0.0.10", "10.0.1.10", 50), 17));
+      deliverToB(forge(r, udp("10.0.0.77", "10.0.1.10", 50), 4));
+      assertNotNull(b.delivered.poll());
+      var sa = b.dp.sad().get(org.meshsec.core.spd.Direction.IN, SPI, null).orElseThrow();
+      assertEquals(2, sa.policyMismatches(), "both drops on the SA that opened them: " + sa);
+      assertEquals(0, sa.replayDrops());
+    }
+  }
+
+  @Test
   void malformedInnerIpHeader() {
     try (EspContext r = rogue()) {
       byte[] inner = udp("10.0.0.10", "10.0.1.10", 50);

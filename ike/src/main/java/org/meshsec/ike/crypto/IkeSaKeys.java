@@ -53,6 +53,38 @@ public final class IkeSaKeys implements AutoCloseable {
     skPr = keymat.slice(off, d);
   }
 
+  /**
+   * The keys of a resumed IKE SA (a hot restart) from {@code keymat}, the seven keys in prf+ order
+   * as {@link #keymat()} gave them; the caller keeps and wipes {@code keymat}.
+   *
+   * @throws IllegalArgumentException when the length does not fit the PRF and suite
+   */
+  public static IkeSaKeys fromKeymat(PrfAlgorithm prf, EspSuite suite, SecretBytes keymat) {
+    if (keymat.length() != keymatLength(prf, suite)) {
+      throw new IllegalArgumentException("key material of the wrong length for " + suite);
+    }
+    return new IkeSaKeys(prf, suite, keymat);
+  }
+
+  /**
+   * A copy of the seven keys in prf+ order (SK_d | SK_ai | SK_ar | SK_ei | SK_er | SK_pi | SK_pr),
+   * for carrying the SA over a hot restart; the caller wipes it.
+   *
+   * @throws IllegalStateException after {@link #wipe()}
+   */
+  public SecretBytes keymat() {
+    SecretBytes[] all = {skD, skAi, skAr, skEi, skEr, skPi, skPr};
+    byte[] out = new byte[keymatLength(prf, suite)];
+    int off = 0;
+    for (SecretBytes k : all) {
+      byte[] c = k.copy();
+      System.arraycopy(c, 0, out, off, c.length);
+      off += c.length;
+      java.util.Arrays.fill(c, (byte) 0);
+    }
+    return SecretBytes.wrap(out);
+  }
+
   /** Total bytes prf+ must produce for this PRF and cipher suite. */
   public static int keymatLength(PrfAlgorithm prf, EspSuite suite) {
     return 3 * prf.keyLength()

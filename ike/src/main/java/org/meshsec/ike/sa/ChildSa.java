@@ -34,6 +34,7 @@ public final class ChildSa {
   private ChildSaState state = ChildSaState.INSTALLED;
   private Instant installed;
   private Instant rekeyAt;
+  private Instant expireAt;
   private Cancellable rekeyTimer = Cancellable.NONE;
   private Cancellable expireTimer = Cancellable.NONE;
 
@@ -114,6 +115,16 @@ public final class ChildSa {
     return remoteTs;
   }
 
+  /** Ni of the creating exchange. */
+  Bytes nonceI() {
+    return nonceI;
+  }
+
+  /** Nr of the creating exchange. */
+  Bytes nonceR() {
+    return nonceR;
+  }
+
   /** Whether we initiated the exchange that created this pair. */
   public boolean weInitiated() {
     return weInitiated;
@@ -153,9 +164,16 @@ public final class ChildSa {
     return rekeyAt;
   }
 
-  void timers(Instant installed, Instant rekeyAt, Cancellable rekey, Cancellable expire) {
+  /** When the hard lifetime ends, or null if it has none. */
+  Instant expireAt() {
+    return expireAt;
+  }
+
+  void timers(
+      Instant installed, Instant rekeyAt, Instant expireAt, Cancellable rekey, Cancellable expire) {
     this.installed = installed;
     this.rekeyAt = rekeyAt;
+    this.expireAt = expireAt;
     this.rekeyTimer = rekey;
     this.expireTimer = expire;
   }

@@ -358,6 +358,29 @@ public final class IkeEngine {
   }
 
   /**
+   * A stop for restart: snapshots of the established IKEv2 SAs with no exchange under way, with
+   * their Child SAs, for the next process to {@link #restore} (see {@link IkeSaSnapshot}). Call it
+   * after the sockets are closed, so that nothing this engine sends afterwards reaches a peer and
+   * the Message IDs stay where the snapshot says. IKEv1 ISAKMP SAs are not carried over. The caller
+   * wipes the snapshots. Blocks up to {@code timeout}: never call it from an IKE SA's executor.
+   */
+  public List<IkeSaSnapshot> exportForRestart(java.time.Duration timeout) {
+    return manager.exportForRestart(timeout);
+  }
+
+  /**
+   * Resumes an IKE SA of the previous process ({@link #exportForRestart}) as ESTABLISHED, without
+   * any exchange: its Message IDs, deadlines and Child SAs (whose ESP SAs the data plane restored
+   * itself) carry on, so a later rekey, liveness check or Delete runs on it. Call it before {@link
+   * #start()} and before any datagram is received. The snapshot stays the caller's to wipe.
+   *
+   * @return empty when resumed, else why not (its peer is no longer configured, an SPI clash)
+   */
+  public Optional<String> restore(IkeSaSnapshot snapshot) {
+    return manager.restore(snapshot);
+  }
+
+  /**
    * The data plane has a packet for {@code policyRef} and {@code peer} but no SA (SADB_ACQUIRE):
    * creates the Child SA on an existing IKE SA with the peer, or initiates one; while a back-off
    * retry with the peer is armed, the Child SA joins it. A traffic-triggered initiation that fails

@@ -90,6 +90,19 @@ public final class IkeKeying {
     return k;
   }
 
+  /**
+   * The context of an SA resumed after a hot restart ({@link IkeSaSnapshot}): what IKE_SA_INIT or
+   * the last rekey negotiated, without the IKE_SA_INIT messages (IKE_AUTH is long done).
+   */
+  static IkeKeying resumed(IkeSaSnapshot s, IkeSaKeys keys, SecureRandom random) {
+    IkeKeying k = new IkeKeying(s.originalInitiator(), s.spiI(), s.spiR(), random);
+    k.negotiated(s.proposal(), Prf.of(s.proposal().prf()), keys, s.nonceI(), s.nonceR());
+    k.peerFragmentation = s.peerFragmentation();
+    k.natHere = s.natHere();
+    k.natThere = s.natThere();
+    return k;
+  }
+
   // ---------------------------------------------------------------- SPIs
 
   /** Whether we are the SA's original initiator. */

@@ -77,6 +77,7 @@ public final class IkeSa {
   private PeerIdentity peerId;
   private Instant established;
   private Instant rekeyAt;
+  private Instant lifeEndsAt;
   private Instant lastReceived;
   private boolean halfOpen;
 
@@ -450,6 +451,7 @@ public final class IkeSa {
       rekeyTimer = schedule(this::rekeyTimerFired, at);
     }
     if (!lt.lifeTime().isZero()) {
+      lifeEndsAt = now.plus(lt.lifeTime());
       lifeTimer = schedule(this::lifetimeExpired, lt.lifeTime());
     }
   }
@@ -626,6 +628,150 @@ public final class IkeSa {
             SecretBytes.wrap(k.skAr().copy())));
   }
 
+  // ---------------------------------------------------------------- hot restart
+
+  /**
+   * What a hot restart needs to carry this SA over ({@link IkeSaSnapshot}): empty unless it is
+   * ESTABLISHED with its keys and no exchange is under way (an outstanding request may or may not
+   * have reached the peer, so the Message IDs would not say where the SA stands; such an SA is left
+   * behind, and its Child SAs' ESP SAs still carry traffic until their lifetimes end). Only the
+   * INSTALLED Child SAs go with it. Runs on the SA's executor; the caller wipes the snapshot.
+   */
+  Optional<IkeSaSnapshot> exportForRestart() {
+    IkeSaKeys k = keying.keys();
+    if (state != IkeSaState.ESTABLISHED
+        || k == null
+        || k.skD().isWiped()
+        || config == null
+        || established == null
+        || !tasks.quiet()) {
+      return Optional.empty();
+    }
+    Instant now = engine.scheduler().now();
+    List<IkeSaSnapshot.Child> kids = new ArrayList<>();
+    for (ChildSa c : children.values()) {
+      if (c.state() == ChildSaState.INSTALLED) {
+        kids.add(
+            new IkeSaSnapshot.Child(
+                c.name(),
+                c.inboundSpi(),
+                c.outboundSpi(),
+                c.suite(),
+                c.esn(),
+                c.mode(),
+                c.localTs(),
+                c.remoteTs(),
+                c.nonceI(),
+                c.nonceR(),
+                c.weInitiated(),
+                left(c.rekeyAt(), now),
+                left(c.expireAt(), now)));
+      }
+    }
+    return Optional.of(
+        new IkeSaSnapshot(
+            config.name(),
+            originalInitiator,
+            keying.spiI(),
+            keying.spiR(),
+            keying.proposal(),
+            k.keymat(),
+            keying.nonceI(),
+            keying.nonceR(),
+            tasks.nextRequestId(),
+            tasks.nextResponseId(),
+            IkeSaSnapshot.idType(peerId),
+            IkeSaSnapshot.idData(peerId),
+            local,
+            remote,
+            keying.natHere(),
+            keying.natThere(),
+            keying.peerFragmentation(),
+            Duration.between(established, now),
+            left(rekeyAt, now),
+            left(lifeEndsAt, now),
+            kids));
+  }
+
+  private static Duration left(Instant at, Instant now) {
+    if (at == null) {
+      return null;
+    }
+    Duration d = Duration.between(now, at);
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+
+  /**
+   * Makes this new SA the one {@code s} describes, ESTABLISHED with its Message IDs, deadlines and
+   * Child SAs, without any exchange (a hot restart; the data plane holds the children's ESP SAs
+   * already). Children whose configuration is gone from the peer are left out. Called by the
+   * manager before the SA is registered, so nothing else can reach it yet.
+   */
+  void resume(IkeSaSnapshot s) {
+    Instant now = engine.scheduler().now();
+    peerId = s.peerIdentity();
+    tasks.resumeMessageIds(s.nextRequestId(), s.nextResponseId());
+    state = IkeSaState.ESTABLISHED;
+    established = now.minus(s.age());
+    establishedSeq = manager.nextEvent();
+    if (s.rekeyIn() != null) {
+      rekeyAt = now.plus(s.rekeyIn());
+      rekeyTimer = schedule(this::rekeyTimerFired, s.rekeyIn());
+    }
+    if (s.lifeLeft() != null) {
+      lifeEndsAt = now.plus(s.lifeLeft());
+      lifeTimer = schedule(this::lifetimeExpired, s.lifeLeft());
+    }
+    armDpd();
+    for (IkeSaSnapshot.Child k : s.children()) {
+      Optional<ChildConfig> cc =
+          config.children().stream().filter(c -> c.name().equals(k.config())).findFirst();
+      if (cc.isEmpty()) {
+        log.info("IKE SA {} ({}): Child SA {} not resumed: no such child", id, peerName(), k);
+        continue;
+      }
+      ChildSa child =
+          new ChildSa(
+              cc.get(),
+              k.inboundSpi(),
+              k.outboundSpi(),
+              k.suite(),
+              k.esn(),
+              k.mode(),
+              k.localTs(),
+              k.remoteTs(),
+              k.nonceI(),
+              k.nonceR(),
+              k.weInitiated(),
+              null);
+      children.put(child.inboundSpi(), child);
+      manager.registerChild(child.inboundSpi(), this);
+      int spi = child.inboundSpi();
+      Cancellable rekey = Cancellable.NONE;
+      Cancellable expire = Cancellable.NONE;
+      if (k.rekeyIn() != null) {
+        rekey = engine.scheduler().schedule(() -> manager.childTimer(spi, false), k.rekeyIn());
+      }
+      if (k.expireIn() != null) {
+        expire = engine.scheduler().schedule(() -> manager.childTimer(spi, true), k.expireIn());
+      }
+      child.timers(
+          now,
+          k.rekeyIn() == null ? null : now.plus(k.rekeyIn()),
+          k.expireIn() == null ? null : now.plus(k.expireIn()),
+          rekey,
+          expire);
+    }
+    log.info(
+        "IKE SA {} resumed with {} ({}, {}), {} Child SA(s), no exchange",
+        id,
+        peerName(),
+        InetText.endpoint(remote),
+        peerId == null ? "-" : peerId.text(),
+        children.size());
+    publish();
+  }
+
   // ---------------------------------------------------------------- children
 
   /** The Child SAs, in creation order. */
@@ -683,6 +829,7 @@ public final class IkeSa {
     Instant rekeyTime = null;
     Cancellable rekey = Cancellable.NONE;
     Cancellable expire = Cancellable.NONE;
+    Instant expireTime = null;
     int spi = child.inboundSpi();
     if (!lt.rekeyTime().isZero()) {
       Duration d = jittered(lt);
@@ -690,9 +837,10 @@ public final class IkeSa {
       rekey = engine.scheduler().schedule(() -> manager.childTimer(spi, false), d);
     }
     if (!lt.lifeTime().isZero()) {
+      expireTime = now.plus(lt.lifeTime());
       expire = engine.scheduler().schedule(() -> manager.childTimer(spi, true), lt.lifeTime());
     }
-    child.timers(now, rekeyTime, rekey, expire);
+    child.timers(now, rekeyTime, expireTime, rekey, expire);
     log.info(
         "Child SA {} installed with {}: {} === {} {} {}",
         child,

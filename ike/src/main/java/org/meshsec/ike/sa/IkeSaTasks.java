@@ -60,4 +60,24 @@ public interface IkeSaTasks {
 
   /** The SA is going away: stops retransmitting and aborts every task. */
   void abortAll();
+
+  /**
+   * Whether no exchange is under way in either direction: no request of ours outstanding, no
+   * initiator task started and no responder task waiting for more, so that the Message IDs alone
+   * say where the SA stands (a hot restart carries only them over, {@link IkeSaSnapshot}).
+   */
+  boolean quiet();
+
+  /** The Message ID of our next request (section 2.2). */
+  long nextRequestId();
+
+  /** The Message ID expected in the peer's next request. */
+  long nextResponseId();
+
+  /**
+   * A resumed SA (hot restart): continues with these Message IDs, with no cached response to resend
+   * (a retransmission of the peer's last request is dropped; the peer then retries as for a lost
+   * response, section 2.1).
+   */
+  void resumeMessageIds(long nextRequest, long nextResponse);
 }

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  *      -&gt; one timer per peer: initiate again after ReconnectBackoff.delay(failures)
  *         with the Child SAs still wanted (merged while the timer runs)
  *  an acquire while the timer runs -&gt; its Child SA joins the retry (no initiation now)
+ *  the timer fires -&gt; the peer's configuration as it is now (a reload may have changed or
+ *                     removed it), with the wanted Child SAs it still has
  * </pre>
  *
  * What is still wanted when an initiation fails: every Child SA of a persistent initiation (start
@@ -127,19 +129,37 @@ final class Reconnects {
     }
   }
 
-  private void fire(PeerConfig p) {
+  private void fire(PeerConfig failed) {
+    // the peer's configuration now: a reload since the failure may have changed or removed it
+    // (and wiped the key of the old one), and its Child SAs' policy references with it
+    PeerConfig p =
+        manager.engine().peers(IkeEngine.IKEV2).stream()
+            .filter(c -> c.name().equals(failed.name()))
+            .findFirst()
+            .orElse(null);
     List<ChildConfig> wanted = new ArrayList<>();
     boolean persistent;
     synchronized (this) {
-      Peer s = peers.get(p.name());
+      Peer s = peers.get(failed.name());
       if (s == null || !s.pending) {
         return;
       }
       s.pending = false;
       persistent = s.persistent;
       s.persistent = false;
-      wanted.addAll(s.wanted.values());
+      if (p != null) {
+        for (ChildConfig c : s.wanted.values()) {
+          p.children().stream()
+              .filter(now -> now.name().equals(c.name()))
+              .findFirst()
+              .ifPresent(wanted::add);
+        }
+      }
       s.wanted.clear();
+    }
+    if (p == null) {
+      log.info("not initiating {} again: it is no longer configured", failed.name());
+      return;
     }
     if (!persistent) {
       wanted.removeIf(c -> !stillWanted(c, p.remoteAddress()));

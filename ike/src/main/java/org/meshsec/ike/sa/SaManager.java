@@ -20,6 +20,7 @@ import org.meshsec.ike.config.ChildConfig;
 import org.meshsec.ike.config.PeerConfig;
 import org.meshsec.ike.config.ReconnectBackoff;
 import org.meshsec.ike.config.StartAction;
+import org.meshsec.ike.crypto.IkeSaKeys;
 import org.meshsec.ike.message.Bytes;
 import org.meshsec.ike.message.IkeHeader;
 import org.meshsec.ike.message.NotifyPayload;
@@ -176,6 +177,84 @@ public final class SaManager {
       }
     }
     return out;
+  }
+
+  /**
+   * Snapshots of the IKE SAs a hot restart can carry over ({@link IkeSa#exportForRestart}), each
+   * taken on its SA's executor; an SA that does not answer within {@code timeout} is left out.
+   */
+  List<IkeSaSnapshot> exportForRestart(Duration timeout) {
+    List<CompletableFuture<Optional<IkeSaSnapshot>>> pending = new ArrayList<>();
+    for (IkeSa sa : bySpi.values().stream().distinct().toList()) {
+      CompletableFuture<Optional<IkeSaSnapshot>> f = new CompletableFuture<>();
+      sa.executor()
+          .execute(
+              () -> {
+                try {
+                  f.complete(sa.exportForRestart());
+                } catch (RuntimeException e) {
+                  f.completeExceptionally(e);
+                }
+              });
+      pending.add(f);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<IkeSaSnapshot> out = new ArrayList<>();
+    for (CompletableFuture<Optional<IkeSaSnapshot>> f : pending) {
+      try {
+        long left = Math.max(0, deadline - System.nanoTime());
+        f.get(left, TimeUnit.NANOSECONDS).ifPresent(out::add);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (ExecutionException | TimeoutException e) {
+        f.thenAccept(o -> o.ifPresent(IkeSaSnapshot::close)); // wipe a late answer
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Registers a new ESTABLISHED SA resumed from {@code s} (a hot restart, no exchange).
+   *
+   * @return empty when resumed, else why not
+   */
+  synchronized Optional<String> restore(IkeSaSnapshot s) {
+    if (shuttingDown) {
+      return Optional.of("shutting down");
+    }
+    PeerConfig p =
+        engine.peers(IkeEngine.IKEV2).stream()
+            .filter(c -> c.name().equals(s.peer()))
+            .findFirst()
+            .orElse(null);
+    if (p == null) {
+      return Optional.of("no IKEv2 peer named " + s.peer() + " is configured");
+    }
+    long ours = s.originalInitiator() ? s.spiI() : s.spiR();
+    if (ours == 0 || bySpi.containsKey(ours)) {
+      return Optional.of("its SPI is in use");
+    }
+    IkeSaKeys keys;
+    try {
+      keys = IkeSaKeys.fromKeymat(s.proposal().prf(), s.proposal().suite(), s.keymat());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return Optional.of("its keys do not fit its proposal");
+    }
+    IkeSa sa =
+        new IkeSa(
+            this,
+            ids.incrementAndGet(),
+            newExecutor(),
+            IkeKeying.resumed(s, keys, engine.random()),
+            p,
+            List.of(p),
+            s.local(),
+            s.remote(),
+            null);
+    sa.resume(s);
+    bySpi.put(ours, sa);
+    return Optional.empty();
   }
 
   /** The live IKE SAs with the peer configuration {@code peerName}. */

@@ -178,6 +178,30 @@ public final class TaskManager implements IkeSaTasks {
     return respondingMid;
   }
 
+  @Override
+  public boolean quiet() {
+    return initiatingType == null && active.isEmpty() && passive.isEmpty();
+  }
+
+  @Override
+  public long nextRequestId() {
+    return initiatingMid;
+  }
+
+  @Override
+  public long nextResponseId() {
+    return respondingMid;
+  }
+
+  @Override
+  public void resumeMessageIds(long nextRequest, long nextResponse) {
+    if (initiatingType != null || !active.isEmpty()) {
+      throw new IllegalStateException("an exchange is under way");
+    }
+    initiatingMid = nextRequest;
+    respondingMid = nextResponse;
+  }
+
   /** Whether an initiator task of {@code type} is queued or active. */
   public boolean hasTask(TaskType type) {
     return active.stream().anyMatch(t -> t.type() == type)

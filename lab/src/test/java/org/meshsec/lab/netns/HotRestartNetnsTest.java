@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meshsec.core.control.ControlRequest;
+import org.meshsec.core.control.ControlResponse;
 import org.meshsec.lab.pcap.Pcap;
 import org.meshsec.lab.pcap.Tcpdump;
 import org.meshsec.lab.tools.Ping;
@@ -26,13 +27,15 @@ import org.meshsec.tun.exec.Background;
 import org.meshsec.tun.exec.ExecResult;
 
 /**
- * Hot restart of the ESP SAs: a paced TCP transfer runs from a to b while b is stopped for restart
- * (SIGUSR2: the state file is written beside its control socket) and started again; the new process
- * resumes both ESP SAs from the file (and deletes it), the transfer completes intact (TCP
- * retransmits what was lost while no process ran), and a capture of the underlay shows no IKE
- * packet from before the stop to the end of the transfer. The IKE SAs are not carried over yet (see
- * docs/operations.md); a kill -9 (no state file) is covered by the existing recovery paths. Needs
- * root (skipped without, failed when CI=true).
+ * Hot restart of the ESP SAs and the IKE SA: a paced TCP transfer runs from a to b while b is
+ * stopped for restart (SIGUSR2: the state file is written beside its control socket) and started
+ * again; the new process resumes both ESP SAs and the IKE SA from the file (and deletes it), the
+ * transfer completes intact (TCP retransmits what was lost while no process ran), and a capture of
+ * the underlay shows no IKE packet from before the stop to the end of the transfer. Afterwards the
+ * resumed IKE SA is rekeyed with {@code meshsec rekey} (its Child SA moves to the new IKE SA and
+ * carries traffic) and deleted with {@code meshsec terminate}, which the peer honours. A kill -9
+ * (no state file) is covered by the existing recovery paths. Needs root (skipped without, failed
+ * when CI=true).
  */
 @Tag("netns")
 class HotRestartNetnsTest {
@@ -48,7 +51,8 @@ class HotRestartNetnsTest {
   }
 
   @Test
-  void transferThroughARestartedNodeWithoutIke() throws Exception {
+  void transferThroughARestartedNodeWithoutIkeThenRekeyAndDeleteOnTheResumedIkeSa()
+      throws Exception {
     Path s = dir.resolve("secrets.toml");
     Files.writeString(s, "");
     Files.setPosixFilePermissions(s, PosixFilePermissions.fromString("rw-------"));
@@ -76,6 +80,8 @@ class HotRestartNetnsTest {
       assertTrue(ping.stdout().contains("3 transmitted, 3 received"), ping.stdout() + a.output());
       List<String> spis = spis(b.control(new ControlRequest.SaList(true)).body());
       assertEquals(2, spis.size(), spis.toString());
+      String ikeSpis = ikeSpis(b);
+      assertFalse(ikeSpis.isEmpty() || ikeSpis.contains(","), "one IKE SA: " + ikeSpis);
 
       // IKE only (port 500, and 4500 with the non-ESP marker), plus the capture's sentinel
       try (Tcpdump cap =
@@ -115,8 +121,54 @@ class HotRestartNetnsTest {
       }
       assertFalse(Files.exists(state), "state file deleted once loaded");
       assertTrue(b.output().contains("2 of 2 ESP SAs resumed"), b.output());
+      assertTrue(b.output().contains("1 of 1 IKE SAs resumed"), b.output());
       assertEquals(spis, spis(b.control(new ControlRequest.SaList(true)).body()));
+      assertEquals(ikeSpis, ikeSpis(b), "the IKE SA carried over");
+      assertEquals(ikeSpis, ikeSpis(a), "and the peer still holds it: no new one");
+
+      // the resumed IKE SA works: `meshsec rekey a` rekeys it (IKE, with its Child SA moved)
+      ControlResponse rekey = b.control(new ControlRequest.Rekey("a", 20_000L, false));
+      assertTrue(rekey.ok(), rekey.body() + b.output());
+      String renewed = waitForOneIkeSa(b);
+      assertFalse(renewed.equals(ikeSpis), "new IKE SPIs after the rekey: " + renewed);
+      assertEquals(renewed, waitForOneIkeSa(a));
+      ExecResult again =
+          t.a().exec(JVM_RUN, Jvm.tool(Ping.class, "10.9.1.1", "-c", "2", "-W", "5000"));
+      assertTrue(again.stdout().contains("2 transmitted, 2 received"), again.stdout());
+
+      // and `meshsec terminate a` sends a Delete the peer honours
+      ControlResponse del = b.control(new ControlRequest.Terminate("a", 20_000L, false));
+      assertTrue(del.ok(), del.body());
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!ikeSpis(a).isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertEquals("", ikeSpis(a), "the peer deleted its IKE SA: " + a.output());
     }
+  }
+
+  /** The SPIs of the node's IKE SAs ("spiI_spiR" each, sorted, joined), "" if none. */
+  private static String ikeSpis(NodeProcess n) throws java.io.IOException {
+    String json = n.control(new ControlRequest.IkeList(true)).body();
+    Matcher m =
+        Pattern.compile("\"spi_i\":\"([0-9a-f]+)\",\"spi_r\":\"([0-9a-f]+)\"").matcher(json);
+    List<String> out = new java.util.ArrayList<>();
+    while (m.find()) {
+      out.add(m.group(1) + "_" + m.group(2));
+    }
+    return String.join(",", out.stream().sorted().toList());
+  }
+
+  /** Waits until the node holds exactly one IKE SA (a rekey's old one deleted); its SPIs. */
+  private static String waitForOneIkeSa(NodeProcess n) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    String s = ikeSpis(n);
+    while ((s.isEmpty() || s.contains(",")) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      s = ikeSpis(n);
+    }
+    assertFalse(s.isEmpty() || s.contains(","), "one IKE SA: " + s + n.output());
+    return s;
   }
 
   private static List<String> spis(String saListJson) {
