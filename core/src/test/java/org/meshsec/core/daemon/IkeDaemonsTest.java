@@ -354,6 +354,60 @@ class IkeDaemonsTest {
   }
 
   /**
+   * initiate, rekey and terminate report each exchange as it completes, in order, before their
+   * answer; the same requests without a progress sink answer exactly as before.
+   */
+  @Test
+  void initiateRekeyAndTerminateReportEachExchangeBeforeTheirAnswer() throws Exception {
+    startBoth("", "");
+    List<String> steps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ControlResponse i =
+        DaemonControl.commands(a)
+            .call(new ControlRequest.Initiate("b", 10_000L, false, true), steps::add);
+    assertTrue(i.ok(), i.body());
+    long id = only(a).id();
+    int spi = only(a).children().get(0).inboundSpi();
+    assertEquals(
+        List.of(
+            "IKE_SA_INIT done",
+            "IKE_AUTH done, IKE SA #"
+                + id
+                + " established, Child SA lan installed (SPIs "
+                + String.format("%08x", spi)
+                + " in, "
+                + String.format("%08x", only(a).children().get(0).outboundSpi())
+                + " out)"),
+        steps);
+
+    steps.clear();
+    ControlResponse k =
+        DaemonControl.commands(a).call(new ControlRequest.Rekey("b", 10_000L, false), steps::add);
+    assertTrue(k.ok(), k.body());
+    assertEquals(List.of(), steps, "no progress sink asked for: nothing reported");
+    await("the rekeyed IKE SA deleted", () -> a.ike().list().size() == 1);
+    long rekeyed = only(a).id();
+    ControlResponse k2 =
+        DaemonControl.commands(a)
+            .call(new ControlRequest.Rekey("b", 10_000L, false, true), steps::add);
+    assertTrue(k2.ok(), k2.body());
+    assertEquals("CREATE_CHILD_SA done, IKE SA #" + rekeyed + " rekeyed", steps.get(0), "" + steps);
+
+    steps.clear();
+    await("the rekeyed IKE SA deleted", () -> a.ike().list().size() == 1);
+    long last = only(a).id();
+    ControlResponse t =
+        DaemonControl.commands(a)
+            .call(new ControlRequest.Terminate("b", 10_000L, false, true), steps::add);
+    assertTrue(t.ok(), t.body());
+    assertEquals(
+        "IKE SA #" + last + ": Delete sent, waiting for the peer's answer",
+        steps.get(0),
+        "" + steps);
+    assertTrue(
+        steps.size() == 1 || steps.get(1).startsWith("IKE SA #" + last + " deleted: "), "" + steps);
+  }
+
+  /**
    * A node that stops while its peer keeps initiating must not leave the peer an IKE SA or an
    * outbound SA into it: once shutdown begins, it answers no IKE_SA_INIT and deletes every SA
    * before its sockets close. Repeated to catch the race.

@@ -323,8 +323,17 @@ final class IsakmpSa {
   }
 
   private void publish() {
+    publish(null);
+  }
+
+  /**
+   * Publishes a fresh snapshot; {@code exchange}, when not null, names the exchange we initiated
+   * that has just completed ({@code IkeListener#exchangeDone}, heard before the snapshot is
+   * visible).
+   */
+  private void publish(String exchange) {
     Phase1State p1 = tasks.sa();
-    info =
+    IkeSaInfo next =
         new IkeSaInfo(
             id,
             peer.name(),
@@ -343,6 +352,14 @@ final class IsakmpSa {
             List.copyOf(children.values()),
             1,
             mode);
+    if (exchange != null) {
+      try {
+        engine.listener().exchangeDone(next, exchange);
+      } catch (RuntimeException e) {
+        log.warn("IKE listener failed", e);
+      }
+    }
+    info = next;
     if (state != IkeSaState.DESTROYED) {
       try {
         engine.listener().ikeSaChanged(info);
@@ -422,7 +439,7 @@ final class IsakmpSa {
           InetText.endpoint(remote),
           mode,
           initiator ? "initiator" : "responder");
-      publish();
+      publish(initiator ? (mode.equals("main") ? "Main Mode" : "Aggressive Mode") : null);
       if (sendInitialContact) {
         send(tasks.informational().initialContact());
       }
@@ -464,7 +481,7 @@ final class IsakmpSa {
           peer.name(),
           String.format("%08x", t.inboundSpi()),
           String.format("%08x", t.outboundSpi()));
-      publish();
+      publish(t.initiator() ? "Quick Mode" : null);
     }
 
     @Override
