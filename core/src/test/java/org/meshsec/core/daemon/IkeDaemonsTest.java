@@ -30,6 +30,7 @@ import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.control.ControlServer;
 import org.meshsec.core.control.command.DaemonControl;
 import org.meshsec.core.control.command.IkeListCommand;
+import org.meshsec.core.control.command.ShowCommand;
 import org.meshsec.core.sad.SaInfo;
 import org.meshsec.core.sad.SaState;
 import org.meshsec.core.spd.Direction;
@@ -351,6 +352,52 @@ class IkeDaemonsTest {
     assertTrue(t.ok(), t.body());
     assertEquals("IKE SA(s) with b deleted\n", t.body());
     assertTrue(a.ike().list().isEmpty(), a.ike().list().toString());
+  }
+
+  /**
+   * show's transfer, and the metrics endpoint's per-peer totals, count every SA since the start: a
+   * Child SA rekey retires the old ESP SAs, and their bytes and packets stay in the totals.
+   */
+  @Test
+  void perPeerTotalsSurviveAChildSaRekey() throws Exception {
+    startBoth("", "");
+    assertTrue(call(a, new ControlRequest.Initiate("b", 10_000L, false)).ok());
+    for (int i = 0; i < 10; i++) {
+      byte[] p = TwoDaemonsTest.udp("10.9.0.1", "10.9.1.1", 100);
+      tunA.inject(p);
+      assertArrayEquals(p, tunB.pollWrittenBytes(5, TimeUnit.SECONDS), "A->B #" + i);
+    }
+    ShowCommand.PeerView before = showB(a);
+    assertEquals(10, before.packetsOut(), "" + before);
+    assertTrue(before.bytesOut() > 0, "" + before);
+    int oldSpi = only(a).children().get(0).inboundSpi();
+
+    assertTrue(a.ike().engine().rekeyChild("b", "lan"));
+    await(
+        "the old ESP SAs retired",
+        () ->
+            a.dataPath().sad().dump().stream().noneMatch(s -> s.spi() == oldSpi)
+                && mature(a).size() == 2);
+    ShowCommand.PeerView after = showB(a);
+    String text = call(a, new ControlRequest.Show(false)).body();
+    assertTrue(text.contains(" sent (0 and 10 packets)\n"), text);
+    assertEquals(before.packetsOut(), after.packetsOut(), "totals kept across the rekey: " + after);
+    assertEquals(before.bytesOut(), after.bytesOut(), "" + after);
+
+    byte[] p = TwoDaemonsTest.udp("10.9.0.1", "10.9.1.1", 100);
+    tunA.inject(p);
+    assertArrayEquals(p, tunB.pollWrittenBytes(5, TimeUnit.SECONDS), "through the new SA");
+    ShowCommand.PeerView more = showB(a);
+    assertEquals(11, more.packetsOut(), "" + more);
+    assertEquals(
+        11,
+        b.dataPath().sad().peerTotals().get(InetAddress.getByName("127.3.0.1")).packetsIn(),
+        "the receiving side's totals too");
+  }
+
+  static ShowCommand.PeerView showB(Daemon d) throws InterruptedException {
+    ControlResponse r = call(d, new ControlRequest.Show(true));
+    return r.bodyAs(ShowCommand.PeerView[].class)[0];
   }
 
   /**
