@@ -383,6 +383,11 @@ class IkeDaemonsTest {
     assertTrue(text.contains(" sent (0 and 10 packets)\n"), text);
     assertEquals(before.packetsOut(), after.packetsOut(), "totals kept across the rekey: " + after);
     assertEquals(before.bytesOut(), after.bytesOut(), "" + after);
+    var stats = call(a, new ControlRequest.Stats(true)).json().get("peers").get("b");
+    assertEquals(10, stats.get("packets_out").asLong(), "stats --json: " + stats);
+    assertEquals(before.bytesOut(), stats.get("bytes_out").asLong(), "stats --json: " + stats);
+    String statsText = call(a, new ControlRequest.Stats(false)).body();
+    assertTrue(statsText.contains(" / 10 packets out"), "stats: " + statsText);
 
     byte[] p = TwoDaemonsTest.udp("10.9.0.1", "10.9.1.1", 100);
     tunA.inject(p);
