@@ -53,9 +53,15 @@ public final class CdsTraining {
     }
   }
 
-  /** Answers every connection with one fixed text response, until the channel closes. */
+  /**
+   * Answers every connection with one progress line and one fixed text response, until the channel
+   * closes.
+   */
   private static void answer(ServerSocketChannel server) {
-    byte[] reply = "{\"ok\":true,\"text\":\"trained\\n\"}\n".getBytes(StandardCharsets.UTF_8);
+    // a progress line first, as initiate, terminate and rekey get, so that its reading is trained
+    byte[] reply =
+        "{\"progress\":\"trained\"}\n{\"ok\":true,\"text\":\"trained\\n\"}\n"
+            .getBytes(StandardCharsets.UTF_8);
     try {
       while (true) {
         try (SocketChannel c = server.accept()) {

@@ -1,6 +1,7 @@
 package org.meshsec.core.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import org.meshsec.core.control.ControlClient;
 import org.meshsec.core.control.ControlRequest;
@@ -13,7 +14,9 @@ import picocli.CommandLine.ParameterException;
  * Options shared by the subcommands that talk to a running daemon ({@code status}, {@code sa list},
  * ...), and the call itself: each CLI subcommand builds one typed {@link ControlRequest} and prints
  * the response's body (stdout and exit 0 on success, stderr and exit 1 on failure; exit 4 when the
- * daemon cannot be reached).
+ * daemon cannot be reached). The steps the daemon reports before its answer ({@code initiate},
+ * {@code terminate}, {@code rekey}) are printed one per line as they arrive: to stdout, or to
+ * stderr with {@code --json} so that stdout stays one JSON document.
  */
 final class ControlOptions {
   /** Default control socket; {@code $MESHSEC_SOCKET} overrides it. */
@@ -59,7 +62,15 @@ final class ControlOptions {
   /** Sends {@code request} and prints the answer. */
   int call(CommandSpec spec, ControlRequest request) {
     try {
-      ControlResponse r = ControlClient.call(socketPath(), request);
+      PrintWriter steps = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
+      ControlResponse r =
+          ControlClient.call(
+              socketPath(),
+              request,
+              line -> {
+                steps.println(line);
+                steps.flush();
+              });
       if (r.ok()) {
         spec.commandLine().getOut().print(r.body());
         spec.commandLine().getOut().flush();

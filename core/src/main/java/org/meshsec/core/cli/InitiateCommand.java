@@ -32,6 +32,6 @@ public final class InitiateCommand implements Callable<Integer> {
     return control.call(
         spec,
         new ControlRequest.Initiate(
-            peer, ControlOptions.timeoutMillis(spec, timeout), control.json));
+            peer, ControlOptions.timeoutMillis(spec, timeout), control.json, true));
   }
 }

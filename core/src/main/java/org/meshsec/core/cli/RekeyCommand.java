@@ -30,6 +30,7 @@ public final class RekeyCommand implements Callable<Integer> {
   public Integer call() {
     return control.call(
         spec,
-        new ControlRequest.Rekey(peer, ControlOptions.timeoutMillis(spec, timeout), control.json));
+        new ControlRequest.Rekey(
+            peer, ControlOptions.timeoutMillis(spec, timeout), control.json, true));
   }
 }

@@ -34,6 +34,6 @@ public final class TerminateCommand implements Callable<Integer> {
     return control.call(
         spec,
         new ControlRequest.Terminate(
-            peer, ControlOptions.timeoutMillis(spec, timeout), control.json));
+            peer, ControlOptions.timeoutMillis(spec, timeout), control.json, true));
   }
 }

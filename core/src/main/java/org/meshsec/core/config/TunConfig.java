@@ -8,7 +8,9 @@ import org.meshsec.esp.EspOverhead;
 /**
  * The {@code [tun]} table.
  *
- * @param name device name, at most 15 characters (Linux IFNAMSIZ - 1)
+ * @param name device name, at most 15 characters (Linux IFNAMSIZ - 1), or a pattern with one {@code
+ *     %d} (like {@code meshsec%d}) for which the kernel picks the first free index; the device's
+ *     actual name is the {@code TunInterface}'s
  * @param mtu the TUN MTU to set: as configured, or computed by {@link EspOverhead#maxInnerPacket}
  *     from {@code underlayMtu} and the configured suites
  * @param mtuConfigured whether {@code mtu} was written in the file (false: computed)

@@ -38,6 +38,30 @@ final class TunParser {
 
   private TunParser() {}
 
+  /**
+   * Why {@code n} cannot be a {@code [tun] name}, or null when it can: an interface name of 1 to 15
+   * bytes (Linux IFNAMSIZ is 16 with the terminating NUL) of letters, digits, '_', '.' and '-', or
+   * a pattern with one {@code %d} for which the kernel picks the first free index (TUNSETIFF with a
+   * name containing {@code %d}, dev_alloc_name in Linux's net/core/dev.c).
+   */
+  static String nameProblem(String n) {
+    int first = n.indexOf("%d");
+    if (first >= 0 && n.indexOf("%d", first + 2) >= 0) {
+      return "at most one %d";
+    }
+    String plain = n.replace("%d", "0");
+    if (plain.indexOf('%') >= 0) {
+      return "'%' only as one %d (the index the kernel picks)";
+    }
+    if (n.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 15) {
+      return "longer than 15 bytes (Linux IFNAMSIZ)";
+    }
+    if (!IFNAME.matcher(plain).matches() || n.equals(".") || n.equals("..")) {
+      return "1..15 letters, digits, '_', '.', '-', and at most one %d";
+    }
+    return null;
+  }
+
   /** The limiting (suite, mode, outer version) combination and the TUN packet size it allows. */
   private record Fit(EspSuite suite, IpsecMode mode, int outerVersion, int maxInner) {
     String describe() {
@@ -71,10 +95,8 @@ final class TunParser {
       String n = t.string("name");
       if (n == null) {
         ok = false;
-      } else if (!IFNAME.matcher(n).matches() || n.equals(".") || n.equals("..")) {
-        t.error(
-            "name",
-            "\"" + n + "\" is not a valid interface name (1..15 letters, digits, '_', '.', '-')");
+      } else if (nameProblem(n) != null) {
+        t.error("name", "\"" + n + "\" is not a valid interface name: " + nameProblem(n));
         ok = false;
       } else {
         name = n;

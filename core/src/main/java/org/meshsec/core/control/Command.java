@@ -11,6 +11,10 @@ package org.meshsec.core.control;
  * command may block (waiting for an IKE negotiation) up to the request's timeout; it returns early
  * when interrupted, which is how the server stops at shutdown.
  *
+ * <p>A command that waits for steps an operator wants to watch ({@code initiate}, {@code
+ * terminate}, {@code rekey}) overrides {@link #run(ControlRequest, Progress)} and reports each
+ * step; the others answer once.
+ *
  * @param <R> the request type
  */
 @FunctionalInterface
@@ -21,4 +25,14 @@ public interface Command<R extends ControlRequest> {
    * @throws InterruptedException when the server shuts down during a wait
    */
   ControlResponse run(R request) throws InterruptedException;
+
+  /**
+   * Runs the command, reporting its steps to {@code progress} as they happen; by default it reports
+   * nothing.
+   *
+   * @throws InterruptedException when the server shuts down during a wait
+   */
+  default ControlResponse run(R request, Progress progress) throws InterruptedException {
+    return run(request);
+  }
 }

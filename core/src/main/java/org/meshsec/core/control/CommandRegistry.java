@@ -44,6 +44,15 @@ public final class CommandRegistry {
 
   /** Runs a typed request in process. */
   public ControlResponse call(ControlRequest request) throws InterruptedException {
+    return call(request, Progress.NONE);
+  }
+
+  /**
+   * Runs a typed request in process, its steps reported to {@code progress} when the request asks
+   * for them ({@link ControlRequest#progress()}), as the server does.
+   */
+  public ControlResponse call(ControlRequest request, Progress progress)
+      throws InterruptedException {
     @SuppressWarnings("unchecked")
     Command<ControlRequest> c = (Command<ControlRequest>) commands.get(request.getClass());
     if (c == null) {
@@ -51,7 +60,7 @@ public final class CommandRegistry {
           "command '" + request.command() + "' is not served here; commands: " + names());
     }
     try {
-      return c.run(request);
+      return c.run(request, request.progress() ? progress : Progress.NONE);
     } catch (RuntimeException e) {
       log.warn("control command {} failed", request.command(), e);
       return ControlResponse.error(
@@ -61,6 +70,14 @@ public final class CommandRegistry {
 
   /** Reads one request line (JSON), validates it and runs it. */
   public ControlResponse handle(String line) throws InterruptedException {
+    return handle(line, Progress.NONE);
+  }
+
+  /**
+   * Reads one request line (JSON), validates it and runs it; its steps go to {@code progress} when
+   * the request asks for them ({@link ControlRequest#progress()}).
+   */
+  public ControlResponse handle(String line, Progress progress) throws InterruptedException {
     ControlRequest request;
     try {
       request = ControlJson.mapper().readValue(line, ControlRequest.class);
@@ -70,7 +87,7 @@ public final class CommandRegistry {
     if (request == null) {
       return ControlResponse.error("empty request; commands: " + names());
     }
-    return call(request);
+    return call(request, progress);
   }
 
   /** A client-facing description of why a request line was refused (no stack trace). */

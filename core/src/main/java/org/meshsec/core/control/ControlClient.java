@@ -1,6 +1,7 @@
 package org.meshsec.core.control;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -26,8 +27,20 @@ public final class ControlClient {
    *     something that is not a control response
    */
   public static ControlResponse call(Path socket, ControlRequest request) throws IOException {
+    return call(socket, request, Progress.NONE);
+  }
+
+  /**
+   * Like {@link #call(Path, ControlRequest)}, handing each interim progress line the daemon sends
+   * before its answer to {@code progress} as it arrives (the daemon sends them only when {@code
+   * request.progress()} asks for them).
+   */
+  public static ControlResponse call(Path socket, ControlRequest request, Progress progress)
+      throws IOException {
     return exchange(
-        socket, ControlJson.mapper().writerFor(ControlRequest.class).writeValueAsString(request));
+        socket,
+        ControlJson.mapper().writerFor(ControlRequest.class).writeValueAsString(request),
+        progress);
   }
 
   /**
@@ -35,6 +48,11 @@ public final class ControlClient {
    * the server's validation.
    */
   public static ControlResponse exchange(Path socket, String line) throws IOException {
+    return exchange(socket, line, Progress.NONE);
+  }
+
+  private static ControlResponse exchange(Path socket, String line, Progress progress)
+      throws IOException {
     try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       try {
         ch.connect(UnixDomainSocketAddress.of(socket));
@@ -52,21 +70,52 @@ public final class ControlClient {
         ch.write(req);
       }
       ch.shutdownOutput();
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      // Line by line: interim {"progress":...} lines, then the response (see ControlServer).
+      ByteArrayOutputStream pending = new ByteArrayOutputStream();
       ByteBuffer buf = ByteBuffer.allocate(8192);
+      String response = null;
       while (ch.read(buf) >= 0) {
-        bytes.write(buf.array(), 0, buf.position());
+        for (int i = 0; i < buf.position(); i++) {
+          byte b = buf.get(i);
+          pending.write(b);
+          if (b != '\n') {
+            continue;
+          }
+          String l = pending.toString(StandardCharsets.UTF_8);
+          pending.reset();
+          if (response != null) {
+            throw new IOException("malformed response from the daemon at " + socket);
+          }
+          String text = progressText(l);
+          if (text != null) {
+            progress.report(text);
+          } else {
+            response = l;
+          }
+        }
         buf.clear();
       }
-      String all = bytes.toString(StandardCharsets.UTF_8);
-      if (!all.endsWith("\n")) {
+      if (response == null || pending.size() > 0) {
         throw new IOException("truncated response from the daemon at " + socket);
       }
       try {
-        return ControlJson.mapper().readValue(all, ControlResponse.class);
+        return ControlJson.mapper().readValue(response, ControlResponse.class);
       } catch (JsonProcessingException | IllegalArgumentException e) {
         throw new IOException("malformed response from the daemon at " + socket, e);
       }
     }
+  }
+
+  /** The text of an interim progress line, or null when {@code line} is not one. */
+  private static String progressText(String line) {
+    try {
+      JsonNode n = ControlJson.mapper().readTree(line);
+      if (n != null && n.isObject() && n.size() == 1 && n.get("progress") != null) {
+        return n.get("progress").asText();
+      }
+    } catch (JsonProcessingException e) {
+      // not JSON: the caller reports the line as malformed
+    }
+    return null;
   }
 }

@@ -1,5 +1,6 @@
 package org.meshsec.core.control;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
@@ -13,6 +14,7 @@ import java.util.List;
  *
  * <pre>
  *   {"command":"initiate","peer":"b","timeoutMillis":15000,"json":false}
+ *   {"command":"rekey","peer":"b","json":false,"progress":true}
  *   {"command":"sa-list","json":true}
  * </pre>
  *
@@ -21,6 +23,9 @@ import java.util.List;
  * constructors, so a request that exists is valid, whether the CLI built it or the server read it
  * from a client: {@link BadRequestException} names the field otherwise. {@code json} asks for the
  * response body as JSON instead of text. A timeout of {@code null} means the command's default.
+ * {@code progress} (on {@code initiate}, {@code terminate} and {@code rekey}; false when absent)
+ * asks for interim {@code {"progress":"..."}} lines before the response (see {@link
+ * ControlServer}), so that a client written for one answer line keeps working.
  *
  * <p>Immutable and thread-safe.
  */
@@ -49,6 +54,11 @@ public sealed interface ControlRequest {
 
   /** Whether the response body should be JSON. */
   boolean json();
+
+  /** Whether the client wants the command's steps as interim progress lines. */
+  default boolean progress() {
+    return false;
+  }
 
   /** The command's name on the wire ({@code "sa-list"}). */
   default String command() {
@@ -100,28 +110,58 @@ public sealed interface ControlRequest {
    * {@code timeoutMillis} for the outcome (0: do not wait).
    */
   @JsonTypeName("initiate")
-  record Initiate(String peer, Long timeoutMillis, boolean json) implements ControlRequest {
+  record Initiate(
+      String peer,
+      Long timeoutMillis,
+      boolean json,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean progress)
+      implements ControlRequest {
     public Initiate {
       checkPeer(peer);
       checkTimeout(timeoutMillis);
+    }
+
+    /** A request without progress lines. */
+    public Initiate(String peer, Long timeoutMillis, boolean json) {
+      this(peer, timeoutMillis, json, false);
     }
   }
 
   /** {@code terminate}: delete the IKE SA(s) with {@code peer} and wait for the peer's answer. */
   @JsonTypeName("terminate")
-  record Terminate(String peer, Long timeoutMillis, boolean json) implements ControlRequest {
+  record Terminate(
+      String peer,
+      Long timeoutMillis,
+      boolean json,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean progress)
+      implements ControlRequest {
     public Terminate {
       checkPeer(peer);
       checkTimeout(timeoutMillis);
+    }
+
+    /** A request without progress lines. */
+    public Terminate(String peer, Long timeoutMillis, boolean json) {
+      this(peer, timeoutMillis, json, false);
     }
   }
 
   /** {@code rekey}: rekey the IKE SA(s) with {@code peer} and wait until they are replaced. */
   @JsonTypeName("rekey")
-  record Rekey(String peer, Long timeoutMillis, boolean json) implements ControlRequest {
+  record Rekey(
+      String peer,
+      Long timeoutMillis,
+      boolean json,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean progress)
+      implements ControlRequest {
     public Rekey {
       checkPeer(peer);
       checkTimeout(timeoutMillis);
+    }
+
+    /** A request without progress lines. */
+    public Rekey(String peer, Long timeoutMillis, boolean json) {
+      this(peer, timeoutMillis, json, false);
     }
   }
 

@@ -16,6 +16,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,9 +37,21 @@ import org.slf4j.LoggerFactory;
  * <p>Protocol, one exchange per connection: the client sends one {@link ControlRequest} as a JSON
  * object on one line (at most {@value #MAX_REQUEST} bytes, terminated by {@code \n}); the server
  * validates it, runs the command and answers with one {@link ControlResponse} as a JSON object on
- * one line, then closes. A client that has not sent its whole request line within the request
- * timeout (5 s by default), or that does not take the answer within the write timeout, is
- * disconnected.
+ * one line, then closes. A request that asks for progress ({@link ControlRequest#progress()}:
+ * {@code initiate}, {@code terminate}, {@code rekey}) may first get interim lines, one per step the
+ * command reports ({@link Progress}), each a JSON object with the one field {@code progress}:
+ *
+ * <pre>
+ *   {"progress":"IKE_SA_INIT done"}
+ *   {"progress":"IKE_AUTH done, IKE SA #1 established, Child SA lan installed (SPIs ...)"}
+ *   {"ok":true,"text":"IKE SA #1 with b established, Child SAs [lan]\n"}
+ * </pre>
+ *
+ * The last line is always the response (it has {@code ok}). A client that has not sent its whole
+ * request line within the request timeout (5 s by default), or that does not take a line within the
+ * write timeout, is disconnected; a command whose client is gone runs on without reporting, so a
+ * client that stops reading holds one control thread for at most the write timeout per line and
+ * never the engine (the command hears the engine through a bounded queue).
  *
  * <p>Threads: one acceptor thread ({@code meshsec-control}) admits at most {@link
  * Options#maxClients} connections at once (a permit each) and hands each to a pool of as many
@@ -252,7 +265,7 @@ public final class ControlServer implements AutoCloseable {
                 "request over " + MAX_REQUEST + " bytes or not terminated by a newline");
       } else {
         try {
-          response = commands.handle(line);
+          response = commands.handle(line, new ProgressLines(ch));
         } catch (InterruptedException e) {
           interrupted = true; // restored after the answer: an interrupt would close the channel
           response = ControlResponse.error("the daemon is shutting down");
@@ -276,6 +289,42 @@ public final class ControlServer implements AutoCloseable {
       log.debug("control connection failed: {}", e.toString());
     } catch (RuntimeException e) {
       log.warn("control connection failed", e);
+    }
+  }
+
+  /**
+   * Writes a command's progress reports to its client as interim lines, each under the write
+   * timeout. After a failed write (the client is gone or did not read in time, and the timer closed
+   * the channel) it drops every further report. Used by the connection's thread only.
+   */
+  private final class ProgressLines implements Progress {
+    private final SocketChannel ch;
+    private boolean broken;
+
+    ProgressLines(SocketChannel ch) {
+      this.ch = ch;
+    }
+
+    @Override
+    public void report(String line) {
+      if (broken) {
+        return;
+      }
+      ByteBuffer out =
+          ByteBuffer.wrap(
+              (ControlJson.write(Map.of("progress", line)) + "\n")
+                  .getBytes(StandardCharsets.UTF_8));
+      ScheduledFuture<?> guard = closeAfter(ch, options.writeTimeout());
+      try {
+        while (out.hasRemaining()) {
+          ch.write(out);
+        }
+      } catch (IOException e) {
+        broken = true;
+        log.debug("control client did not take a progress line: {}", e.toString());
+      } finally {
+        guard.cancel(false);
+      }
     }
   }
 

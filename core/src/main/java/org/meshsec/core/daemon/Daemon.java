@@ -307,6 +307,9 @@ public final class Daemon implements AutoCloseable {
       lock.close();
       throw e;
     }
+    if (!dev.name().equals(config.tun().name())) {
+      log.info("[tun] name {}: the kernel chose {}", config.tun().name(), dev.name());
+    }
     LinkConfigurator link = new LinkConfigurator(dev.name());
     RoutingRules routing = null;
     try {
@@ -333,15 +336,20 @@ public final class Daemon implements AutoCloseable {
 
   /**
    * EBUSY from TUNSETIFF in the configuration's terms: the daemon always creates its own device
-   * (IFF_TUN_EXCL) under the exact [tun] name, so the only remedy is another name.
+   * (IFF_TUN_EXCL) under the exact [tun] name, so the remedy is another name, or a {@code %d}
+   * pattern for which the kernel picks a free index (with which EBUSY does not happen).
    */
   static IOException tunNameInUse(String name, NativeIoException cause) {
+    String pattern = name.replaceFirst("[0-9]*$", "") + "%d";
     return new IOException(
         "[tun] name: an interface named '"
             + name
             + "' already exists (another meshsec, or another program, has it; see `ip link show "
             + name
-            + "`): stop its owner, or set [tun] name to a name no interface has",
+            + "`): stop its owner, or set [tun] name to a name no interface has, or to a pattern"
+            + " such as \""
+            + pattern
+            + "\" for which the kernel picks the first free index",
         cause);
   }
 

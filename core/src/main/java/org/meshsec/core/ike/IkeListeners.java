@@ -41,6 +41,17 @@ public final class IkeListeners implements IkeListener {
   }
 
   @Override
+  public void exchangeDone(IkeSaInfo info, String exchange) {
+    for (IkeListener l : listeners) {
+      try {
+        l.exchangeDone(info, exchange);
+      } catch (RuntimeException e) {
+        log.warn("an IKE listener failed", e);
+      }
+    }
+  }
+
+  @Override
   public void ikeSaDestroyed(IkeSaInfo last, String reason) {
     for (IkeListener l : listeners) {
       try {

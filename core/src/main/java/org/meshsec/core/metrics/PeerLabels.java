@@ -30,6 +30,12 @@ final class PeerLabels {
     }
   }
 
+  /** The label of a peer address: its {@code [[peer]]} name, else the address's text form. */
+  String of(InetAddress peer) {
+    String name = peerByAddress.get(peer);
+    return name != null ? name : InetText.format(peer);
+  }
+
   String of(SaInfo sa) {
     String name = peerByPolicy.get(sa.policyId());
     if (name == null) {

@@ -14,8 +14,9 @@ import org.meshsec.core.spd.Direction;
 
 /**
  * The SAD at scrape time, from one {@link Sad#dump()} (the snapshots {@code meshsec sa list}
- * shows): per-SA counters, SA counts by state, per-peer gauges, the LARVAL queues. Per-SA series
- * carry the SPI and live as long as their SA; series that outlive an SA carry only the peer name.
+ * shows): per-SA counters, SA counts by state, per-peer gauges, the LARVAL queues; and each peer's
+ * traffic totals, which survive rekeys ({@link Sad#peerTotals()}). Per-SA series carry the SPI and
+ * live as long as their SA; series that outlive an SA carry only the peer name.
  *
  * <p>Thread-safety: {@link #collect} may run on several scrape threads at once; it only reads the
  * daemon's thread-safe structures.
@@ -62,6 +63,27 @@ final class SadCollector implements MultiCollector {
             "direction");
     Family acquires =
         Family.gauge("meshsec_acquires_pending", "Outbound acquires waiting for key management");
+    Family peerBytes =
+        Family.counter(
+            "meshsec_peer_bytes",
+            "Payload bytes with the peer, over every SA since the start (rekeys included)",
+            "peer",
+            "direction");
+    Family peerPackets =
+        Family.counter(
+            "meshsec_peer_packets",
+            "Packets with the peer, over every SA since the start (rekeys included)",
+            "peer",
+            "direction");
+    sad.peerTotals()
+        .forEach(
+            (addr, t) -> {
+              String peer = peers.of(addr);
+              peerBytes.add(t.bytesIn(), peer, "in");
+              peerBytes.add(t.bytesOut(), peer, "out");
+              peerPackets.add(t.packetsIn(), peer, "in");
+              peerPackets.add(t.packetsOut(), peer, "out");
+            });
 
     for (Direction dir : Direction.values()) {
       for (SaState st : SaState.values()) {
@@ -102,7 +124,9 @@ final class SadCollector implements MultiCollector {
         perPeer.snapshot(),
         idle.snapshot(),
         queued.snapshot(),
-        acquires.snapshot());
+        acquires.snapshot(),
+        peerBytes.snapshot(),
+        peerPackets.snapshot());
   }
 
   static String dir(Direction d) {

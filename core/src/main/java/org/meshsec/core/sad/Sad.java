@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
@@ -109,6 +110,7 @@ public final class Sad implements KeyEngine {
   private final Runnable raceWindowHook;
 
   private volatile SadListener listener = NO_LISTENER;
+  private final PeerTraffic traffic = new PeerTraffic();
   private volatile long coarseNow;
 
   private final LongTable<SecurityAssociation> inboundBySpi = new LongTable<>();
@@ -534,14 +536,30 @@ public final class Sad implements KeyEngine {
     fire(new SadEvent.HardExpire(sa.info(), cause));
   }
 
-  /** Removes a DEAD SA from the indexes. Idempotent. */
+  /**
+   * Removes a DEAD SA from the indexes and adds its counters to its peer's totals ({@link
+   * PeerTraffic}). Idempotent: only the call that removes it counts it.
+   */
   private void unindex(SecurityAssociation sa) {
+    boolean removed;
     if (sa.direction() == Direction.IN) {
-      inboundBySpi.remove(Integer.toUnsignedLong(sa.spi()), sa);
-      return;
+      removed = inboundBySpi.remove(Integer.toUnsignedLong(sa.spi()), sa);
+    } else {
+      removed = outboundById.remove(new OutboundKey(sa.peer(), sa.spi()), sa);
+      slots.remove(sa);
     }
-    outboundById.remove(new OutboundKey(sa.peer(), sa.spi()), sa);
-    slots.remove(sa);
+    if (removed) {
+      traffic.retire(sa.info());
+    }
+  }
+
+  /**
+   * Each peer's traffic (by underlay address) since the SAD was made: the SAs in it now plus those
+   * that left it (replaced by a rekey, expired, deleted). Only grows.
+   */
+  public Map<InetAddress, PeerTraffic.Totals> peerTotals() {
+    Map<InetAddress, PeerTraffic.Totals> retired = traffic.retiredNow();
+    return traffic.totals(retired, dump());
   }
 
   private void fire(SadEvent e) {

@@ -8,6 +8,7 @@ import static org.meshsec.core.config.ConfigFixture.lineOf;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -602,6 +603,34 @@ class ConfigErrorsTest {
     assertError(e, f.config, 2, "is not a valid interface name");
     assertEquals(
         f.config + ": [node] is required (at least: [node] name = \"...\")", e.get(0).toString());
+  }
+
+  @Test
+  void aTunNamePatternWithOnePercentDIsAcceptedAndCheckedLikeAName() throws IOException {
+    NodeConfig c =
+        f.write(text("[tun]\n", "[tun]\nname = \"meshsec%d\"\n")).secrets(SECRETS).loadOk();
+    assertEquals("meshsec%d", c.tun().name());
+    assertEquals(
+        "%dtun", f.write(text("[tun]\n", "[tun]\nname = \"%dtun\"\n")).loadOk().tun().name());
+    Map<String, String> bad =
+        Map.of(
+            "ms%d%d", "at most one %d",
+            "ms%d-%d", "at most one %d",
+            "ms%s", "'%' only as one %d",
+            "ms%", "'%' only as one %d",
+            "abcdefghijklmn%d", "longer than 15 bytes",
+            "meshsec0123456789", "longer than 15 bytes",
+            "ms %d", "1..15 letters, digits");
+    for (Map.Entry<String, String> b : bad.entrySet()) {
+      f.write(text("[tun]\n", "[tun]\nname = \"" + b.getKey() + "\"\n"));
+      List<ConfigError> e = f.loadErrors();
+      assertError(
+          e, f.config, 7, "\"" + b.getKey() + "\" is not a valid interface name: " + b.getValue());
+    }
+    // 15 bytes with the pattern: the index the kernel picks replaces the two bytes of %d
+    assertEquals(
+        "abcdefghijklm%d",
+        f.write(text("[tun]\n", "[tun]\nname = \"abcdefghijklm%d\"\n")).loadOk().tun().name());
   }
 
   @Test

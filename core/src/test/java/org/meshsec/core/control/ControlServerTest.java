@@ -199,7 +199,7 @@ class ControlServerTest {
               "{\"command\":\"initiate\",\"timeoutMillis\":1000}",
               "bad request: peer: a [[peer]] name is required",
               "{\"command\":\"initiate\",\"peer\":\"b\",\"force\":true}",
-              "bad request: unknown field 'force'; fields: [json, peer, timeoutMillis]",
+              "bad request: unknown field 'force'; fields: [json, peer, progress, timeoutMillis]",
               "{\"peer\":\"b\"}",
               "the request names no \"command\"",
               "initiate b --timeout 1e300",

@@ -30,6 +30,7 @@ import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.control.ControlServer;
 import org.meshsec.core.control.command.DaemonControl;
 import org.meshsec.core.control.command.IkeListCommand;
+import org.meshsec.core.control.command.ShowCommand;
 import org.meshsec.core.sad.SaInfo;
 import org.meshsec.core.sad.SaState;
 import org.meshsec.core.spd.Direction;
@@ -351,6 +352,111 @@ class IkeDaemonsTest {
     assertTrue(t.ok(), t.body());
     assertEquals("IKE SA(s) with b deleted\n", t.body());
     assertTrue(a.ike().list().isEmpty(), a.ike().list().toString());
+  }
+
+  /**
+   * show's transfer, and the metrics endpoint's per-peer totals, count every SA since the start: a
+   * Child SA rekey retires the old ESP SAs, and their bytes and packets stay in the totals.
+   */
+  @Test
+  void perPeerTotalsSurviveAChildSaRekey() throws Exception {
+    startBoth("", "");
+    assertTrue(call(a, new ControlRequest.Initiate("b", 10_000L, false)).ok());
+    for (int i = 0; i < 10; i++) {
+      byte[] p = TwoDaemonsTest.udp("10.9.0.1", "10.9.1.1", 100);
+      tunA.inject(p);
+      assertArrayEquals(p, tunB.pollWrittenBytes(5, TimeUnit.SECONDS), "A->B #" + i);
+    }
+    ShowCommand.PeerView before = showB(a);
+    assertEquals(10, before.packetsOut(), "" + before);
+    assertTrue(before.bytesOut() > 0, "" + before);
+    int oldSpi = only(a).children().get(0).inboundSpi();
+
+    assertTrue(a.ike().engine().rekeyChild("b", "lan"));
+    await(
+        "the old ESP SAs retired",
+        () ->
+            a.dataPath().sad().dump().stream().noneMatch(s -> s.spi() == oldSpi)
+                && mature(a).size() == 2);
+    ShowCommand.PeerView after = showB(a);
+    String text = call(a, new ControlRequest.Show(false)).body();
+    assertTrue(text.contains(" sent (0 and 10 packets)\n"), text);
+    assertEquals(before.packetsOut(), after.packetsOut(), "totals kept across the rekey: " + after);
+    assertEquals(before.bytesOut(), after.bytesOut(), "" + after);
+    var stats = call(a, new ControlRequest.Stats(true)).json().get("peers").get("b");
+    assertEquals(10, stats.get("packets_out").asLong(), "stats --json: " + stats);
+    assertEquals(before.bytesOut(), stats.get("bytes_out").asLong(), "stats --json: " + stats);
+    String statsText = call(a, new ControlRequest.Stats(false)).body();
+    assertTrue(statsText.contains(" / 10 packets out"), "stats: " + statsText);
+
+    byte[] p = TwoDaemonsTest.udp("10.9.0.1", "10.9.1.1", 100);
+    tunA.inject(p);
+    assertArrayEquals(p, tunB.pollWrittenBytes(5, TimeUnit.SECONDS), "through the new SA");
+    ShowCommand.PeerView more = showB(a);
+    assertEquals(11, more.packetsOut(), "" + more);
+    assertEquals(
+        11,
+        b.dataPath().sad().peerTotals().get(InetAddress.getByName("127.3.0.1")).packetsIn(),
+        "the receiving side's totals too");
+  }
+
+  static ShowCommand.PeerView showB(Daemon d) throws InterruptedException {
+    ControlResponse r = call(d, new ControlRequest.Show(true));
+    return r.bodyAs(ShowCommand.PeerView[].class)[0];
+  }
+
+  /**
+   * initiate, rekey and terminate report each exchange as it completes, in order, before their
+   * answer; the same requests without a progress sink answer exactly as before.
+   */
+  @Test
+  void initiateRekeyAndTerminateReportEachExchangeBeforeTheirAnswer() throws Exception {
+    startBoth("", "");
+    List<String> steps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ControlResponse i =
+        DaemonControl.commands(a)
+            .call(new ControlRequest.Initiate("b", 10_000L, false, true), steps::add);
+    assertTrue(i.ok(), i.body());
+    long id = only(a).id();
+    int spi = only(a).children().get(0).inboundSpi();
+    assertEquals(
+        List.of(
+            "IKE_SA_INIT done",
+            "IKE_AUTH done, IKE SA #"
+                + id
+                + " established, Child SA lan installed (SPIs "
+                + String.format("%08x", spi)
+                + " in, "
+                + String.format("%08x", only(a).children().get(0).outboundSpi())
+                + " out)"),
+        steps);
+
+    steps.clear();
+    ControlResponse k =
+        DaemonControl.commands(a).call(new ControlRequest.Rekey("b", 10_000L, false), steps::add);
+    assertTrue(k.ok(), k.body());
+    assertEquals(List.of(), steps, "no progress sink asked for: nothing reported");
+    await("the rekeyed IKE SA deleted", () -> a.ike().list().size() == 1);
+    long rekeyed = only(a).id();
+    ControlResponse k2 =
+        DaemonControl.commands(a)
+            .call(new ControlRequest.Rekey("b", 10_000L, false, true), steps::add);
+    assertTrue(k2.ok(), k2.body());
+    assertEquals("CREATE_CHILD_SA done, IKE SA #" + rekeyed + " rekeyed", steps.get(0), "" + steps);
+
+    steps.clear();
+    await("the rekeyed IKE SA deleted", () -> a.ike().list().size() == 1);
+    long last = only(a).id();
+    ControlResponse t =
+        DaemonControl.commands(a)
+            .call(new ControlRequest.Terminate("b", 10_000L, false, true), steps::add);
+    assertTrue(t.ok(), t.body());
+    assertEquals(
+        "IKE SA #" + last + ": Delete sent, waiting for the peer's answer",
+        steps.get(0),
+        "" + steps);
+    assertTrue(
+        steps.size() == 1 || steps.get(1).startsWith("IKE SA #" + last + " deleted: "), "" + steps);
   }
 
   /**

@@ -172,9 +172,19 @@ class Ikev1DaemonsTest {
     IkeDaemonsTest.await("a's pair with b gone", () -> IkeDaemonsTest.mature(b).isEmpty());
     assertEquals(IkeSaState.ESTABLISHED, only(c).state());
 
-    // initiate brings it back and waits for it.
-    ControlResponse i = IkeDaemonsTest.call(a, new ControlRequest.Initiate("b", null, true));
+    // initiate brings it back and waits for it, reporting the Main Mode and the Quick Mode.
+    java.util.List<String> steps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ControlResponse i =
+        org.meshsec.core.control.command.DaemonControl.commands(a)
+            .call(new ControlRequest.Initiate("b", null, true, true), steps::add);
     assertTrue(i.ok(), i.body());
+    assertEquals(2, steps.size(), "" + steps);
+    assertTrue(steps.get(0).matches("Main Mode done, IKE SA #\\d+ established"), "" + steps);
+    assertTrue(
+        steps
+            .get(1)
+            .matches("Quick Mode done, Child SA \\S+ installed \\(SPIs \\p{XDigit}{8} in, .*"),
+        "" + steps);
     byte[] again = TwoDaemonsTest.udp("10.9.1.1", "10.9.0.1", 300);
     tunB.inject(again);
     assertArrayEquals(again, tunA.pollWrittenBytes(5, TimeUnit.SECONDS), "after initiate");

@@ -23,6 +23,16 @@ public interface IkeListener {
    */
   default void ikeSaDestroyed(IkeSaInfo last, String reason) {}
 
+  /**
+   * An exchange this side initiated on the SA has completed: its response arrived and was processed
+   * (successfully or not; the state in {@code info}, taken after processing, tells which). {@code
+   * exchange} names it as the RFC does ("IKE_SA_INIT", "IKE_AUTH", "CREATE_CHILD_SA",
+   * "INFORMATIONAL"; for IKEv1 "Main Mode", "Aggressive Mode", "Quick Mode"). Heard before the
+   * {@link #ikeSaChanged} of the same step, so a waiting caller can show progress (the daemon's
+   * {@code initiate}, {@code terminate} and {@code rekey} stream it to the CLI).
+   */
+  default void exchangeDone(IkeSaInfo info, String exchange) {}
+
   /** A listener that hears nothing. */
   IkeListener NONE = new IkeListener() {};
 }

@@ -964,28 +964,26 @@ public final class IkeSa {
   }
 
   /**
+   * Engine-internal: an exchange we initiated has completed (its response is processed); publishes
+   * a fresh snapshot and tells the listener ({@link IkeListener#exchangeDone}).
+   */
+  public void exchangeDone(ExchangeType exchange) {
+    try {
+      // heard before the snapshot is visible, so a caller that sees the new state has the event
+      engine.listener().exchangeDone(newSnapshot(), exchange.toString());
+    } catch (RuntimeException e) {
+      log.warn("IKE SA {} ({}): the lifecycle listener failed", id, peerName(), e);
+    }
+    publish();
+  }
+
+  /**
    * Publishes a fresh snapshot; runs after every task on the executor. The listener hears it when
    * the state or the set of children (inbound SPI and state) changed.
    */
   void publish() {
     IkeSaInfo before = snapshot;
-    snapshot =
-        new IkeSaInfo(
-            id,
-            config != null ? config.name() : null,
-            state,
-            keying.spiI(),
-            keying.spiR(),
-            originalInitiator,
-            local,
-            remote,
-            keying.proposal(),
-            created,
-            established,
-            state.isUsable() ? rekeyAt : null,
-            keying.natHere(),
-            keying.natThere(),
-            children.values().stream().map(ChildSa::info).toList());
+    snapshot = newSnapshot();
     if (snapshot.state() != IkeSaState.DESTROYED && changed(before, snapshot)) {
       try {
         engine.listener().ikeSaChanged(snapshot);
@@ -993,6 +991,25 @@ public final class IkeSa {
         log.warn("IKE SA {} ({}): the lifecycle listener failed", id, peerName(), e);
       }
     }
+  }
+
+  private IkeSaInfo newSnapshot() {
+    return new IkeSaInfo(
+        id,
+        config != null ? config.name() : null,
+        state,
+        keying.spiI(),
+        keying.spiR(),
+        originalInitiator,
+        local,
+        remote,
+        keying.proposal(),
+        created,
+        established,
+        state.isUsable() ? rekeyAt : null,
+        keying.natHere(),
+        keying.natThere(),
+        children.values().stream().map(ChildSa::info).toList());
   }
 
   private static boolean changed(IkeSaInfo before, IkeSaInfo now) {

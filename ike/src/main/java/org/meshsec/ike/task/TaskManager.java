@@ -543,6 +543,9 @@ public final class TaskManager implements IkeSaTasks {
       initiatingMid++; // an IKE_SA_INIT retried for COOKIE or INVALID_KE keeps Message ID 0
     }
     initiatingType = null;
+    if (!initAgain) {
+      sa.exchangeDone(type);
+    }
     initiate();
   }
 

@@ -38,7 +38,7 @@ class RebootedPeerTest {
     }
   }
 
-  private static String ike(String self, String peerName, String peer, String src, String dst) {
+  static String ike(String self, String peerName, String peer, String src, String dst) {
     return """
         [listen]
         address = ["%s"]

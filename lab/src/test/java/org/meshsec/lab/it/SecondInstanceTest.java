@@ -117,7 +117,27 @@ class SecondInstanceTest {
     String out = lab.refusedIn(lab.a(), c, "a2");
     assertTrue(out.contains("[tun] name: an interface named 'ms0' already exists"), out);
     assertTrue(!out.contains("attachExisting"), out);
-    assertTrue(!out.contains("%d"), out);
+    assertTrue(!out.contains("TunOptions"), out);
+    assertTrue(out.contains("or to a pattern such as \"ms%d\""), out);
+    firstIsUntouched();
+  }
+
+  @Test
+  void aTunNamePatternGetsTheFirstFreeIndexShownByStatus() throws Exception {
+    // ms0 is the first daemon's: the kernel gives the pattern ms1
+    NodeConf c = second("[routing]\ntable = 4600\npriority = 20000\n").tunName("ms%d");
+    NamespaceDaemon a2 = lab.startIn(lab.a(), c, "a2");
+    assertTrue(lab.a().ip("link", "show", "ms1").stdout().contains("ms1"));
+    String status = a2.ok(new ControlRequest.Status(false));
+    assertTrue(status.matches("(?s).*\\bms1\\b.*"), status);
+    assertTrue(!status.contains("%d"), status);
+    String json = a2.ok(new ControlRequest.Status(true));
+    assertTrue(json.contains("\"ms1\""), json);
+    assertTrue(a2.output().contains("[tun] name ms%d: the kernel chose ms1"), a2.output());
+    String table = lab.a().ip("-4", "route", "show", "table", "4600").stdout();
+    assertTrue(table.contains("10.9.6.0/24 dev ms1"), table);
+    firstIsUntouched();
+    assertEquals(0, a2.stop());
     firstIsUntouched();
   }
 

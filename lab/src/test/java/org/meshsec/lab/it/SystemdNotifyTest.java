@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.meshsec.core.control.ControlRequest;
 import org.meshsec.lab.netns.Jvm;
 import org.meshsec.lab.netns.Netns;
 import org.meshsec.tun.exec.ExecResult;
@@ -43,6 +44,68 @@ class SystemdNotifyTest {
       }
       Files.deleteIfExists(dir);
     }
+  }
+
+  /**
+   * STATUS= with real IKE peers: two daemons in their namespaces, a trap policy; "0/1 peers up"
+   * when ready, "1/1" once traffic has negotiated the IKE SA and its Child SA, "0/1" again after
+   * {@code meshsec terminate}.
+   */
+  @Test
+  void statusCountsThePeersUpAsTheyComeAndGo() throws Exception {
+    assumeTrue(Netns.requireRoot(getClass().getSimpleName()));
+    lab = Lab.create(false);
+    dir =
+        Files.createTempDirectory(
+            "meshsec-notify-",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    lab.secret("shared", "5a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b");
+    NodeConf ca =
+        NodeConf.overlayA()
+            .raw(RebootedPeerTest.ike(Lab.A4, "b", Lab.B4, "10.9.0.0/24", "10.9.1.0/24"));
+    NodeConf cb =
+        NodeConf.overlayB()
+            .raw(RebootedPeerTest.ike(Lab.B4, "a", Lab.A4, "10.9.1.0/24", "10.9.0.0/24"));
+    try (NotifySocket systemd = new NotifySocket(dir.resolve("notify"))) {
+      lab.startIn(lab.b(), cb, "b.sock");
+      NamespaceDaemon a =
+          lab.startIn(
+              lab.a(),
+              ca,
+              "a.sock",
+              Map.of("NOTIFY_SOCKET", systemd.path.toString(), "WATCHDOG_USEC", "200000"));
+      List<String> heard = systemd.receiveFor(Duration.ofSeconds(1));
+      assertTrue(!heard.isEmpty(), a.output());
+      assertTrue(heard.get(0).matches("READY=1\nSTATUS=0/1 peers up, \\d+ SAs"), heard.toString());
+
+      // the first packet negotiates (trap)
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (lab.a()
+              .execAllowingFailure(
+                  Duration.ofSeconds(10), "ping", "-n", "-c", "1", "-W", "1", "10.9.1.1")
+              .exitCode()
+          != 0) {
+        assertTrue(System.nanoTime() < deadline, "no ping through the tunnel\n" + a.output());
+      }
+      assertTrue(awaitStatus(systemd, "1/1 peers up"), a.output());
+
+      String t = a.ok(new ControlRequest.Terminate("b", null, false));
+      assertTrue(t.contains("deleted"), t);
+      assertTrue(awaitStatus(systemd, "0/1 peers up"), a.output());
+    }
+  }
+
+  /** Whether a STATUS= starting with {@code status} is heard within 5 s. */
+  private static boolean awaitStatus(NotifySocket systemd, String status) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (String m : systemd.receiveFor(Duration.ofMillis(300))) {
+        if (m.lines().anyMatch(l -> l.startsWith("STATUS=" + status))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   @Test

@@ -1,5 +1,7 @@
 package org.meshsec.core.control.command;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +29,12 @@ final class IkeWait implements IkeListener, AutoCloseable {
 
   /** The SA's state or Child SAs changed; {@code info} is the snapshot after the change. */
   record Changed(IkeSaInfo info) implements Event {}
+
+  /**
+   * An exchange we initiated on the SA completed ({@link IkeListener#exchangeDone}); {@code info}
+   * is the snapshot after it.
+   */
+  record Exchange(IkeSaInfo info, String exchange) implements Event {}
 
   /** The SA is gone, for {@code reason}; {@code last} is its final snapshot. */
   record Destroyed(IkeSaInfo last, String reason) implements Event {}
@@ -58,10 +66,24 @@ final class IkeWait implements IkeListener, AutoCloseable {
     return left <= 0 ? events.poll() : events.poll(left, TimeUnit.NANOSECONDS);
   }
 
+  /** The events queued now, without waiting. */
+  List<Event> drain() {
+    List<Event> all = new ArrayList<>();
+    events.drainTo(all);
+    return all;
+  }
+
   @Override
   public void ikeSaChanged(IkeSaInfo info) {
     if (peer.equals(info.peer())) {
       offer(new Changed(info));
+    }
+  }
+
+  @Override
+  public void exchangeDone(IkeSaInfo info, String exchange) {
+    if (peer.equals(info.peer())) {
+      offer(new Exchange(info, exchange));
     }
   }
 

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.meshsec.core.control.Command;
 import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
+import org.meshsec.core.control.Progress;
 import org.meshsec.core.daemon.Daemon;
 import org.meshsec.core.ike.IkeService;
 import org.meshsec.ike.sa.ChildSaInfo;
@@ -32,6 +33,12 @@ public final class InitiateCommand implements Command<ControlRequest.Initiate> {
 
   @Override
   public ControlResponse run(ControlRequest.Initiate r) throws InterruptedException {
+    return run(r, Progress.NONE);
+  }
+
+  @Override
+  public ControlResponse run(ControlRequest.Initiate r, Progress progress)
+      throws InterruptedException {
     IkeService ike = d.ike();
     if (ike == null) {
       return Replies.noIke(d);
@@ -43,6 +50,7 @@ public final class InitiateCommand implements Command<ControlRequest.Initiate> {
     Duration timeout =
         r.timeoutMillis() == null ? DEFAULT_WAIT : Duration.ofMillis(r.timeoutMillis());
     try (IkeWait events = IkeWait.on(ike, peer)) {
+      ProgressText steps = new ProgressText(progress, ike.list());
       if (!ike.initiate(peer)) {
         return answer(false, r.json(), peer, "peer " + peer + " has nothing to initiate");
       }
@@ -53,6 +61,7 @@ public final class InitiateCommand implements Command<ControlRequest.Initiate> {
       while (true) {
         Optional<IkeSaInfo> up = ike.established(peer);
         if (up.isPresent()) {
+          events.drain().forEach(steps::report);
           IkeSaInfo s = up.get();
           return answer(
               true,
@@ -66,6 +75,9 @@ public final class InitiateCommand implements Command<ControlRequest.Initiate> {
                   + s.children().stream().map(ChildSaInfo::name).distinct().toList());
         }
         IkeWait.Event e = events.next(deadline);
+        if (e != null) {
+          steps.report(e);
+        }
         if (e == null) {
           if (ike.established(peer).isPresent()) {
             continue; // established just as the wait ended

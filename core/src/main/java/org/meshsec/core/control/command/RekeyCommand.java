@@ -9,6 +9,7 @@ import java.util.Set;
 import org.meshsec.core.control.Command;
 import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
+import org.meshsec.core.control.Progress;
 import org.meshsec.core.daemon.Daemon;
 import org.meshsec.core.ike.IkeService;
 import org.meshsec.ike.sa.IkeSaInfo;
@@ -34,6 +35,12 @@ public final class RekeyCommand implements Command<ControlRequest.Rekey> {
 
   @Override
   public ControlResponse run(ControlRequest.Rekey r) throws InterruptedException {
+    return run(r, Progress.NONE);
+  }
+
+  @Override
+  public ControlResponse run(ControlRequest.Rekey r, Progress progress)
+      throws InterruptedException {
     IkeService ike = d.ike();
     if (ike == null) {
       return Replies.noIke(d);
@@ -45,6 +52,7 @@ public final class RekeyCommand implements Command<ControlRequest.Rekey> {
     Duration timeout =
         r.timeoutMillis() == null ? DEFAULT_WAIT : Duration.ofMillis(r.timeoutMillis());
     try (IkeWait events = IkeWait.on(ike, peer)) {
+      ProgressText steps = new ProgressText(progress, ike.list());
       Set<Long> old = new HashSet<>();
       for (IkeSaInfo s : ike.list()) {
         if (peer.equals(s.peer()) && s.state().isUsable()) {
@@ -64,6 +72,9 @@ public final class RekeyCommand implements Command<ControlRequest.Rekey> {
       // REKEYED on its executor, the new one publishes ESTABLISHED on its own, in either order.
       while (!pending.isEmpty() || successors(ike, peer, old).isEmpty()) {
         IkeWait.Event e = events.next(deadline);
+        if (e != null) {
+          steps.report(e);
+        }
         if (e == null) {
           return answer(
               false,
@@ -110,6 +121,7 @@ public final class RekeyCommand implements Command<ControlRequest.Rekey> {
           pending.remove(x.last().id());
         }
       }
+      events.drain().forEach(steps::report);
       return answer(
           true,
           r.json(),

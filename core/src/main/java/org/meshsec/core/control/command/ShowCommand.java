@@ -5,10 +5,12 @@ import static org.meshsec.core.control.command.Replies.seconds;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.meshsec.core.config.IkePeer;
 import org.meshsec.core.control.Command;
@@ -16,6 +18,7 @@ import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.daemon.Daemon;
 import org.meshsec.core.ike.IkeService;
+import org.meshsec.core.sad.PeerTraffic;
 import org.meshsec.core.sad.SaInfo;
 import org.meshsec.core.spd.Direction;
 import org.meshsec.ike.sa.ChildSaInfo;
@@ -23,9 +26,10 @@ import org.meshsec.ike.sa.IkeSaInfo;
 
 /**
  * {@code show}: one block per configured {@code [[peer]]}, as {@code wg show} has one per peer: its
- * state, when a packet last arrived from it, the bytes each way, and the next rekey. The bytes are
- * those of the SAs in the SAD now (an SA replaced by a rekey takes its counters with it; the
- * metrics endpoint keeps totals). Thread-safe (a SAD snapshot and engine snapshots).
+ * state, when a packet last arrived from it, the bytes and packets each way since the daemon
+ * started (over every SA, those a rekey replaced included: {@link
+ * org.meshsec.core.sad.Sad#peerTotals()}), and the next rekey. Thread-safe (a SAD snapshot and
+ * engine snapshots).
  */
 public final class ShowCommand implements Command<ControlRequest.Show> {
 
@@ -40,7 +44,9 @@ public final class ShowCommand implements Command<ControlRequest.Show> {
       Long lastReceivedSecondsAgo,
       long bytesIn,
       long bytesOut,
-      Long rekeyInSeconds) {}
+      Long rekeyInSeconds,
+      long packetsIn,
+      long packetsOut) {}
 
   private final Daemon d;
 
@@ -83,7 +89,11 @@ public final class ShowCommand implements Command<ControlRequest.Show> {
           .append(bytes(v.bytesIn()))
           .append(" received, ")
           .append(bytes(v.bytesOut()))
-          .append(" sent\n");
+          .append(" sent (")
+          .append(v.packetsIn())
+          .append(" and ")
+          .append(v.packetsOut())
+          .append(" packets)\n");
       sb.append("  next rekey: ")
           .append(v.rekeyInSeconds() == null ? "-" : "in " + duration(v.rekeyInSeconds()))
           .append('\n');
@@ -94,6 +104,7 @@ public final class ShowCommand implements Command<ControlRequest.Show> {
   private List<PeerView> views() {
     IkeService ike = d.ike();
     List<IkeSaInfo> ikeSas = ike == null ? List.of() : ike.list();
+    Map<InetAddress, PeerTraffic.Totals> totals = d.dataPath().sad().peerTotals();
     List<SaInfo> sas = d.dataPath().sad().dump();
     long nowMillis = d.dataPath().sad().nowMillis(); // the SAD's clock, not the epoch
     Instant now = Instant.now();
@@ -103,18 +114,11 @@ public final class ShowCommand implements Command<ControlRequest.Show> {
           ikeSas.stream()
               .filter(s -> p.name().equals(s.peer()))
               .max(Comparator.comparingLong(IkeSaInfo::id));
-      long in = 0;
-      long outBytes = 0;
+      PeerTraffic.Totals t = totals.get(p.address());
       long lastIn = -1;
       for (SaInfo s : sas) {
-        if (!p.address().equals(s.peer())) {
-          continue;
-        }
-        if (s.direction() == Direction.IN) {
-          in += s.bytes();
+        if (p.address().equals(s.peer()) && s.direction() == Direction.IN) {
           lastIn = Math.max(lastIn, s.lastUseMillis());
-        } else {
-          outBytes += s.bytes();
         }
       }
       Instant rekey = null;
@@ -135,9 +139,11 @@ public final class ShowCommand implements Command<ControlRequest.Show> {
               sa.map(IkeSaInfo::id).orElse(null),
               sa.map(s -> s.children().size()).orElse(0),
               lastIn < 0 ? null : Math.max(0, (nowMillis - lastIn) / 1000),
-              in,
-              outBytes,
-              rekey == null ? null : seconds(now, rekey)));
+              t == null ? 0 : t.bytesIn(),
+              t == null ? 0 : t.bytesOut(),
+              rekey == null ? null : seconds(now, rekey),
+              t == null ? 0 : t.packetsIn(),
+              t == null ? 0 : t.packetsOut()));
     }
     return out;
   }

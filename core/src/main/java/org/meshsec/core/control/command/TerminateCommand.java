@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.meshsec.core.control.Command;
 import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
+import org.meshsec.core.control.Progress;
 import org.meshsec.core.daemon.Daemon;
 import org.meshsec.core.ike.IkeService;
 
@@ -27,6 +28,12 @@ public final class TerminateCommand implements Command<ControlRequest.Terminate>
 
   @Override
   public ControlResponse run(ControlRequest.Terminate r) throws InterruptedException {
+    return run(r, Progress.NONE);
+  }
+
+  @Override
+  public ControlResponse run(ControlRequest.Terminate r, Progress progress)
+      throws InterruptedException {
     IkeService ike = d.ike();
     if (ike == null) {
       return Replies.noIke(d);
@@ -38,6 +45,7 @@ public final class TerminateCommand implements Command<ControlRequest.Terminate>
     Duration timeout =
         r.timeoutMillis() == null ? DEFAULT_WAIT : Duration.ofMillis(r.timeoutMillis());
     try (IkeWait events = IkeWait.on(ike, peer)) {
+      ProgressText steps = new ProgressText(progress, ike.list());
       if (!ike.terminate(peer)) {
         return answer(false, r.json(), peer, "no IKE SA with " + peer);
       }
@@ -46,7 +54,10 @@ public final class TerminateCommand implements Command<ControlRequest.Terminate>
         if (timeout.isZero()) {
           return answer(true, r.json(), peer, "deleting IKE SA(s) with " + peer);
         }
-        if (events.next(deadline) == null && ike.hasSa(peer)) {
+        IkeWait.Event e = events.next(deadline);
+        if (e != null) {
+          steps.report(e);
+        } else if (ike.hasSa(peer)) {
           return answer(
               false,
               r.json(),
@@ -58,6 +69,7 @@ public final class TerminateCommand implements Command<ControlRequest.Terminate>
                   + " s");
         }
       }
+      events.drain().forEach(steps::report);
       return answer(true, r.json(), peer, "IKE SA(s) with " + peer + " deleted");
     }
   }

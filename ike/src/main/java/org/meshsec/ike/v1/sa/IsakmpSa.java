@@ -324,8 +324,17 @@ final class IsakmpSa {
   }
 
   private void publish() {
+    publish(null);
+  }
+
+  /**
+   * Publishes a fresh snapshot; {@code exchange}, when not null, names the exchange we initiated
+   * that has just completed ({@code IkeListener#exchangeDone}, heard before the snapshot is
+   * visible).
+   */
+  private void publish(String exchange) {
     Phase1State p1 = tasks.sa();
-    info =
+    IkeSaInfo next =
         new IkeSaInfo(
             id,
             peer.name(),
@@ -344,6 +353,14 @@ final class IsakmpSa {
             List.copyOf(children.values()),
             1,
             mode);
+    if (exchange != null) {
+      try {
+        engine.listener().exchangeDone(next, exchange);
+      } catch (RuntimeException e) {
+        log.warn("IKE listener failed", e);
+      }
+    }
+    info = next;
     if (state != IkeSaState.DESTROYED) {
       try {
         engine.listener().ikeSaChanged(info);
@@ -423,7 +440,7 @@ final class IsakmpSa {
           InetText.endpoint(remote),
           mode,
           initiator ? "initiator" : "responder");
-      publish();
+      publish(initiator ? (mode.equals("main") ? "Main Mode" : "Aggressive Mode") : null);
       if (sendInitialContact) {
         send(tasks.informational().initialContact());
       }
@@ -465,7 +482,7 @@ final class IsakmpSa {
           peer.name(),
           String.format("%08x", t.inboundSpi()),
           String.format("%08x", t.outboundSpi()));
-      publish();
+      publish(t.initiator() ? "Quick Mode" : null);
     }
 
     @Override
