@@ -82,6 +82,12 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
   static final boolean GRO =
       Epoll.isAvailable() && Boolean.parseBoolean(System.getProperty("meshsec.udp.gro", "true"));
 
+  /**
+   * SO_SNDBUF asked for each socket (the kernel caps it at net.core.wmem_max, then doubles it);
+   * {@code -Dmeshsec.udp.sndbuf=BYTES} changes it, e.g. for a test that needs the socket full soon.
+   */
+  static final int SNDBUF = Integer.getInteger("meshsec.udp.sndbuf", 4 << 20);
+
   /** The datagrams of one GSO send being gathered by one thread. */
   private static final class Run {
     Channel ch;
@@ -188,7 +194,7 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
                   .group(group)
                   .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                   .option(ChannelOption.SO_RCVBUF, 4 << 20)
-                  .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                  .option(ChannelOption.SO_SNDBUF, SNDBUF)
                   .option(ChannelOption.AUTO_READ, false)
                   .option(ChannelOption.WRITE_BUFFER_WATER_MARK, UdpSendGate.WATER_MARK)
                   .handler(t.inbound);
