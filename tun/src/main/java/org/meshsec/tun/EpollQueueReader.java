@@ -41,6 +41,7 @@ final class EpollQueueReader implements EpollIoHandle, QueueReader {
 
   private IoRegistration registration; // set once registered; loop thread afterwards
   private volatile boolean stopped;
+  private boolean warnedReadFailure; // loop thread
   private final AtomicBoolean loopGoneReported = new AtomicBoolean();
 
   EpollQueueReader(
@@ -107,6 +108,22 @@ final class EpollQueueReader implements EpollIoHandle, QueueReader {
       }
     } catch (NativeIoException e) {
       fail(reg, e);
+    } catch (RuntimeException | Error e) {
+      // No read buffer (the allocator's direct memory is exhausted): the packets wait in the
+      // kernel and the level-triggered registration reports the queue again on the next loop
+      // iteration. Thrown on, an Error would end the event loop thread, and Netty answers other
+      // exceptions with a one-second sleep of the whole loop.
+      readFailed(e);
+    }
+  }
+
+  private void readFailed(Throwable e) {
+    if (!warnedReadFailure) {
+      warnedReadFailure = true;
+      log.error(
+          "reading {} failed; reading goes on, further failures are logged at debug", queue, e);
+    } else {
+      log.debug("reading {} failed: {}", queue, e.toString());
     }
   }
 

@@ -23,6 +23,7 @@ final class PollQueueReader implements QueueReader, Runnable {
   private final int timeoutMillis;
   private final Thread thread;
   private volatile boolean running = true;
+  private boolean warnedReadFailure; // reader thread
 
   PollQueueReader(
       TunQueue queue,
@@ -68,7 +69,16 @@ final class PollQueueReader implements QueueReader, Runnable {
         int n;
         int total = 0;
         do {
-          n = queue.readAndDeliver(handler);
+          try {
+            n = queue.readAndDeliver(handler);
+          } catch (RuntimeException | Error e) {
+            // No read buffer (direct memory exhausted): the packets wait in the kernel; poll(2)
+            // reports them again. Thrown on, this would end the thread and the queue's reading.
+            readFailed(e);
+            // the poll would answer at once: give the memory a millisecond to come back
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            break;
+          }
           total += n;
         } while (n == queue.batchSize() && running);
         if (total == 0 && (revents & (Native.POLLERR | Native.POLLHUP)) != 0 && running) {
@@ -87,6 +97,16 @@ final class PollQueueReader implements QueueReader, Runnable {
       }
     } finally {
       writeQueue.remove();
+    }
+  }
+
+  private void readFailed(Throwable e) {
+    if (!warnedReadFailure) {
+      warnedReadFailure = true;
+      log.error(
+          "reading {} failed; reading goes on, further failures are logged at debug", queue, e);
+    } else {
+      log.debug("reading {} failed: {}", queue, e.toString());
     }
   }
 

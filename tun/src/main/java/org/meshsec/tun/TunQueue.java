@@ -116,7 +116,16 @@ final class TunQueue {
         ByteBuf buf = spare;
         spare = null;
         if (buf == null) {
-          buf = allocator.directBuffer(capacity);
+          try {
+            buf = allocator.directBuffer(capacity);
+          } catch (OutOfMemoryError e) {
+            // The pool's direct memory limit (Netty's OutOfDirectMemoryError): the packets stay in
+            // the kernel's queue for a later read; those read so far are delivered first.
+            if (count == 0) {
+              throw e;
+            }
+            break;
+          }
         }
         long n = readInto(buf, headroom, offered);
         if (n < 0) {
@@ -169,7 +178,9 @@ final class TunQueue {
       counters.rxBatches.increment();
       try {
         handler.onPackets(index, batchView);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // An Error too (OutOfDirectMemoryError while the data path allocates): thrown on, it would
+        // end the reader's thread, an event loop with every channel on it, for good.
         log.error("TUN handler threw on {}; the {} buffers were its own", label, n, e);
       } finally {
         batch.clear();

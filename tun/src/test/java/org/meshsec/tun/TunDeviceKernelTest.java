@@ -448,6 +448,53 @@ class TunDeviceKernelTest {
     assertTrue(e.getMessage().contains("direct buffers"), e.getMessage());
   }
 
+  /**
+   * A handler that throws an Error (the data path out of direct memory under back-pressure) loses
+   * its batch but not the queue: reading goes on, on the same event loop or poll thread.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = ReaderMode.class,
+      names = {"EPOLL", "POLL_THREAD"})
+  void aHandlerThatThrowsAnErrorDoesNotStopReading(ReaderMode mode) throws Exception {
+    byte[] net = KernelTestSupport.randomNet4();
+    InetAddress peer = KernelTestSupport.host4(net, 2);
+    TunDevice dev = open(options(KernelTestSupport.uniqueName()).readerMode(mode).build());
+    configure(dev, KernelTestSupport.host4(net, 1), 24);
+    BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
+    TunHandler collect = collectInto(seen);
+    java.util.concurrent.atomic.AtomicBoolean thrown =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    dev.start(
+        (q, packets) -> {
+          boolean marker = false;
+          for (ByteBuf p : packets) { // IPv4 (20-byte header) + UDP to port 40010
+            int at = p.readerIndex();
+            marker |=
+                p.readableBytes() >= 28
+                    && p.getByte(at) == 0x45
+                    && p.getByte(at + 9) == 17
+                    && p.getUnsignedShort(at + 22) == 40010;
+          }
+          if (marker && !thrown.getAndSet(true)) {
+            packets.forEach(ByteBuf::release);
+            throw new OutOfMemoryError("test: no direct memory");
+          }
+          collect.onPackets(q, packets);
+        });
+    send(peer, 40010, new byte[] {1});
+    long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+    while (!thrown.get() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(thrown.get(), "the handler saw the first datagram");
+    send(peer, 40011, new byte[] {2});
+    Seen s = awaitUdp(seen, peer, 40011);
+    if (mode == ReaderMode.EPOLL) {
+      assertTrue(dev.eventLoop(0).inEventLoop(s.thread()), "on the queue's loop, still alive");
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(
       value = ReaderMode.class,

@@ -245,7 +245,18 @@ public final class DataPath {
             + HEADROOM
             + TAILROOM;
     for (int i = 0; i < max; i++) {
-      ByteBuf b = alloc.directBuffer(room);
+      ByteBuf b;
+      try {
+        b = alloc.directBuffer(room);
+      } catch (OutOfMemoryError e) { // the pool's direct memory limit: drop this read, counted
+        for (int j = 0; j < i; j++) {
+          out[j].release();
+          out[j] = null;
+        }
+        read.release();
+        stats.increment(XfrmStat.OUT_ERROR);
+        return;
+      }
       b.setIndex(HEADROOM, HEADROOM);
       out[i] = b;
     }

@@ -39,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * through it); then each datagram read on a channel's event loop goes straight to the receiver
  * ({@link DataPath#inbound}) on that loop. Outbound: {@link #send} writes without flushing, {@link
  * #flush} flushes every channel once per TUN batch; called on the channel's own loop (the daemon
- * puts the TUN queue and the channels on one loop) this involves no thread hand-off.
+ * puts the TUN queue and the channels on one loop) this involves no thread hand-off. When a socket
+ * stops taking datagrams (EAGAIN), its channel keeps a bounded queue that EPOLLOUT drains, and
+ * datagrams beyond the bound are dropped and counted ({@link UdpSendGate}, {@link #sendStats}):
+ * sending never stops the TUN reads and never queues without bound.
  *
  * <p><b>UDP offloads</b> (Linux, epoll). Sending: consecutive datagrams sent by one thread to one
  * peer, all of one size but the last (the ESP packets of one TCP super-packet), leave in one
@@ -79,6 +82,12 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
   static final boolean GRO =
       Epoll.isAvailable() && Boolean.parseBoolean(System.getProperty("meshsec.udp.gro", "true"));
 
+  /**
+   * SO_SNDBUF asked for each socket (the kernel caps it at net.core.wmem_max, then doubles it);
+   * {@code -Dmeshsec.udp.sndbuf=BYTES} changes it, e.g. for a test that needs the socket full soon.
+   */
+  static final int SNDBUF = Integer.getInteger("meshsec.udp.sndbuf", 4 << 20);
+
   /** The datagrams of one GSO send being gathered by one thread. */
   private static final class Run {
     Channel ch;
@@ -110,6 +119,7 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
       };
 
   private final ByteBufAllocator alloc = io.netty.buffer.PooledByteBufAllocator.DEFAULT;
+  private final UdpSendGate gate = new UdpSendGate();
   private final java.util.concurrent.atomic.LongAdder gsoSends =
       new java.util.concurrent.atomic.LongAdder();
 
@@ -124,7 +134,7 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
   private final ConcurrentHashMap<InetAddress, InetSocketAddress> endpoints =
       new ConcurrentHashMap<>();
   private final int peerPortDefault;
-  private final Inbound inbound = new Inbound();
+  private final Inbound inbound = new Inbound(gate);
 
   private UdpTransport(int peerPortDefault) {
     this.peerPortDefault = peerPortDefault;
@@ -184,8 +194,9 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
                   .group(group)
                   .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                   .option(ChannelOption.SO_RCVBUF, 4 << 20)
-                  .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                  .option(ChannelOption.SO_SNDBUF, SNDBUF)
                   .option(ChannelOption.AUTO_READ, false)
+                  .option(ChannelOption.WRITE_BUFFER_WATER_MARK, UdpSendGate.WATER_MARK)
                   .handler(t.inbound);
           if (perAddress > 1) {
             b.option(EpollChannelOption.SO_REUSEPORT, true);
@@ -307,7 +318,12 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
 
   @ChannelHandler.Sharable
   private static final class Inbound extends ChannelInboundHandlerAdapter {
+    private final UdpSendGate gate;
     private volatile Receiver sink;
+
+    Inbound(UdpSendGate gate) {
+      this.gate = gate;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -328,11 +344,17 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      gate.writabilityChanged(ctx.channel());
+      ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      log.warn(
-          "UDP channel {}: {}",
-          ctx.channel().localAddress() instanceof InetSocketAddress l ? InetText.endpoint(l) : "-",
-          cause.toString());
+      // Failed sends arrive here (written with the void promise): counted, logged once at WARN.
+      gate.sendFailed(
+          cause,
+          ctx.channel().localAddress() instanceof InetSocketAddress l ? InetText.endpoint(l) : "-");
     }
   }
 
@@ -369,7 +391,7 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
             ? endpoints.computeIfAbsent(peer, p -> new InetSocketAddress(p, peerPortDefault))
             : new InetSocketAddress(peer, peerPort);
     if (!GSO || !(ch instanceof EpollDatagramChannel)) {
-      ch.write(new DatagramPacket(esp, to), ch.voidPromise());
+      gate.write(ch, new DatagramPacket(esp, to), 1);
       return;
     }
     Run r = runs.get();
@@ -408,13 +430,29 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
     return gsoSends.sum();
   }
 
+  /**
+   * The send side's back-pressure counters (see {@link UdpSendGate} for the rule).
+   *
+   * @param blocked times a socket stopped taking datagrams (EAGAIN) long enough for its channel's
+   *     queue to pass its bound; sending resumes by itself on EPOLLOUT
+   * @param droppedFull datagrams dropped because their channel's queue was over its bound
+   * @param noBufs sends that failed with ENOBUFS (each one datagram, or one UDP GSO send)
+   * @param failed sends that failed with another error (EMSGSIZE, ENETUNREACH, a closed channel)
+   */
+  public record SendStats(long blocked, long droppedFull, long noBufs, long failed) {}
+
+  /** A snapshot of the send side's back-pressure counters. */
+  public SendStats sendStats() {
+    return gate.snapshot();
+  }
+
   /** Writes the run gathered so far: one datagram, or one UDP GSO send of several. */
   private void emit(Run r) {
     Channel ch = r.ch;
     if (r.count == 1) {
-      ch.write(new DatagramPacket(r.first, r.to), ch.voidPromise());
-    } else if (r.count > 1) {
-      ch.write(new SegmentedDatagramPacket(r.gathered, r.segmentSize, r.to), ch.voidPromise());
+      gate.write(ch, new DatagramPacket(r.first, r.to), 1);
+    } else if (r.count > 1
+        && gate.write(ch, new SegmentedDatagramPacket(r.gathered, r.segmentSize, r.to), r.count)) {
       gsoSends.increment();
     }
     r.reset();

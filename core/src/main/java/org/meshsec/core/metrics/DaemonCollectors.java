@@ -3,7 +3,9 @@ package org.meshsec.core.metrics;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.meshsec.core.daemon.Daemon;
+import org.meshsec.core.datapath.UdpTransport;
 import org.meshsec.core.stats.TunCounter;
+import org.meshsec.core.stats.UdpCounter;
 import org.meshsec.core.stats.XfrmStats;
 import org.meshsec.tun.TunInterface;
 
@@ -19,6 +21,7 @@ import org.meshsec.tun.TunInterface;
  *       those of {@code meshsec stats} and of Linux's {@code /proc/net/xfrm_stat}, and a new
  *       counter needs no new metric.
  *   <li>{@code meshsec_tun_*_total}: the {@link TunCounter}s.
+ *   <li>{@code meshsec_udp_tx_*_total}: the {@link UdpCounter}s.
  *   <li>the SAD ({@link SadCollector}) and the IKE engine ({@link IkeCollector}).
  * </ul>
  *
@@ -44,6 +47,19 @@ final class DaemonCollectors {
                 TunInterface t = d.tun();
                 if (t != null) {
                   cb.call(c.of(t.stats()));
+                }
+              })
+          .register(registry);
+    }
+    for (UdpCounter c : UdpCounter.values()) {
+      CounterWithCallback.builder()
+          .name(c.metricName())
+          .help("UDP send counter " + c.statName() + " of meshsec stats")
+          .callback(
+              cb -> {
+                UdpTransport u = d.udp();
+                if (u != null) {
+                  cb.call(c.of(u.sendStats()));
                 }
               })
           .register(registry);

@@ -116,6 +116,44 @@ class UdpTransportTest {
   }
 
   /**
+   * A send the kernel refuses (EMSGSIZE: larger than any UDP datagram) drops that datagram, is
+   * counted as a failed send, and the next datagram goes out as usual.
+   */
+  @Test
+  void aRefusedSendIsCountedAndTheNextDatagramGoesOut() throws Exception {
+    InetAddress lo = InetAddress.getLoopbackAddress();
+    UdpTransport tx = UdpTransport.bind(group, List.of(new InetSocketAddress(lo, 0)));
+    try (DatagramSocket rx = new DatagramSocket(0, lo)) {
+      rx.setSoTimeout(5000);
+      int port = rx.getLocalPort();
+      group
+          .next()
+          .submit(
+              () -> {
+                ByteBuf tooBig = PooledByteBufAllocator.DEFAULT.directBuffer(70_000);
+                tooBig.writeZero(70_000);
+                tx.send(tooBig, lo, port);
+                tx.flush();
+                ByteBuf ok = PooledByteBufAllocator.DEFAULT.directBuffer(8);
+                ok.writeLong(0x0102030405060708L);
+                tx.send(ok, lo, port);
+                tx.flush();
+              })
+          .get(5, TimeUnit.SECONDS);
+      DatagramPacket p = new DatagramPacket(new byte[100], 100);
+      rx.receive(p);
+      assertEquals(8, p.getLength(), "the next datagram arrived");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (tx.sendStats().failed() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(new UdpTransport.SendStats(0, 0, 0, 1), tx.sendStats());
+    } finally {
+      tx.close();
+    }
+  }
+
+  /**
    * With several event loops each gets its own socket on the one address (SO_REUSEPORT); the status
    * shows the address once, and datagrams from several senders all arrive.
    */

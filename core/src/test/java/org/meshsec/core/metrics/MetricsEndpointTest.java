@@ -230,6 +230,10 @@ class MetricsEndpointTest {
         assertEquals(
             (double) before.get(c.statName()), value(m, c.metricName() + "_total"), c.statName());
       }
+      for (org.meshsec.core.stats.UdpCounter c : org.meshsec.core.stats.UdpCounter.values()) {
+        assertEquals(
+            (double) before.get(c.statName()), value(m, c.metricName() + "_total"), c.statName());
+      }
       int ike = 0;
       for (Map.Entry<String, Long> st : before.entrySet()) {
         if (!st.getKey().startsWith("Ike")) {
@@ -247,7 +251,12 @@ class MetricsEndpointTest {
         ike++;
       }
       assertEquals(
-          XfrmStat.values().length + 7 + ike, before.size(), "every stats counter checked");
+          XfrmStat.values().length
+              + org.meshsec.core.stats.TunCounter.values().length
+              + org.meshsec.core.stats.UdpCounter.values().length
+              + ike,
+          before.size(),
+          "every stats counter checked");
       // each peer's totals: the same on the endpoint, where they survive rekeys
       var peers = call(d, new ControlRequest.Stats(true)).json().get("peers");
       if (peers != null) {

@@ -10,18 +10,20 @@ import org.meshsec.core.control.ControlJson;
 import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.daemon.Daemon;
+import org.meshsec.core.datapath.UdpTransport;
 import org.meshsec.core.stats.TunCounter;
+import org.meshsec.core.stats.UdpCounter;
 import org.meshsec.ike.sa.IkeEngine;
 import org.meshsec.inet.InetText;
 import org.meshsec.tun.TunStats;
 
 /**
  * {@code stats}: the data path's counters (named as in Linux {@code /proc/net/xfrm_stat}), the TUN
- * device's and the IKE engine's ({@code Ike...}, when peers are configured), by name; then each
- * peer's traffic since the start, over every SA including those a rekey replaced ({@link
- * org.meshsec.core.sad.Sad#peerTotals()}): in JSON the object {@code "peers"}, by {@code [[peer]]}
- * name (a manual SA's peer by its address), in text one {@code peer NAME} line each. Thread-safe
- * (counter snapshots).
+ * device's, the UDP send side's ({@code UdpTx...}) and the IKE engine's ({@code Ike...}, when peers
+ * are configured), by name; then each peer's traffic since the start, over every SA including those
+ * a rekey replaced ({@link org.meshsec.core.sad.Sad#peerTotals()}): in JSON the object {@code
+ * "peers"}, by {@code [[peer]]} name (a manual SA's peer by its address), in text one {@code peer
+ * NAME} line each. Thread-safe (counter snapshots).
  */
 public final class StatsCommand implements Command<ControlRequest.Stats> {
   private final Daemon d;
@@ -37,6 +39,12 @@ public final class StatsCommand implements Command<ControlRequest.Stats> {
       TunStats t = d.tun().stats();
       for (TunCounter c : TunCounter.values()) {
         o.put(c.statName(), c.of(t));
+      }
+    }
+    if (d.udp() != null) {
+      UdpTransport.SendStats u = d.udp().sendStats();
+      for (UdpCounter c : UdpCounter.values()) {
+        o.put(c.statName(), c.of(u));
       }
     }
     if (d.ike() != null) {
