@@ -142,7 +142,7 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
       new ConcurrentHashMap<>();
   private final int peerPortDefault;
   private final Inbound inbound = new Inbound();
-  private boolean ioUring;
+  private final boolean ioUring;
 
   /** With io_uring: which socket each sending thread uses, spread round robin. */
   private final FastThreadLocal<Integer> sendSlot =
@@ -156,8 +156,9 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
         }
       };
 
-  private UdpTransport(int peerPortDefault) {
+  private UdpTransport(int peerPortDefault, boolean ioUring) {
     this.peerPortDefault = peerPortDefault;
+    this.ioUring = ioUring;
   }
 
   /**
@@ -217,8 +218,7 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
 
   private static UdpTransport bind(
       IoEventLoopGroup group, List<InetSocketAddress> listen, boolean ioUring) throws IOException {
-    UdpTransport t = new UdpTransport(listen.isEmpty() ? 4500 : listen.get(0).getPort());
-    t.ioUring = ioUring;
+    UdpTransport t = new UdpTransport(listen.isEmpty() ? 4500 : listen.get(0).getPort(), ioUring);
     boolean epoll = !ioUring && Epoll.isAvailable();
     boolean unix = epoll || ioUring;
     Class<? extends Channel> type =
