@@ -58,7 +58,11 @@ import org.meshsec.tun.VirtioNetHdr;
  * UDP sockets) may call {@link #outbound} and {@link #inbound} at once. Per-thread scratch state
  * (the parsed header, the open result) lives in thread locals; per-SA ordering and the replay
  * window are protected by each SA's lock inside {@link SecurityAssociation#seal} / {@link
- * SecurityAssociation#open}. The LARVAL drains run on the thread that installed the SA.
+ * SecurityAssociation#open}. The LARVAL drains run on the thread that installed the SA. With {@link
+ * Builder#decryptWorkers} above 1, {@link #inbound} hands ESP of MATURE SAs to a {@link
+ * DecryptPool}: opened on several threads, delivered to the {@link InnerOut} in the order each
+ * receiving thread got them, by whichever thread completes the next one (so the {@link InnerOut}
+ * must accept calls from any thread); {@link #close} stops it.
  *
  * <p><b>Wiring.</b> The {@link Sad} is built first and given to {@link #builder}; packets it queues
  * on LARVAL SAs and pending acquires reach this path once {@link #drainInbound} and {@link
