@@ -9,7 +9,13 @@
 # markdown table (and the raw runs on stderr). Only ratios within one run mean anything: the
 # machines here are shared and vary from day to day.
 #
-#   sudo bench/compare.sh [-t SECONDS] [-r REPS] [-j JAVA_HOME]... [-o NAME,...]
+#   sudo bench/compare.sh [-t SECONDS] [-r REPS] [-j JAVA_HOME]... [-o NAME,...] [-m VARIANT]...
+#
+# VARIANT runs meshsec once more per JDK with a [datapath] table (docs/configuration.md), written
+# as comma-separated key=value pairs, e.g. -m decrypt_workers=2 -m udp_transport=io_uring
+# -m decrypt_workers=2,udp_transport=io_uring; "default" is the configuration without the table
+# (the one run when no -m is given). The A/B of docs/architecture.md ("Spreading the inbound path"):
+#   sudo bench/compare.sh -o veth,meshsec -m default -m decrypt_workers=2 -m udp_transport=io_uring
 #
 # NAME is one of veth, meshsec, strongswan, wireguard-go, openvpn (default: all). JDKs default to
 # the default java and /usr/lib/jvm/temurin-25-jdk-amd64 if present. Needs root and a build
@@ -21,20 +27,23 @@ meshsec="$here/core/target/meshsec/bin/meshsec"
 secs=10
 reps=3
 jdks=()
+variants=()
 only="veth,meshsec,strongswan,wireguard-go,openvpn"
-while getopts "t:r:j:o:" o; do
+while getopts "t:r:j:o:m:" o; do
   case "$o" in
     t) secs="$OPTARG" ;;
     r) reps="$OPTARG" ;;
     j) jdks+=("$OPTARG") ;;
     o) only="$OPTARG" ;;
-    *) echo "usage: $0 [-t SECONDS] [-r REPS] [-j JAVA_HOME]... [-o NAME,...]" >&2; exit 2 ;;
+    m) variants+=("$OPTARG") ;;
+    *) echo "usage: $0 [-t SECONDS] [-r REPS] [-j JAVA_HOME]... [-o NAME,...] [-m VARIANT]..." >&2; exit 2 ;;
   esac
 done
 if [ "${#jdks[@]}" -eq 0 ]; then
   jdks=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
   [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ] && jdks+=(/usr/lib/jvm/temurin-25-jdk-amd64)
 fi
+[ "${#variants[@]}" -gt 0 ] || variants=(default)
 want() { case ",$only," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 [ "$(id -u)" = 0 ] || { echo "needs root (network namespaces, TUN devices)" >&2; exit 2; }
 want meshsec && { [ -x "$meshsec" ] || { echo "build first: mvn -B -DskipTests package" >&2; exit 2; }; }
@@ -187,12 +196,25 @@ action = "protect"
 ike = "$3"
 CONF
 }
+datapath_toml() { # VARIANT -> a [datapath] table, or nothing for "default"
+  [ "$1" = default ] && return 0
+  echo "[datapath]"
+  local kv
+  for kv in ${1//,/ }; do
+    case "${kv#*=}" in
+      *[!0-9]*) echo "${kv%%=*} = \"${kv#*=}\"" ;;
+      *) echo "${kv%%=*} = ${kv#*=}" ;;
+    esac
+  done
+}
 if want meshsec; then
   printf '[keys]\npair = "%s"\n' "$(hexkey 32)" >"$work/secrets.toml"
   chmod 600 "$work/secrets.toml"
-  meshsec_conf a 192.0.2.1 192.0.2.2 10.9.0 10.9.1 >"$work/a.toml"
-  meshsec_conf b 192.0.2.2 192.0.2.1 10.9.1 10.9.0 >"$work/b.toml"
   for jdk in "${jdks[@]}"; do
+  for variant in "${variants[@]}"; do
+    { meshsec_conf a 192.0.2.1 192.0.2.2 10.9.0 10.9.1; datapath_toml "$variant"; } >"$work/a.toml"
+    { meshsec_conf b 192.0.2.2 192.0.2.1 10.9.1 10.9.0; datapath_toml "$variant"; } >"$work/b.toml"
+    label=""; [ "$variant" = default ] || label=", $variant"
     jv=$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
     for n in a b; do
       ns=$A; [ $n = b ] && ns=$B
@@ -203,12 +225,13 @@ if want meshsec; then
     if wait_ping 10.9.1.1 30; then
       sleep 2 # JIT warm-up on the first packets
       ip netns exec "$A" iperf3 -c 10.9.1.1 -t 2 >/dev/null 2>&1 || true
-      measure "meshsec (JDK $jv)" 10.9.1.1
+      measure "meshsec (JDK $jv$label)" 10.9.1.1
     else
       cat "$work"/ms-*.log >&2
     fi
     stop_all
     rm -f "$work"/*.sock
+  done
   done
 fi
 

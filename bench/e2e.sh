@@ -2,7 +2,11 @@
 # End-to-end throughput: TCP (iperf3) through two meshsec nodes in network namespaces, against the
 # same transfer over the bare veth underlay, measured in the same run. Prints a markdown table.
 #
-#   sudo bench/e2e.sh [-t SECONDS] [-j JAVA_HOME]... [-s SUITE]...
+#   sudo bench/e2e.sh [-t SECONDS] [-j JAVA_HOME]... [-s SUITE]... [-v VARIANT]... [-P STREAMS]
+#
+# VARIANT adds a [datapath] table to both nodes (docs/configuration.md) as comma-separated
+# key=value pairs, e.g. -v default -v decrypt_workers=2 -v udp_transport=io_uring; "default" (the
+# only variant when none is given) has no table. STREAMS is iperf3's -P (default 1).
 #
 # Defaults: 10 s per transfer, suites aes128gcm16 and aes128-sha256, JDKs: the default java and
 # /usr/lib/jvm/temurin-25-jdk-amd64 if present. Needs root, iproute2 and iperf3, and a build
@@ -13,15 +17,20 @@ lib="$here/core/target/meshsec/lib"
 secs=10
 jdks=()
 suites=()
-while getopts "t:j:s:" o; do
+variants=()
+streams=1
+while getopts "t:j:s:v:P:" o; do
   case "$o" in
     t) secs="$OPTARG" ;;
     j) jdks+=("$OPTARG") ;;
     s) suites+=("$OPTARG") ;;
-    *) echo "usage: $0 [-t SECONDS] [-j JAVA_HOME]... [-s SUITE]..." >&2; exit 2 ;;
+    v) variants+=("$OPTARG") ;;
+    P) streams="$OPTARG" ;;
+    *) echo "usage: $0 [-t SECONDS] [-j JAVA_HOME]... [-s SUITE]... [-v VARIANT]... [-P STREAMS]" >&2; exit 2 ;;
   esac
 done
 [ "${#suites[@]}" -gt 0 ] || suites=(aes128gcm16 aes128-sha256)
+[ "${#variants[@]}" -gt 0 ] || variants=(default)
 if [ "${#jdks[@]}" -eq 0 ]; then
   jdks=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
   [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ] && jdks+=(/usr/lib/jvm/temurin-25-jdk-amd64)
@@ -87,26 +96,41 @@ key = "$9"
 CONF
 }
 
+datapath_toml() { # VARIANT -> a [datapath] table, or nothing for "default"
+  [ "$1" = default ] && return 0
+  echo "[datapath]"
+  local kv
+  for kv in ${1//,/ }; do
+    case "${kv#*=}" in
+      *[!0-9]*) echo "${kv%%=*} = \"${kv#*=}\"" ;;
+      *) echo "${kv%%=*} = ${kv#*=}" ;;
+    esac
+  done
+}
+
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
 iperf() { # namespace-of-client target -> Mbit/s
   ip netns exec "$B" iperf3 -s -1 -D -p 5201 >/dev/null 2>&1
   sleep 0.5
-  ip netns exec "$1" iperf3 -c "$2" -p 5201 -t "$secs" -J 2>/dev/null |
+  ip netns exec "$1" iperf3 -c "$2" -p 5201 -t "$secs" -P "$streams" -J 2>/dev/null |
     python3 -c 'import json,sys; print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e6))'
 }
 
 hz=$(getconf CLK_TCK)
-echo "| JDK | suite | tunnel Mbit/s | bare veth Mbit/s | ratio | CPU node a | CPU node b |"
-echo "|---|---|---:|---:|---:|---:|---:|"
+echo "| JDK | suite | datapath | tunnel Mbit/s | bare veth Mbit/s | ratio | CPU node a | CPU node b |"
+echo "|---|---|---|---:|---:|---:|---:|---:|"
 for jdk in "${jdks[@]}"; do
   jv=$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.runtime.version/ {print $2}')
   for suite in "${suites[@]}"; do
+  for variant in "${variants[@]}"; do
     l=$(keylen "$suite")
     printf '[keys]\nab = "%s"\nba = "%s"\n' "$(key "$l")" "$(key "$l")" > "$work/secrets.toml"
     chmod 600 "$work/secrets.toml"
-    node_conf a 192.0.2.1 192.0.2.2 10.9.0 10.9.1 0x1001 0x1002 ab ba "$suite" > "$work/a.toml"
-    node_conf b 192.0.2.2 192.0.2.1 10.9.1 10.9.0 0x1002 0x1001 ba ab "$suite" > "$work/b.toml"
+    { node_conf a 192.0.2.1 192.0.2.2 10.9.0 10.9.1 0x1001 0x1002 ab ba "$suite"
+      datapath_toml "$variant"; } > "$work/a.toml"
+    { node_conf b 192.0.2.2 192.0.2.1 10.9.1 10.9.0 0x1002 0x1001 ba ab "$suite"
+      datapath_toml "$variant"; } > "$work/b.toml"
     for n in a b; do
       ns=$A; [ $n = b ] && ns=$B
       MESHSEC_JAVA="$jdk/bin/java" MESHSEC_LOG_LEVEL=warn ip netns exec "$ns" \
@@ -124,10 +148,11 @@ for jdk in "${jdks[@]}"; do
     cpa=$(python3 -c "print(f'{($ca1-$ca0)/$hz/($t1-$t0)*100:.0f}%')")
     cpb=$(python3 -c "print(f'{($cb1-$cb0)/$hz/($t1-$t0)*100:.0f}%')")
     ratio=$(python3 -c "print(f'{$tun/$bare:.3f}')")
-    echo "| $jv | $suite | $tun | $bare | $ratio | $cpa | $cpb |"
+    echo "| $jv | $suite | $variant | $tun | $bare | $ratio | $cpa | $cpb |"
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
     pids=()
     rm -f "$work"/*.sock
+  done
   done
 done

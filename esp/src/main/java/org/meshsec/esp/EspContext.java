@@ -63,7 +63,10 @@ import org.meshsec.esp.replay.ReplayWindow;
  *
  * <p><b>Thread-safety.</b> Not thread-safe. Outbound sequence numbers must be assigned in order,
  * and the inbound replay window is not thread-safe ({@link org.meshsec.esp.replay.ReplayWindow}),
- * so the caller serialises all calls on one context (one event loop, or the SA's lock).
+ * so the caller serialises all calls on one context (one event loop, or the SA's lock). To open the
+ * packets of one SA on several threads, {@link #open} comes in three steps: {@link #openCheck} and
+ * {@link #openCommit} on the SA's one context, serialised, and {@link #openCrypto} (the ICV and the
+ * decryption, no replay state) on one more inbound context of the same SA per thread.
  */
 public final class EspContext implements AutoCloseable {
 
@@ -296,9 +299,28 @@ public final class EspContext implements AutoCloseable {
   /**
    * Checks the replay window, verifies the ICV, decrypts in place, checks the padding, then commits
    * the sequence number to the window (check, authenticate, commit: RFC 4303 section 3.4.3, so that
-   * only authenticated packets advance the window).
+   * only authenticated packets advance the window). The same as {@link #openCheck}, {@link
+   * #openCrypto} and {@link #openCommit} in a row on this context.
    */
   public EspStatus open(ByteBuf buf, OpenResult out) {
+    EspStatus st = openCheck(buf, out);
+    if (st != EspStatus.OK) {
+      return st;
+    }
+    st = openCrypto(buf, out);
+    if (st == EspStatus.OK) {
+      replay.commit(out.sequence);
+    }
+    return st;
+  }
+
+  /**
+   * The first step of {@link #open} when the packets of one SA are decrypted in parallel: checks
+   * the length, the SPI and the replay window (which also infers the ESN high bits, RFC 4303
+   * Appendix A2) and puts the full sequence number in {@code out.sequence}. Changes nothing.
+   * Serialised with {@link #openCommit} by the caller, like every use of this context.
+   */
+  public EspStatus openCheck(ByteBuf buf, OpenResult out) {
     if (closed) {
       return EspStatus.CLOSED;
     }
@@ -322,6 +344,31 @@ public final class EspContext implements AutoCloseable {
     long s = replay.check(buf.getInt(start + 4));
     if (s == ReplayWindow.REJECT) {
       return EspStatus.REPLAY;
+    }
+    out.sequence = s;
+    return EspStatus.OK;
+  }
+
+  /**
+   * The second step: verifies the ICV, decrypts in place and checks the padding of a packet that
+   * passed {@link #openCheck} (on this context or on another inbound context of the same SA, with
+   * {@code out.sequence} as that check left it). Touches no replay state, so another inbound
+   * context of the same SA (same parameters and keys), one per thread, can run it in parallel with
+   * this one. On {@code OK}, as {@link #open}.
+   */
+  public EspStatus openCrypto(ByteBuf buf, OpenResult out) {
+    if (closed) {
+      return EspStatus.CLOSED;
+    }
+    if (outbound) {
+      throw new IllegalStateException("open on an outbound context");
+    }
+    long s = out.sequence;
+    int start = buf.readerIndex();
+    int total = buf.readableBytes();
+    int cipherLen = total - headerLength - icvLength;
+    if (s < 0 || cipherLen < (aeadMode ? 2 : blockSize)) {
+      return EspStatus.TRUNCATED; // not checked by openCheck: a caller bug, not a packet
     }
     buf.getBytes(start + 8, iv, 0, ivLength);
     if (!aeadMode) {
@@ -366,11 +413,25 @@ public final class EspContext implements AutoCloseable {
     if (bb == compositeView) {
       buf.setBytes(start + headerLength, composite, headerLength, cipherLen - 2 - padLen);
     }
-    replay.commit(s);
     out.nextHeader = nextHeader;
-    out.sequence = s;
     buf.setIndex(start + headerLength, start + headerLength + cipherLen - 2 - padLen);
     return EspStatus.OK;
+  }
+
+  /**
+   * The last step: commits the sequence number of a packet that {@link #openCrypto} authenticated
+   * ({@link ReplayWindow#commitIfNew}). False means a copy of the packet was committed first, or
+   * the window moved past it since {@link #openCheck}: a replay, to be dropped. A closed context
+   * answers false.
+   */
+  public boolean openCommit(long sequence) {
+    if (closed) {
+      return false;
+    }
+    if (outbound) {
+      throw new IllegalStateException("open on an outbound context");
+    }
+    return replay.commitIfNew(sequence);
   }
 
   /** AAD for the AEADs: SPI || [Seq high] || Seq low (RFC 4106 section 5, RFC 7634 section 2.1). */

@@ -151,6 +151,53 @@ class EspRoundTripTest {
     }
   }
 
+  /**
+   * Opening in steps (parallel decryption): check and commit on the SA's context, the crypto on a
+   * second inbound context of the same SA, with ESN across the 2^32 boundary; a copy that passed
+   * the check before the original was committed is refused at commit; a tampered packet fails the
+   * crypto step and moves nothing.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("suites")
+  void openInStepsOnTwoContexts(EspSuite suite) {
+    EspSaParams p = params(suite, true, 64, 11);
+    long start = 0xFFFF_FFF0L;
+    try (EspContext out =
+            EspContext.outboundStartingAfter(
+                p, CryptoEngines.preferred(suite), defaultIv(suite), start);
+        EspContext in = EspContext.inbound(p, CryptoEngines.preferred(suite));
+        EspContext worker = EspContext.inbound(p, CryptoEngines.preferred(suite))) {
+      in.commitForTest(start);
+      OpenResult r = new OpenResult();
+      for (int i = 1; i <= 32; i++) {
+        byte[] payload = new byte[40 + i];
+        java.util.Arrays.fill(payload, (byte) i);
+        byte[] esp = sealCopy(out, payload);
+        ByteBuf a = Bufs.HEAP.with(esp, 0, 0);
+        ByteBuf copy = Bufs.HEAP.with(esp, 0, 0);
+        r.clear();
+        assertEquals(EspStatus.OK, in.openCheck(a, r));
+        assertEquals(start + i, r.sequence, "ESN inferred across the epoch");
+        OpenResult rc = new OpenResult();
+        assertEquals(EspStatus.OK, in.openCheck(copy, rc), "not committed yet: passes too");
+        if (i % 4 == 0) {
+          ByteBuf bad = Bufs.HEAP.with(esp, 0, 0);
+          bad.setByte(bad.writerIndex() - 1, bad.getByte(bad.writerIndex() - 1) ^ 1);
+          OpenResult rb = new OpenResult();
+          assertEquals(EspStatus.OK, in.openCheck(bad, rb));
+          assertEquals(EspStatus.ICV_MISMATCH, worker.openCrypto(bad, rb));
+        }
+        assertEquals(EspStatus.OK, worker.openCrypto(a, r));
+        assertArrayEquals(payload, Bufs.readable(a));
+        assertEquals(4, r.nextHeader);
+        assertTrue(in.openCommit(r.sequence));
+        assertEquals(EspStatus.OK, worker.openCrypto(copy, rc));
+        assertTrue(!in.openCommit(rc.sequence), "the copy is a replay at commit");
+        assertEquals(start + i, in.sequence());
+      }
+    }
+  }
+
   static Stream<EspSuite> suites() {
     return SUITES.stream();
   }

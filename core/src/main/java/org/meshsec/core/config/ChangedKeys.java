@@ -7,8 +7,8 @@ import java.util.function.Function;
 
 /**
  * The keys of a single table ({@code [node]}, {@code [tun]}, {@code [listen]}, {@code [metrics]},
- * {@code [routing]}) whose values differ between two configurations, in the file's spelling, for
- * messages such as "[tun] mtu, routes". Stateless.
+ * {@code [routing]}, {@code [datapath]}) whose values differ between two configurations, in the
+ * file's spelling, for messages such as "[tun] mtu, routes". Stateless.
  */
 final class ChangedKeys {
   private ChangedKeys() {}
@@ -72,6 +72,16 @@ final class ChangedKeys {
             new Key<>("port", ListenConfig::port),
             new Key<>("ike_port", ListenConfig::ikePort),
             new Key<>("half_open_per_source", ListenConfig::halfOpenPerSource)));
+  }
+
+  static String datapath(DataPathConfig a, DataPathConfig b) {
+    return describe(
+        "[datapath]",
+        a,
+        b,
+        List.of(
+            new Key<>("decrypt_workers", DataPathConfig::decryptWorkers),
+            new Key<>("udp_transport", DataPathConfig::udpTransport)));
   }
 
   static String metrics(MetricsConfig a, MetricsConfig b) {

@@ -23,7 +23,17 @@ import org.tomlj.TomlTable;
  */
 final class ConfigParser {
   static final List<String> TOP_KEYS =
-      List.of("node", "tun", "listen", "peer", "policy", "sa", "metrics", "mesh", "routing");
+      List.of(
+          "node",
+          "tun",
+          "listen",
+          "peer",
+          "policy",
+          "sa",
+          "metrics",
+          "mesh",
+          "routing",
+          "datapath");
   static final List<String> NODE_KEYS =
       List.of("name", "log_level", "secrets", "address", "key_log");
   static final List<String> LISTEN_KEYS =
@@ -76,6 +86,7 @@ final class ConfigParser {
     ListenConfig listen = parseListen(listenSection);
     MetricsConfig metrics = MetricsParser.parse(metricsSection);
     RoutingConfig routing = RoutingParser.parse(table(top, "routing"));
+    DataPathConfig datapath = DataPathParser.parse(table(top, "datapath"));
     if (node != null && node.secretsFile().isPresent()) {
       secrets = SecretsLoader.load(node.secretsFile().get(), nodeSection, "secrets", diag);
     }
@@ -136,7 +147,8 @@ final class ConfigParser {
         || tun == null
         || listen == null
         || metrics == null
-        || routing == null) {
+        || routing == null
+        || datapath == null) {
       peers.values().forEach(IkePeer::wipeKeys);
       return null;
     }
@@ -160,7 +172,8 @@ final class ConfigParser {
         ikePeers,
         metrics,
         membership,
-        routing);
+        routing,
+        datapath);
   }
 
   /**

@@ -29,6 +29,7 @@ import org.meshsec.core.spd.PolicyKey;
  * @param mesh what was derived from the mesh file ({@code [mesh]}), or null without one; its peers
  *     and policies are in {@link #peers()} and {@link #policies()}
  * @param routing the {@code [routing]} table ({@link RoutingConfig#DEFAULTS} when absent)
+ * @param datapath the {@code [datapath]} table ({@link DataPathConfig#DEFAULTS} when absent)
  */
 public record NodeConfig(
     Path source,
@@ -40,9 +41,11 @@ public record NodeConfig(
     List<IkePeer> peers,
     MetricsConfig metrics,
     MeshMembership mesh,
-    RoutingConfig routing) {
+    RoutingConfig routing,
+    DataPathConfig datapath) {
 
   public NodeConfig {
+    Objects.requireNonNull(datapath, "datapath");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(routing, "routing");
     Objects.requireNonNull(source, "source");
@@ -52,6 +55,32 @@ public record NodeConfig(
     policies = List.copyOf(policies);
     sas = List.copyOf(sas);
     peers = List.copyOf(peers);
+  }
+
+  /** A configuration with the default {@code [datapath]}. */
+  public NodeConfig(
+      Path source,
+      NodeSettings node,
+      TunConfig tun,
+      ListenConfig listen,
+      List<Policy> policies,
+      List<ManualSa> sas,
+      List<IkePeer> peers,
+      MetricsConfig metrics,
+      MeshMembership mesh,
+      RoutingConfig routing) {
+    this(
+        source,
+        node,
+        tun,
+        listen,
+        policies,
+        sas,
+        peers,
+        metrics,
+        mesh,
+        routing,
+        DataPathConfig.DEFAULTS);
   }
 
   /** A configuration without a mesh file, with the default routing table and priorities. */

@@ -86,7 +86,8 @@ public record ReloadPlan(
   /** Why a part of the change needs a restart ({@code meshsec run}) instead of a reload. */
   public enum Rule {
     /** The node's identity, its TUN device and its sockets are set up once, at start. */
-    DAEMON("changes to [node], [tun], [listen] or [routing] need a restart (meshsec run)"),
+    DAEMON(
+        "changes to [node], [tun], [listen], [routing] or [datapath] need a restart (meshsec run)"),
     /** The metrics endpoint is bound once, at start. */
     METRICS("a changed [metrics] listen address needs a restart (meshsec run)");
 
@@ -231,7 +232,8 @@ public record ReloadPlan(
       ChangedKeys.node(before.node(), after.node()),
       ChangedKeys.tun(before.tun(), after.tun()),
       ChangedKeys.listen(before.listen(), after.listen()),
-      ChangedKeys.routing(before.routing(), after.routing())
+      ChangedKeys.routing(before.routing(), after.routing()),
+      ChangedKeys.datapath(before.datapath(), after.datapath())
     };
     for (String what : daemon) {
       if (what != null) {

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.meshsec.core.capture.KeyLog;
 import org.meshsec.core.config.ConfigLoader;
 import org.meshsec.core.config.ConfigResult;
+import org.meshsec.core.config.DataPathConfig;
 import org.meshsec.core.config.ManualSa;
 import org.meshsec.core.config.NodeConfig;
 import org.meshsec.core.config.ReloadPlan;
@@ -53,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *  start:  event loop group (epoll, else NIO) -&gt; SPD and SAD (owned here)
  *          -&gt; SPD filled (policies)
- *          -&gt; UDP sockets (port 4500), bound but not reading yet
+ *          -&gt; UDP sockets (port 4500), bound but not reading yet (on io_uring loops of their
+ *             own with [datapath] udp_transport = "io_uring")
  *          -&gt; IKE ({@link IkeGlue}: engine, port 500; only with [[peer]]s, else at the reload
  *             that adds the first one)
  *          -&gt; data path (ESP out: the UDP sockets; IKE and unknown SPIs: to IKE)
@@ -70,8 +72,10 @@ import org.slf4j.LoggerFactory;
  *  close:  metrics endpoint -&gt; IKE quiesced and its SAs deleted with the peers (bounded wait;
  *          skipped on a stop for restart) -&gt; key log
  *          -&gt; SAD expiry timer -&gt; TUN reader and device (its routes go with it) -&gt; ip rules
- *          -&gt; link configuration -&gt; UDP sockets -&gt; (stop for restart: the IKE port closed,
- *          then the ESP and IKE SAs to the state file) -&gt; IKE engine and port -&gt; SAD flushed (keys wiped) -&gt; event loops
+            .mssClamp(config.tun().mssClamp() ? config.tun().mtu() : 0)
+            .decryptWorkers(config.datapath().decryptWorkers());
+    // through the field, so that IKE started by a reload (the first [[peer]]) gets them too
+    b.ikeIn(this::toIke).unknownSpi(this::onUnknownSpi);
  * </pre>
  *
  * IKE is quiesced first ({@link IkeService#shutdown}): from that moment the engine creates no IKE
@@ -143,6 +147,10 @@ public final class Daemon implements AutoCloseable {
   private final long startedMillis = System.currentTimeMillis();
   private final Options options;
   private final IoEventLoopGroup group;
+
+  /** The UDP sockets' own io_uring loops ({@code [datapath] udp_transport}), else null. */
+  private IoEventLoopGroup udpGroup;
+
   private final Spd spd = new Spd();
   private final Sad sad = Sad.builder().build();
   private volatile DataPath dataPath;
@@ -185,7 +193,13 @@ public final class Daemon implements AutoCloseable {
 
   private void startUp() throws IOException {
     spd.replaceAllKeepingIds(config.policies());
-    udp = UdpTransport.bind(group, config.listen().endpoints());
+    if (config.datapath().udpTransport() == DataPathConfig.UdpTransportKind.IO_URING
+        && UdpTransport.ioUringUsable()) {
+      udpGroup = UdpTransport.newIoUringGroup(config.tun().queues());
+      udp = UdpTransport.bindIoUring(udpGroup, config.listen().endpoints());
+    } else {
+      udp = UdpTransport.bind(group, config.listen().endpoints());
+    }
     if (!config.peers().isEmpty()) {
       ike = IkeGlue.create(config, spd, sad, udp, group);
     }
@@ -195,9 +209,9 @@ public final class Daemon implements AutoCloseable {
             .espOut(udp)
             .innerOut(this::toTun)
             .pathMtu(config.tun().underlayMtu())
-            .mssClamp(config.tun().mssClamp() ? config.tun().mtu() : 0);
-    // through the field, so that IKE started by a reload (the first [[peer]]) gets them too
-    b.ikeIn(this::toIke).unknownSpi(this::onUnknownSpi);
+ *          -&gt; link configuration -&gt; UDP sockets -&gt; decrypt pool and io_uring loops
+ *          -&gt; (stop for restart: the IKE port closed, then the ESP and IKE SAs to the state file)
+ *          -&gt; IKE engine and port -&gt; SAD flushed (keys wiped) -&gt; event loops
     dataPath = b.build();
     sad.setDrains(dataPath::drainInbound, dataPath::drainOutbound);
     if (ike != null) {
@@ -675,6 +689,12 @@ public final class Daemon implements AutoCloseable {
     }
     if (udp != null) {
       udp.close();
+    }
+    if (dataPath != null) {
+      dataPath.close(); // the decrypt pool, once nothing reads the sockets
+    }
+    if (udpGroup != null) {
+      udpGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
     if (stopForRestart) {
       HotRestart.save(

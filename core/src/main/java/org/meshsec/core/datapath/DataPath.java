@@ -58,7 +58,11 @@ import org.meshsec.tun.VirtioNetHdr;
  * UDP sockets) may call {@link #outbound} and {@link #inbound} at once. Per-thread scratch state
  * (the parsed header, the open result) lives in thread locals; per-SA ordering and the replay
  * window are protected by each SA's lock inside {@link SecurityAssociation#seal} / {@link
- * SecurityAssociation#open}. The LARVAL drains run on the thread that installed the SA.
+ * SecurityAssociation#open}. The LARVAL drains run on the thread that installed the SA. With {@link
+ * Builder#decryptWorkers} above 1, {@link #inbound} hands ESP of MATURE SAs to a {@link
+ * DecryptPool}: opened on several threads, delivered to the {@link InnerOut} in the order each
+ * receiving thread got them, by whichever thread completes the next one (so the {@link InnerOut}
+ * must accept calls from any thread); {@link #close} stops it.
  *
  * <p><b>Wiring.</b> The {@link Sad} is built first and given to {@link #builder}; packets it queues
  * on LARVAL SAs and pending acquires reach this path once {@link #drainInbound} and {@link
@@ -145,6 +149,7 @@ public final class DataPath {
   private final int mssClampMtu;
   private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
   private final Consumer<ByteBuf> innerSink;
+  private final DecryptPool pool;
   private volatile boolean tunVnetHdr;
 
   private DataPath(Builder b) {
@@ -160,6 +165,29 @@ public final class DataPath {
     this.mssClampMtu = b.mssClampMtu;
     this.stats = sad.stats();
     this.innerSink = innerOut::deliver;
+    this.pool =
+        b.decryptWorkers > 1
+            ? new DecryptPool(
+                b.decryptWorkers,
+                stats,
+                new DecryptPool.Delivery() {
+                  @Override
+                  public void deliver(
+                      SecurityAssociation sa, ByteBuf buf, OpenResult r, EspStatus status) {
+                    if (sa.openEnd(buf, r, status) != EspStatus.OK) { // counted by the SA
+                      buf.release();
+                      return;
+                    }
+                    afterOpen(sa, buf, r, scratch.get());
+                  }
+
+                  @Override
+                  public void runEnd() {
+                    inboundBatchEnd();
+                  }
+                },
+                b.receiverOpens)
+            : null;
   }
 
   /**
@@ -395,7 +423,11 @@ public final class DataPath {
         int spi = UdpEncap.spi(datagram);
         SecurityAssociation sa = sad.inbound(spi, datagram);
         if (sa != null) {
-          openAndDeliver(sa, datagram);
+          if (pool != null) {
+            pool.submit(sa, datagram); // opened in parallel, delivered in order
+          } else {
+            openAndDeliver(sa, datagram);
+          }
         } else if (sad.findInbound(spi) == null) {
           unknownSpi.onUnknownSpi(spi, from); // counted InNoStates and released by the SAD
         }
@@ -436,9 +468,62 @@ public final class DataPath {
 
       @Override
       public void batchEnd() {
+        if (pool != null) {
+          pool.batchEnd();
+        }
         inboundBatchEnd();
       }
     };
+  }
+
+  /**
+   * Threads that open ESP: 1 when each packet is opened on the thread that received it; more with
+   * {@link Builder#decryptWorkers}.
+   */
+  public int decryptWorkers() {
+    return pool == null ? 1 : pool.helpers() + 1;
+  }
+
+  /**
+   * Ends a UDP read batch of the calling thread when {@link #inbound} is called directly rather
+   * than through {@link #udpReceiver}: with {@link Builder#decryptWorkers}, opens and delivers what
+   * this thread queued (helpers deliver the rest); then {@link #inboundBatchEnd}.
+   */
+  public void inboundReadComplete() {
+    if (pool != null) {
+      pool.batchEnd();
+    }
+    inboundBatchEnd();
+  }
+
+  /** Datagrams dropped because the decrypt pool's queue of their receiving thread was full. */
+  public long decryptQueueDrops() {
+    return pool == null ? 0 : pool.dropped();
+  }
+
+  /** Datagrams in the decrypt pool, queued and not yet delivered (tests). */
+  long decryptInFlight() {
+    return pool == null ? 0 : pool.inFlight();
+  }
+
+  /** The decrypt pool's helper threads still running (tests). */
+  int decryptHelpersAlive() {
+    return pool == null ? 0 : pool.helpersAlive();
+  }
+
+  /** Datagrams opened by the decrypt pool's helper threads. */
+  public long decryptedByHelpers() {
+    return pool == null ? 0 : pool.openedByHelpers();
+  }
+
+  /**
+   * Stops the decrypt pool's threads and releases the packets still in it. Call after the UDP
+   * sockets are closed. Idempotent; nothing to do without {@link Builder#decryptWorkers}.
+   */
+  public void close() {
+    if (pool != null) {
+      pool.close();
+    }
   }
 
   private void openAndDeliver(SecurityAssociation sa, ByteBuf esp) {
@@ -449,6 +534,11 @@ public final class DataPath {
       esp.release();
       return;
     }
+    afterOpen(sa, esp, r, s);
+  }
+
+  /** The path of an opened packet ({@code esp}: the decrypted payload) to the TUN side. */
+  private void afterOpen(SecurityAssociation sa, ByteBuf esp, OpenResult r, Scratch s) {
     int nh = r.nextHeader;
     if (nh == 59) { // "no next header": a dummy packet for traffic flow confidentiality
       esp.release();
@@ -571,6 +661,8 @@ public final class DataPath {
     private UnknownSpi unknownSpi = (spi, from) -> {};
     private int pathMtu;
     private int mssClampMtu;
+    private int decryptWorkers = 1;
+    private boolean receiverOpens = true;
 
     private Builder(Spd spd, Sad sad) {
       this.spd = spd;
@@ -627,6 +719,27 @@ public final class DataPath {
      */
     public Builder mssClamp(int tunMtu) {
       this.mssClampMtu = tunMtu;
+      return this;
+    }
+
+    /**
+     * Threads that open the ESP of one receiving thread ({@code [datapath] decrypt_workers}): 1
+     * (the default) opens each packet on the thread that received it; {@code n > 1} adds a {@link
+     * DecryptPool} of {@code n - 1} helper threads, which open packets in parallel while each
+     * receiving thread's packets are delivered in the order received. Call {@link DataPath#close}
+     * at shutdown.
+     */
+    public Builder decryptWorkers(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("decrypt workers must be at least 1: " + n);
+      }
+      this.decryptWorkers = n;
+      return this;
+    }
+
+    /** Tests: the receiving threads leave all opening to the decrypt pool's helpers. */
+    Builder receiverOpens(boolean on) {
+      this.receiverOpens = on;
       return this;
     }
 

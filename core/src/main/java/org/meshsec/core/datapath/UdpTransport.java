@@ -17,6 +17,11 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.unix.SegmentedDatagramPacket;
+import io.netty.channel.unix.UnixChannelOption;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -53,6 +58,13 @@ import org.slf4j.LoggerFactory;
  * time. Both are on where Netty's epoll transport supports them, and can be turned off with {@code
  * -Dmeshsec.udp.gso=false} / {@code -Dmeshsec.udp.gro=false} (for measurements).
  *
+ * <p><b>io_uring</b> ({@code [datapath] udp_transport = "io_uring"}, {@link #bindIoUring}): the
+ * channels are Netty io_uring datagram channels on an io_uring event loop group of their own, with
+ * SO_REUSEPORT as above and UDP GSO sends where Netty supports them; Netty's io_uring transport has
+ * no UDP_GRO option, so each datagram is one read. The TUN queues stay on the daemon's epoll loops:
+ * a datagram sent from a TUN loop is handed to a UDP loop (Netty queues the write as a task), and
+ * {@link #send} spreads the sending threads over the sockets instead of taking the caller's own.
+ *
  * <p>Thread-safety: thread-safe (Netty channels accept writes from any thread; the GSO run being
  * built lives in a thread local and is written by {@link #flush} on the thread that built it).
  */
@@ -78,6 +90,11 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
       Epoll.isAvailable()
           && EpollDatagramChannel.isSegmentedDatagramPacketSupported()
           && Boolean.parseBoolean(System.getProperty("meshsec.udp.gso", "true"));
+
+  static final boolean URING_GSO =
+      Boolean.parseBoolean(System.getProperty("meshsec.udp.gso", "true"))
+          && IoUring.isAvailable()
+          && IoUringDatagramChannel.isSegmentedDatagramPacketSupported();
 
   static final boolean GRO =
       Epoll.isAvailable() && Boolean.parseBoolean(System.getProperty("meshsec.udp.gro", "true"));
@@ -135,9 +152,23 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
       new ConcurrentHashMap<>();
   private final int peerPortDefault;
   private final Inbound inbound = new Inbound(gate);
+  private final boolean ioUring;
 
-  private UdpTransport(int peerPortDefault) {
+  /** With io_uring: which socket each sending thread uses, spread round robin. */
+  private final FastThreadLocal<Integer> sendSlot =
+      new FastThreadLocal<>() {
+        private final java.util.concurrent.atomic.AtomicInteger next =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        protected Integer initialValue() {
+          return next.getAndIncrement();
+        }
+      };
+
+  private UdpTransport(int peerPortDefault, boolean ioUring) {
     this.peerPortDefault = peerPortDefault;
+    this.ioUring = ioUring;
   }
 
   /**
@@ -160,8 +191,50 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
    */
   public static UdpTransport bind(IoEventLoopGroup group, List<InetSocketAddress> listen)
       throws IOException {
-    UdpTransport t = new UdpTransport(listen.isEmpty() ? 4500 : listen.get(0).getPort());
-    boolean epoll = Epoll.isAvailable();
+    return bind(group, listen, false);
+  }
+
+  /**
+   * Whether Netty's io_uring transport can run here; otherwise logs why (the kernel refuses it: too
+   * old, {@code kernel.io_uring_disabled}, a seccomp filter) and answers false.
+   */
+  public static boolean ioUringUsable() {
+    if (IoUring.isAvailable()) {
+      return true;
+    }
+    Throwable why = IoUring.unavailabilityCause();
+    log.warn(
+        "[datapath] udp_transport = \"io_uring\": io_uring is not available ({}); the UDP sockets"
+            + " use epoll",
+        why == null ? "unknown reason" : why.getMessage());
+    return false;
+  }
+
+  /** A new io_uring event loop group of {@code threads} loops for {@link #bindIoUring}. */
+  public static IoEventLoopGroup newIoUringGroup(int threads) {
+    return new io.netty.channel.MultiThreadIoEventLoopGroup(threads, IoUringIoHandler.newFactory());
+  }
+
+  /**
+   * {@link #bind(IoEventLoopGroup, List)} with io_uring datagram channels, on {@code group} from
+   * {@link #newIoUringGroup} (check {@link #ioUringUsable} first).
+   *
+   * @throws IOException naming the address, when a bind fails
+   */
+  public static UdpTransport bindIoUring(IoEventLoopGroup group, List<InetSocketAddress> listen)
+      throws IOException {
+    return bind(group, listen, true);
+  }
+
+  private static UdpTransport bind(
+      IoEventLoopGroup group, List<InetSocketAddress> listen, boolean ioUring) throws IOException {
+    UdpTransport t = new UdpTransport(listen.isEmpty() ? 4500 : listen.get(0).getPort(), ioUring);
+    boolean epoll = !ioUring && Epoll.isAvailable();
+    boolean unix = epoll || ioUring;
+    Class<? extends Channel> type =
+        ioUring
+            ? IoUringDatagramChannel.class
+            : epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
     // Both wildcards: one dual-stack [::] socket serves IPv4 too (IPv4-mapped addresses, which the
     // JDK turns back into Inet4Address), since binding 0.0.0.0 and [::] on one port needs
     // IPV6_V6ONLY, which neither Netty transport exposes.
@@ -184,24 +257,30 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
     }
     // One socket per event loop on the same address (SO_REUSEPORT): the kernel spreads the
     // peers (by 4-tuple hash) over the loops, and each loop sends from its own socket.
-    int perAddress = epoll ? loops : 1;
+    int perAddress = unix ? loops : 1;
     try {
       for (InetSocketAddress first : binds) {
-        InetSocketAddress a = perAddress > 1 ? probe(group, first) : first;
+        InetSocketAddress a = perAddress > 1 ? probe(group, type, first) : first;
         for (int copy = 0; copy < perAddress; copy++) {
           Bootstrap b =
               new Bootstrap()
                   .group(group)
-                  .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                  .channel(type)
                   .option(ChannelOption.SO_RCVBUF, 4 << 20)
                   .option(ChannelOption.SO_SNDBUF, SNDBUF)
                   .option(ChannelOption.AUTO_READ, false)
                   .option(ChannelOption.WRITE_BUFFER_WATER_MARK, UdpSendGate.WATER_MARK)
                   .handler(t.inbound);
           if (perAddress > 1) {
-            b.option(EpollChannelOption.SO_REUSEPORT, true);
+            b.option(UnixChannelOption.SO_REUSEPORT, true);
           }
-          if (epoll && GRO) {
+          if (ioUring) {
+            // one buffer cut into MAX_DATAGRAM slots, one recvmsg each (no UDP_GRO option)
+            b.option(IoUringChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+                .option(
+                    ChannelOption.RECVBUF_ALLOCATOR,
+                    new FixedRecvByteBufAllocator(MAX_DATAGRAM * RECV_BATCH));
+          } else if (epoll && GRO) {
             // recvmsg into 64 KB: a read may hold several datagrams merged by UDP GRO (Netty reads
             // the segment size only on its recvmsg path, not with recvmmsg, so no recvmmsg here)
             b.option(EpollChannelOption.UDP_GRO, true)
@@ -244,8 +323,8 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
           log.info(
               "listening on UDP {} ({}{}{}{})",
               InetText.endpoint(a),
-              epoll ? "epoll" : "nio",
-              epoll && GSO ? ", GSO" : "",
+              ioUring ? "io_uring" : epoll ? "epoll" : "nio",
+              (epoll && GSO) || (ioUring && URING_GSO) ? ", GSO" : "",
               epoll && GRO ? ", GRO" : "",
               perAddress > 1 ? ", " + perAddress + " sockets with SO_REUSEPORT" : "");
         }
@@ -266,14 +345,15 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
    * (another meshsec on the host, with SO_REUSEPORT too) already holds is refused as before instead
    * of being shared. Returns the address with the port it got (for a port 0 bind).
    */
-  private static InetSocketAddress probe(IoEventLoopGroup group, InetSocketAddress a)
+  private static InetSocketAddress probe(
+      IoEventLoopGroup group, Class<? extends Channel> type, InetSocketAddress a)
       throws IOException {
     Channel ch;
     try {
       ch =
           new Bootstrap()
               .group(group)
-              .channel(EpollDatagramChannel.class)
+              .channel(type)
               .option(ChannelOption.AUTO_READ, false)
               .handler(new ChannelInboundHandlerAdapter())
               .bind(a)
@@ -364,9 +444,15 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
     return a;
   }
 
-  /** The channel of the calling event loop among {@code all}, else {@code fallback}. */
-  private static Channel local(Channel[] all, Channel fallback) {
+  /**
+   * The channel of the calling event loop among {@code all}, else {@code fallback}; with io_uring
+   * (where no sending thread is a UDP loop) one per sending thread, round robin.
+   */
+  private Channel local(Channel[] all, Channel fallback) {
     if (all.length > 1) {
+      if (ioUring) {
+        return all[sendSlot.get() % all.length];
+      }
       for (Channel c : all) {
         if (c.eventLoop().inEventLoop()) {
           return c;
@@ -390,7 +476,8 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
         peerPort == peerPortDefault
             ? endpoints.computeIfAbsent(peer, p -> new InetSocketAddress(p, peerPortDefault))
             : new InetSocketAddress(peer, peerPort);
-    if (!GSO || !(ch instanceof EpollDatagramChannel)) {
+    if (!(GSO && ch instanceof EpollDatagramChannel)
+        && !(URING_GSO && ch instanceof IoUringDatagramChannel)) {
       gate.write(ch, new DatagramPacket(esp, to), 1);
       return;
     }
@@ -460,7 +547,7 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
 
   @Override
   public void flush() {
-    if (GSO) {
+    if (GSO || URING_GSO) {
       Run r = runs.getIfExists();
       if (r != null && r.count > 0) {
         emit(r);

@@ -26,6 +26,24 @@ public interface EspTransform extends AutoCloseable {
   EspStatus open(ByteBuf buf, OpenResult out);
 
   /**
+   * {@link EspContext#openCheck}. The default (a transform that cannot open in steps) accepts
+   * everything and leaves the whole work to {@link #openCrypto}.
+   */
+  default EspStatus openCheck(ByteBuf buf, OpenResult out) {
+    return EspStatus.OK;
+  }
+
+  /** {@link EspContext#openCrypto}; the default opens the packet whole ({@link #open}). */
+  default EspStatus openCrypto(ByteBuf buf, OpenResult out) {
+    return open(buf, out);
+  }
+
+  /** {@link EspContext#openCommit}; the default accepts every packet. */
+  default boolean openCommit(long sequence) {
+    return true;
+  }
+
+  /**
    * The sequence state a hot restart carries over ({@link EspContext#sequenceState}); 0 for a
    * transform that has none.
    */
@@ -48,6 +66,21 @@ public interface EspTransform extends AutoCloseable {
       @Override
       public EspStatus open(ByteBuf buf, OpenResult out) {
         return context.open(buf, out);
+      }
+
+      @Override
+      public EspStatus openCheck(ByteBuf buf, OpenResult out) {
+        return context.openCheck(buf, out);
+      }
+
+      @Override
+      public EspStatus openCrypto(ByteBuf buf, OpenResult out) {
+        return context.openCrypto(buf, out);
+      }
+
+      @Override
+      public boolean openCommit(long sequence) {
+        return context.openCommit(sequence);
       }
 
       @Override

@@ -147,6 +147,11 @@ public final class Sad implements KeyEngine {
   }
 
   /** A builder with the defaults: 64-packet queues, 30 s acquire timeout, SecureRandom SPIs. */
+  /** How this SAD builds ESP transforms (for the per-thread openers of an inbound SA). */
+  EspTransform.Factory transforms() {
+    return transforms;
+  }
+
   public static Builder builder() {
     return new Builder();
   }

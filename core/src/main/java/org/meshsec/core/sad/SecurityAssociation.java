@@ -9,6 +9,7 @@ import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.Selector;
 import org.meshsec.core.stats.XfrmStat;
 import org.meshsec.core.stats.XfrmStats;
+import org.meshsec.esp.EspSaParams;
 import org.meshsec.esp.EspStatus;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.esp.IpsecMode;
@@ -78,6 +79,15 @@ public final class SecurityAssociation {
    * #secrets()}); wiped with the transform when the SA dies.
    */
   private SecretBytes keys;
+
+  /**
+   * Inbound: one more transform per thread slot that opens this SA's packets in parallel ({@link
+   * #openCrypto}), made on first use and closed with {@link #transform}. Written under {@link
+   * #lock} (copy on write); each element is used under its own monitor.
+   */
+  private volatile EspTransform[] openers = NO_OPENERS;
+
+  private static final EspTransform[] NO_OPENERS = new EspTransform[0];
 
   private ArrayDeque<ByteBuf> larvalQueue;
   private boolean draining;
@@ -302,38 +312,168 @@ public final class SecurityAssociation {
         return EspStatus.CLOSED;
       }
       status = transform.open(buf, out);
-      switch (status) {
-        case OK -> {
-          bytes += buf.readableBytes();
-          packets++;
-          lastUseMillis = sad.coarseNow();
-          hard = ExpireCause.reached(attrs.hard(), -1, bytes, packets);
-          if (hard != null) {
-            killLocked(XfrmStat.IN_LARVAL_QUEUE_DROPS);
-          } else {
-            soft = softLocked();
-          }
-        }
-        case REPLAY -> {
-          replayDrops++;
-          stats.increment(XfrmStat.IN_STATE_SEQ_ERROR);
-        }
-        case ICV_MISMATCH -> {
-          icvFailures++;
-          stats.increment(XfrmStat.IN_STATE_PROTO_ERROR);
-        }
-        case BAD_LENGTH, BAD_PAD_LENGTH, BAD_PADDING ->
-            stats.increment(XfrmStat.IN_STATE_PROTO_ERROR);
-        case TRUNCATED -> stats.increment(XfrmStat.IN_HDR_ERROR);
-        case NO_ROOM -> stats.increment(XfrmStat.IN_BUFFER_ERROR);
-        case CLOSED -> stats.increment(XfrmStat.IN_STATE_EXPIRED);
-        default -> stats.increment(XfrmStat.IN_ERROR);
+      if (status == EspStatus.OK) {
+        hard = acceptedLocked(buf.readableBytes());
+        soft = hard == null ? softLocked() : null;
+      } else {
+        countOpenFailureLocked(status);
       }
     } finally {
       lock.unlock();
     }
     raise(soft, hard);
     return status;
+  }
+
+  /**
+   * {@link #open} in three steps, for opening the packets of one SA on several threads: {@link
+   * #openBegin} and {@link #openEnd} serialised under the SA's lock, in the order the packets are
+   * to be delivered, and {@link #openCrypto} in between on any thread, in parallel. Counted as
+   * {@link #open} counts.
+   *
+   * <p>This step: the state (LARVAL and DEAD answer {@code CLOSED}), the length, the SPI and the
+   * replay window ({@link org.meshsec.esp.EspContext#openCheck}); the sequence number goes to
+   * {@code out.sequence}. On any status but {@code OK} the packet is counted and must be dropped.
+   */
+  public EspStatus openBegin(ByteBuf buf, OpenResult out) {
+    if (direction != Direction.IN) {
+      throw new IllegalStateException("open on an outbound SA");
+    }
+    lock.lock();
+    try {
+      SaState s = state;
+      if (s == SaState.LARVAL) {
+        sad.stats().increment(XfrmStat.IN_STATE_INVALID);
+        return EspStatus.CLOSED;
+      }
+      if (s == SaState.DEAD) {
+        sad.stats().increment(XfrmStat.IN_STATE_EXPIRED);
+        return EspStatus.CLOSED;
+      }
+      EspStatus status = transform.openCheck(buf, out);
+      if (status != EspStatus.OK) {
+        countOpenFailureLocked(status);
+      }
+      return status;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The middle step of {@link #openBegin}: the ICV and the decryption ({@link
+   * org.meshsec.esp.EspContext#openCrypto}) on this SA's transform for {@code slot}, which only the
+   * calling thread uses (a small number, one per thread that opens packets). Not counted here: give
+   * the status to {@link #openEnd}. Takes no SA lock; {@code CLOSED} if the SA died meanwhile.
+   */
+  public EspStatus openCrypto(ByteBuf buf, OpenResult out, int slot) {
+    EspTransform t = opener(slot);
+    if (t == null) {
+      return EspStatus.CLOSED;
+    }
+    synchronized (t) { // against the close (key wipe) when the SA dies
+      return t.openCrypto(buf, out);
+    }
+  }
+
+  /**
+   * The last step of {@link #openBegin}: with the status of {@link #openCrypto}, counts a failure,
+   * or commits the sequence number to the replay window (a copy committed first makes this one a
+   * {@code REPLAY}) and accounts the packet against the lifetimes. Call in delivery order.
+   */
+  public EspStatus openEnd(ByteBuf buf, OpenResult out, EspStatus crypto) {
+    ExpireCause soft = null;
+    ExpireCause hard = null;
+    EspStatus status = crypto;
+    lock.lock();
+    try {
+      if (state == SaState.DEAD) {
+        status = EspStatus.CLOSED;
+      } else if (status == EspStatus.OK && !transform.openCommit(out.sequence)) {
+        status = EspStatus.REPLAY;
+      }
+      if (status == EspStatus.OK) {
+        hard = acceptedLocked(buf.readableBytes());
+        soft = hard == null ? softLocked() : null;
+      } else {
+        countOpenFailureLocked(status);
+      }
+    } finally {
+      lock.unlock();
+    }
+    raise(soft, hard);
+    return status;
+  }
+
+  /** The transform of {@code slot} for {@link #openCrypto}, made on first use; null when dead. */
+  private EspTransform opener(int slot) {
+    EspTransform[] a = openers;
+    if (slot < a.length && a[slot] != null) {
+      return a[slot];
+    }
+    lock.lock();
+    try {
+      a = openers;
+      if (slot < a.length && a[slot] != null) {
+        return a[slot];
+      }
+      if (!state.usable() || keys == null) {
+        return null;
+      }
+      SaAttributes at = attrs;
+      byte[] km = keys.copy();
+      EspTransform t;
+      try {
+        t =
+            sad.transforms()
+                .create(
+                    Direction.IN,
+                    new EspSaParams(spi, at.suite(), km, at.esn(), at.replayWindow()));
+      } finally {
+        java.util.Arrays.fill(km, (byte) 0);
+      }
+      EspTransform[] b = java.util.Arrays.copyOf(a, Math.max(a.length, slot + 1));
+      b[slot] = t;
+      openers = b;
+      return t;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * An opened packet of {@code length} bytes: counters; returns the hard limit reached, or null.
+   */
+  private ExpireCause acceptedLocked(int length) {
+    bytes += length;
+    packets++;
+    lastUseMillis = sad.coarseNow();
+    ExpireCause hard = ExpireCause.reached(attrs.hard(), -1, bytes, packets);
+    if (hard != null) {
+      killLocked(XfrmStat.IN_LARVAL_QUEUE_DROPS);
+    }
+    return hard;
+  }
+
+  private void countOpenFailureLocked(EspStatus status) {
+    XfrmStats stats = sad.stats();
+    switch (status) {
+      case OK -> {}
+      case REPLAY -> {
+        replayDrops++;
+        stats.increment(XfrmStat.IN_STATE_SEQ_ERROR);
+      }
+      case ICV_MISMATCH -> {
+        icvFailures++;
+        stats.increment(XfrmStat.IN_STATE_PROTO_ERROR);
+      }
+      case BAD_LENGTH, BAD_PAD_LENGTH, BAD_PADDING ->
+          stats.increment(XfrmStat.IN_STATE_PROTO_ERROR);
+      case TRUNCATED -> stats.increment(XfrmStat.IN_HDR_ERROR);
+      case NO_ROOM -> stats.increment(XfrmStat.IN_BUFFER_ERROR);
+      case CLOSED -> stats.increment(XfrmStat.IN_STATE_EXPIRED);
+      default -> stats.increment(XfrmStat.IN_ERROR);
+    }
   }
 
   private void raise(ExpireCause soft, ExpireCause hard) {
@@ -468,6 +608,15 @@ public final class SecurityAssociation {
         log.warn("closing the ESP transform of SPI 0x{} failed", Integer.toHexString(spi), e);
       }
       transform = null;
+    }
+    EspTransform[] os = openers;
+    openers = NO_OPENERS;
+    for (EspTransform o : os) {
+      if (o != null) {
+        synchronized (o) { // waits for an openCrypto in progress on another thread
+          o.close();
+        }
+      }
     }
     if (keys != null) {
       keys.wipe();

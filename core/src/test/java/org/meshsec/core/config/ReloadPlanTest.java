@@ -212,7 +212,8 @@ class ReloadPlanTest {
     assertFalse(p.applicable());
     assertFalse(p.isEmpty());
     assertEquals(
-        Optional.of("changes to [node], [tun], [listen] or [routing] need a restart (meshsec run)"),
+        Optional.of(
+            "changes to [node], [tun], [listen], [routing] or [datapath] need a restart (meshsec run)"),
         p.refusal());
     NodeConfig c = load(BASE.replace("name = \"alpha\"", "name = \"alpha2\""), SECRETS);
     assertEquals(List.of(new Restart(Rule.DAEMON, "[node] name")), ReloadPlan.of(a, c).restarts());

@@ -530,8 +530,8 @@ class IkeDaemonsTest {
     assertFalse(r.applied(), r.messages().toString());
     assertEquals(
         List.of(
-            "reload refused, running configuration unchanged: changes to [node], [tun], [listen]"
-                + " or [routing] need a restart (meshsec run)",
+            "reload refused, running configuration unchanged: changes to [node], [tun], [listen],"
+                + " [routing] or [datapath] need a restart (meshsec run)",
             "  [tun] mss_clamp"),
         r.messages());
     assertSame(running, a.config(), "the running configuration stays");

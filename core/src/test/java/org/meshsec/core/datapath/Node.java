@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.meshsec.core.sad.SaSpec;
 import org.meshsec.core.sad.Sad;
 import org.meshsec.core.sad.SadEvent;
@@ -49,23 +50,43 @@ final class Node {
   }
 
   Node(String name, String underlay, int pathMtu) throws Exception {
+    this(name, underlay, pathMtu, b -> {});
+  }
+
+  /**
+   * A node whose data path builder {@code tune} adjusts (decrypt workers); its TUN queue may then
+   * be filled from other threads, so read {@link #delivered} under its monitor.
+   */
+  Node(String name, String underlay, int pathMtu, Consumer<DataPath.Builder> tune)
+      throws Exception {
     this.name = name;
     this.underlay = InetAddress.getByName(underlay);
     Sad sad = Sad.builder().random(new Random(name.hashCode())).build();
-    dp =
+    DataPath.Builder b =
         DataPath.builder(spd, sad)
             .allocator(PooledByteBufAllocator.DEFAULT)
             .espOut(
                 (esp, peer, port) ->
                     wire.carry(esp, new InetSocketAddress(this.underlay, 4500), peer))
-            .innerOut(ip -> delivered.add(take(ip)))
+            .innerOut(ip -> deliver(take(ip)))
             .clearOut(ip -> clear.add(take(ip)))
             .ikeIn((msg, from) -> ike.add(take(msg)))
             .unknownSpi((spi, from) -> unknownSpis.add(spi))
-            .pathMtu(pathMtu)
-            .build();
+            .pathMtu(pathMtu);
+    tune.accept(b);
+    dp = b.build();
     sad.setDrains(dp::drainInbound, dp::drainOutbound);
     sad.setListener(events::add);
+  }
+
+  /** Where the TUN side's packets go; tests may wrap it (to stall delivery). */
+  volatile Consumer<byte[]> onDeliver = p -> {};
+
+  private void deliver(byte[] ip) {
+    onDeliver.accept(ip);
+    synchronized (delivered) {
+      delivered.add(ip);
+    }
   }
 
   static byte[] take(ByteBuf b) {

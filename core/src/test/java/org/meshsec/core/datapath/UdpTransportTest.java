@@ -191,4 +191,59 @@ class UdpTransportTest {
       two.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
   }
+
+  /**
+   * {@code [datapath] udp_transport = "io_uring"}: two sockets per address on io_uring loops (the
+   * port still refused to a second transport), a batch sent from a thread that is not a UDP loop
+   * (as a TUN loop sends) arriving intact and in order, with UDP GSO where Netty's io_uring
+   * transport supports it. Needs a kernel that allows io_uring.
+   */
+  @Test
+  void ioUringSocketsCarryABatchInOrder() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        io.netty.channel.uring.IoUring.isAvailable(), "io_uring refused by this kernel");
+    assertTrue(UdpTransport.ioUringUsable());
+    IoEventLoopGroup uring = UdpTransport.newIoUringGroup(2);
+    InetAddress lo = InetAddress.getLoopbackAddress();
+    UdpTransport tx = UdpTransport.bindIoUring(uring, List.of(new InetSocketAddress(lo, 0)));
+    UdpTransport rx = UdpTransport.bindIoUring(uring, List.of(new InetSocketAddress(lo, 0)));
+    try {
+      assertEquals(1, rx.localAddresses().size(), rx.localAddresses().toString());
+      LinkedBlockingQueue<byte[]> got = new LinkedBlockingQueue<>();
+      rx.start(
+          (payload, from) -> {
+            got.add(ByteBufUtil.getBytes(payload));
+            payload.release();
+          });
+      int port = rx.localAddresses().get(0).getPort();
+      List<byte[]> sent = new java.util.ArrayList<>();
+      group
+          .next()
+          .submit(
+              () -> {
+                for (int i = 0; i < 40; i++) {
+                  byte[] d = new byte[i < 30 ? 1200 : 1400 - i];
+                  new java.util.Random(i).nextBytes(d);
+                  sent.add(d);
+                  ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(d.length);
+                  b.writeBytes(d);
+                  tx.send(b, lo, port);
+                }
+                tx.flush();
+              })
+          .get(5, TimeUnit.SECONDS);
+      for (int i = 0; i < 40; i++) {
+        byte[] d = got.poll(5, TimeUnit.SECONDS);
+        assertNotNull(d, "datagram " + i);
+        assertArrayEquals(sent.get(i), d, "datagram " + i);
+      }
+      assertThrows(
+          IOException.class,
+          () -> UdpTransport.bindIoUring(uring, List.of(new InetSocketAddress(lo, port))).close());
+    } finally {
+      tx.close();
+      rx.close();
+      uring.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+  }
 }

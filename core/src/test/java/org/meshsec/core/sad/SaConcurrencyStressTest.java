@@ -189,4 +189,101 @@ class SaConcurrencyStressTest {
     assertEquals(replays.get(), in.info().replayDrops());
     assertEquals(total, in.info().packets());
   }
+
+  /**
+   * The same sealed packets and arrivals as above, opened in three steps by many threads at once
+   * ({@link SecurityAssociation#openBegin}, {@link SecurityAssociation#openCrypto} on each thread's
+   * own transform slot with no SA lock, {@link SecurityAssociation#openEnd}), as the decrypt pool
+   * does: every sequence number is accepted exactly once, with its payload, and every duplicate is
+   * a replay, even when both copies pass the check before either is committed.
+   */
+  @Test
+  void parallelOpeningInStepsMatchesTheSingleThreadedModel() throws Exception {
+    Sad outSad = Sad.builder().build();
+    assertEquals(SadStatus.OK, outSad.add(Fixtures.spec(Direction.OUT, SPI, 1, Fixtures.PEER)));
+    SecurityAssociation out = outSad.findOutbound(1, Fixtures.PEER);
+    int total = THREADS * PER_THREAD;
+    Sealed[] bySeq = new Sealed[total + 1];
+    for (int i = 0; i < total; i++) {
+      byte[] p = payload(i % THREADS, i / THREADS);
+      ByteBuf b = Unpooled.directBuffer(24 + p.length + 49);
+      b.writerIndex(24).writeBytes(p).readerIndex(24);
+      assertEquals(EspStatus.OK, out.seal(b, 4));
+      int seq = (int) b.getUnsignedInt(b.readerIndex() + 4);
+      bySeq[seq] = new Sealed(seq, i % THREADS, i / THREADS, ByteBufUtil.getBytes(b));
+      b.release();
+    }
+    List<Sealed> arrivals = new ArrayList<>();
+    for (int seq = 1; seq <= total; seq++) {
+      arrivals.add(bySeq[seq]);
+      if (seq % 5 == 0) {
+        arrivals.add(bySeq[seq]); // both copies usually pass openBegin before either commits
+      }
+      if (seq > 100 && seq % 5 == 1) {
+        arrivals.add(bySeq[seq - 100]);
+      }
+    }
+
+    SecurityAssociation in = inbound();
+    int rounds = (arrivals.size() + ROUND - 1) / ROUND;
+    AtomicInteger[] next = new AtomicInteger[rounds];
+    for (int i = 0; i < rounds; i++) {
+      next[i] = new AtomicInteger(i * ROUND);
+    }
+    CyclicBarrier barrier = new CyclicBarrier(THREADS);
+    int[] accepts = new int[total + 1];
+    AtomicInteger replays = new AtomicInteger();
+    Runnable[] openers = new Runnable[THREADS];
+    for (int t = 0; t < THREADS; t++) {
+      int slot = t;
+      openers[t] =
+          () -> {
+            OpenResult res = new OpenResult();
+            for (int round = 0; round < rounds; round++) {
+              int end = Math.min(arrivals.size(), (round + 1) * ROUND);
+              for (int k; (k = next[round].getAndIncrement()) < end; ) {
+                Sealed s = arrivals.get(k);
+                ByteBuf b = Unpooled.wrappedBuffer(s.esp().clone());
+                res.clear();
+                EspStatus st = in.openBegin(b, res);
+                if (st == EspStatus.OK) {
+                  st = in.openEnd(b, res, in.openCrypto(b, res, slot));
+                }
+                if (st == EspStatus.OK) {
+                  assertEquals(s.seq(), res.sequence);
+                  assertArrayEquals(
+                      payload(s.thread(), s.index()), ByteBufUtil.getBytes(b), "seq " + s.seq());
+                  synchronized (accepts) {
+                    accepts[(int) s.seq()]++;
+                  }
+                } else {
+                  assertEquals(EspStatus.REPLAY, st, "seq " + s.seq());
+                  replays.incrementAndGet();
+                }
+              }
+              try {
+                barrier.await();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            }
+          };
+    }
+    runAll(openers);
+
+    for (int seq = 1; seq <= total; seq++) {
+      assertEquals(1, accepts[seq], "seq " + seq + " accepted once");
+    }
+    assertEquals(arrivals.size() - total, replays.get(), "every duplicate rejected");
+    assertEquals(replays.get(), in.info().replayDrops());
+    assertEquals(total, in.info().packets());
+
+    // The SA's death closes the per-thread transforms: a later step answers CLOSED.
+    assertTrue(in.kill(org.meshsec.core.stats.XfrmStat.IN_LARVAL_QUEUE_DROPS));
+    OpenResult res = new OpenResult();
+    res.sequence = 1;
+    ByteBuf b = Unpooled.wrappedBuffer(bySeq[1].esp().clone());
+    assertEquals(EspStatus.CLOSED, in.openCrypto(b, res, 0));
+    assertEquals(EspStatus.CLOSED, in.openBegin(b, res));
+  }
 }

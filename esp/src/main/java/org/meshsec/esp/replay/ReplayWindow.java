@@ -158,6 +158,26 @@ public final class ReplayWindow {
   }
 
   /**
+   * Commits {@code seq} like {@link #commit} if it is still new, and says whether it was: false
+   * when it was committed before or the window has since moved past it. For callers that {@link
+   * #check} several packets of one SA before any of them is authenticated (parallel decryption,
+   * committed in order afterwards): two copies of one packet can both pass the check, and only the
+   * first to be committed may be delivered.
+   *
+   * @throws IllegalArgumentException if {@code seq} is negative
+   */
+  public boolean commitIfNew(long seq) {
+    if (seq < 0) {
+      throw new IllegalArgumentException("cannot commit a rejected sequence number");
+    }
+    if (ring != null && seq <= highest && (highest - seq >= size || isSet(seq))) {
+      return false;
+    }
+    commit(seq);
+    return true;
+  }
+
+  /**
    * Resumes the window of an SA carried over from an earlier process (a hot restart): {@code top}
    * becomes the highest sequence number and every number at or below it counts as received, so a
    * packet recorded before the restart can never be replayed after it (at the price of refusing a

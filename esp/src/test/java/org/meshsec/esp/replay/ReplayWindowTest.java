@@ -1,7 +1,9 @@
 package org.meshsec.esp.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -276,5 +278,29 @@ class ReplayWindowTest {
     ReplayWindow w = new ReplayWindow(64, false);
     assertThrows(IllegalArgumentException.class, () -> w.commit(REJECT));
     assertEquals(0, w.highest());
+  }
+
+  /**
+   * Two copies of a packet both pass {@link ReplayWindow#check} while neither is committed
+   * (parallel opening); {@link ReplayWindow#commitIfNew} lets only the first through, refuses what
+   * the window has since moved past, and with the window off accepts everything.
+   */
+  @Test
+  void commitIfNewAcceptsEachSequenceNumberOnce() {
+    ReplayWindow w = new ReplayWindow(64, false);
+    assertEquals(5, w.check(5));
+    assertEquals(5, w.check(5));
+    assertTrue(w.commitIfNew(5));
+    assertFalse(w.commitIfNew(5));
+    assertTrue(w.commitIfNew(3));
+    assertFalse(w.commitIfNew(3));
+    assertTrue(w.commitIfNew(200));
+    assertFalse(w.commitIfNew(100), "the window moved past it");
+    assertTrue(w.commitIfNew(137), "the oldest still inside the 64-packet window");
+    assertEquals(200, w.highest());
+    ReplayWindow off = new ReplayWindow(0, false);
+    assertTrue(off.commitIfNew(9));
+    assertTrue(off.commitIfNew(9));
+    assertThrows(IllegalArgumentException.class, () -> w.commitIfNew(REJECT));
   }
 }

@@ -61,6 +61,11 @@ abstract class TrafficTestBase {
     return true;
   }
 
+  /** More TOML for both nodes (a {@code [datapath]} table), or empty. */
+  String extraToml() {
+    return "";
+  }
+
   /** Bytes of the TCP transfer for a case; at least 50 MB for one IPv4 and one IPv6 case. */
   abstract String tcpSize(String pair);
 
@@ -85,6 +90,10 @@ abstract class TrafficTestBase {
     NodeConf cb = new NodeConf("b").address(v6 ? Lab.B6 : Lab.B4);
     ca.tunLine("offload = " + offload());
     cb.tunLine("offload = " + offload());
+    if (!extraToml().isEmpty()) {
+      ca.raw(extraToml());
+      cb.raw(extraToml());
+    }
     ca.tunAddress(aOverlay() + "/" + hostLen).route(bOverlay() + "/" + hostLen);
     cb.tunAddress(bOverlay() + "/" + hostLen).route(aOverlay() + "/" + hostLen);
     ca.route("10.0.1.0/24", "fd00:1::/64");
