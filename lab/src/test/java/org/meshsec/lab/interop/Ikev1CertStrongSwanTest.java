@@ -61,8 +61,9 @@ class Ikev1CertStrongSwanTest {
       new Ids(
           "{ type = \"dn\", value = \"O=meshsec, CN=left\" }",
           "{ type = \"dn\", value = \"O=meshsec, CN=right\" }",
-          "O=meshsec, CN=left",
-          "O=meshsec, CN=right");
+          // strongSwan writes a DN in the order of its DER encoding, Java (RFC 4514) the reverse
+          "CN=left, O=meshsec",
+          "CN=right, O=meshsec");
 
   private static final Ids FQDN =
       new Ids(
