@@ -61,6 +61,20 @@ class Ikev1ConfigTest {
     assertEquals(List.of("beta-lan"), beta.policies());
   }
 
+  /** The certificate example of docs/ikev1.md loads with the files it names. */
+  @Test
+  void docsCertificateExampleLoads() throws Exception {
+    IkeConfigTest.writePki(dir, "alpha", SubjectAltName.dns("alpha.example.net"));
+    String md = Files.readString(DocsExampleTest.docsFile().resolveSibling("ikev1.md"));
+    Matcher m =
+        Pattern.compile("<!-- example: ikev1-cert-config -->\\s*```toml\\n(.*?)```", Pattern.DOTALL)
+            .matcher(md);
+    assertTrue(m.find(), "no ikev1-cert-config example in docs/ikev1.md");
+    IkePeer gamma = f.write(m.group(1)).secrets("").loadOk().peer("racoon-gamma").orElseThrow();
+    assertEquals(1, gamma.version());
+    assertInstanceOf(IkePeer.Auth.PubKey.class, gamma.auth());
+  }
+
   @Test
   void versionDefaultsToTwo() throws IOException {
     IkePeer beta = base(IkeConfigTest.BASE).loadOk().peer("beta").orElseThrow();
