@@ -41,9 +41,9 @@ import org.meshsec.lab.netns.NodeProcess;
  */
 @Tag("interop")
 class Ikev1CertStrongSwanTest {
-  private static final String IKE = "aes128-sha256-modp2048";
   private static final String ESP = "aes128gcm16";
-  private static final String IKE_REPORTED =
+  private static final String SHA256 = "aes128-sha256-modp2048";
+  private static final String SHA256_REPORTED =
       "AES_CBC-128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048";
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -96,7 +96,8 @@ class Ikev1CertStrongSwanTest {
     }
   }
 
-  private Path meshsecConfig(Certs certs, Ids ids, String startAction) throws IOException {
+  private Path meshsecConfig(Certs certs, Ids ids, String ike, String startAction)
+      throws IOException {
     Path d = dir.resolve("meshsec");
     Files.createDirectories(d);
     Files.writeString(d.resolve("secrets.toml"), "");
@@ -154,7 +155,7 @@ class Ikev1CertStrongSwanTest {
                 RIGHT_ADDR,
                 ids.meshsecLeft(),
                 ids.meshsecRight(),
-                IKE,
+                ike,
                 ESP,
                 startAction,
                 CHILD,
@@ -165,13 +166,13 @@ class Ikev1CertStrongSwanTest {
     return p;
   }
 
-  private Charon startCharon(Topology net, Certs certs, Ids ids) throws IOException {
+  private Charon startCharon(Topology net, Certs certs, Ids ids, String ike) throws IOException {
     SwanctlConf.ConnectionBuilder conn =
         SwanctlConf.Connection.builder(CONN)
             .version(1)
             .localAddrs(RIGHT_ADDR)
             .remoteAddrs(LEFT_ADDR)
-            .proposals(IKE)
+            .proposals(ike)
             .option("encap", "yes")
             .local(Auth.PUBKEY, ids.swanRight())
             .localCerts("right.pem")
@@ -196,13 +197,24 @@ class Ikev1CertStrongSwanTest {
 
   private void run(KeyType type, Ids ids, boolean meshsecInitiates, String scheme)
       throws Exception {
+    run(type, ids, meshsecInitiates, scheme, SHA256, SHA256_REPORTED);
+  }
+
+  private void run(
+      KeyType type,
+      Ids ids,
+      boolean meshsecInitiates,
+      String scheme,
+      String ike,
+      String ikeReported)
+      throws Exception {
     Certs certs = Certs.make(type);
     try (Topology net = Topology.create();
-        Charon right = startCharon(net, certs, ids);
+        Charon right = startCharon(net, certs, ids, ike);
         NodeProcess left =
             NodeProcess.start(
                 net.left(),
-                meshsecConfig(certs, ids, meshsecInitiates ? "trap" : "none"),
+                meshsecConfig(certs, ids, ike, meshsecInitiates ? "trap" : "none"),
                 dir.resolve("meshsec/meshsec.sock"),
                 Duration.ofSeconds(30))) {
       right.loadAll();
@@ -212,7 +224,7 @@ class Ikev1CertStrongSwanTest {
         right.initiate(CHILD);
       }
       Ikev1StrongSwanTest.agree(
-          right, left, meshsecInitiates, "main", IKE_REPORTED, "AES_GCM_16-128");
+          right, left, meshsecInitiates, "main", ikeReported, "AES_GCM_16-128");
       Ikev1StrongSwanTest.ping(net, left, 10);
       // charon checked meshsec's SIG with the method's scheme over HASH_I/HASH_R as they are
       String verified = "authentication of '" + ids.swanLeft() + "' with " + scheme + " successful";
@@ -228,6 +240,21 @@ class Ikev1CertStrongSwanTest {
   @Test
   void ecdsaCertificatesWithDnIdentitiesStrongSwanInitiates() throws Exception {
     run(KeyType.EC_P256, DN, false, "ECDSA_WITH_NULL");
+  }
+
+  /**
+   * With a SHA-384 phase 1 the ECDSA-SHA256-P256 method still computes HASH_I and HASH_R with
+   * HMAC-SHA-256 (RFC 4754 section 4): the prf of the hashes differs from the negotiated one.
+   */
+  @Test
+  void ecdsaP256WithASha384PhaseOne() throws Exception {
+    run(
+        KeyType.EC_P256,
+        DN,
+        true,
+        "ECDSA_WITH_NULL",
+        "aes256-sha384-modp2048",
+        "AES_CBC-256/HMAC_SHA2_384_192/PRF_HMAC_SHA2_384/MODP_2048");
   }
 
   @Test
