@@ -14,8 +14,9 @@ import java.util.Optional;
  * The certificate side of authenticating a peer, shared by IKEv2 (RFC 7296 section 3.6) and IKEv1
  * (RFC 2409 section 5.1): the X.509 certificates it sent are parsed, its own (the first) must be
  * trusted by the {@link CertValidator} and must carry the identity its ID payload claims (RFC 4945
- * section 3.1, {@link IdentityMatcher}); the claimed identity must be the configured one, if any.
- * The signature check itself belongs to each version's exchange. Stateless and thread-safe.
+ * section 3.1, {@link IdentityMatcher}); and the comparison of a claimed identity with the
+ * configured one ({@link #sameIdentity}). The signature check itself belongs to each version's
+ * exchange. Stateless and thread-safe.
  */
 public final class PeerCertificates {
   private PeerCertificates() {}
