@@ -26,7 +26,9 @@ import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.config.StartAction;
 import org.meshsec.ike.pki.IdentityMatch;
 import org.meshsec.ike.pki.IdentityMatcher;
+import org.meshsec.ike.pki.Keys;
 import org.meshsec.ike.pki.PeerIdentity;
+import org.meshsec.ike.v1.crypto.V1Signatures;
 import org.tomlj.Toml;
 
 /**
@@ -181,18 +183,21 @@ final class MeshDerivation {
         continue;
       }
       int version = mesh.version(self.name(), p.name());
-      if (version == 1 && mesh.auth() instanceof MeshFile.Auth.PubKey) {
-        // PeerParser refuses the same for a [[peer]]: meshsec's IKEv1 authenticates with PSKs only
+      IkePeer.Auth a = auth.forPair(self.name(), p.name());
+      if (version == 1
+          && a instanceof IkePeer.Auth.PubKey pk
+          && !V1Signatures.canSign(pk.privateKey())) {
+        // PeerParser refuses the same for a [[peer]]: IKEv1 has RSA and ECDSA signatures only
         at.tableError(
             "nodes \""
                 + self.name()
                 + "\" and \""
                 + p.name()
-                + "\" use IKEv1, which meshsec supports with auth = \"psk\" only");
+                + "\" use IKEv1, which signs with RSA or ECDSA keys only, not "
+                + Keys.describe(pk.privateKey()));
         ok = false;
         continue;
       }
-      IkePeer.Auth a = auth.forPair(self.name(), p.name());
       peers.add(
           new IkePeer(
               p.name(),

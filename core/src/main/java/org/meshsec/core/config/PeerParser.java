@@ -12,7 +12,9 @@ import org.meshsec.ike.config.EspProposal;
 import org.meshsec.ike.config.IkeProposal;
 import org.meshsec.ike.config.RekeySchedule;
 import org.meshsec.ike.config.StartAction;
+import org.meshsec.ike.pki.Keys;
 import org.meshsec.ike.pki.PeerIdentity;
+import org.meshsec.ike.v1.crypto.V1Signatures;
 import org.meshsec.ike.v1.sa.V1PeerConfigs;
 import org.tomlj.TomlTable;
 
@@ -223,11 +225,12 @@ final class PeerParser {
   }
 
   /**
-   * What an IKEv1 peer cannot have here (RFC 2409; docs/ikev1.md): certificates (pre-shared keys
-   * only), a phase 1 proposal without an AES-CBC + HMAC suite, ESN, mixed PFS groups, KEY_ID
-   * identities, {@code ike_rekey_margin} (phase 1 is not rekeyed: its lifetime is offered as the
-   * Life Duration) and {@code esp_rekey_margin} (a Quick Mode pair is rekeyed at 90 % of its
-   * lifetime). Reported at the key's line.
+   * What an IKEv1 peer cannot have here (RFC 2409; docs/ikev1.md): a private key IKEv1 cannot sign
+   * with (Ed25519: IKEv1 has RSA and the ECDSA methods of RFC 4754 only), a phase 1 proposal
+   * without an AES-CBC + HMAC suite, ESN, mixed PFS groups, KEY_ID identities, {@code
+   * ike_rekey_margin} (phase 1 is not rekeyed: its lifetime is offered as the Life Duration) and
+   * {@code esp_rekey_margin} (a Quick Mode pair is rekeyed at 90 % of its lifetime). Reported at
+   * the key's line.
    */
   private static boolean checkIkev1(
       TomlSection s,
@@ -237,10 +240,12 @@ final class PeerParser {
       List<IkeProposal> ike,
       List<EspProposal> esp) {
     boolean ok = true;
-    if (auth instanceof IkePeer.Auth.PubKey) {
+    if (auth instanceof IkePeer.Auth.PubKey pk && !V1Signatures.canSign(pk.privateKey())) {
       s.error(
-          s.has("auth") ? "auth" : "cert",
-          "IKEv1 peers (version = 1) authenticate with a pre-shared key only");
+          "key",
+          "IKEv1 peers (version = 1) sign with RSA or ECDSA (P-256, P-384, P-521) keys, not "
+              + Keys.describe(pk.privateKey())
+              + " (RFC 2409 section 5.1, RFC 4754)");
       ok = false;
     }
     for (IkeProposal p : ike) {

@@ -2,6 +2,7 @@ package org.meshsec.core.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.meshsec.core.config.ConfigFixture.assertError;
 import static org.meshsec.core.config.ConfigFixture.lineOf;
@@ -9,6 +10,7 @@ import static org.meshsec.core.config.ConfigFixture.lineOf;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,6 +18,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meshsec.ike.config.IkeProposal;
+import org.meshsec.ike.pki.KeyType;
+import org.meshsec.ike.pki.Pki;
+import org.meshsec.ike.pki.SubjectAltName;
 
 /** {@code [[peer]] version = 1}: the key, its defaults and what IKEv1 peers may not have. */
 class Ikev1ConfigTest {
@@ -54,6 +59,20 @@ class Ikev1ConfigTest {
     IkePeer beta = c.peer("racoon-beta").orElseThrow();
     assertEquals(1, beta.version());
     assertEquals(List.of("beta-lan"), beta.policies());
+  }
+
+  /** The certificate example of docs/ikev1.md loads with the files it names. */
+  @Test
+  void docsCertificateExampleLoads() throws Exception {
+    IkeConfigTest.writePki(dir, "alpha", SubjectAltName.dns("alpha.example.net"));
+    String md = Files.readString(DocsExampleTest.docsFile().resolveSibling("ikev1.md"));
+    Matcher m =
+        Pattern.compile("<!-- example: ikev1-cert-config -->\\s*```toml\\n(.*?)```", Pattern.DOTALL)
+            .matcher(md);
+    assertTrue(m.find(), "no ikev1-cert-config example in docs/ikev1.md");
+    IkePeer gamma = f.write(m.group(1)).secrets("").loadOk().peer("racoon-gamma").orElseThrow();
+    assertEquals(1, gamma.version());
+    assertInstanceOf(IkePeer.Auth.PubKey.class, gamma.auth());
   }
 
   @Test
@@ -104,5 +123,34 @@ class Ikev1ConfigTest {
         V1.replace("version = 1", "version = 1\nesp_rekey_margin = \"5m\""),
         "esp_rekey_margin",
         "90%");
+  }
+
+  /**
+   * Certificates for IKEv1 (RFC 2409 section 5.1): an ECDSA or RSA key loads; a key IKEv1 has no
+   * signature method for is refused at the key's line.
+   */
+  @Test
+  void certificatesAreAcceptedWithKeysIkev1CanSignWith() throws Exception {
+    IkeConfigTest.writePki(dir, "alpha", SubjectAltName.ip("192.0.2.1"));
+    String pub =
+        V1.replace(
+            "auth = \"psk\"\npsk = \"ab\"",
+            "auth = \"pubkey\"\ncert = \"certs/alpha.pem\"\nkey = \"private/alpha.key\"\n"
+                + "cert_root = \"certs/ca.pem\"");
+    IkePeer beta = base(pub).loadOk().peer("beta").orElseThrow();
+    assertEquals(1, beta.version());
+    assertInstanceOf(IkePeer.Auth.PubKey.class, beta.auth());
+
+    Pki pki = Pki.system();
+    String caKey = pki.genkey(KeyType.ED25519);
+    String ca = pki.selfsign(caKey, "CN=Edwards CA", Duration.ofDays(30), List.of(), true);
+    String key = pki.genkey(KeyType.ED25519);
+    String req = pki.req(key, "CN=alpha", List.of(SubjectAltName.ip("192.0.2.1")));
+    Files.writeString(
+        dir.resolve("certs/alpha.pem"),
+        pki.sign(req, ca, caKey, Duration.ofDays(30), List.of(), false));
+    Files.writeString(dir.resolve("certs/ca.pem"), ca);
+    Files.writeString(dir.resolve("private/alpha.key"), key);
+    expect(pub, "key = ", "sign with RSA or ECDSA");
   }
 }

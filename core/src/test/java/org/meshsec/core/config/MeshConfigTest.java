@@ -139,9 +139,21 @@ class MeshConfigTest {
     return p.map(IkePeer::name).orElse(null);
   }
 
+  /** IKEv1 has RSA and ECDSA signature methods only (RFC 2409 section 5.1, RFC 4754). */
   @Test
-  void anIkev1PairWithCertificatesIsRefused() throws Exception {
+  void anIkev1PairWithAnEd25519KeyIsRefused() throws Exception {
     IkeConfigTest.writePki(dir, "alpha", SubjectAltName.dns("alpha"));
+    org.meshsec.ike.pki.Pki pki = org.meshsec.ike.pki.Pki.system();
+    String caKey = pki.genkey(org.meshsec.ike.pki.KeyType.ED25519);
+    String ca =
+        pki.selfsign(caKey, "CN=Edwards CA", java.time.Duration.ofDays(30), List.of(), true);
+    String key = pki.genkey(org.meshsec.ike.pki.KeyType.ED25519);
+    String req = pki.req(key, "CN=alpha", List.of(SubjectAltName.dns("alpha")));
+    Files.writeString(
+        dir.resolve("certs/alpha.pem"),
+        pki.sign(req, ca, caKey, java.time.Duration.ofDays(30), List.of(), false));
+    Files.writeString(dir.resolve("certs/ca.pem"), ca);
+    Files.writeString(dir.resolve("private/alpha.key"), key);
     String mesh =
         MESH.replace(
             "auth = \"psk\"\npsk = \"mesh\"", "auth = \"pubkey\"\ncert_root = \"certs/ca.pem\"");
@@ -149,7 +161,8 @@ class MeshConfigTest {
     String text = node("alpha") + "cert = \"certs/alpha.pem\"\nkey = \"private/alpha.key\"\n";
     List<ConfigError> errors = f.write(text).loadErrors();
     assertTrue(
-        errors.stream().anyMatch(e -> e.reason().contains("IKEv1, which meshsec supports with")),
+        errors.stream()
+            .anyMatch(e -> e.reason().contains("IKEv1, which signs with RSA or ECDSA keys only")),
         errors.toString());
   }
 
@@ -398,8 +411,7 @@ class MeshConfigTest {
     IkeConfigTest.writePki(dir, "alpha", SubjectAltName.dns("alpha"));
     String mesh =
         MESH.replace(
-                "auth = \"psk\"\npsk = \"mesh\"", "auth = \"pubkey\"\ncert_root = \"certs/ca.pem\"")
-            .replace("version = 1\n", ""); // meshsec's IKEv1 authenticates with PSKs only
+            "auth = \"psk\"\npsk = \"mesh\"", "auth = \"pubkey\"\ncert_root = \"certs/ca.pem\"");
     Files.writeString(meshFile, mesh);
     String text = node("alpha") + "cert = \"certs/alpha.pem\"\nkey = \"private/alpha.key\"\n";
     NodeConfig c = f.write(text).loadOk();
@@ -407,6 +419,9 @@ class MeshConfigTest {
         assertInstanceOf(IkePeer.Auth.PubKey.class, c.peer("beta").orElseThrow().auth());
     assertEquals(1, pk.roots().size());
     assertEquals(new PeerIdentity.Fqdn("gamma"), c.peer("gamma").orElseThrow().remoteId());
+    // gamma speaks IKEv1, which authenticates with the same certificates (RFC 2409 section 5.1)
+    assertEquals(1, c.peer("gamma").orElseThrow().version());
+    assertInstanceOf(IkePeer.Auth.PubKey.class, c.peer("gamma").orElseThrow().auth());
 
     IkeConfigTest.writePki(dir, "alpha", SubjectAltName.dns("alpha.example.net"));
     List<ConfigError> errors = f.write(text).loadErrors();

@@ -1,17 +1,15 @@
 package org.meshsec.ike.task;
 
-import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.RSAKey;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import org.meshsec.ike.config.AuthConfig;
 import org.meshsec.ike.config.PeerConfig;
 import org.meshsec.ike.crypto.AuthComputation;
@@ -28,10 +26,9 @@ import org.meshsec.ike.message.CertReqPayload;
 import org.meshsec.ike.message.IdPayload;
 import org.meshsec.ike.message.NotifyPayload;
 import org.meshsec.ike.message.NotifyType;
-import org.meshsec.ike.pki.IdentityMatch;
-import org.meshsec.ike.pki.IdentityMatcher;
+import org.meshsec.ike.pki.PeerCertificates;
 import org.meshsec.ike.pki.PeerIdentity;
-import org.meshsec.ike.pki.ValidationResult;
+import org.meshsec.ike.pki.PkiException;
 import org.meshsec.ike.sa.IkeKeying;
 import org.meshsec.ike.sa.IkeSa;
 
@@ -39,8 +36,8 @@ import org.meshsec.ike.sa.IkeSa;
  * The AUTH payload of each side (RFC 7296 section 2.15) from the SA's configuration: shared key
  * MIC, or a signature with our certificate (RFC 7427 DIGITAL_SIGNATURE when the peer announced a
  * matching hash in SIGNATURE_HASH_ALGORITHMS, else the classic RSA or RFC 4754 ECDSA method), and
- * the verification of the peer's: certificate path (via {@code pki.CertValidator}), identity in the
- * certificate (RFC 4945 section 3.1, {@code pki.IdentityMatcher}) and signature. Every failure is
+ * the verification of the peer's: certificate path and identity in the certificate (RFC 4945
+ * section 3.1, shared with IKEv1 in {@code pki.PeerCertificates}) and signature. Every failure is
  * AUTHENTICATION_FAILED (section 2.21.2); the reason goes to the log only. Stateless.
  */
 final class Authenticator {
@@ -160,7 +157,7 @@ final class Authenticator {
     PeerIdentity claimed =
         Identities.identity(peerId)
             .orElseThrow(() -> failed("unsupported ID type " + peerId.idType()));
-    if (config.remoteId() != null && !Identities.matches(config.remoteId(), claimed)) {
+    if (config.remoteId() != null && !PeerCertificates.sameIdentity(config.remoteId(), claimed)) {
       throw failed("peer identity " + claimed + " is not " + config.remoteId());
     }
     byte[] octets = signedOctets(sa, peerIsInitiator, peerId);
@@ -177,22 +174,17 @@ final class Authenticator {
         throw failed("peer used " + auth.method() + ", configured public key authentication");
       }
       List<X509Certificate> chain = parse(certs);
-      if (chain.isEmpty()) {
-        throw failed("peer sent no certificate");
+      Optional<String> refusal =
+          PeerCertificates.refusal(
+              pk.validator(),
+              chain,
+              claimed,
+              config.remoteId() != null,
+              sa.engine().scheduler().now());
+      if (refusal.isPresent()) {
+        throw failed(refusal.get());
       }
       X509Certificate cert = chain.get(0);
-      ValidationResult trust =
-          pk.validator()
-              .validate(cert, chain.subList(1, chain.size()), sa.engine().scheduler().now());
-      if (trust instanceof ValidationResult.Untrusted u) {
-        throw failed("certificate not trusted: " + u.reason() + ": " + u.detail());
-      }
-      IdentityMatch match = IdentityMatcher.match(cert, claimed);
-      if (match == IdentityMatch.NO_MATCH
-          || (match == IdentityMatch.NOT_APPLICABLE && config.remoteId() == null)) {
-        throw failed(
-            "certificate " + cert.getSubjectX500Principal() + " does not carry " + claimed);
-      }
       result =
           AuthComputation.verify(
               auth.method(),
@@ -208,20 +200,17 @@ final class Authenticator {
   }
 
   private static List<X509Certificate> parse(List<CertPayload> certs) throws IkeException {
-    List<X509Certificate> out = new ArrayList<>();
-    try {
-      CertificateFactory cf = CertificateFactory.getInstance("X.509");
-      for (CertPayload c : certs) {
-        if (c.encoding().equals(CertEncoding.X509_SIGNATURE)) {
-          out.add(
-              (X509Certificate)
-                  cf.generateCertificate(new ByteArrayInputStream(c.data().toByteArray())));
-        }
+    List<byte[]> der = new ArrayList<>();
+    for (CertPayload c : certs) {
+      if (c.encoding().equals(CertEncoding.X509_SIGNATURE)) {
+        der.add(c.data().toByteArray());
       }
-    } catch (CertificateException e) {
-      throw failed("unparsable certificate");
     }
-    return out;
+    try {
+      return PeerCertificates.parse(der);
+    } catch (PkiException e) {
+      throw failed(e.getMessage());
+    }
   }
 
   static IkeException failed(String reason) {

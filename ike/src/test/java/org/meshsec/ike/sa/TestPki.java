@@ -17,18 +17,18 @@ import org.meshsec.ike.pki.SubjectAltName;
  * A test PKI made with {@code org.meshsec.ike.pki}: a root CA, an intermediate CA under it, and
  * end-entity certificates for the nodes (dNSName nodeN.mesh), valid around the virtual epoch.
  */
-final class TestPki {
-  static final Instant NOT_BEFORE = Instant.parse("2024-01-01T00:00:00Z");
-  static final Instant NOT_AFTER = Instant.parse("2030-01-01T00:00:00Z");
+public final class TestPki {
+  public static final Instant NOT_BEFORE = Instant.parse("2024-01-01T00:00:00Z");
+  public static final Instant NOT_AFTER = Instant.parse("2030-01-01T00:00:00Z");
 
-  final KeyType type;
-  final KeyPair rootKey;
-  final X509Certificate root;
-  final KeyPair subKey;
-  final X509Certificate sub;
+  public final KeyType type;
+  public final KeyPair rootKey;
+  public final X509Certificate root;
+  public final KeyPair subKey;
+  public final X509Certificate sub;
   private final DeterministicRandom random;
 
-  TestPki(KeyType type, long seed) {
+  public TestPki(KeyType type, long seed) {
     this.type = type;
     this.random = new DeterministicRandom(seed);
     try {
@@ -60,9 +60,9 @@ final class TestPki {
   }
 
   /** A node's key and certificate, issued by the intermediate CA, naming {@code dns}. */
-  record Identity(KeyPair key, X509Certificate cert, X509Certificate issuer) {}
+  public record Identity(KeyPair key, X509Certificate cert, X509Certificate issuer) {}
 
-  Identity issue(String dns) {
+  public Identity issue(String dns) {
     try {
       KeyPair k = Keys.generate(type, random);
       X509Certificate c =
@@ -82,7 +82,7 @@ final class TestPki {
   }
 
   /** Public key authentication with {@code id}, sending the intermediate, trusting our root. */
-  AuthConfig auth(Identity id) {
+  public AuthConfig auth(Identity id) {
     return new AuthConfig.PubKey(
         id.key().getPrivate(), List.of(id.cert(), id.issuer()), List.of(root), List.of());
   }

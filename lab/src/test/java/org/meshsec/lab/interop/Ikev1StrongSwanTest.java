@@ -42,8 +42,8 @@ import org.meshsec.tun.exec.ExecResult;
  */
 @Tag("interop")
 class Ikev1StrongSwanTest {
-  private static final String CONN = "v1";
-  private static final String CHILD = "hosts";
+  static final String CONN = "v1";
+  static final String CHILD = "hosts";
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final byte[] PSK =
       "meshsec IKEv1 interop test PSK, not a secret".getBytes(StandardCharsets.US_ASCII);
@@ -188,7 +188,7 @@ class Ikev1StrongSwanTest {
   }
 
   /** Both sides hold the same ISAKMP SA and the mirrored ESP pair, floated to 4500. */
-  private static void agree(
+  static void agree(
       Charon c,
       NodeProcess m,
       boolean meshsecInitiated,
@@ -217,7 +217,7 @@ class Ikev1StrongSwanTest {
     assertEquals(String.format("0x%08x", rc.spiOut()), field(json, "spi_in"), json);
   }
 
-  private static void ping(Topology net, NodeProcess m, int count) throws IOException {
+  static void ping(Topology net, NodeProcess m, int count) throws IOException {
     ExecResult ping =
         net.left()
             .execAllowingFailure(
@@ -240,7 +240,7 @@ class Ikev1StrongSwanTest {
    * Main Mode and Quick Mode run (seconds on a loaded machine: MODP-2048), so their answers are not
    * required here.
    */
-  private static void trigger(Topology net) throws IOException {
+  static void trigger(Topology net) throws IOException {
     net.left()
         .execAllowingFailure(
             Duration.ofSeconds(30), "ping", "-n", "-c", "3", "-i", "0.5", "-W", "15", RIGHT_HOST);

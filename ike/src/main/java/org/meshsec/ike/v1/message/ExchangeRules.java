@@ -9,9 +9,9 @@ import java.util.Set;
 /**
  * Which payloads each IKEv1 message may carry (RFC 2409 section 5 for Main and Aggressive Mode, 5.5
  * for Quick Mode, 5.7 for informational exchanges; NAT-D and NAT-OA from RFC 3947 sections 3.2 and
- * 5.2; CERT/CR for signature authentication, section 5.1), as one data table checked in one place.
- * IKEv1 headers do not say which message of an exchange they are, so the caller, which keeps the
- * exchange state, names it.
+ * 5.2; CERT/CR for signature authentication, section 5.1, where strongSwan sends a CR with its SIG
+ * too), as one data table checked in one place. IKEv1 headers do not say which message of an
+ * exchange they are, so the caller, which keeps the exchange state, names it.
  *
  * <pre>
  *  exchange        #  required                      also allowed
@@ -19,11 +19,11 @@ import java.util.Set;
  *                  2  SA                            V
  *                  3  KE, Ni                        NAT-D, CR, V
  *                  4  KE, Nr                        NAT-D, CR, V
- *                  5  ID, HASH|SIG                  CERT, N, V
- *                  6  ID, HASH|SIG                  CERT, N, V
+ *                  5  ID, HASH|SIG                  CERT, CR, N, V
+ *                  6  ID, HASH|SIG                  CERT, CR, N, V
  *  Aggressive      1  SA, KE, Ni, ID                CR, V
  *                  2  SA, KE, Nr, ID, HASH|SIG      NAT-D, CERT, CR, V
- *                  3  HASH|SIG                      NAT-D, CERT, N, V
+ *                  3  HASH|SIG                      NAT-D, CERT, CR, N, V
  *  Quick Mode      1  HASH first, SA, Ni            KE, ID x2, NAT-OA x2, N
  *                  2  HASH first, SA, Nr            KE, ID x2, NAT-OA x2, N
  *                  3  HASH first                    N
@@ -76,12 +76,12 @@ public final class ExchangeRules {
     rule(mm, 2, Set.of(SA), false, Set.of(V), false);
     rule(mm, 3, Set.of(KE, NONCE), false, Set.of(NAT_D, CR, V), false);
     rule(mm, 4, Set.of(KE, NONCE), false, Set.of(NAT_D, CR, V), false);
-    rule(mm, 5, Set.of(ID), true, Set.of(CERT, N, V), false);
-    rule(mm, 6, Set.of(ID), true, Set.of(CERT, N, V), false);
+    rule(mm, 5, Set.of(ID), true, Set.of(CERT, CR, N, V), false);
+    rule(mm, 6, Set.of(ID), true, Set.of(CERT, CR, N, V), false);
     ExchangeType am = ExchangeType.AGGRESSIVE;
     rule(am, 1, Set.of(SA, KE, NONCE, ID), false, Set.of(CR, V), false);
     rule(am, 2, Set.of(SA, KE, NONCE, ID), true, Set.of(NAT_D, CERT, CR, V), false);
-    rule(am, 3, Set.of(), true, Set.of(NAT_D, CERT, N, V), false);
+    rule(am, 3, Set.of(), true, Set.of(NAT_D, CERT, CR, N, V), false);
     ExchangeType qm = ExchangeType.QUICK_MODE;
     rule(qm, 1, Set.of(HASH, SA, NONCE), false, Set.of(KE, ID, NAT_OA, N), true);
     rule(qm, 2, Set.of(HASH, SA, NONCE), false, Set.of(KE, ID, NAT_OA, N), true);

@@ -99,7 +99,7 @@ final class IsakmpSa {
               engine.stats().internalErrors.incrementAndGet();
               log.warn("internal error on ISAKMP SA {} with {}", id, peer.name(), e);
             });
-    var phase1 = V1PeerConfigs.phase1(peer);
+    var phase1 = V1PeerConfigs.phase1(peer, engine.scheduler()::now);
     MainModeExchange x =
         initiator
             ? (aggressive

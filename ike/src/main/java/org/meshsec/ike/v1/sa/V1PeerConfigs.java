@@ -1,9 +1,11 @@
 package org.meshsec.ike.v1.sa;
 
 import java.net.InetAddress;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.meshsec.esp.EncrAlgorithm;
 import org.meshsec.esp.EspSuite;
 import org.meshsec.ike.config.AuthConfig;
@@ -12,8 +14,10 @@ import org.meshsec.ike.config.EspProposal;
 import org.meshsec.ike.config.IkeProposal;
 import org.meshsec.ike.config.PeerConfig;
 import org.meshsec.ike.crypto.PrfAlgorithm;
+import org.meshsec.ike.pki.Keys;
 import org.meshsec.ike.pki.PeerIdentity;
 import org.meshsec.ike.port.TsRange;
+import org.meshsec.ike.v1.crypto.V1Signatures;
 import org.meshsec.ike.v1.message.IdPayload;
 import org.meshsec.ike.v1.message.Phase1Attribute;
 import org.meshsec.ike.v1.task.Phase1Config;
@@ -34,14 +38,17 @@ public final class V1PeerConfigs {
   private V1PeerConfigs() {}
 
   /**
-   * What of {@code p} IKEv1 cannot honour, in words for an operator (empty when nothing): public
-   * key authentication, an IKE proposal without an AES-CBC + HMAC suite (IKEv1 phase 1 has no
-   * AEAD), a KEY_ID identity, ESN, differing PFS groups among a child's proposals, no child.
+   * What of {@code p} IKEv1 cannot honour, in words for an operator (empty when nothing): a private
+   * key IKEv1 cannot sign with (RSA and ECDSA on P-256/384/521 only), an IKE proposal without an
+   * AES-CBC + HMAC suite (IKEv1 phase 1 has no AEAD), a KEY_ID identity, ESN, differing PFS groups
+   * among a child's proposals, no child.
    */
   public static List<String> problems(PeerConfig p) {
     List<String> out = new ArrayList<>();
-    if (!(p.auth() instanceof AuthConfig.Psk)) {
-      out.add("IKEv1 supports pre-shared key authentication only");
+    if (p.auth() instanceof AuthConfig.PubKey pk && !V1Signatures.canSign(pk.privateKey())) {
+      out.add(
+          "IKEv1 signs with RSA or ECDSA (P-256, P-384, P-521) keys only, not "
+              + Keys.describe(pk.privateKey()));
     }
     for (IkeProposal ip : p.ikeProposals()) {
       if (phase1Proposal(ip, 0).isEmpty()) {
@@ -73,11 +80,23 @@ public final class V1PeerConfigs {
     return phase1Proposal(p, 0).isPresent();
   }
 
-  /** Phase 1 of {@code p}; call only when {@link #problems} is empty. */
-  static Phase1Config phase1(PeerConfig p) {
+  /**
+   * Phase 1 of {@code p}; call only when {@link #problems} is empty.
+   *
+   * @param clock the time peer certificates are validated at
+   */
+  static Phase1Config phase1(PeerConfig p, Supplier<Instant> clock) {
     long life = p.ikeLifetime().lifeTime().toSeconds();
     List<Phase1Proposal> proposals =
         p.ikeProposals().stream().flatMap(ip -> phase1Proposal(ip, life).stream()).toList();
+    if (p.auth() instanceof AuthConfig.PubKey pk) {
+      return Phase1Config.withSignatures(
+          proposals,
+          new Phase1Config.Signatures(pk, clock),
+          idPayload(p.localId()),
+          Optional.ofNullable(p.remoteId()).map(V1PeerConfigs::idPayload),
+          p.aggressive());
+    }
     return new Phase1Config(
         proposals,
         ((AuthConfig.Psk) p.auth()).key(),

@@ -6,7 +6,6 @@ import org.meshsec.ike.crypto.DhGroup;
 import org.meshsec.ike.message.Bytes;
 import org.meshsec.ike.task.TaskStatus;
 import org.meshsec.ike.v1.message.ExchangeType;
-import org.meshsec.ike.v1.message.HashPayload;
 import org.meshsec.ike.v1.message.IdPayload;
 import org.meshsec.ike.v1.message.IsakmpMessage;
 import org.meshsec.ike.v1.message.NoncePayload;
@@ -16,21 +15,24 @@ import org.meshsec.ike.v1.message.ProtocolId;
 import org.meshsec.ike.v1.message.SaPayload;
 
 /**
- * Aggressive Mode with pre-shared keys (RFC 2409 section 5.4), both variants:
+ * Aggressive Mode with pre-shared keys (RFC 2409 section 5.4) or signatures (section 5.1), both
+ * variants:
  *
  * <pre>
  *        Initiator                          Responder
  *       -----------                        -----------
- *  (1)   HDR, SA, KE, Ni, IDii       -->
+ *  (1)   HDR, SA, KE, Ni, IDii [, CR] -->
  *                                    <--    HDR, SA, KE, Nr, IDir, HASH_R   (2)
+ *                                           or ..., IDir, CERT, SIG_R, CR
  *  (3)   HDR*, HASH_I                -->
+ *        or HDR*, CERT, SIG_I
  * </pre>
  *
- * The same keys and hashes as {@link MainMode} (SKEYID = prf(PSK, Ni_b | Nr_b), HASH_I, HASH_R), in
- * three messages: the KE goes out with the offer, so every offered transform must use the same
- * group (the initiator offers only those of its first proposal's group; the responder accepts only
- * a transform of the KE's group). Message (3) is encrypted, as strongSwan sends it; {@link
- * MainModeExchange} accepts it in the clear too.
+ * The same keys and authentication as {@link MainMode} ({@link Phase1Auth}), in three messages: the
+ * KE goes out with the offer, so every offered transform must use the same group (the initiator
+ * offers only those of its first proposal's group; the responder accepts only a transform of the
+ * KE's group). Message (3) is encrypted, as strongSwan sends it; {@link MainModeExchange} accepts
+ * it in the clear too.
  *
  * <p><b>Security.</b> The identities travel in the clear, and the responder's message (2) carries
  * HASH_R, a prf keyed with the PSK over values all visible on the wire: anyone who sends a message
@@ -69,7 +71,7 @@ public final class AggressiveMode implements V1Task {
       List<SaPayload.Transform> transforms = new ArrayList<>();
       for (Phase1Proposal p : offers) {
         if (p.group().equals(group)) {
-          transforms.add(p.toTransform(transforms.size() + 1));
+          transforms.add(p.toTransform(transforms.size() + 1, sa.config().authMethod()));
         }
       }
       SaPayload offer =
@@ -81,11 +83,11 @@ public final class AggressiveMode implements V1Task {
       sa.gxi = sa.keyExchange.publicValue();
       sa.niB = MainMode.nonce(sa, out);
       out.add(sa.config().localId());
+      Phase1Auth.certRequests(sa, out);
       return TaskStatus.NEED_MORE;
     }
     if (initiator && s == 2) {
-      IdPayload idii = sa.config().localId();
-      out.add(new HashPayload(Bytes.of(MainMode.hashI(sa, idii))));
+      Phase1Auth.authenticate(sa, true, sa.config().localId(), out);
       sa.established = true;
       return TaskStatus.DONE;
     }
@@ -103,7 +105,8 @@ public final class AggressiveMode implements V1Task {
       MainMode.deriveKeys(sa, sa.gxi);
       IdPayload idir = sa.config().localId();
       out.add(idir);
-      out.add(new HashPayload(Bytes.of(MainMode.hashR(sa, idir))));
+      Phase1Auth.authenticate(sa, false, idir, out);
+      Phase1Auth.certRequests(sa, out);
       return TaskStatus.NEED_MORE;
     }
     throw new IllegalStateException("Aggressive Mode cannot build message " + (s + 1) + " now");
@@ -132,8 +135,8 @@ public final class AggressiveMode implements V1Task {
       sa.gxi = MainMode.keData(sa, in);
       sa.niB = MainMode.require(in, NoncePayload.class).encodeBody();
       IdPayload idii = MainMode.require(in, IdPayload.class);
-      MainMode.checkRemoteId(sa, idii);
-      sa.remoteId = idii;
+      Phase1Auth.checkRemoteId(sa, idii);
+      sa.remoteId = idii; // authenticated by (3)
       return TaskStatus.NEED_MORE;
     }
     if (initiator && s == 1) {
@@ -146,15 +149,11 @@ public final class AggressiveMode implements V1Task {
       sa.gxr = MainMode.keData(sa, in);
       sa.nrB = MainMode.require(in, NoncePayload.class).encodeBody();
       MainMode.deriveKeys(sa, sa.gxr);
-      IdPayload idir = MainMode.require(in, IdPayload.class);
-      MainMode.verify(MainMode.hashR(sa, idir), MainMode.require(in, HashPayload.class), "HASH_R");
-      MainMode.checkRemoteId(sa, idir);
-      sa.remoteId = idir;
+      Phase1Auth.verify(sa, false, MainMode.require(in, IdPayload.class), in);
       return TaskStatus.NEED_MORE;
     }
     if (!initiator && s == 2) {
-      MainMode.verify(
-          MainMode.hashI(sa, sa.remoteId), MainMode.require(in, HashPayload.class), "HASH_I");
+      Phase1Auth.verify(sa, true, sa.remoteId, in);
       sa.established = true;
       return TaskStatus.DONE;
     }
@@ -168,7 +167,8 @@ public final class AggressiveMode implements V1Task {
         continue;
       }
       for (SaPayload.Transform t : p.transforms()) {
-        Phase1Proposal theirs = Phase1Proposal.fromTransform(t).orElse(null);
+        Phase1Proposal theirs =
+            Phase1Proposal.fromTransform(t, sa.config().authMethod()).orElse(null);
         if (theirs == null
             || !theirs.isSupported()
             || theirs.group().keyExchangeLength() != keLength) {

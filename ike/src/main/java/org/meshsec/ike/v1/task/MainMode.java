@@ -1,6 +1,5 @@
 package org.meshsec.ike.v1.task;
 
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import org.meshsec.esp.SecretBytes;
@@ -14,7 +13,6 @@ import org.meshsec.ike.v1.crypto.Phase1Keys;
 import org.meshsec.ike.v1.crypto.V1KeyDerivation;
 import org.meshsec.ike.v1.message.CbcCipher;
 import org.meshsec.ike.v1.message.ExchangeType;
-import org.meshsec.ike.v1.message.HashPayload;
 import org.meshsec.ike.v1.message.IdPayload;
 import org.meshsec.ike.v1.message.IsakmpMessage;
 import org.meshsec.ike.v1.message.KePayload;
@@ -25,26 +23,31 @@ import org.meshsec.ike.v1.message.ProtocolId;
 import org.meshsec.ike.v1.message.SaPayload;
 
 /**
- * Main Mode (Identity Protection) with pre-shared keys (RFC 2409 section 5.4), both variants:
+ * Main Mode (Identity Protection) with pre-shared keys (RFC 2409 section 5.4) or signatures
+ * (section 5.1), both variants:
  *
  * <pre>
  *        Initiator                          Responder
  *       -----------                        -----------
  *  (1)   HDR, SA                     -->
  *                                    <--    HDR, SA                 (2)
- *  (3)   HDR, KE, Ni                 -->
- *                                    <--    HDR, KE, Nr             (4)
+ *  (3)   HDR, KE, Ni [, CR]          -->
+ *                                    <--    HDR, KE, Nr [, CR]      (4)
  *  (5)   HDR*, IDii, HASH_I          -->
+ *        or HDR*, IDii, CERT, SIG_I
  *                                    <--    HDR*, IDir, HASH_R      (6)
+ *                                           or HDR*, IDir, CERT, SIG_R
  * </pre>
  *
  * The responder accepts the first offered transform whose suite it also has ({@link
  * Phase1Proposal#sameSuite}) and answers with that transform as received (RFC 2408 section 4.2).
- * Keys follow after (3)/(4): SKEYID = prf(PSK, Ni_b | Nr_b), SKEYID_d/a/e, Ka and the initial IV
- * ({@code v1.crypto}). (5) and (6) are encrypted by {@link MainModeExchange}. Failures are typed:
- * NO-PROPOSAL-CHOSEN, INVALID-KEY-INFORMATION, INVALID-ID-INFORMATION, AUTHENTICATION-FAILED,
- * PAYLOAD-MALFORMED for a missing payload. NAT-D, vendor IDs and INITIAL-CONTACT belong to other
- * tasks and are ignored here.
+ * Keys follow after (3)/(4): SKEYID = prf(PSK, Ni_b | Nr_b) or, with signatures, prf(Ni_b | Nr_b,
+ * g^xy), SKEYID_d/a/e, Ka and the initial IV ({@code v1.crypto}); the transforms carry the
+ * configured authentication method and the responder accepts only that one. The authentication
+ * payloads are {@link Phase1Auth}'s. (5) and (6) are encrypted by {@link MainModeExchange}.
+ * Failures are typed: NO-PROPOSAL-CHOSEN, INVALID-KEY-INFORMATION, INVALID-ID-INFORMATION,
+ * AUTHENTICATION-FAILED, PAYLOAD-MALFORMED for a missing payload. NAT-D, vendor IDs and
+ * INITIAL-CONTACT belong to other tasks and are ignored here.
  *
  * <p>Not thread-safe; runs on its SA's executor.
  */
@@ -79,7 +82,7 @@ public final class MainMode implements V1Task {
           List<SaPayload.Transform> transforms = new ArrayList<>();
           List<Phase1Proposal> offers = sa.config().proposals();
           for (int i = 0; i < offers.size(); i++) {
-            transforms.add(offers.get(i).toTransform(i + 1));
+            transforms.add(offers.get(i).toTransform(i + 1, sa.config().authMethod()));
           }
           SaPayload offer =
               SaPayload.of(new SaPayload.Proposal(1, ProtocolId.ISAKMP, Bytes.EMPTY, transforms));
@@ -90,11 +93,12 @@ public final class MainMode implements V1Task {
           keyExchange(sa, out);
           sa.gxi = sa.keyExchange.publicValue();
           sa.niB = nonce(sa, out);
+          Phase1Auth.certRequests(sa, out);
         }
         case 4 -> {
           IdPayload idii = sa.config().localId();
           out.add(idii);
-          out.add(new HashPayload(Bytes.of(hashI(sa, idii))));
+          Phase1Auth.authenticate(sa, true, idii, out);
         }
         default -> throw new IllegalStateException("Main Mode initiator cannot build now");
       }
@@ -113,12 +117,13 @@ public final class MainMode implements V1Task {
         keyExchange(sa, out);
         sa.gxr = sa.keyExchange.publicValue();
         sa.nrB = nonce(sa, out);
+        Phase1Auth.certRequests(sa, out);
         deriveKeys(sa, sa.gxi);
       }
       case 5 -> {
         IdPayload idir = sa.config().localId();
         out.add(idir);
-        out.add(new HashPayload(Bytes.of(hashR(sa, idir))));
+        Phase1Auth.authenticate(sa, false, idir, out);
         sa.established = true;
         return TaskStatus.DONE;
       }
@@ -146,10 +151,7 @@ public final class MainMode implements V1Task {
           deriveKeys(sa, sa.gxr);
         }
         case 5 -> {
-          IdPayload idir = require(in, IdPayload.class);
-          verify(hashR(sa, idir), require(in, HashPayload.class), "HASH_R");
-          checkRemoteId(sa, idir);
-          sa.remoteId = idir;
+          Phase1Auth.verify(sa, false, require(in, IdPayload.class), in);
           sa.established = true;
           return TaskStatus.DONE;
         }
@@ -164,10 +166,7 @@ public final class MainMode implements V1Task {
         sa.niB = require(in, NoncePayload.class).encodeBody();
       }
       case 4 -> {
-        IdPayload idii = require(in, IdPayload.class);
-        verify(hashI(sa, idii), require(in, HashPayload.class), "HASH_I");
-        checkRemoteId(sa, idii);
-        sa.remoteId = idii;
+        Phase1Auth.verify(sa, true, require(in, IdPayload.class), in);
       }
       default -> throw V1Exception.silent("unexpected Main Mode message " + (s + 1));
     }
@@ -192,7 +191,8 @@ public final class MainMode implements V1Task {
         continue;
       }
       for (SaPayload.Transform t : p.transforms()) {
-        Phase1Proposal theirs = Phase1Proposal.fromTransform(t).orElse(null);
+        Phase1Proposal theirs =
+            Phase1Proposal.fromTransform(t, sa.config().authMethod()).orElse(null);
         if (theirs == null || !theirs.isSupported()) {
           continue;
         }
@@ -217,7 +217,9 @@ public final class MainMode implements V1Task {
           NotifyType.BAD_PROPOSAL_SYNTAX, "the responder must choose exactly one transform");
     }
     Phase1Proposal theirs =
-        Phase1Proposal.fromTransform(chosen.proposals().get(0).transforms().get(0)).orElse(null);
+        Phase1Proposal.fromTransform(
+                chosen.proposals().get(0).transforms().get(0), sa.config().authMethod())
+            .orElse(null);
     for (Phase1Proposal ours : sa.config().proposals()) {
       if (theirs != null && ours.sameSuite(theirs)) {
         sa.chosen = ours;
@@ -250,7 +252,7 @@ public final class MainMode implements V1Task {
     return ke.keyExchangeData().toByteArray();
   }
 
-  /** SKEYID (PSK), SKEYID_d/a/e, Ka, the initial IV and the cipher, once both KE and N are in. */
+  /** SKEYID, SKEYID_d/a/e, Ka, the initial IV and the cipher, once both KE and N are in. */
   static void deriveKeys(Phase1State sa, byte[] peerKe) throws V1Exception {
     SharedSecretResult r = sa.keyExchange.computeSharedSecret(peerKe);
     if (!(r instanceof SharedSecretResult.Agreed agreed)) {
@@ -258,7 +260,7 @@ public final class MainMode implements V1Task {
     }
     Prf prf = V1KeyDerivation.prfFor(sa.chosen.hash());
     try (SecretBytes gxy = agreed.sharedSecret()) {
-      SecretBytes skeyid = V1KeyDerivation.skeyidPsk(prf, sa.config().psk(), sa.niB, sa.nrB);
+      SecretBytes skeyid = Phase1Auth.skeyid(sa, prf, gxy);
       sa.keys =
           Phase1Keys.derive(
               prf, skeyid, gxy, sa.initiatorCookie(), sa.responderCookie(), sa.chosen.keyLength());
@@ -268,42 +270,5 @@ public final class MainMode implements V1Task {
             sa.chosen.encryption(), sa.keys.encryptionKey().copy(), CbcCipher.Legacy.REFUSE);
     sa.ivs = new IvChain(sa.chosen.hash(), sa.cipher.blockSize(), sa.gxi, sa.gxr);
     sa.keyExchange.destroy();
-  }
-
-  static byte[] hashI(Phase1State sa, IdPayload idii) {
-    return V1KeyDerivation.hashI(
-        sa.keys.prf(),
-        sa.keys.skeyid(),
-        sa.gxi,
-        sa.gxr,
-        sa.initiatorCookie(),
-        sa.responderCookie(),
-        sa.saiB,
-        idii.encodeBody());
-  }
-
-  static byte[] hashR(Phase1State sa, IdPayload idir) {
-    return V1KeyDerivation.hashR(
-        sa.keys.prf(),
-        sa.keys.skeyid(),
-        sa.gxi,
-        sa.gxr,
-        sa.initiatorCookie(),
-        sa.responderCookie(),
-        sa.saiB,
-        idir.encodeBody());
-  }
-
-  static void checkRemoteId(Phase1State sa, IdPayload id) throws V1Exception {
-    if (sa.config().remoteId().isPresent() && !sa.config().remoteId().get().equals(id)) {
-      throw V1Exception.notify(
-          NotifyType.INVALID_ID_INFORMATION, "peer identity " + id + " is not the configured one");
-    }
-  }
-
-  static void verify(byte[] expected, HashPayload received, String what) throws V1Exception {
-    if (!MessageDigest.isEqual(expected, received.hashData().toByteArray())) {
-      throw V1Exception.unverified(what + " does not verify");
-    }
   }
 }

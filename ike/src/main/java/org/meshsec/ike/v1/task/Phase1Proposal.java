@@ -12,8 +12,9 @@ import org.meshsec.ike.v1.message.SaPayload;
 
 /**
  * One phase 1 transform as meshsec offers and accepts it (RFC 2409 appendix A attributes): AES-CBC
- * with a key length, a hash (whose HMAC is the prf), a MODP or ECP group, pre-shared key
- * authentication and a lifetime in seconds.
+ * with a key length, a hash (whose HMAC is the prf), a MODP or ECP group and a lifetime in seconds.
+ * The Authentication Method is not part of it: a transform carries the method of the SA's
+ * configuration ({@link Phase1Config#authMethod()}), pre-shared key unless said otherwise.
  *
  * @param encryption the Encryption Algorithm
  * @param keyBits the Key Length attribute, 0 to omit it
@@ -38,8 +39,15 @@ public record Phase1Proposal(
     return CbcCipher.keyLength(encryption, keyBits);
   }
 
-  /** The transform, KEY_IKE, numbered {@code number}. */
+  /** The transform, KEY_IKE, numbered {@code number}, with pre-shared key authentication. */
   public SaPayload.Transform toTransform(int number) {
+    return toTransform(number, Phase1Attribute.AuthMethod.PRE_SHARED_KEY);
+  }
+
+  /**
+   * The transform, KEY_IKE, numbered {@code number}, with the authentication method {@code auth}.
+   */
+  public SaPayload.Transform toTransform(int number, Phase1Attribute.AuthMethod auth) {
     List<DataAttribute> a = new ArrayList<>();
     a.add(DataAttribute.basic(Phase1Attribute.ENCRYPTION_ALGORITHM.value(), encryption.value()));
     if (keyBits > 0) {
@@ -47,10 +55,7 @@ public record Phase1Proposal(
     }
     a.add(DataAttribute.basic(Phase1Attribute.HASH_ALGORITHM.value(), hash.value()));
     a.add(DataAttribute.basic(Phase1Attribute.GROUP_DESCRIPTION.value(), group.id()));
-    a.add(
-        DataAttribute.basic(
-            Phase1Attribute.AUTHENTICATION_METHOD.value(),
-            Phase1Attribute.AuthMethod.PRE_SHARED_KEY.value()));
+    a.add(DataAttribute.basic(Phase1Attribute.AUTHENTICATION_METHOD.value(), auth.value()));
     if (lifetimeSeconds > 0) {
       a.add(
           DataAttribute.basic(
@@ -66,6 +71,15 @@ public record Phase1Proposal(
    * pre-shared key authentication.
    */
   public static Optional<Phase1Proposal> fromTransform(SaPayload.Transform t) {
+    return fromTransform(t, Phase1Attribute.AuthMethod.PRE_SHARED_KEY);
+  }
+
+  /**
+   * As {@link #fromTransform(SaPayload.Transform)}, for a transform authenticated with {@code
+   * want}.
+   */
+  public static Optional<Phase1Proposal> fromTransform(
+      SaPayload.Transform t, Phase1Attribute.AuthMethod want) {
     if (t.transformId() != SaPayload.KEY_IKE) {
       return Optional.empty();
     }
@@ -97,7 +111,7 @@ public record Phase1Proposal(
     if (encryption < 0
         || hash < 0
         || group < 0
-        || auth != Phase1Attribute.AuthMethod.PRE_SHARED_KEY.value()
+        || auth != want.value()
         || keyBits < 0
         || lifetime < 0
         || group > 0xFFFF) {

@@ -35,6 +35,13 @@ class ExchangeRulesTest {
     assertEquals(Optional.empty(), kind(m(mm, id, HASH), 5));
     assertEquals(Optional.empty(), kind(m(mm, id, new SigPayload(Bytes.fromHex("01"))), 6));
     assertEquals(Optional.of(ParseError.Kind.MISSING_PAYLOAD), kind(m(mm, id), 5));
+    // strongSwan's (5) with signatures: ID CERT SIG CERTREQ N(INITIAL_CONTACT)
+    CertPayload cert = new CertPayload(CertEncoding.X509_SIGNATURE, Bytes.fromHex("3000"));
+    CertReqPayload cr = new CertReqPayload(CertEncoding.X509_SIGNATURE, Bytes.fromHex("3000"));
+    NotifyPayload contact = NotifyPayload.error(NotifyType.INVALID_ID_INFORMATION);
+    SigPayload sig = new SigPayload(Bytes.fromHex("01"));
+    assertEquals(Optional.empty(), kind(m(mm, id, cert, sig, cr, contact), 5));
+    assertEquals(Optional.empty(), kind(m(mm, id, cert, cert, sig), 6));
     ParseError none = ExchangeRules.check(m(mm, sa), 7).orElseThrow();
     assertEquals(Optional.of(NotifyType.UNSUPPORTED_EXCHANGE_TYPE), none.reply());
     assertEquals(-1, none.offset());
