@@ -168,6 +168,7 @@ public final class MainMode implements V1Task {
         verify(hashI(sa, idii), require(in, HashPayload.class), "HASH_I");
         checkRemoteId(sa, idii);
         sa.remoteId = idii;
+        sa.initialContact = in.notify(NotifyType.INITIAL_CONTACT).isPresent();
       }
       default -> throw V1Exception.silent("unexpected Main Mode message " + (s + 1));
     }

@@ -188,6 +188,15 @@ public final class QuickMode implements V1Task {
     return lifeKilobytes;
   }
 
+  /**
+   * The lower of Ni_b and Nr_b, unsigned (null before both are known): of two pairs negotiated at
+   * once for the same child, the one with the lowest nonce is redundant (the rule of RFC 7296
+   * section 2.8.1, applied to Quick Mode).
+   */
+  public byte[] lowestNonce() {
+    return Nonces.lowest(niB, nrB);
+  }
+
   /** Our side's negotiated selector, null before it is known. */
   public TsRange localTs() {
     return localTs;

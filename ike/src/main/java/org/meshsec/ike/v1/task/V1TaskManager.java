@@ -68,6 +68,14 @@ public final class V1TaskManager {
     /** An exchange failed or timed out; {@code phase1} when it was the ISAKMP SA's own. */
     default void failed(boolean phase1, String reason) {}
 
+    /**
+     * The Quick Mode with Message ID {@code messageId} failed or timed out; by default reported as
+     * {@link #failed failed(false, reason)}.
+     */
+    default void quickModeFailed(long messageId, String reason) {
+      failed(false, reason);
+    }
+
     /** A received informational's event. */
     default void informational(Informational.Event event) {}
   }
@@ -80,6 +88,7 @@ public final class V1TaskManager {
     int sends;
     Instant firstSent;
     QuickModeExchange quickMode;
+    long messageId;
     boolean over;
   }
 
@@ -173,6 +182,7 @@ public final class V1TaskManager {
     QuickModeExchange x = QuickModeExchange.initiator(sa(), config, ipsec, local, remote);
     Flow f = new Flow();
     f.quickMode = x;
+    f.messageId = x.task().messageId();
     byte[] first = x.start();
     quickModes.put(x.task().messageId(), f);
     send(f, first, true);
@@ -222,6 +232,7 @@ public final class V1TaskManager {
     if (f == null) {
       f = new Flow();
       f.quickMode = QuickModeExchange.responder(sa(), responderConfig, ipsec, local, remote);
+      f.messageId = h.messageId();
       quickModes.put(h.messageId(), f);
     } else if (isDuplicate(f, hash)) {
       return;
@@ -270,7 +281,7 @@ public final class V1TaskManager {
       if (over) {
         f.timer.cancel();
         f.over = true;
-        listener.failed(isPhase1, failed.reason());
+        failed(f, isPhase1, failed.reason());
       } else {
         drops++;
       }
@@ -286,6 +297,14 @@ public final class V1TaskManager {
       QuickMode t = f.quickMode.task();
       informational.addChild(t.inboundSpi(), t.outboundSpi());
       listener.childInstalled(t);
+    }
+  }
+
+  private void failed(Flow f, boolean isPhase1, String reason) {
+    if (isPhase1) {
+      listener.failed(true, reason);
+    } else {
+      listener.quickModeFailed(f.messageId, reason);
     }
   }
 
@@ -312,7 +331,7 @@ public final class V1TaskManager {
       if (!isPhase1) {
         f.quickMode.task().abort();
       }
-      listener.failed(isPhase1, "no answer after " + (f.sends + 1) + " sends");
+      failed(f, isPhase1, "no answer after " + (f.sends + 1) + " sends");
       return;
     }
     f.sends++;
