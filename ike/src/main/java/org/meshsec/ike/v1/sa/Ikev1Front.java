@@ -2,7 +2,6 @@ package org.meshsec.ike.v1.sa;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -245,10 +244,12 @@ final class Ikev1Front implements VersionProtocol.Side {
 
   /**
    * Phase 1 completed: no longer half-open. With N(INITIAL-CONTACT) in Main Mode (5) the peer's
-   * older SAs go with their pairs; otherwise {@code sa} takes over from them (see {@link IsakmpSa}:
-   * an older SA hands its pairs over and is deleted by {@code sa}'s initiator; of two rivals
-   * established within the collision window, the one with the lowest nonce is redundant and deleted
-   * by its own initiator). Runs on {@code sa}'s executor.
+   * older SAs go with their pairs; otherwise {@code sa} takes over from them (see {@link
+   * IsakmpSa}): an SA established before {@code sa}'s Main Mode began hands its pairs over and is
+   * deleted by {@code sa}'s initiator; an SA established after it began is a rival (both sides
+   * re-established at once): the one with the lowest nonce is redundant, hands its pairs to the
+   * other and is deleted by us (the peer, seeing the same, deletes the same one). Runs on {@code
+   * sa}'s executor.
    */
   void established(IsakmpSa sa) {
     closeHalfOpen(sa);
@@ -257,14 +258,14 @@ final class Ikev1Front implements VersionProtocol.Side {
       return;
     }
     for (IsakmpSa other : byCookie.values()) {
-      Instant otherEstablished = other.establishedAt();
+      long otherEstablished = other.establishedOrder();
       if (other == sa
           || !other.peer().name().equals(sa.peer().name())
           || !other.state().isUsable()
-          || otherEstablished == null) {
+          || otherEstablished == 0) {
         continue;
       }
-      boolean rivals = !otherEstablished.isBefore(sa.createdAt().minus(IsakmpSa.COLLISION_WINDOW));
+      boolean rivals = otherEstablished > sa.createdOrder();
       if (rivals && Nonces.redundant(sa.lowestNonce(), other.lowestNonce())) {
         log.info(
             "IKEv1 ISAKMP SAs {} and {} with {} made at once: {} is redundant (lowest nonce)",
@@ -272,12 +273,26 @@ final class Ikev1Front implements VersionProtocol.Side {
             sa.id(),
             sa.peer().name(),
             sa.id());
-        sa.execute(() -> sa.release(other, sa.initiator()));
+        sa.execute(() -> sa.release(other, true));
         return;
       }
-      boolean weDelete = rivals ? other.initiator() : sa.initiator();
+      boolean weDelete = rivals || sa.initiator();
       other.execute(() -> other.release(sa, weDelete));
     }
+  }
+
+  /** Another usable ISAKMP SA with {@code sa}'s peer, the newest; null if none. */
+  IsakmpSa heir(IsakmpSa sa) {
+    IsakmpSa best = null;
+    for (IsakmpSa other : byCookie.values()) {
+      if (other != sa
+          && other.peer().name().equals(sa.peer().name())
+          && other.state().isUsable()
+          && (best == null || other.establishedOrder() > best.establishedOrder())) {
+        best = other;
+      }
+    }
+    return best;
   }
 
   /** INITIAL-CONTACT (RFC 2407 section 4.6.3.3): SAs with the peer older than {@code sa} go. */

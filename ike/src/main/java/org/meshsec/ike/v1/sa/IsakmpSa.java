@@ -24,6 +24,7 @@ import org.meshsec.ike.sa.ChildSaState;
 import org.meshsec.ike.sa.IkeEngine;
 import org.meshsec.ike.sa.IkeSaInfo;
 import org.meshsec.ike.sa.IkeSaState;
+import org.meshsec.ike.v1.task.EventOrder;
 import org.meshsec.ike.v1.task.Informational;
 import org.meshsec.ike.v1.task.MainModeExchange;
 import org.meshsec.ike.v1.task.NatTraversal;
@@ -64,10 +65,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Quick Mode rekey.</b> On a soft expire or a rekey command a Quick Mode for the same child
  * starts; when its pair is installed, our side (the initiator of that Quick Mode) deletes the old
  * pair with D(ESP) (make-before-break). Collisions (both sides rekey the same thing at once) are
- * told by time: two pairs of the same child, or two ISAKMP SAs with the same peer, established
- * within {@link #COLLISION_WINDOW} of each other are rivals; the one whose exchange carried the
- * lowest nonce is redundant and its initiator deletes it (RFC 7296 section 2.8.1, applied to
- * IKEv1), its pairs moving to the survivor.
+ * told by the order of events here ({@link EventOrder}): two pairs of the same child, or two ISAKMP
+ * SAs with the same peer, whose exchanges each began before the other completed are rivals; the one
+ * whose exchange carried the lowest nonce is redundant and is deleted (RFC 7296 section 2.8.1,
+ * applied to IKEv1), its pairs moving to the survivor.
  *
  * <p>DPD (RFC 3706): after {@code dpd.delay} without a message from the peer or authenticated ESP
  * on one of the SA's pairs (section 5.1: traffic is proof of liveness), R-U-THERE, repeated every
@@ -80,20 +81,18 @@ import org.slf4j.LoggerFactory;
 final class IsakmpSa {
   private static final Logger log = LoggerFactory.getLogger(IsakmpSa.class);
 
-  /**
-   * Two pairs of one child, or two ISAKMP SAs with one peer, established this close together were
-   * made at once by both sides (a collision), not one after the other.
-   */
-  static final Duration COLLISION_WINDOW = Duration.ofSeconds(30);
-
   /** How long a replaced SA waits for the peer's D(ISAKMP) before it sends its own. */
   static final Duration REPLACED_GRACE = Duration.ofSeconds(30);
 
   /** When a new Main Mode to replace this SA failed: the next try. */
   static final Duration REESTABLISH_RETRY = Duration.ofSeconds(30);
 
-  /** One pair under this SA: its snapshot, configuration and the lowest nonce of its Quick Mode. */
-  record Pair(ChildSaInfo info, ChildConfig config, byte[] lowestNonce) {
+  /**
+   * One pair under this SA: its snapshot, configuration, the lowest nonce of its Quick Mode and
+   * when that began and completed ({@link EventOrder}).
+   */
+  record Pair(
+      ChildSaInfo info, ChildConfig config, byte[] lowestNonce, long began, long installedAt) {
     int inboundSpi() {
       return info.inboundSpi();
     }
@@ -115,7 +114,9 @@ final class IsakmpSa {
               i.rekeyAt(),
               i.weInitiated()),
           config,
-          lowestNonce);
+          lowestNonce,
+          began,
+          installedAt);
     }
   }
 
@@ -131,6 +132,8 @@ final class IsakmpSa {
   private final NatTraversal natT;
   private final V1TaskManager tasks;
   private final Instant created;
+  private final long createdOrder = EventOrder.next();
+  private volatile long establishedOrder;
   private final List<ChildConfig> pending = new ArrayList<>();
   private final Map<Integer, Pair> pairs = new LinkedHashMap<>();
 
@@ -248,12 +251,14 @@ final class IsakmpSa {
     return state;
   }
 
-  Instant createdAt() {
-    return created;
+  /** When this SA's phase 1 began, in this process's {@link EventOrder}. */
+  long createdOrder() {
+    return createdOrder;
   }
 
-  Instant establishedAt() {
-    return established;
+  /** When phase 1 completed, in {@link EventOrder}; 0 before. */
+  long establishedOrder() {
+    return establishedOrder;
   }
 
   /** The lowest nonce of the phase 1 exchange, null before it completed. */
@@ -436,9 +441,11 @@ final class IsakmpSa {
   }
 
   /**
-   * A pair {@code fresh} was installed: the pair it replaces (a rekey we started) goes, and of two
-   * rivals of the same child (both installed within {@link #COLLISION_WINDOW}) the one with the
-   * lowest nonce goes, deleted by its initiator (the peer deletes its own).
+   * A pair {@code fresh} was installed: the pair it replaces (a rekey we started) goes; a rival of
+   * the same child (its Quick Mode and this one each began before the other completed here: both
+   * sides rekeyed at once) is settled by the lowest nonce, the redundant pair deleted with D(ESP).
+   * Each side that sees the collision deletes the same pair (the second Delete finds nothing); a
+   * side that saw the two one after the other deletes nothing more.
    */
   private void settle(Pair fresh, Integer replaced) {
     if (replaced != null) {
@@ -448,24 +455,19 @@ final class IsakmpSa {
       if (other.inboundSpi() == fresh.inboundSpi()
           || !other.config().name().equals(fresh.config().name())
           || replacing.containsValue(other.inboundSpi())
-          || other.info().installed().isBefore(fresh.info().installed().minus(COLLISION_WINDOW))) {
+          || other.installedAt() < fresh.began()) {
         continue;
       }
-      boolean freshLoses = Nonces.redundant(fresh.lowestNonce(), other.lowestNonce());
-      Pair loser = freshLoses ? fresh : other;
-      if (!freshLoses && !Nonces.redundant(other.lowestNonce(), fresh.lowestNonce())) {
-        continue;
-      }
-      if (loser.info().weInitiated()) {
-        deletePair(loser.inboundSpi(), "redundant after a Quick Mode collision (lowest nonce)");
+      Pair loser;
+      if (Nonces.redundant(fresh.lowestNonce(), other.lowestNonce())) {
+        loser = fresh;
+      } else if (Nonces.redundant(other.lowestNonce(), fresh.lowestNonce())) {
+        loser = other;
       } else {
-        log.info(
-            "IKEv1 pair {} with {} redundant after a Quick Mode collision: {} deletes it",
-            String.format("%08x", loser.inboundSpi()),
-            peer.name(),
-            peer.name());
+        continue;
       }
-      if (freshLoses) {
+      deletePair(loser.inboundSpi(), "redundant after a Quick Mode collision (lowest nonce)");
+      if (loser == fresh) {
         return;
       }
     }
@@ -807,6 +809,7 @@ final class IsakmpSa {
       state = IkeSaState.ESTABLISHED;
       lowestNonce = sa.lowestNonce();
       established = engine.scheduler().now();
+      establishedOrder = EventOrder.next();
       lastHeard = established;
       log.info(
           "IKEv1 ISAKMP SA {} with {} at {} established ({} Mode, {})",
@@ -850,7 +853,7 @@ final class IsakmpSa {
               engine.scheduler().now(),
               null,
               t.initiator());
-      Pair fresh = new Pair(c, cfg, t.lowestNonce());
+      Pair fresh = new Pair(c, cfg, t.lowestNonce(), t.began(), EventOrder.next());
       pairs.put(t.inboundSpi(), fresh);
       front.childInstalled(t.inboundSpi(), IsakmpSa.this);
       log.info(
@@ -905,6 +908,20 @@ final class IsakmpSa {
         log.info("IKEv1 pair {} deleted by {}", String.format("%08x", d.inboundSpi()), peer.name());
         publish();
       } else if (event instanceof Informational.Event.IsakmpSaDeleted) {
+        // RFC 2408 section 3.15: a deleted ISAKMP SA does not take its pairs along; those still
+        // here go to another SA with the peer if there is one (the peer may have settled a
+        // collision of ISAKMP SAs the other way round), else with this one.
+        IsakmpSa heir = pairs.isEmpty() ? null : front.heir(IsakmpSa.this);
+        if (heir != null) {
+          List<Pair> moving = takePairs();
+          log.info(
+              "IKEv1 ISAKMP SA {} deleted by {}: {} pair(s) go to ISAKMP SA {}",
+              id,
+              peer.name(),
+              moving.size(),
+              heir.id());
+          heir.execute(() -> heir.adopt(moving));
+        }
         destroy("deleted by the peer");
       } else if (event instanceof Informational.Event.InitialContact) {
         dropAdopted();

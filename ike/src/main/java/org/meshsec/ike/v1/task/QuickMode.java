@@ -93,6 +93,7 @@ public final class QuickMode implements V1Task {
   private final InetSocketAddress local;
   private final InetSocketAddress remote;
   private final long messageId;
+  private final long began = EventOrder.next();
   private int step;
 
   private int ourSpi;
@@ -151,6 +152,11 @@ public final class QuickMode implements V1Task {
   /** The exchange's Message ID. */
   public long messageId() {
     return messageId;
+  }
+
+  /** When this exchange began, in this process's {@link EventOrder}. */
+  public long began() {
+    return began;
   }
 
   /** Our inbound SPI, 0 before it was reserved. */
