@@ -322,20 +322,19 @@ final class Ikev1Front implements VersionProtocol.Side {
   }
 
   /**
-   * Starts a new Main Mode with {@code old}'s peer to replace it (phase 1 re-establishment); false
-   * if none could be created (shutting down).
+   * Starts a new Main Mode with {@code old}'s peer to replace it (phase 1 re-establishment); the
+   * new SA, or null if none could be created (shutting down).
    */
-  boolean reestablish(IsakmpSa old) {
+  IsakmpSa reestablish(IsakmpSa old) {
     PeerConfig p = old.peer();
     InetSocketAddress local =
         new InetSocketAddress(old.local().getAddress(), engine.settings().ikePort());
     InetSocketAddress remote = new InetSocketAddress(old.remote().getAddress(), p.remotePort());
     IsakmpSa sa = newSa(p, true, p.aggressive(), local, remote);
-    if (sa == null) {
-      return false;
+    if (sa != null) {
+      sa.execute(() -> sa.startReplacing(old));
     }
-    sa.execute(() -> sa.startReplacing(old));
-    return true;
+    return sa;
   }
 
   /** The SA is destroyed. */

@@ -157,6 +157,12 @@ final class IsakmpSa {
   /** The SA this one was started to replace (a re-establishment), or null. */
   private IsakmpSa predecessor;
 
+  /** The new Main Mode started to replace this SA, while it runs; null otherwise. */
+  private IsakmpSa replacement;
+
+  /** Pairs handed to this SA before its phase 1 completed, taken over when it does. */
+  private final List<Pair> inherited = new ArrayList<>();
+
   /** The SA that took this one's pairs, once REKEYED. */
   private volatile IsakmpSa successor;
 
@@ -507,7 +513,8 @@ final class IsakmpSa {
     rekeyTimer.cancel();
     log.info("IKEv1 ISAKMP SA {} with {}: re-establishing phase 1", id, peer.name());
     publish();
-    if (!front.reestablish(this)) {
+    replacement = front.reestablish(this);
+    if (replacement == null) {
       successorFailed("no new ISAKMP SA could be created");
     }
     return true;
@@ -515,6 +522,7 @@ final class IsakmpSa {
 
   /** The new Main Mode started by {@link #reestablish} failed: this SA stays, tries again later. */
   void successorFailed(String reason) {
+    replacement = null;
     if (state != IkeSaState.REKEYING) {
       return;
     }
@@ -596,6 +604,10 @@ final class IsakmpSa {
    * Takes over pairs from an older ISAKMP SA with the same peer; their ESP SAs stay as they are.
    */
   void adopt(List<Pair> moving) {
+    if (state == IkeSaState.CONNECTING) {
+      inherited.addAll(moving); // taken over once phase 1 completes
+      return;
+    }
     if (state == IkeSaState.DESTROYED || tasks.informational() == null) {
       // gone meanwhile: the pairs go with it
       for (Pair p : moving) {
@@ -674,6 +686,11 @@ final class IsakmpSa {
     }
     pairs.keySet().forEach(spi -> front.childGone(spi, this));
     pairs.clear();
+    for (Pair p : inherited) {
+      engine.ipsec().delete(p.inboundSpi(), p.info().outboundSpi(), remote.getAddress());
+      front.childGone(p.inboundSpi(), null);
+    }
+    inherited.clear();
     tasks.close();
     state = IkeSaState.DESTROYED;
     publish();
@@ -819,6 +836,11 @@ final class IsakmpSa {
           mode,
           initiator ? "initiator" : "responder");
       publish();
+      if (!inherited.isEmpty()) {
+        List<Pair> moving = List.copyOf(inherited);
+        inherited.clear();
+        adopt(moving);
+      }
       front.established(IsakmpSa.this);
       if (sendInitialContact) {
         send(tasks.informational().initialContact());
@@ -912,6 +934,12 @@ final class IsakmpSa {
         // here go to another SA with the peer if there is one (the peer may have settled a
         // collision of ISAKMP SAs the other way round), else with this one.
         IsakmpSa heir = pairs.isEmpty() ? null : front.heir(IsakmpSa.this);
+        if (heir == null
+            && !pairs.isEmpty()
+            && replacement != null
+            && replacement.state() == IkeSaState.CONNECTING) {
+          heir = replacement; // the peer completed our new Main Mode first and deleted this one
+        }
         if (heir != null) {
           List<Pair> moving = takePairs();
           log.info(
@@ -920,7 +948,8 @@ final class IsakmpSa {
               peer.name(),
               moving.size(),
               heir.id());
-          heir.execute(() -> heir.adopt(moving));
+          IsakmpSa to = heir;
+          to.execute(() -> to.adopt(moving));
         }
         destroy("deleted by the peer");
       } else if (event instanceof Informational.Event.InitialContact) {

@@ -90,6 +90,9 @@ public final class V1TaskManager {
     QuickModeExchange quickMode;
     long messageId;
     boolean over;
+
+    /** Counts our new messages; a timer armed for an older one does nothing. */
+    int generation;
   }
 
   private final MainModeExchange phase1;
@@ -310,6 +313,7 @@ public final class V1TaskManager {
 
   private void send(Flow f, byte[] datagram, boolean awaitAnswer) {
     f.lastSent = datagram;
+    f.generation++;
     f.sends = 0;
     f.firstSent = scheduler.now();
     sender.send(datagram);
@@ -320,10 +324,16 @@ public final class V1TaskManager {
 
   private void arm(Flow f) {
     Duration wait = policy.timeout(f.sends);
-    f.timer = scheduler.schedule(() -> executor.execute(() -> timeout(f)), wait);
+    int generation = f.generation;
+    f.timer = scheduler.schedule(() -> executor.execute(() -> timeout(f, generation)), wait);
   }
 
-  private void timeout(Flow f) {
+  private void timeout(Flow f, int generation) {
+    if (f.over || generation != f.generation) {
+      // the timer fired while the answer it waited for was being processed (cancelling it came
+      // too late): resending now would go on until the exchange is declared failed
+      return;
+    }
     boolean isPhase1 = f == phase1Flow;
     Duration elapsed = Duration.between(f.firstSent, scheduler.now());
     if (f.sends >= policy.retries() || elapsed.compareTo(policy.giveUpAfter()) >= 0) {
