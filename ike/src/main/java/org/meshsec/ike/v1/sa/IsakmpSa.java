@@ -152,6 +152,10 @@ final class IsakmpSa {
   private Cancellable rekeyTimer = Cancellable.NONE;
   private Cancellable lifeTimer = Cancellable.NONE;
   private Cancellable replacedTimer = Cancellable.NONE;
+
+  /** When the re-establishment is due, null when none is planned. */
+  private Instant rekeyAt;
+
   private boolean sendInitialContact;
 
   /** The SA this one was started to replace (a re-establishment), or null. */
@@ -486,7 +490,9 @@ final class IsakmpSa {
     if (!lt.rekeyTime().isZero()) {
       long jitter = lt.jitter().toMillis();
       long minus = jitter > 0 ? engine.random().nextLong(jitter + 1) : 0;
-      rekeyTimer = schedule(this::rekeyTimeReached, lt.rekeyTime().minusMillis(minus));
+      Duration in = lt.rekeyTime().minusMillis(minus);
+      rekeyAt = engine.scheduler().now().plus(in);
+      rekeyTimer = schedule(this::rekeyTimeReached, in);
     }
     if (!lt.lifeTime().isZero()) {
       lifeTimer = schedule(this::lifetimeExpired, lt.lifeTime());
@@ -534,6 +540,7 @@ final class IsakmpSa {
         reason,
         REESTABLISH_RETRY.toSeconds());
     publish();
+    rekeyAt = engine.scheduler().now().plus(REESTABLISH_RETRY);
     rekeyTimer = schedule(this::rekeyTimeReached, REESTABLISH_RETRY);
   }
 
@@ -732,7 +739,7 @@ final class IsakmpSa {
             p1.chosen() == null ? null : configuredProposal(p1),
             created,
             established,
-            null,
+            state == IkeSaState.ESTABLISHED ? rekeyAt : null,
             natT.natLocal(),
             natT.natRemote(),
             pairs.values().stream().map(Pair::info).toList(),
@@ -835,6 +842,7 @@ final class IsakmpSa {
           InetText.endpoint(remote),
           mode,
           initiator ? "initiator" : "responder");
+      armLifetime();
       publish();
       if (!inherited.isEmpty()) {
         List<Pair> moving = List.copyOf(inherited);
@@ -848,7 +856,6 @@ final class IsakmpSa {
       if (peer.dpd().enabled()) {
         armDpd(peer.dpd().delay());
       }
-      armLifetime();
       List<ChildConfig> start = List.copyOf(pending);
       pending.clear();
       start.forEach(IsakmpSa.this::quickMode);

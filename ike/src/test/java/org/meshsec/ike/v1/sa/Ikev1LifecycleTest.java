@@ -198,6 +198,10 @@ class Ikev1LifecycleTest {
         RekeySchedule.of(Duration.ofMinutes(20), Duration.ZERO, Duration.ofMinutes(22));
     up(x -> x.ikeLifetime(a10), x -> x.ikeLifetime(b20));
     IkeSaInfo before = a.onlySa();
+    Duration due = Duration.between(before.established(), before.rekeyAt());
+    assertTrue(
+        due.compareTo(Duration.ofMinutes(9)) >= 0 && due.compareTo(Duration.ofMinutes(10)) <= 0,
+        "re-establishment planned at the rekey time less the jitter: " + due);
     int inA = a.inbound();
     int inB = b.inbound();
     int installs = a.ipsec.history().size() + b.ipsec.history().size();
