@@ -228,9 +228,9 @@ final class PeerParser {
    * What an IKEv1 peer cannot have here (RFC 2409; docs/ikev1.md): a private key IKEv1 cannot sign
    * with (Ed25519: IKEv1 has RSA and the ECDSA methods of RFC 4754 only), a phase 1 proposal
    * without an AES-CBC + HMAC suite, ESN, mixed PFS groups, KEY_ID identities, {@code
-   * ike_rekey_margin} (phase 1 is not rekeyed: its lifetime is offered as the Life Duration) and
-   * {@code esp_rekey_margin} (a Quick Mode pair is rekeyed at 90 % of its lifetime). Reported at
-   * the key's line.
+   * ike_rekey_margin} (phase 1 is re-established by a new Main Mode at 90 % of its lifetime, less a
+   * random tenth) and {@code esp_rekey_margin} (a Quick Mode pair is rekeyed at 90 % of its
+   * lifetime). Reported at the key's line.
    */
   private static boolean checkIkev1(
       TomlSection s,
@@ -283,7 +283,8 @@ final class PeerParser {
     if (s.has("ike_rekey_margin")) {
       s.error(
           "ike_rekey_margin",
-          "IKEv1 phase 1 is not rekeyed: ike_lifetime is offered as its lifetime");
+          "IKEv1 phase 1 is not rekeyed but re-established at 90% of ike_lifetime; the margin is"
+              + " not honoured");
       ok = false;
     }
     return ok;

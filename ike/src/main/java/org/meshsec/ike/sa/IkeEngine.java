@@ -223,12 +223,16 @@ public final class IkeEngine {
   }
 
   /**
-   * Rekeys the established IKE SA(s) with {@code peerName} (section 2.18).
+   * Rekeys the established IKE SA(s) with {@code peerName} (section 2.18). IKEv1 has no ISAKMP SA
+   * rekey: an IKEv1 peer's ISAKMP SA is replaced by a new Main Mode that takes over its pairs.
    *
    * @return whether there was any
    */
   public boolean rekey(String peerName) {
     boolean any = false;
+    for (VersionProtocol.Side side : sides.values()) {
+      any |= side.rekey(peerName);
+    }
     for (IkeSa sa : manager.sasOf(peerName)) {
       if (sa.state().isUsable()) {
         sa.execute(sa::rekey);
@@ -239,12 +243,16 @@ public final class IkeEngine {
   }
 
   /**
-   * Rekeys the Child SA(s) named {@code childName} with {@code peerName} (section 1.3.3).
+   * Rekeys the Child SA(s) named {@code childName} with {@code peerName} (section 1.3.3; an IKEv1
+   * peer's by a new Quick Mode).
    *
    * @return whether an IKE SA with the peer exists
    */
   public boolean rekeyChild(String peerName, String childName) {
     boolean any = false;
+    for (VersionProtocol.Side side : sides.values()) {
+      any |= side.rekeyChild(peerName, childName);
+    }
     for (IkeSa sa : manager.sasOf(peerName)) {
       any = true;
       sa.execute(

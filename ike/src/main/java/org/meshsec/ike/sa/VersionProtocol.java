@@ -38,6 +38,22 @@ public interface VersionProtocol {
     /** Deletes this version's SAs with {@code peerName}; whether there was any. */
     boolean terminate(String peerName);
 
+    /**
+     * Rekeys (or, where the version has no rekey, replaces) the established SAs with {@code
+     * peerName}; whether there was any. Progress is reported through the {@link IkeListener}.
+     */
+    default boolean rekey(String peerName) {
+      return false;
+    }
+
+    /**
+     * Rekeys the Child SAs named {@code childName} with {@code peerName}; whether an established SA
+     * with the peer exists.
+     */
+    default boolean rekeyChild(String peerName, String childName) {
+      return false;
+    }
+
     /** Snapshots of this version's SAs. */
     List<IkeSaInfo> list();
 

@@ -1,7 +1,14 @@
 package org.meshsec.lab.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.meshsec.lab.interop.MeshsecControl.awaitMeshsecEmpty;
+import static org.meshsec.lab.interop.MeshsecControl.count;
+import static org.meshsec.lab.interop.MeshsecControl.field;
+import static org.meshsec.lab.interop.MeshsecControl.hex8;
+import static org.meshsec.lab.interop.MeshsecControl.ok;
 import static org.meshsec.lab.interop.Topology.LEFT_ADDR;
 import static org.meshsec.lab.interop.Topology.LEFT_HOST;
 import static org.meshsec.lab.interop.Topology.RIGHT_ADDR;
@@ -15,15 +22,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.meshsec.core.control.ControlRequest;
-import org.meshsec.core.control.ControlResponse;
 import org.meshsec.lab.interop.SwanctlConf.Auth;
 import org.meshsec.lab.interop.SwanctlConf.Mode;
 import org.meshsec.lab.interop.SwanctlConf.StartAction;
@@ -124,6 +129,15 @@ class Ikev1StrongSwanTest {
 
   private static SwanctlConf charonConfig(
       String ike, String esp, StartAction start, boolean aggressive) {
+    return charonConfig(ike, esp, start, aggressive, c -> c);
+  }
+
+  private static SwanctlConf charonConfig(
+      String ike,
+      String esp,
+      StartAction start,
+      boolean aggressive,
+      UnaryOperator<SwanctlConf.ChildBuilder> child) {
     SwanctlConf.ConnectionBuilder conn =
         SwanctlConf.Connection.builder(CONN)
             .version(1)
@@ -138,13 +152,15 @@ class Ikev1StrongSwanTest {
       conn.option("aggressive", "yes");
     }
     conn.child(
-        SwanctlConf.Child.builder(CHILD)
-            .mode(Mode.TUNNEL)
-            .espProposals(esp)
-            .startAction(start)
-            .dpdAction("clear")
-            .localTs(RIGHT_HOST + "/32")
-            .remoteTs(LEFT_HOST + "/32")
+        child
+            .apply(
+                SwanctlConf.Child.builder(CHILD)
+                    .mode(Mode.TUNNEL)
+                    .espProposals(esp)
+                    .startAction(start)
+                    .dpdAction("clear")
+                    .localTs(RIGHT_HOST + "/32")
+                    .remoteTs(LEFT_HOST + "/32"))
             .build());
     return SwanctlConf.builder()
         .psk("interop", PSK, LEFT_ADDR, RIGHT_ADDR)
@@ -160,17 +176,6 @@ class Ikev1StrongSwanTest {
       b.setting("i_dont_care_about_security_and_use_aggressive_mode_psk", "yes");
     }
     return b.start();
-  }
-
-  private static String ok(ControlResponse r) {
-    assertTrue(r.ok(), r.body());
-    return r.body();
-  }
-
-  private static String field(String json, String key) {
-    Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\":\"?([^\",\\]}]*)").matcher(json);
-    assertTrue(m.find(), key + " in " + json);
-    return m.group(1);
   }
 
   private static String awaitMeshsecEstablished(NodeProcess m) throws Exception {
@@ -324,6 +329,202 @@ class Ikev1StrongSwanTest {
           "AES_CBC-128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048",
           "AES_GCM_16-128");
       ping(net, left, 10);
+    }
+  }
+
+  // ---------------------------------------------------------------- lifecycle (docs/ikev1.md)
+
+  private static final String IKE = "aes128-sha256-modp2048";
+  private static final String IKE_REPORTED =
+      "AES_CBC-128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048";
+
+  /** Charon's IKE SA of the connection that satisfies {@code condition}, waited for. */
+  private static Charon.IkeSa awaitCharon(
+      Charon c, java.util.function.Predicate<Charon.IkeSa> condition, String what)
+      throws IOException {
+    return c.awaitSa(sa -> sa.name().equals(CONN) && condition.test(sa), WAIT, what);
+  }
+
+  @Test
+  void quickModeRekeyDrivenByMeshsec() throws Exception {
+    try (Topology net = Topology.create();
+        Charon right =
+            startCharon(net, charonConfig(IKE, "aes128gcm16", StartAction.NONE, false), false);
+        NodeProcess left =
+            startMeshsec(
+                net, meshsecConfig(IKE, "aes128gcm16", "trap", "esp_lifetime = \"12s\""))) {
+      right.loadAll();
+      trigger(net);
+      agree(right, left, true, "main", IKE_REPORTED, "AES_GCM_16-128");
+      Charon.IkeSa first = right.awaitEstablished(CONN, CHILD, WAIT);
+      int firstChild = first.installed(CHILD).get(0).spiIn();
+      ping(net, left, 50); // 10 s: meshsec's pair reaches its soft lifetime (90 %) at 10.8 s
+      Charon.IkeSa after =
+          awaitCharon(
+              right,
+              sa -> sa.installed(CHILD).stream().anyMatch(c -> c.spiIn() != firstChild),
+              "a new child from meshsec's Quick Mode");
+      assertEquals(first.initiatorSpi(), after.initiatorSpi(), "the same ISAKMP SA");
+      // meshsec deleted the old pair (D(ESP)) once the new one was installed
+      awaitCharon(
+          right,
+          sa -> sa.installed(CHILD).stream().noneMatch(c -> c.spiIn() == firstChild),
+          "the old child deleted");
+      ping(net, left, 5);
+      String json = ok(left.control(new ControlRequest.IkeList(true)));
+      assertEquals(1, count(json, "\"spi_i\""), json);
+    }
+  }
+
+  @Test
+  void quickModeRekeyDrivenByStrongSwan() throws Exception {
+    try (Topology net = Topology.create();
+        Charon right =
+            startCharon(net, charonConfig(IKE, "aes128gcm16", StartAction.NONE, false), false);
+        NodeProcess left = startMeshsec(net, meshsecConfig(IKE, "aes128gcm16", "trap", ""))) {
+      right.loadAll();
+      trigger(net);
+      agree(right, left, true, "main", IKE_REPORTED, "AES_GCM_16-128");
+      int firstChild = right.awaitEstablished(CONN, CHILD, WAIT).installed(CHILD).get(0).spiIn();
+      ExecResult r = right.swanctl("--rekey", "--child", CHILD);
+      assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+      Charon.IkeSa after =
+          awaitCharon(
+              right,
+              sa -> sa.installed(CHILD).stream().anyMatch(c -> c.spiIn() != firstChild),
+              "charon's new child");
+      Charon.ChildSa fresh =
+          after.installed(CHILD).stream().filter(c -> c.spiIn() != firstChild).findFirst().get();
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      String json = "";
+      while (!json.contains("\"spi_out\":\"" + hex8(fresh.spiIn()) + "\"")) {
+        assertTrue(System.nanoTime() < deadline, "meshsec has charon's new pair: " + json);
+        Thread.sleep(100);
+        json = ok(left.control(new ControlRequest.IkeList(true)));
+      }
+      assertTrue(json.contains("\"spi_in\":\"" + hex8(fresh.spiOut()) + "\""), json);
+      ping(net, left, 10);
+    }
+  }
+
+  @Test
+  void phase1ReestablishedByMeshsecKeepsTheEspSas() throws Exception {
+    try (Topology net = Topology.create();
+        Charon right =
+            startCharon(net, charonConfig(IKE, "aes128gcm16", StartAction.NONE, false), false);
+        NodeProcess left = startMeshsec(net, meshsecConfig(IKE, "aes128gcm16", "trap", ""))) {
+      right.loadAll();
+      trigger(net);
+      agree(right, left, true, "main", IKE_REPORTED, "AES_GCM_16-128");
+      Charon.IkeSa first = right.awaitEstablished(CONN, CHILD, WAIT);
+      int child = first.installed(CHILD).get(0).spiIn();
+      String done = ok(left.control(new ControlRequest.Rekey("right", 20_000L, false)));
+      assertTrue(done.contains("rekeyed"), done);
+      Charon.IkeSa now =
+          awaitCharon(
+              right,
+              sa ->
+                  sa.initiatorSpi() != first.initiatorSpi()
+                      && "ESTABLISHED".equals(sa.state())
+                      && sa.installed(CHILD).stream().anyMatch(c -> c.spiIn() == child),
+              "charon's new ISAKMP SA holding the same child");
+      assertTrue(now.initiator() == false, "meshsec initiated the new Main Mode");
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (right.listSas().size() != 1) {
+        assertTrue(System.nanoTime() < deadline, "old ISAKMP SA deleted: " + right.listSas());
+        Thread.sleep(100);
+      }
+      agree(right, left, true, "main", IKE_REPORTED, "AES_GCM_16-128");
+      ping(net, left, 10);
+    }
+  }
+
+  @Test
+  void phase1ReauthenticatedByStrongSwanKeepsTheEspSas() throws Exception {
+    try (Topology net = Topology.create();
+        Charon right =
+            startCharon(net, charonConfig(IKE, "aes128gcm16", StartAction.NONE, false), false);
+        NodeProcess left = startMeshsec(net, meshsecConfig(IKE, "aes128gcm16", "trap", ""))) {
+      right.loadAll();
+      trigger(net);
+      agree(right, left, true, "main", IKE_REPORTED, "AES_GCM_16-128");
+      Charon.IkeSa first = right.awaitEstablished(CONN, CHILD, WAIT);
+      String before = field(ok(left.control(new ControlRequest.IkeList(true))), "spi_in");
+      ExecResult r = right.swanctl("--rekey", "--ike", CONN, "--reauth");
+      assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+      awaitCharon(
+          right,
+          sa -> sa.initiatorSpi() != first.initiatorSpi() && "ESTABLISHED".equals(sa.state()),
+          "charon's new ISAKMP SA");
+      // charon keeps its old ISAKMP SA; meshsec deletes it after its grace of 30 s
+      long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+      String json = ok(left.control(new ControlRequest.IkeList(true)));
+      while (count(json, "\"spi_i\"") != 1
+          || json.contains(String.format("%016x", first.initiatorSpi()))) {
+        assertTrue(System.nanoTime() < deadline, "meshsec: one new ISAKMP SA: " + json);
+        Thread.sleep(100);
+        json = ok(left.control(new ControlRequest.IkeList(true)));
+      }
+      assertTrue(json.contains("\"name\":\"" + CHILD + "\""), "the pair survived: " + json);
+      ping(net, left, 10);
+      String sas = ok(left.control(new ControlRequest.SaList(true)));
+      assertTrue(
+          sas.contains(before.replace("0x", "")) || sas.contains(before),
+          "the ESP SA " + before + " is still installed: " + sas);
+    }
+  }
+
+  @Test
+  void dpdClearsTheSasOfAKilledCharonAndInitialContactRecoversAfterItsRestart() throws Exception {
+    SwanctlConf conf = charonConfig(IKE, "aes128gcm16", StartAction.NONE, false);
+    try (Topology net = Topology.create();
+        NodeProcess left =
+            startMeshsec(
+                net,
+                meshsecConfig(
+                    IKE,
+                    "aes128gcm16",
+                    "trap",
+                    "dpd_delay = \"1s\"\ndpd_timeout = \"4s\"\ndpd_action = \"clear\""))) {
+      try (Charon first = startCharon(net, conf, false)) {
+        first.loadAll();
+        trigger(net);
+        agree(first, left, true, "main", IKE_REPORTED, "AES_GCM_16-128");
+        first.kill();
+        assertFalse(first.isAlive());
+        awaitMeshsecEmpty(left, Duration.ofSeconds(15));
+        String sas = ok(left.control(new ControlRequest.SaList(true)));
+        assertEquals(0, count(sas, "\"spi\""), "SAD emptied: " + sas);
+      }
+    }
+  }
+
+  @Test
+  void aRestartedCharonsInitialContactReplacesTheStaleSas() throws Exception {
+    SwanctlConf conf = charonConfig(IKE, "aes128gcm16", StartAction.NONE, false);
+    try (Topology net = Topology.create();
+        NodeProcess left = startMeshsec(net, meshsecConfig(IKE, "aes128gcm16", "trap", ""))) {
+      String stale;
+      try (Charon first = startCharon(net, conf, false)) {
+        first.loadAll();
+        trigger(net);
+        agree(first, left, true, "main", IKE_REPORTED, "AES_GCM_16-128");
+        stale = field(ok(left.control(new ControlRequest.IkeList(true))), "spi_i");
+        first.kill(); // no Delete: meshsec keeps its SAs (DPD is slower than the restart)
+      }
+      try (Charon second =
+          Charon.builder(net.rightName(), dir.resolve("right2")).config(conf).start()) {
+        second.loadAll();
+        second.initiate(CHILD); // a fresh charon: Main Mode (5) carries N(INITIAL-CONTACT)
+        agree(second, left, false, "main", IKE_REPORTED, "AES_GCM_16-128");
+        String json = ok(left.control(new ControlRequest.IkeList(true)));
+        assertNotEquals(stale, field(json, "spi_i"), json);
+        assertEquals(1, count(json, "\"spi_i\""), "the stale ISAKMP SA went: " + json);
+        assertEquals(1, count(json, "\"spi_in\""), "and its pair: " + json);
+        String sas = ok(left.control(new ControlRequest.SaList(true)));
+        assertEquals(2, count(sas, "\"spi\""), "one pair in the SAD: " + sas);
+        ping(net, left, 5);
+      }
     }
   }
 }

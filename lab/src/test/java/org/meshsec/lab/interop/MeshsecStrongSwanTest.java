@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.meshsec.lab.interop.MeshsecControl.awaitMeshsecEmpty;
+import static org.meshsec.lab.interop.MeshsecControl.count;
+import static org.meshsec.lab.interop.MeshsecControl.field;
+import static org.meshsec.lab.interop.MeshsecControl.hex8;
+import static org.meshsec.lab.interop.MeshsecControl.ok;
 import static org.meshsec.lab.interop.Topology.LEFT_ADDR;
 import static org.meshsec.lab.interop.Topology.LEFT_HOST;
 import static org.meshsec.lab.interop.Topology.RIGHT_ADDR;
@@ -20,7 +25,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -30,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.meshsec.core.control.ControlRequest;
-import org.meshsec.core.control.ControlResponse;
 import org.meshsec.ike.pki.KeyType;
 import org.meshsec.ike.pki.Pki;
 import org.meshsec.ike.pki.SubjectAltName;
@@ -207,25 +210,6 @@ class MeshsecStrongSwanTest {
     String json = ok(m.control(new ControlRequest.IkeList(true)));
     assertEquals(1, count(json, "\"spi_i\""), "meshsec IKE SAs: " + json);
     return json;
-  }
-
-  private static String ok(ControlResponse r) {
-    assertTrue(r.ok(), r.body());
-    return r.body();
-  }
-
-  private static int count(String s, String needle) {
-    return s.split(Pattern.quote(needle), -1).length - 1;
-  }
-
-  private static String field(String json, String key) {
-    Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\":\"?([^\",\\]}]*)").matcher(json);
-    assertTrue(m.find(), key + " in " + json);
-    return m.group(1);
-  }
-
-  private static String hex8(int spi) {
-    return String.format("0x%08x", spi);
   }
 
   /**
@@ -638,24 +622,6 @@ class MeshsecStrongSwanTest {
       assertTrue(
           System.nanoTime() < deadline, "charon SAs still up: " + c.listSas() + c.logTail(30));
       Thread.sleep(50);
-    }
-  }
-
-  private static void awaitMeshsecEmpty(NodeProcess m) throws Exception {
-    awaitMeshsecEmpty(m, Duration.ofSeconds(10));
-  }
-
-  private static void awaitMeshsecEmpty(NodeProcess m, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      String json = ok(m.control(new ControlRequest.IkeList(true))).strip();
-      if (json.equals("[]")) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        fail("meshsec IKE SAs left: " + json + "\n" + m.output());
-      }
-      Thread.sleep(100);
     }
   }
 }

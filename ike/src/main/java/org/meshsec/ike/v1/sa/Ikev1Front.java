@@ -24,6 +24,7 @@ import org.meshsec.ike.sa.VersionProtocol;
 import org.meshsec.ike.v1.message.ExchangeType;
 import org.meshsec.ike.v1.message.IsakmpHeader;
 import org.meshsec.ike.v1.message.ParseResult;
+import org.meshsec.ike.v1.task.Nonces;
 import org.meshsec.inet.InetText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -273,9 +274,57 @@ final class Ikev1Front implements VersionProtocol.Side {
 
   // ---------------------------------------------------------------- SA events
 
-  /** Phase 1 completed: no longer half-open. */
+  /**
+   * Phase 1 completed: no longer half-open. With N(INITIAL-CONTACT) in Main Mode (5) the peer's
+   * older SAs go with their pairs; otherwise {@code sa} takes over from them (see {@link
+   * IsakmpSa}): an SA established before {@code sa}'s Main Mode began hands its pairs over and is
+   * deleted by {@code sa}'s initiator; an SA established after it began is a rival (both sides
+   * re-established at once): the one with the lowest nonce is redundant, hands its pairs to the
+   * other and is deleted by us (the peer, seeing the same, deletes the same one). Runs on {@code
+   * sa}'s executor.
+   */
   void established(IsakmpSa sa) {
     closeHalfOpen(sa);
+    if (sa.phase1().initialContact()) {
+      initialContact(sa);
+      return;
+    }
+    for (IsakmpSa other : byCookie.values()) {
+      long otherEstablished = other.establishedOrder();
+      if (other == sa
+          || !other.peer().name().equals(sa.peer().name())
+          || !other.state().isUsable()
+          || otherEstablished == 0) {
+        continue;
+      }
+      boolean rivals = otherEstablished > sa.createdOrder();
+      if (rivals && Nonces.redundant(sa.lowestNonce(), other.lowestNonce())) {
+        log.info(
+            "IKEv1 ISAKMP SAs {} and {} with {} made at once: {} is redundant (lowest nonce)",
+            other.id(),
+            sa.id(),
+            sa.peer().name(),
+            sa.id());
+        sa.execute(() -> sa.release(other, true));
+        return;
+      }
+      boolean weDelete = rivals || sa.initiator();
+      other.execute(() -> other.release(sa, weDelete));
+    }
+  }
+
+  /** Another usable ISAKMP SA with {@code sa}'s peer, the newest; null if none. */
+  IsakmpSa heir(IsakmpSa sa) {
+    IsakmpSa best = null;
+    for (IsakmpSa other : byCookie.values()) {
+      if (other != sa
+          && other.peer().name().equals(sa.peer().name())
+          && other.state().isUsable()
+          && (best == null || other.establishedOrder() > best.establishedOrder())) {
+        best = other;
+      }
+    }
+    return best;
   }
 
   /** INITIAL-CONTACT (RFC 2407 section 4.6.3.3): SAs with the peer older than {@code sa} go. */
@@ -295,8 +344,29 @@ final class Ikev1Front implements VersionProtocol.Side {
     childOwners.put(inboundSpi, sa);
   }
 
-  void childGone(int inboundSpi) {
-    childOwners.remove(inboundSpi);
+  /** The pair is gone from {@code sa} (null: from whichever SA owns it). */
+  void childGone(int inboundSpi, IsakmpSa sa) {
+    if (sa == null) {
+      childOwners.remove(inboundSpi);
+    } else {
+      childOwners.remove(inboundSpi, sa);
+    }
+  }
+
+  /**
+   * Starts a new Main Mode with {@code old}'s peer to replace it (phase 1 re-establishment); the
+   * new SA, or null if none could be created (shutting down).
+   */
+  IsakmpSa reestablish(IsakmpSa old) {
+    PeerConfig p = old.peer();
+    InetSocketAddress local =
+        new InetSocketAddress(old.local().getAddress(), engine.settings().ikePort());
+    InetSocketAddress remote = new InetSocketAddress(old.remote().getAddress(), p.remotePort());
+    IsakmpSa sa = newSa(p, true, p.aggressive(), local, remote);
+    if (sa != null) {
+      sa.execute(() -> sa.startReplacing(old));
+    }
+    return sa;
   }
 
   /** The SA is destroyed. */
@@ -327,7 +397,7 @@ final class Ikev1Front implements VersionProtocol.Side {
         continue;
       }
       other = true;
-      if (sa.state() == IkeSaState.ESTABLISHED) {
+      if (sa.state() == IkeSaState.ESTABLISHED || sa.state() == IkeSaState.REKEYING) {
         existing = sa;
         break;
       }
@@ -365,6 +435,30 @@ final class Ikev1Front implements VersionProtocol.Side {
     for (IsakmpSa sa : byCookie.values()) {
       if (sa.peer().name().equals(peerName)) {
         sa.execute(() -> sa.terminate("terminated"));
+        any = true;
+      }
+    }
+    return any;
+  }
+
+  @Override
+  public boolean rekey(String peerName) {
+    boolean any = false;
+    for (IsakmpSa sa : byCookie.values()) {
+      if (sa.peer().name().equals(peerName) && sa.state() == IkeSaState.ESTABLISHED) {
+        sa.execute(sa::reestablish);
+        any = true;
+      }
+    }
+    return any;
+  }
+
+  @Override
+  public boolean rekeyChild(String peerName, String childName) {
+    boolean any = false;
+    for (IsakmpSa sa : byCookie.values()) {
+      if (sa.peer().name().equals(peerName) && sa.state() == IkeSaState.ESTABLISHED) {
+        sa.execute(() -> sa.rekeyChild(childName));
         any = true;
       }
     }

@@ -4,14 +4,18 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.meshsec.ike.config.ChildConfig;
 import org.meshsec.ike.config.DpdAction;
 import org.meshsec.ike.config.IkeProposal;
 import org.meshsec.ike.config.PeerConfig;
+import org.meshsec.ike.config.RekeySchedule;
 import org.meshsec.ike.port.Cancellable;
 import org.meshsec.ike.port.ExpireKind;
 import org.meshsec.ike.port.SerialExecutor;
@@ -21,9 +25,11 @@ import org.meshsec.ike.sa.EngineStats;
 import org.meshsec.ike.sa.IkeEngine;
 import org.meshsec.ike.sa.IkeSaInfo;
 import org.meshsec.ike.sa.IkeSaState;
+import org.meshsec.ike.v1.task.EventOrder;
 import org.meshsec.ike.v1.task.Informational;
 import org.meshsec.ike.v1.task.MainModeExchange;
 import org.meshsec.ike.v1.task.NatTraversal;
+import org.meshsec.ike.v1.task.Nonces;
 import org.meshsec.ike.v1.task.Phase1State;
 import org.meshsec.ike.v1.task.QuickMode;
 import org.meshsec.ike.v1.task.QuickModeConfig;
@@ -40,19 +46,80 @@ import org.slf4j.LoggerFactory;
  * IkeSaState}:
  *
  * <pre>
- *  CONNECTING --phase 1 done--&gt; ESTABLISHED --terminate / peer's D(ISAKMP) / dead--&gt; DESTROYED
- *       \--phase 1 failed or timed out------------------------------------------------^
+ *  CONNECTING --phase 1 done--&gt; ESTABLISHED --terminate / peer's D(ISAKMP) / dead / lifetime--&gt; DESTROYED
+ *       \--phase 1 failed or timed out--------------------------------------------------------^
+ *  ESTABLISHED --rekey time or rekey command: a new Main Mode started--&gt; REKEYING
+ *  REKEYING --the new Main Mode failed--&gt; ESTABLISHED (tried again later)
+ *  ESTABLISHED | REKEYING --a newer ISAKMP SA with the peer took the pairs--&gt; REKEYED
+ *  REKEYED --D(ISAKMP) sent by the new SA's initiator, or received--&gt; DESTROYED
  * </pre>
  *
- * DPD (RFC 3706): after {@code dpd.delay} without a message from the peer, R-U-THERE, repeated
- * every {@code delay}; no R-U-THERE-ACK within {@code dpd.timeout} of the first one: the peer is
+ * <p><b>Re-establishment.</b> IKEv1 has no ISAKMP SA rekey: before {@code ike_lifetime} runs out
+ * (rekey time minus a random part of the jitter, as for IKEv2) a new Main Mode with the same peer
+ * is negotiated; when it completes ({@link Ikev1Front#established}) the older SA hands its pairs
+ * over ({@link #release}, {@link #adopt}: the ESP SAs stay in the data plane, later Quick Modes run
+ * on the new SA) and the new SA's initiator deletes the old one with D(ISAKMP) (RFC 2408 section
+ * 3.15); the responder waits {@link #REPLACED_GRACE} for that delete, then sends its own. A new
+ * Main Mode from the peer is handled the same way (strongSwan re-authenticates IKEv1 so) unless it
+ * carries INITIAL-CONTACT, which drops the old SAs and their pairs.
+ *
+ * <p><b>Quick Mode rekey.</b> On a soft expire or a rekey command a Quick Mode for the same child
+ * starts; when its pair is installed, our side (the initiator of that Quick Mode) deletes the old
+ * pair with D(ESP) (make-before-break). Collisions (both sides rekey the same thing at once) are
+ * told by the order of events here ({@link EventOrder}): two pairs of the same child, or two ISAKMP
+ * SAs with the same peer, whose exchanges each began before the other completed are rivals; the one
+ * whose exchange carried the lowest nonce is redundant and is deleted (RFC 7296 section 2.8.1,
+ * applied to IKEv1), its pairs moving to the survivor.
+ *
+ * <p>DPD (RFC 3706): after {@code dpd.delay} without a message from the peer or authenticated ESP
+ * on one of the SA's pairs (section 5.1: traffic is proof of liveness), R-U-THERE, repeated every
+ * {@code delay}; nothing from the peer within {@code dpd.timeout} of the first one: the peer is
  * dead, the SA and its pairs go and {@code dpd.action} applies (RESTART initiates again).
  *
- * <p>Not thread-safe: confined to its {@link SerialExecutor} (only {@link #info()} and {@link
- * #execute} may be called from elsewhere).
+ * <p>Not thread-safe: confined to its {@link SerialExecutor} (only {@link #info()}, the volatile
+ * accessors and {@link #execute} may be called from elsewhere).
  */
 final class IsakmpSa {
   private static final Logger log = LoggerFactory.getLogger(IsakmpSa.class);
+
+  /** How long a replaced SA waits for the peer's D(ISAKMP) before it sends its own. */
+  static final Duration REPLACED_GRACE = Duration.ofSeconds(30);
+
+  /** When a new Main Mode to replace this SA failed: the next try. */
+  static final Duration REESTABLISH_RETRY = Duration.ofSeconds(30);
+
+  /**
+   * One pair under this SA: its snapshot, configuration, the lowest nonce of its Quick Mode and
+   * when that began and completed ({@link EventOrder}).
+   */
+  record Pair(
+      ChildSaInfo info, ChildConfig config, byte[] lowestNonce, long began, long installedAt) {
+    int inboundSpi() {
+      return info.inboundSpi();
+    }
+
+    Pair withState(ChildSaState state) {
+      ChildSaInfo i = info;
+      return new Pair(
+          new ChildSaInfo(
+              i.name(),
+              state,
+              i.inboundSpi(),
+              i.outboundSpi(),
+              i.suite(),
+              i.esn(),
+              i.mode(),
+              i.localTs(),
+              i.remoteTs(),
+              i.installed(),
+              i.rekeyAt(),
+              i.weInitiated()),
+          config,
+          lowestNonce,
+          began,
+          installedAt);
+    }
+  }
 
   private final Ikev1Front front;
   private final IkeEngine engine;
@@ -66,15 +133,44 @@ final class IsakmpSa {
   private final NatTraversal natT;
   private final V1TaskManager tasks;
   private final Instant created;
+  private final long createdOrder = EventOrder.next();
+  private volatile long establishedOrder;
   private final List<ChildConfig> pending = new ArrayList<>();
-  private final Map<Integer, ChildSaInfo> children = new LinkedHashMap<>();
-  private final Map<Integer, ChildConfig> childConfigs = new LinkedHashMap<>();
-  private IkeSaState state = IkeSaState.CONNECTING;
-  private Instant established;
+  private final Map<Integer, Pair> pairs = new LinkedHashMap<>();
+
+  /** Pairs taken over from an older SA (dropped on INITIAL-CONTACT), by inbound SPI. */
+  private final Set<Integer> adopted = new HashSet<>();
+
+  /** Quick Modes we started to replace a pair: Message ID to the old pair's inbound SPI. */
+  private final Map<Long, Integer> replacing = new HashMap<>();
+
+  private volatile IkeSaState state = IkeSaState.CONNECTING;
+  private volatile Instant established;
+  private volatile byte[] lowestNonce;
   private Instant lastHeard;
   private Instant dpdFirstSent;
   private Cancellable dpdTimer = Cancellable.NONE;
+  private Cancellable rekeyTimer = Cancellable.NONE;
+  private Cancellable lifeTimer = Cancellable.NONE;
+  private Cancellable replacedTimer = Cancellable.NONE;
+
+  /** When the re-establishment is due, null when none is planned. */
+  private Instant rekeyAt;
+
   private boolean sendInitialContact;
+
+  /** The SA this one was started to replace (a re-establishment), or null. */
+  private IsakmpSa predecessor;
+
+  /** The new Main Mode started to replace this SA, while it runs; null otherwise. */
+  private IsakmpSa replacement;
+
+  /** Pairs handed to this SA before its phase 1 completed, taken over when it does. */
+  private final List<Pair> inherited = new ArrayList<>();
+
+  /** The SA that took this one's pairs, once REKEYED. */
+  private volatile IsakmpSa successor;
+
   private volatile IkeSaInfo info;
 
   IsakmpSa(
@@ -145,6 +241,10 @@ final class IsakmpSa {
     return initiator;
   }
 
+  InetSocketAddress local() {
+    return local;
+  }
+
   InetSocketAddress remote() {
     return remote;
   }
@@ -162,8 +262,19 @@ final class IsakmpSa {
     return state;
   }
 
-  Instant establishedAt() {
-    return established;
+  /** When this SA's phase 1 began, in this process's {@link EventOrder}. */
+  long createdOrder() {
+    return createdOrder;
+  }
+
+  /** When phase 1 completed, in {@link EventOrder}; 0 before. */
+  long establishedOrder() {
+    return establishedOrder;
+  }
+
+  /** The lowest nonce of the phase 1 exchange, null before it completed. */
+  byte[] lowestNonce() {
+    return lowestNonce;
   }
 
   IkeSaInfo info() {
@@ -187,13 +298,20 @@ final class IsakmpSa {
     }
   }
 
+  /** Initiator of a re-establishment: as {@link #start}, replacing {@code old} once done. */
+  void startReplacing(IsakmpSa old) {
+    predecessor = old;
+    start(List.of(), false);
+  }
+
   /** Adds Child SAs: at once when established, else after phase 1. */
   void add(List<ChildConfig> wanted) {
     for (ChildConfig c : wanted) {
-      if (childConfigs.containsValue(c) || pending.contains(c)) {
+      boolean have = pairs.values().stream().anyMatch(p -> p.config().equals(c));
+      if (have || pending.contains(c)) {
         continue;
       }
-      if (state == IkeSaState.ESTABLISHED) {
+      if (state.isUsable()) {
         quickMode(c);
       } else {
         pending.add(c);
@@ -244,34 +362,302 @@ final class IsakmpSa {
     }
   }
 
-  private void quickMode(ChildConfig c) {
+  /** Starts a Quick Mode for {@code c}; its Message ID, or -1 if it could not start. */
+  private long quickMode(ChildConfig c) {
     QuickModeConfig qm = V1PeerConfigs.quickMode(c, local.getAddress(), remote.getAddress());
     try {
-      tasks.initiateQuickMode(qm);
+      long mid = tasks.initiateQuickMode(qm).task().messageId();
       log.info("IKEv1 Quick Mode {} with {} initiated", c.name(), peer.name());
+      return mid;
     } catch (V1Exception e) {
       log.warn("IKEv1 Quick Mode {} with {} not started: {}", c.name(), peer.name(), e);
+      return -1;
     }
+  }
+
+  // ---------------------------------------------------------------- Quick Mode rekey
+
+  /** Rekeys the pair with inbound SPI {@code spi} by a new Quick Mode (make-before-break). */
+  private void rekeyPair(int spi) {
+    Pair p = pairs.get(spi);
+    if (p == null
+        || p.info().state() != ChildSaState.INSTALLED
+        || state != IkeSaState.ESTABLISHED
+        || engine.isShuttingDown()) {
+      return;
+    }
+    long mid = quickMode(p.config());
+    if (mid < 0) {
+      return;
+    }
+    replacing.put(mid, spi);
+    pairs.put(spi, p.withState(ChildSaState.REKEYING));
+    log.info(
+        "IKEv1 pair {} of {} with {}: rekeying",
+        String.format("%08x", spi),
+        p.config().name(),
+        peer.name());
+    publish();
+  }
+
+  /** Rekeys the installed pairs of child {@code childName}; whether there was any. */
+  boolean rekeyChild(String childName) {
+    boolean any = false;
+    for (Pair p : List.copyOf(pairs.values())) {
+      if (p.config().name().equals(childName) && p.info().state() == ChildSaState.INSTALLED) {
+        rekeyPair(p.inboundSpi());
+        any = true;
+      }
+    }
+    return any;
   }
 
   /** A data-plane expire of the pair with inbound SPI {@code spi}. */
   void expire(int spi, ExpireKind kind) {
-    ChildSaInfo c = children.get(spi);
-    if (c == null) {
+    Pair p = pairs.get(spi);
+    if (p == null) {
       return;
     }
     if (kind == ExpireKind.SOFT) {
-      ChildConfig cfg = childConfigs.get(spi);
-      if (cfg != null && state == IkeSaState.ESTABLISHED) {
-        quickMode(cfg); // the new pair comes up before the old one goes (make-before-break)
-      }
+      rekeyPair(spi);
     } else {
-      children.remove(spi);
-      childConfigs.remove(spi);
-      front.childGone(spi);
+      Informational inf = tasks.informational();
+      if (inf != null) {
+        inf.removeChild(spi); // the data plane already removed it
+      }
+      forget(spi);
       publish();
     }
   }
+
+  /** Drops the pair from this SA's books (the data plane is dealt with by the caller). */
+  private void forget(int spi) {
+    pairs.remove(spi);
+    adopted.remove(spi);
+    front.childGone(spi, this);
+  }
+
+  /** Deletes our pair {@code spi} and tells the peer with D(ESP) (RFC 2408 section 3.15). */
+  private void deletePair(int spi, String why) {
+    Informational inf = tasks.informational();
+    if (inf == null || !pairs.containsKey(spi)) {
+      return;
+    }
+    if (inf.children().containsValue(spi)) {
+      send(inf.deleteChild(spi));
+    }
+    forget(spi);
+    log.info("IKEv1 pair {} with {} deleted: {}", String.format("%08x", spi), peer.name(), why);
+    publish();
+  }
+
+  /**
+   * A pair {@code fresh} was installed: the pair it replaces (a rekey we started) goes; a rival of
+   * the same child (its Quick Mode and this one each began before the other completed here: both
+   * sides rekeyed at once) is settled by the lowest nonce, the redundant pair deleted with D(ESP).
+   * Each side that sees the collision deletes the same pair (the second Delete finds nothing); a
+   * side that saw the two one after the other deletes nothing more.
+   */
+  private void settle(Pair fresh, Integer replaced) {
+    if (replaced != null) {
+      deletePair(replaced, "rekeyed");
+    }
+    for (Pair other : List.copyOf(pairs.values())) {
+      if (other.inboundSpi() == fresh.inboundSpi()
+          || !other.config().name().equals(fresh.config().name())
+          || replacing.containsValue(other.inboundSpi())
+          || other.installedAt() < fresh.began()) {
+        continue;
+      }
+      Pair loser;
+      if (Nonces.redundant(fresh.lowestNonce(), other.lowestNonce())) {
+        loser = fresh;
+      } else if (Nonces.redundant(other.lowestNonce(), fresh.lowestNonce())) {
+        loser = other;
+      } else {
+        continue;
+      }
+      deletePair(loser.inboundSpi(), "redundant after a Quick Mode collision (lowest nonce)");
+      if (loser == fresh) {
+        return;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- phase 1 re-establishment
+
+  private void armLifetime() {
+    RekeySchedule lt = peer.ikeLifetime();
+    if (!lt.rekeyTime().isZero()) {
+      long jitter = lt.jitter().toMillis();
+      long minus = jitter > 0 ? engine.random().nextLong(jitter + 1) : 0;
+      Duration in = lt.rekeyTime().minusMillis(minus);
+      rekeyAt = engine.scheduler().now().plus(in);
+      rekeyTimer = schedule(this::rekeyTimeReached, in);
+    }
+    if (!lt.lifeTime().isZero()) {
+      lifeTimer = schedule(this::lifetimeExpired, lt.lifeTime());
+    }
+  }
+
+  private Cancellable schedule(Runnable r, Duration in) {
+    return engine.scheduler().schedule(() -> execute(r), in);
+  }
+
+  private void rekeyTimeReached() {
+    reestablish();
+  }
+
+  /**
+   * Negotiates a new ISAKMP SA with the peer (a new Main Mode) to replace this one; whether it
+   * started.
+   */
+  boolean reestablish() {
+    if (state != IkeSaState.ESTABLISHED || engine.isShuttingDown()) {
+      return false;
+    }
+    state = IkeSaState.REKEYING;
+    rekeyTimer.cancel();
+    log.info("IKEv1 ISAKMP SA {} with {}: re-establishing phase 1", id, peer.name());
+    publish();
+    replacement = front.reestablish(this);
+    if (replacement == null) {
+      successorFailed("no new ISAKMP SA could be created");
+    }
+    return true;
+  }
+
+  /** The new Main Mode started by {@link #reestablish} failed: this SA stays, tries again later. */
+  void successorFailed(String reason) {
+    replacement = null;
+    if (state != IkeSaState.REKEYING) {
+      return;
+    }
+    state = IkeSaState.ESTABLISHED;
+    log.info(
+        "IKEv1 ISAKMP SA {} with {}: re-establishment failed ({}), trying again in {} s",
+        id,
+        peer.name(),
+        reason,
+        REESTABLISH_RETRY.toSeconds());
+    publish();
+    rekeyAt = engine.scheduler().now().plus(REESTABLISH_RETRY);
+    rekeyTimer = schedule(this::rekeyTimeReached, REESTABLISH_RETRY);
+  }
+
+  private void lifetimeExpired() {
+    if (state == IkeSaState.ESTABLISHED || state == IkeSaState.REKEYING) {
+      terminate("the ISAKMP SA reached its lifetime");
+    }
+  }
+
+  /**
+   * A newer ISAKMP SA ({@code to}) with the peer takes over: this SA's pairs move to it, this one
+   * turns REKEYED and is deleted, by us with D(ISAKMP) if {@code weDelete}, else by the peer (or by
+   * us after {@link #REPLACED_GRACE}).
+   */
+  void release(IsakmpSa to, boolean weDelete) {
+    if (state != IkeSaState.ESTABLISHED && state != IkeSaState.REKEYING) {
+      return;
+    }
+    state = IkeSaState.REKEYED;
+    successor = to;
+    rekeyTimer.cancel();
+    lifeTimer.cancel();
+    dpdTimer.cancel();
+    List<Pair> moving = takePairs();
+    log.info(
+        "IKEv1 ISAKMP SA {} with {} replaced by ISAKMP SA {}: {} pair(s) moved",
+        id,
+        peer.name(),
+        to.id(),
+        moving.size());
+    publish();
+    to.execute(() -> to.adopt(moving));
+    if (weDelete) {
+      deleteReplaced();
+    } else {
+      replacedTimer = schedule(this::deleteReplaced, REPLACED_GRACE);
+    }
+  }
+
+  private List<Pair> takePairs() {
+    List<Pair> moving = new ArrayList<>();
+    Informational inf = tasks.informational();
+    for (Pair p : List.copyOf(pairs.values())) {
+      if (inf != null) {
+        inf.removeChild(p.inboundSpi());
+      }
+      pairs.remove(p.inboundSpi());
+      adopted.remove(p.inboundSpi());
+      moving.add(
+          p.info().state() == ChildSaState.REKEYING ? p.withState(ChildSaState.INSTALLED) : p);
+    }
+    replacing.clear();
+    return moving;
+  }
+
+  private void deleteReplaced() {
+    if (state != IkeSaState.REKEYED) {
+      return;
+    }
+    Informational inf = tasks.informational();
+    if (inf != null) {
+      send(inf.deleteIsakmpSa());
+    }
+    destroy("replaced by ISAKMP SA " + (successor == null ? "?" : successor.id()));
+  }
+
+  /**
+   * Takes over pairs from an older ISAKMP SA with the same peer; their ESP SAs stay as they are.
+   */
+  void adopt(List<Pair> moving) {
+    if (state == IkeSaState.CONNECTING) {
+      inherited.addAll(moving); // taken over once phase 1 completes
+      return;
+    }
+    if (state == IkeSaState.DESTROYED || tasks.informational() == null) {
+      // gone meanwhile: the pairs go with it
+      for (Pair p : moving) {
+        engine.ipsec().delete(p.inboundSpi(), p.info().outboundSpi(), remote.getAddress());
+        front.childGone(p.inboundSpi(), null);
+      }
+      return;
+    }
+    if (state == IkeSaState.REKEYED && successor != null) {
+      IsakmpSa next = successor;
+      next.execute(() -> next.adopt(moving));
+      return;
+    }
+    for (Pair p : moving) {
+      pairs.put(p.inboundSpi(), p);
+      adopted.add(p.inboundSpi());
+      tasks.informational().addChild(p.inboundSpi(), p.info().outboundSpi());
+      front.childInstalled(p.inboundSpi(), this);
+    }
+    if (!moving.isEmpty()) {
+      publish();
+    }
+  }
+
+  /** INITIAL-CONTACT: the pairs taken over from older SAs are stale; they go without a Delete. */
+  private void dropAdopted() {
+    Informational inf = tasks.informational();
+    for (int spi : List.copyOf(adopted)) {
+      Pair p = pairs.get(spi);
+      if (p != null) {
+        if (inf != null) {
+          inf.removeChild(spi);
+        }
+        engine.ipsec().delete(spi, p.info().outboundSpi(), remote.getAddress());
+        forget(spi);
+      }
+    }
+    adopted.clear();
+    publish();
+  }
+
+  // ---------------------------------------------------------------- teardown
 
   /** Deletes the pairs and the SA, telling the peer (RFC 2408 section 3.15). */
   void terminate(String reason) {
@@ -279,11 +665,14 @@ final class IsakmpSa {
       return;
     }
     Informational inf = tasks.informational();
-    if (inf != null && state == IkeSaState.ESTABLISHED) {
-      for (int in : List.copyOf(children.keySet())) {
-        send(inf.deleteChild(in));
+    if (inf != null && state != IkeSaState.CONNECTING) {
+      for (int in : List.copyOf(pairs.keySet())) {
+        if (inf.children().containsValue(in)) {
+          send(inf.deleteChild(in));
+        }
       }
-      children.clear();
+      pairs.keySet().forEach(spi -> front.childGone(spi, this));
+      pairs.clear();
       send(inf.deleteIsakmpSa());
     }
     destroy(reason);
@@ -294,13 +683,22 @@ final class IsakmpSa {
     if (state == IkeSaState.DESTROYED) {
       return;
     }
+    boolean wasConnecting = state == IkeSaState.CONNECTING;
     dpdTimer.cancel();
+    rekeyTimer.cancel();
+    lifeTimer.cancel();
+    replacedTimer.cancel();
     Informational inf = tasks.informational();
     if (inf != null) {
       inf.children().forEach((out, in) -> engine.ipsec().delete(in, out, remote.getAddress()));
     }
-    children.keySet().forEach(front::childGone);
-    children.clear();
+    pairs.keySet().forEach(spi -> front.childGone(spi, this));
+    pairs.clear();
+    for (Pair p : inherited) {
+      engine.ipsec().delete(p.inboundSpi(), p.info().outboundSpi(), remote.getAddress());
+      front.childGone(p.inboundSpi(), null);
+    }
+    inherited.clear();
     tasks.close();
     state = IkeSaState.DESTROYED;
     publish();
@@ -311,6 +709,10 @@ final class IsakmpSa {
       engine.listener().ikeSaDestroyed(info, reason);
     } catch (RuntimeException e) {
       log.warn("IKE listener failed", e);
+    }
+    if (wasConnecting && predecessor != null) {
+      IsakmpSa p = predecessor;
+      p.execute(() -> p.successorFailed(reason));
     }
   }
 
@@ -347,10 +749,10 @@ final class IsakmpSa {
             p1.chosen() == null ? null : configuredProposal(p1),
             created,
             established,
-            null,
+            state == IkeSaState.ESTABLISHED ? rekeyAt : null,
             natT.natLocal(),
             natT.natRemote(),
-            List.copyOf(children.values()),
+            pairs.values().stream().map(Pair::info).toList(),
             1,
             mode);
     if (exchange != null) {
@@ -384,22 +786,41 @@ final class IsakmpSa {
 
   private void armDpd(Duration in) {
     dpdTimer.cancel();
-    dpdTimer = engine.scheduler().schedule(() -> execute(this::dpdTick), in);
+    dpdTimer = schedule(this::dpdTick, in);
+  }
+
+  /**
+   * Time since the last proof of life from the peer: an authenticated IKE message, or ESP accepted
+   * on one of our pairs (RFC 3706 section 5.1).
+   */
+  private Duration idle(Instant now) {
+    Duration idle = Duration.between(lastHeard, now);
+    for (int spi : pairs.keySet()) {
+      Optional<Duration> esp = engine.ipsec().inboundIdle(spi);
+      if (esp.isPresent() && esp.get().compareTo(idle) < 0) {
+        idle = esp.get().isNegative() ? Duration.ZERO : esp.get();
+      }
+    }
+    return idle;
   }
 
   private void dpdTick() {
-    if (state != IkeSaState.ESTABLISHED) {
+    if (!state.isUsable()) {
       return;
     }
     Instant now = engine.scheduler().now();
     Duration delay = peer.dpd().delay();
-    Duration idle = Duration.between(lastHeard, now);
-    Informational inf = tasks.informational();
-    if (inf.outstandingDpd() < 0 && idle.compareTo(delay) < 0) {
-      armDpd(delay.minus(idle));
-      return;
+    Duration idle = idle(now);
+    if (dpdFirstSent != null && idle.compareTo(Duration.between(dpdFirstSent, now)) < 0) {
+      dpdFirstSent = null; // something authenticated came after our R-U-THERE: alive
     }
-    if (inf.outstandingDpd() >= 0 && dpdFirstSent != null) {
+    if (dpdFirstSent == null) {
+      if (idle.compareTo(delay) < 0) {
+        armDpd(delay.minus(idle));
+        return;
+      }
+      dpdFirstSent = now;
+    } else {
       Duration timeout =
           peer.dpd().timeout().isZero()
               ? engine.settings().retransmit().giveUpAfter()
@@ -408,16 +829,14 @@ final class IsakmpSa {
         dead();
         return;
       }
-    } else {
-      dpdFirstSent = now;
     }
-    send(inf.rUThere());
+    send(tasks.informational().rUThere());
     armDpd(delay);
   }
 
   private void dead() {
     engine.stats().deadPeer(EngineStats.DeadPeerCause.DPD);
-    List<ChildConfig> configs = List.copyOf(childConfigs.values());
+    List<ChildConfig> configs = pairs.values().stream().map(Pair::config).distinct().toList();
     destroy("peer dead: no R-U-THERE-ACK within the DPD timeout");
     if (peer.dpd().action() == DpdAction.RESTART && !configs.isEmpty()) {
       front.connect(peer, configs, remote.getAddress());
@@ -430,9 +849,10 @@ final class IsakmpSa {
     @Override
     public void established(Phase1State sa) {
       state = IkeSaState.ESTABLISHED;
+      lowestNonce = sa.lowestNonce();
       established = engine.scheduler().now();
+      establishedOrder = EventOrder.next();
       lastHeard = established;
-      front.established(IsakmpSa.this);
       log.info(
           "IKEv1 ISAKMP SA {} with {} at {} established ({} Mode, {})",
           id,
@@ -440,7 +860,14 @@ final class IsakmpSa {
           InetText.endpoint(remote),
           mode,
           initiator ? "initiator" : "responder");
+      armLifetime();
       publish(initiator ? (mode.equals("main") ? "Main Mode" : "Aggressive Mode") : null);
+      if (!inherited.isEmpty()) {
+        List<Pair> moving = List.copyOf(inherited);
+        inherited.clear();
+        adopt(moving);
+      }
+      front.established(IsakmpSa.this);
       if (sendInitialContact) {
         send(tasks.informational().initialContact());
       }
@@ -473,8 +900,8 @@ final class IsakmpSa {
               engine.scheduler().now(),
               null,
               t.initiator());
-      children.put(t.inboundSpi(), c);
-      childConfigs.put(t.inboundSpi(), cfg);
+      Pair fresh = new Pair(c, cfg, t.lowestNonce(), t.began(), EventOrder.next());
+      pairs.put(t.inboundSpi(), fresh);
       front.childInstalled(t.inboundSpi(), IsakmpSa.this);
       log.info(
           "IKEv1 Quick Mode {} with {} installed: SPIs {} in, {} out",
@@ -482,6 +909,17 @@ final class IsakmpSa {
           peer.name(),
           String.format("%08x", t.inboundSpi()),
           String.format("%08x", t.outboundSpi()));
+      Integer replaced = replacing.remove(t.messageId());
+      if (state == IkeSaState.REKEYED && successor != null) {
+        // a Quick Mode that completed after this SA was replaced: the pair moves on
+        Informational inf = tasks.informational();
+        inf.removeChild(t.inboundSpi());
+        pairs.remove(t.inboundSpi());
+        IsakmpSa next = successor;
+        next.execute(() -> next.adopt(List.of(fresh)));
+        return;
+      }
+      settle(fresh, replaced);
       publish(t.initiator() ? "Quick Mode" : null);
     }
 
@@ -495,17 +933,52 @@ final class IsakmpSa {
     }
 
     @Override
+    public void quickModeFailed(long messageId, String reason) {
+      Integer target = replacing.remove(messageId);
+      log.info(
+          "IKEv1 Quick Mode {} with {} failed: {}",
+          String.format("%08x", messageId),
+          peer.name(),
+          reason);
+      Pair p = target == null ? null : pairs.get(target);
+      if (p != null && p.info().state() == ChildSaState.REKEYING) {
+        pairs.put(target, p.withState(ChildSaState.INSTALLED));
+        publish();
+      }
+    }
+
+    @Override
     public void informational(Informational.Event event) {
       lastHeard = engine.scheduler().now();
       if (event instanceof Informational.Event.ChildDeleted d) {
-        children.remove(d.inboundSpi());
-        childConfigs.remove(d.inboundSpi());
-        front.childGone(d.inboundSpi());
+        forget(d.inboundSpi());
         log.info("IKEv1 pair {} deleted by {}", String.format("%08x", d.inboundSpi()), peer.name());
         publish();
       } else if (event instanceof Informational.Event.IsakmpSaDeleted) {
+        // RFC 2408 section 3.15: a deleted ISAKMP SA does not take its pairs along; those still
+        // here go to another SA with the peer if there is one (the peer may have settled a
+        // collision of ISAKMP SAs the other way round), else with this one.
+        IsakmpSa heir = pairs.isEmpty() ? null : front.heir(IsakmpSa.this);
+        if (heir == null
+            && !pairs.isEmpty()
+            && replacement != null
+            && replacement.state() == IkeSaState.CONNECTING) {
+          heir = replacement; // the peer completed our new Main Mode first and deleted this one
+        }
+        if (heir != null) {
+          List<Pair> moving = takePairs();
+          log.info(
+              "IKEv1 ISAKMP SA {} deleted by {}: {} pair(s) go to ISAKMP SA {}",
+              id,
+              peer.name(),
+              moving.size(),
+              heir.id());
+          IsakmpSa to = heir;
+          to.execute(() -> to.adopt(moving));
+        }
         destroy("deleted by the peer");
       } else if (event instanceof Informational.Event.InitialContact) {
+        dropAdopted();
         front.initialContact(IsakmpSa.this);
       } else if (event instanceof Informational.Event.DpdAck) {
         dpdFirstSent = null;
@@ -517,6 +990,6 @@ final class IsakmpSa {
 
   /** The child configuration a pair was installed for, if it is still known. */
   Optional<ChildConfig> childConfig(int inboundSpi) {
-    return Optional.ofNullable(childConfigs.get(inboundSpi));
+    return Optional.ofNullable(pairs.get(inboundSpi)).map(Pair::config);
   }
 }

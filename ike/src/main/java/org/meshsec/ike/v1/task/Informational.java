@@ -96,6 +96,20 @@ public final class Informational {
     outboundToInbound.put(outboundSpi, inboundSpi);
   }
 
+  /**
+   * Forgets the pair with inbound SPI {@code inboundSpi} without deleting it (it moved to another
+   * ISAKMP SA); returns its outbound SPI, or null if unknown.
+   */
+  public Integer removeChild(int inboundSpi) {
+    for (Map.Entry<Integer, Integer> e : outboundToInbound.entrySet()) {
+      if (e.getValue() == inboundSpi) {
+        outboundToInbound.remove(e.getKey());
+        return e.getKey();
+      }
+    }
+    return null;
+  }
+
   /** The installed pairs, outbound SPI to inbound SPI. */
   public Map<Integer, Integer> children() {
     return Map.copyOf(outboundToInbound);

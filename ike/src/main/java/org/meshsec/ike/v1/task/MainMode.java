@@ -167,6 +167,7 @@ public final class MainMode implements V1Task {
       }
       case 4 -> {
         Phase1Auth.verify(sa, true, require(in, IdPayload.class), in);
+        sa.initialContact = in.notify(NotifyType.INITIAL_CONTACT).isPresent();
       }
       default -> throw V1Exception.silent("unexpected Main Mode message " + (s + 1));
     }

@@ -35,6 +35,7 @@ public final class Phase1State {
   CbcCipher cipher;
   IdPayload remoteId;
   boolean established;
+  boolean initialContact;
 
   /**
    * @param initiator which side we are
@@ -122,6 +123,22 @@ public final class Phase1State {
   /** Whether phase 1 completed: both sides authenticated. */
   public boolean established() {
     return established;
+  }
+
+  /**
+   * Whether the peer's Main Mode (5) carried N(INITIAL-CONTACT) (RFC 2407 section 4.6.3.3), as
+   * strongSwan sends it: the peer holds no other SA with us.
+   */
+  public boolean initialContact() {
+    return initialContact;
+  }
+
+  /**
+   * The lower of Ni_b and Nr_b, unsigned (null before both are known): of two ISAKMP SAs made at
+   * once, the one with the lowest nonce is redundant (the rule of RFC 7296 section 2.8.1).
+   */
+  public byte[] lowestNonce() {
+    return Nonces.lowest(niB, nrB);
   }
 
   /** Drops the key material and the DH private value. Idempotent. */

@@ -93,6 +93,7 @@ public final class QuickMode implements V1Task {
   private final InetSocketAddress local;
   private final InetSocketAddress remote;
   private final long messageId;
+  private final long began = EventOrder.next();
   private int step;
 
   private int ourSpi;
@@ -153,6 +154,11 @@ public final class QuickMode implements V1Task {
     return messageId;
   }
 
+  /** When this exchange began, in this process's {@link EventOrder}. */
+  public long began() {
+    return began;
+  }
+
   /** Our inbound SPI, 0 before it was reserved. */
   public int inboundSpi() {
     return ourSpi;
@@ -186,6 +192,15 @@ public final class QuickMode implements V1Task {
   /** The negotiated lifetime in kilobytes, 0 for none. */
   public long lifeKilobytes() {
     return lifeKilobytes;
+  }
+
+  /**
+   * The lower of Ni_b and Nr_b, unsigned (null before both are known): of two pairs negotiated at
+   * once for the same child, the one with the lowest nonce is redundant (the rule of RFC 7296
+   * section 2.8.1, applied to Quick Mode).
+   */
+  public byte[] lowestNonce() {
+    return Nonces.lowest(niB, nrB);
   }
 
   /** Our side's negotiated selector, null before it is known. */

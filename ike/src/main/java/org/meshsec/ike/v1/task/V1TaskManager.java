@@ -68,6 +68,14 @@ public final class V1TaskManager {
     /** An exchange failed or timed out; {@code phase1} when it was the ISAKMP SA's own. */
     default void failed(boolean phase1, String reason) {}
 
+    /**
+     * The Quick Mode with Message ID {@code messageId} failed or timed out; by default reported as
+     * {@link #failed failed(false, reason)}.
+     */
+    default void quickModeFailed(long messageId, String reason) {
+      failed(false, reason);
+    }
+
     /** A received informational's event. */
     default void informational(Informational.Event event) {}
   }
@@ -80,7 +88,11 @@ public final class V1TaskManager {
     int sends;
     Instant firstSent;
     QuickModeExchange quickMode;
+    long messageId;
     boolean over;
+
+    /** Counts our new messages; a timer armed for an older one does nothing. */
+    int generation;
   }
 
   private final MainModeExchange phase1;
@@ -173,6 +185,7 @@ public final class V1TaskManager {
     QuickModeExchange x = QuickModeExchange.initiator(sa(), config, ipsec, local, remote);
     Flow f = new Flow();
     f.quickMode = x;
+    f.messageId = x.task().messageId();
     byte[] first = x.start();
     quickModes.put(x.task().messageId(), f);
     send(f, first, true);
@@ -222,6 +235,7 @@ public final class V1TaskManager {
     if (f == null) {
       f = new Flow();
       f.quickMode = QuickModeExchange.responder(sa(), responderConfig, ipsec, local, remote);
+      f.messageId = h.messageId();
       quickModes.put(h.messageId(), f);
     } else if (isDuplicate(f, hash)) {
       return;
@@ -270,7 +284,7 @@ public final class V1TaskManager {
       if (over) {
         f.timer.cancel();
         f.over = true;
-        listener.failed(isPhase1, failed.reason());
+        failed(f, isPhase1, failed.reason());
       } else {
         drops++;
       }
@@ -289,8 +303,17 @@ public final class V1TaskManager {
     }
   }
 
+  private void failed(Flow f, boolean isPhase1, String reason) {
+    if (isPhase1) {
+      listener.failed(true, reason);
+    } else {
+      listener.quickModeFailed(f.messageId, reason);
+    }
+  }
+
   private void send(Flow f, byte[] datagram, boolean awaitAnswer) {
     f.lastSent = datagram;
+    f.generation++;
     f.sends = 0;
     f.firstSent = scheduler.now();
     sender.send(datagram);
@@ -301,10 +324,16 @@ public final class V1TaskManager {
 
   private void arm(Flow f) {
     Duration wait = policy.timeout(f.sends);
-    f.timer = scheduler.schedule(() -> executor.execute(() -> timeout(f)), wait);
+    int generation = f.generation;
+    f.timer = scheduler.schedule(() -> executor.execute(() -> timeout(f, generation)), wait);
   }
 
-  private void timeout(Flow f) {
+  private void timeout(Flow f, int generation) {
+    if (f.over || generation != f.generation) {
+      // the timer fired while the answer it waited for was being processed (cancelling it came
+      // too late): resending now would go on until the exchange is declared failed
+      return;
+    }
     boolean isPhase1 = f == phase1Flow;
     Duration elapsed = Duration.between(f.firstSent, scheduler.now());
     if (f.sends >= policy.retries() || elapsed.compareTo(policy.giveUpAfter()) >= 0) {
@@ -312,7 +341,7 @@ public final class V1TaskManager {
       if (!isPhase1) {
         f.quickMode.task().abort();
       }
-      listener.failed(isPhase1, "no answer after " + (f.sends + 1) + " sends");
+      failed(f, isPhase1, "no answer after " + (f.sends + 1) + " sends");
       return;
     }
     f.sends++;

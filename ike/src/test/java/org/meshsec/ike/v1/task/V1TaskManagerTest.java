@@ -36,6 +36,15 @@ class V1TaskManagerTest {
 
   private V1TaskManager manager(
       boolean initiator, Deque<byte[]> out, MemoryIpsec ipsec, List<String> events) {
+    return manager(initiator, out, ipsec, events, Runnable::run);
+  }
+
+  private V1TaskManager manager(
+      boolean initiator,
+      Deque<byte[]> out,
+      MemoryIpsec ipsec,
+      List<String> events,
+      java.util.concurrent.Executor executor) {
     MainModeExchange p1 =
         initiator
             ? MainModeExchange.initiator(
@@ -62,7 +71,7 @@ class V1TaskManagerTest {
     return new V1TaskManager(
         p1,
         clock,
-        Runnable::run,
+        executor,
         POLICY,
         out::add,
         l,
@@ -80,6 +89,39 @@ class V1TaskManagerTest {
 
   private static String kind(byte[] d) {
     return Datagram.decode(d).orElseThrow().header().exchangeType().toString();
+  }
+
+  /**
+   * The retransmission timer of Main Mode (5) fires while (6) is being processed on the SA's
+   * executor: the timeout, run after (6) completed the exchange, must neither resend (5) nor, in
+   * the end, declare the established SA failed.
+   */
+  @Test
+  void aTimerThatFiresAsTheAnswerArrivesDoesNothing() throws Exception {
+    Deque<Runnable> queued = new ArrayDeque<>();
+    V1TaskManager i = manager(true, toR, ipsecI, eventsI, queued::add);
+    V1TaskManager r = manager(false, toI, ipsecR, eventsR);
+    i.start();
+    r.receive(toR.poll());
+    i.receive(toI.poll());
+    r.receive(toR.poll());
+    i.receive(toI.poll()); // (5) sent, its timer armed
+    r.receive(toR.poll()); // (6) on its way
+    clock.advance(Duration.ofSeconds(1)); // the timer fires: its work waits on the executor
+    assertEquals(1, queued.size());
+    i.receive(toI.poll()); // (6) processed first
+    assertEquals(List.of("established"), eventsI);
+    while (!queued.isEmpty()) {
+      queued.poll().run();
+    }
+    for (int s = 0; s < 60; s++) {
+      clock.advance(Duration.ofSeconds(1));
+      while (!queued.isEmpty()) {
+        queued.poll().run();
+      }
+    }
+    assertTrue(toR.isEmpty(), "(5) was not resent");
+    assertEquals(List.of("established"), eventsI, "not failed");
   }
 
   @Test
