@@ -120,8 +120,10 @@ final class IsakmpSa {
             engine.ipsec(),
             espEndpoint(local),
             espEndpoint(remote),
-            V1PeerConfigs.quickMode(
-                peer.children().get(0), local.getAddress(), remote.getAddress()));
+            peer.children().stream()
+                .map(c -> V1PeerConfigs.quickMode(c, local.getAddress(), remote.getAddress()))
+                .toList());
+    tasks.notifyGate(() -> front.notifyLimit().admit(this.remote.getAddress()));
     this.created = engine.scheduler().now();
     this.lastHeard = created;
     publish();
@@ -477,7 +479,29 @@ final class IsakmpSa {
     }
 
     @Override
+    public void quickModeFailed(QuickMode t, String reason) {
+      log.info("IKEv1 Quick Mode {} with {} failed: {}", t.config().name(), peer.name(), reason);
+      if (t.initiator()) {
+        try {
+          engine.listener().childSaFailed(info, t.config().name(), reason);
+        } catch (RuntimeException e) {
+          log.warn("IKE listener failed", e);
+        }
+      }
+    }
+
+    @Override
     public void informational(Informational.Event event) {
+      if (event instanceof Informational.Event.Error e) {
+        // RFC 2408 section 3.14.1: the peer says why it refused; the negotiation ends with it.
+        log.warn(
+            "IKEv1 {} from {} at {} (ISAKMP SA {})",
+            e.type(),
+            peer.name(),
+            InetText.endpoint(remote),
+            id);
+        return;
+      }
       lastHeard = engine.scheduler().now();
       if (event instanceof Informational.Event.ChildDeleted d) {
         children.remove(d.inboundSpi());

@@ -70,7 +70,9 @@ import org.meshsec.ike.v1.message.SaPayload;
  * <p><b>Traffic selectors.</b> IDci / IDcr carry one selector each ({@link ClientIds}). The
  * responder narrows each to its policy ({@code TsRange.intersect}, as IKEv2 does, RFC 7296 section
  * 2.9) and answers with the narrowed IDs; the initiator accepts an answer only within what it sent.
- * Without IDs the selectors are the two outer addresses (RFC 2409 section 5.5).
+ * A responder with several children for the peer answers with the one whose selectors contain the
+ * offered IDs ({@link #responder}). Without IDs the selectors are the two outer addresses (RFC 2409
+ * section 5.5).
  *
  * <p><b>Why one class of about 600 lines</b> (an eighth of them this description): the three
  * messages share the HASH inputs, the chosen transform, the reserved SPI and the narrowed
@@ -88,7 +90,8 @@ public final class QuickMode implements V1Task {
   private static final int ESP = ProtocolId.ESP.value();
 
   private final boolean initiator;
-  private final QuickModeConfig config;
+  private final List<QuickModeConfig> candidates;
+  private QuickModeConfig config;
   private final IpsecPort ipsec;
   private final InetSocketAddress local;
   private final InetSocketAddress remote;
@@ -127,11 +130,44 @@ public final class QuickMode implements V1Task {
       InetSocketAddress local,
       InetSocketAddress remote,
       long messageId) {
+    this(initiator, List.of(config), ipsec, local, remote, messageId);
+  }
+
+  /**
+   * A responder that answers with whichever of {@code candidates} (the peer's children, in
+   * configuration order) the initiator's IDs select; see "Traffic selectors" above.
+   *
+   * @param candidates the children that may answer, at least one
+   * @param ipsec the data plane
+   * @param local our outer address and UDP port
+   * @param remote the peer's outer address and UDP port
+   * @param messageId the exchange's Message ID
+   */
+  public static QuickMode responder(
+      List<QuickModeConfig> candidates,
+      IpsecPort ipsec,
+      InetSocketAddress local,
+      InetSocketAddress remote,
+      long messageId) {
+    return new QuickMode(false, candidates, ipsec, local, remote, messageId);
+  }
+
+  private QuickMode(
+      boolean initiator,
+      List<QuickModeConfig> candidates,
+      IpsecPort ipsec,
+      InetSocketAddress local,
+      InetSocketAddress remote,
+      long messageId) {
     if (messageId == 0 || messageId > 0xFFFF_FFFFL || messageId < 0) {
       throw new IllegalArgumentException("Quick Mode Message ID must be a non-zero 32-bit value");
     }
     this.initiator = initiator;
-    this.config = Objects.requireNonNull(config, "config");
+    this.candidates = List.copyOf(candidates);
+    if (this.candidates.isEmpty() || (initiator && this.candidates.size() != 1)) {
+      throw new IllegalArgumentException("an initiator has one configuration, a responder some");
+    }
+    this.config = this.candidates.get(0);
     this.ipsec = Objects.requireNonNull(ipsec, "ipsec");
     this.local = Objects.requireNonNull(local, "local");
     this.remote = Objects.requireNonNull(remote, "remote");
@@ -158,12 +194,20 @@ public final class QuickMode implements V1Task {
     return ourSpi;
   }
 
+  /**
+   * The SPI the initiator proposed (its inbound SPI), which error notifications about this exchange
+   * carry (RFC 2408 section 3.14, as strongSwan sends them); 0 before it is known.
+   */
+  public int initiatorSpi() {
+    return initiator ? ourSpi : peerSpi;
+  }
+
   /** The peer's SPI (our outbound SA), 0 before it is known. */
   public int outboundSpi() {
     return peerSpi;
   }
 
-  /** The configuration this side negotiates with. */
+  /** The configuration this side negotiates with (a responder's: the child its IDs chose). */
   public QuickModeConfig config() {
     return config;
   }
@@ -298,15 +342,16 @@ public final class QuickMode implements V1Task {
     int s = step++;
     Phase1Keys k = keys(sa);
     if (!initiator && s == 0) {
+      offeredSpi(in);
       niB = require(in, NoncePayload.class).encodeBody();
       verify(
           V1KeyDerivation.quickModeHash1(
               k.prf(), k.skeyidA(), messageId, in.encodePayloadsAfter(0)),
           received,
           "HASH(1)");
+      narrowIds(in);
       chooseTransform(require(in, SaPayload.class));
       readKe(in);
-      narrowIds(in);
       return TaskStatus.NEED_MORE;
     }
     if (initiator && s == 1) {
@@ -448,7 +493,25 @@ public final class QuickMode implements V1Task {
     peerKe = ke.get().keyExchangeData().toByteArray();
   }
 
-  /** Responder, (1): IDci is the initiator's side (our remote), IDcr ours. */
+  /** Responder, (1): the initiator's SPI, known before anything is checked (for a notification). */
+  private void offeredSpi(IsakmpMessage in) {
+    Optional<SaPayload> offer = in.first(SaPayload.class);
+    if (offer.isPresent()) {
+      for (SaPayload.Proposal p : offer.get().proposals()) {
+        if (p.protocolId().equals(ProtocolId.ESP) && p.spi().length() == 4) {
+          peerSpi = (int) p.spi().toLong();
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * Responder, (1): IDci is the initiator's side (our remote), IDcr ours. The child that answers is
+   * the first of the candidates whose selectors contain both IDs; failing that, the first whose
+   * selectors overlap both, narrowed to the overlap (as IKEv2's narrowing does, RFC 7296 section
+   * 2.9); none: INVALID-ID-INFORMATION.
+   */
   private void narrowIds(IsakmpMessage in) throws V1Exception {
     List<IdPayload> ids = in.all(IdPayload.class);
     TsRange offeredI;
@@ -466,9 +529,28 @@ public final class QuickMode implements V1Task {
     } else {
       throw V1Exception.notify(NotifyType.INVALID_ID_INFORMATION, "one ID payload, not two");
     }
-    remoteTs = ClientIds.narrow(offeredI, config.remoteTs()).orElse(null);
-    localTs = ClientIds.narrow(offeredR, config.localTs()).orElse(null);
-    if (remoteTs == null || localTs == null) {
+    QuickModeConfig narrowed = null;
+    for (QuickModeConfig c : candidates) {
+      TsRange r = ClientIds.narrow(offeredI, c.remoteTs()).orElse(null);
+      TsRange l = ClientIds.narrow(offeredR, c.localTs()).orElse(null);
+      if (r == null || l == null) {
+        continue;
+      }
+      if (r.equals(offeredI) && l.equals(offeredR)) {
+        config = c;
+        remoteTs = r;
+        localTs = l;
+        return;
+      }
+      if (narrowed == null) {
+        narrowed = c;
+        remoteTs = r;
+        localTs = l;
+      }
+    }
+    if (narrowed != null) {
+      config = narrowed;
+    } else {
       throw V1Exception.notify(
           NotifyType.INVALID_ID_INFORMATION,
           "selectors " + offeredI + " === " + offeredR + " outside the policy");

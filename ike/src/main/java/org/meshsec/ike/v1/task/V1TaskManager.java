@@ -7,9 +7,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import org.meshsec.ike.config.RetransmitPolicy;
 import org.meshsec.ike.port.Cancellable;
 import org.meshsec.ike.port.IpsecPort;
@@ -18,7 +21,9 @@ import org.meshsec.ike.v1.crypto.IvChain;
 import org.meshsec.ike.v1.message.Datagram;
 import org.meshsec.ike.v1.message.ExchangeType;
 import org.meshsec.ike.v1.message.IsakmpHeader;
+import org.meshsec.ike.v1.message.NotifyType;
 import org.meshsec.ike.v1.message.ParseResult;
+import org.meshsec.ike.v1.message.ProtocolId;
 import org.meshsec.ike.v1.task.MainModeExchange.Outcome;
 
 /**
@@ -46,6 +51,13 @@ import org.meshsec.ike.v1.task.MainModeExchange.Outcome;
  * compares the hash of the last received message the same way). Quick Mode flows are keyed by their
  * Message ID; at most {@link IvChain#MAX_EXCHANGES} are remembered.
  *
+ * <p><b>Failures</b> (RFC 2408 sections 3.14.1 and 5). An exchange that fails with a notification
+ * type (NO-PROPOSAL-CHOSEN, INVALID-ID-INFORMATION, INVALID-HASH-INFORMATION, ...) tells the peer
+ * in an informational of its own ({@link ErrorNotify}), when the {@link #notifyGate} admits it (the
+ * owner rate-limits per peer address). An error notification from the peer ends the negotiation it
+ * is about at once: a pending phase 1 (protected or not, see {@link ErrorNotify}), or our pending
+ * Quick Mode whose SPI it names (protected only); the reason is "peer sent TYPE".
+ *
  * <p>Runs on its ISAKMP SA's executor and is not thread-safe; timers hand their work to that
  * executor.
  */
@@ -67,6 +79,11 @@ public final class V1TaskManager {
 
     /** An exchange failed or timed out; {@code phase1} when it was the ISAKMP SA's own. */
     default void failed(boolean phase1, String reason) {}
+
+    /** A Quick Mode failed or timed out; by default {@link #failed failed(false, reason)}. */
+    default void quickModeFailed(QuickMode task, String reason) {
+      failed(false, reason);
+    }
 
     /** A received informational's event. */
     default void informational(Informational.Event event) {}
@@ -92,7 +109,7 @@ public final class V1TaskManager {
   private final IpsecPort ipsec;
   private final InetSocketAddress local;
   private final InetSocketAddress remote;
-  private final QuickModeConfig responderConfig;
+  private final List<QuickModeConfig> responderConfigs;
   private final Flow phase1Flow = new Flow();
   private final Map<Long, Flow> quickModes =
       new LinkedHashMap<>() {
@@ -104,6 +121,8 @@ public final class V1TaskManager {
   private Informational informational;
   private int duplicates;
   private int drops;
+  private int errorsSent;
+  private BooleanSupplier notifyGate = () -> true;
 
   /**
    * @param phase1 the phase 1 exchange (Main or Aggressive Mode, either side)
@@ -128,6 +147,34 @@ public final class V1TaskManager {
       InetSocketAddress local,
       InetSocketAddress remote,
       QuickModeConfig responderConfig) {
+    this(
+        phase1,
+        scheduler,
+        executor,
+        policy,
+        sender,
+        listener,
+        ipsec,
+        local,
+        remote,
+        List.of(responderConfig));
+  }
+
+  /**
+   * As above, for a peer with several children: the initiator's IDs choose which of {@code
+   * responderConfigs} answers a Quick Mode ({@link QuickMode#responder}).
+   */
+  public V1TaskManager(
+      MainModeExchange phase1,
+      Scheduler scheduler,
+      Executor executor,
+      RetransmitPolicy policy,
+      Sender sender,
+      Listener listener,
+      IpsecPort ipsec,
+      InetSocketAddress local,
+      InetSocketAddress remote,
+      List<QuickModeConfig> responderConfigs) {
     this.phase1 = Objects.requireNonNull(phase1, "phase1");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.executor = Objects.requireNonNull(executor, "executor");
@@ -137,7 +184,10 @@ public final class V1TaskManager {
     this.ipsec = Objects.requireNonNull(ipsec, "ipsec");
     this.local = Objects.requireNonNull(local, "local");
     this.remote = Objects.requireNonNull(remote, "remote");
-    this.responderConfig = Objects.requireNonNull(responderConfig, "responderConfig");
+    this.responderConfigs = List.copyOf(responderConfigs);
+    if (this.responderConfigs.isEmpty()) {
+      throw new IllegalArgumentException("no responder configuration");
+    }
   }
 
   /** The ISAKMP SA. */
@@ -158,6 +208,16 @@ public final class V1TaskManager {
   /** Datagrams dropped without effect (malformed, not for an exchange of this SA). */
   public int drops() {
     return drops;
+  }
+
+  /** Error notifications sent for failed exchanges. */
+  public int errorsSent() {
+    return errorsSent;
+  }
+
+  /** Asked before each error notification is sent; false suppresses it (a rate limit). */
+  public void notifyGate(BooleanSupplier gate) {
+    this.notifyGate = Objects.requireNonNull(gate, "gate");
   }
 
   /** Initiator: sends phase 1 message (1). */
@@ -201,13 +261,29 @@ public final class V1TaskManager {
       return;
     }
     if (!sa().established()) {
+      if (h.exchangeType().equals(ExchangeType.INFORMATIONAL) && !phase1Flow.over) {
+        Optional<ErrorNotify.Received> error = ErrorNotify.read(sa(), datagram);
+        if (error.isPresent()) {
+          ErrorNotify.Received e = error.get();
+          listener.informational(new Informational.Event.Error(e.type(), e.protocol(), e.spi()));
+          phase1Flow.timer.cancel();
+          phase1Flow.over = true;
+          listener.failed(true, "peer sent " + e.type());
+          return;
+        }
+      }
       drops++;
       return;
     }
     if (h.exchangeType().equals(ExchangeType.INFORMATIONAL)) {
       try {
         Informational.Received r = informational.receive(datagram);
-        r.events().forEach(listener::informational);
+        for (Informational.Event e : r.events()) {
+          listener.informational(e);
+          if (e instanceof Informational.Event.Error error) {
+            peerError(error);
+          }
+        }
         r.reply().ifPresent(sender::send);
       } catch (V1Exception e) {
         drops++;
@@ -221,7 +297,7 @@ public final class V1TaskManager {
     Flow f = quickModes.get(h.messageId());
     if (f == null) {
       f = new Flow();
-      f.quickMode = QuickModeExchange.responder(sa(), responderConfig, ipsec, local, remote);
+      f.quickMode = QuickModeExchange.responder(sa(), responderConfigs, ipsec, local, remote);
       quickModes.put(h.messageId(), f);
     } else if (isDuplicate(f, hash)) {
       return;
@@ -270,9 +346,45 @@ public final class V1TaskManager {
       if (over) {
         f.timer.cancel();
         f.over = true;
-        listener.failed(isPhase1, failed.reason());
+        QuickMode task = isPhase1 ? null : f.quickMode.task();
+        failed.reply().ifPresent(t -> sendError(task, t));
+        if (isPhase1) {
+          listener.failed(true, failed.reason());
+        } else {
+          listener.quickModeFailed(task, failed.reason());
+        }
       } else {
         drops++;
+      }
+    }
+  }
+
+  /** Tells the peer why an exchange failed: about phase 1, or about {@code task}. */
+  private void sendError(QuickMode task, NotifyType type) {
+    if ((task != null && !sa().established()) || !notifyGate.getAsBoolean()) {
+      return;
+    }
+    errorsSent++;
+    sender.send(
+        task == null
+            ? ErrorNotify.aboutPhase1(sa(), type)
+            : ErrorNotify.aboutQuickMode(sa(), type, task.initiatorSpi()));
+  }
+
+  /** An error notification after phase 1: it ends our pending Quick Mode with the SPI it names. */
+  private void peerError(Informational.Event.Error e) {
+    if (!e.protocol().equals(ProtocolId.ESP) || e.spi().length() != 4) {
+      return;
+    }
+    int spi = (int) e.spi().toLong();
+    for (Flow f : quickModes.values()) {
+      QuickMode t = f.quickMode.task();
+      if (!f.over && t != null && t.initiator() && t.initiatorSpi() == spi) {
+        f.timer.cancel();
+        f.over = true;
+        t.abort();
+        listener.quickModeFailed(t, "peer sent " + e.type());
+        return;
       }
     }
   }
@@ -309,10 +421,13 @@ public final class V1TaskManager {
     Duration elapsed = Duration.between(f.firstSent, scheduler.now());
     if (f.sends >= policy.retries() || elapsed.compareTo(policy.giveUpAfter()) >= 0) {
       f.over = true;
-      if (!isPhase1) {
+      String reason = "no answer after " + (f.sends + 1) + " sends";
+      if (isPhase1) {
+        listener.failed(true, reason);
+      } else {
         f.quickMode.task().abort();
+        listener.quickModeFailed(f.quickMode.task(), reason);
       }
-      listener.failed(isPhase1, "no answer after " + (f.sends + 1) + " sends");
       return;
     }
     f.sends++;

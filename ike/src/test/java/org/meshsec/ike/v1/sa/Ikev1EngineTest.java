@@ -80,6 +80,11 @@ class Ikev1EngineTest {
                     public void ikeSaDestroyed(IkeSaInfo last, String reason) {
                       events.add("destroyed: " + reason);
                     }
+
+                    @Override
+                    public void childSaFailed(IkeSaInfo sa, String child, String reason) {
+                      events.add("child " + child + " failed: " + reason);
+                    }
                   })
               .build();
       net.attach(address, engine::receive);
@@ -313,6 +318,91 @@ class Ikev1EngineTest {
     assertEquals(1, b.ipsec.installed().size(), "only the new pair: " + b.ipsec.log());
     assertNotEquals(oldInbound, b.ipsec.installed().get(0).sa().inboundSpi());
     assertTrue(b.events.contains("destroyed: peer sent INITIAL-CONTACT"), b.events.toString());
+  }
+
+  // ---------------------------------------------------------------- failures (RFC 2408 3.14.1)
+
+  /** b offers no phase 1 transform a proposed: b says so at once, unprotected, and a gives up. */
+  @Test
+  void phase1NoProposalChosenIsNotifiedAndEndsTheInitiatorAtOnce() {
+    nodes(
+        EspProposal.parse("aes128gcm16"),
+        x -> x,
+        x -> x.ikeProposals(IkeProposal.parse("aes256-sha384-modp3072")));
+    initiate();
+    net.deliverAll(); // (1) -> b, b's N(NO-PROPOSAL-CHOSEN) -> a: no timer ran
+    assertTrue(a.engine.list().isEmpty(), a.engine.list().toString());
+    assertTrue(
+        a.events.contains("destroyed: phase 1 failed: peer sent NO-PROPOSAL-CHOSEN"),
+        a.events.toString());
+    assertTrue(b.engine.list().isEmpty());
+  }
+
+  /** A Quick Mode b refuses ends at once on a, whose reserved SPI is released; the SAs stay. */
+  @Test
+  void quickModeNoProposalChosenIsNotifiedProtectedAndFailsTheChild() {
+    nodes(
+        EspProposal.parse("aes128gcm16"),
+        x -> x,
+        x -> x.children(List.of(child(2, 1, "net", 2, EspProposal.parse("aes256gcm16")))));
+    initiate();
+    net.deliverAll();
+    assertTrue(
+        a.events.contains("child net failed: peer sent NO-PROPOSAL-CHOSEN"), a.events.toString());
+    assertEquals(IkeSaState.ESTABLISHED, a.onlySa().state());
+    assertEquals(IkeSaState.ESTABLISHED, b.onlySa().state());
+    assertTrue(a.ipsec.reserved().isEmpty(), "a's LARVAL SPI released");
+    assertTrue(a.ipsec.installed().isEmpty() && b.ipsec.installed().isEmpty());
+    assertEquals(0, a.engine.stats().v1Dropped.get(), "the protected notification was read");
+  }
+
+  /** IDs outside b's selectors: INVALID-ID-INFORMATION, heard by a's initiate. */
+  @Test
+  void quickModeWithUnacceptableIdsIsRefusedWithInvalidIdInformation() {
+    nodes(
+        EspProposal.parse("aes128gcm16"),
+        x -> x,
+        x -> x.children(List.of(child(2, 1, "net", 99, EspProposal.parse("aes128gcm16")))));
+    initiate();
+    net.deliverAll();
+    assertTrue(
+        a.events.contains("child net failed: peer sent INVALID-ID-INFORMATION"),
+        a.events.toString());
+  }
+
+  /**
+   * b has two children for a; a asks for the second one's selectors: b answers with that child, not
+   * with its first (which would refuse the IDs).
+   */
+  @Test
+  void responderAnswersWithTheChildWhoseSelectorsContainTheIds() {
+    EspProposal esp = EspProposal.parse("aes128gcm16");
+    nodes(
+        esp,
+        x -> x.children(List.of(child(1, 2, "second", 20, esp))),
+        x -> x.children(List.of(child(2, 1, "net", 2, esp), child(2, 1, "second", 20, esp))));
+    initiate();
+    net.deliverAll();
+    assertEquals(1, b.ipsec.installed().size(), b.events.toString());
+    assertEquals("second", b.onlySa().children().get(0).name());
+    assertEquals(
+        List.of(TsRange.parse("192.168.20.0/24")), b.ipsec.installed().get(0).sa().localTs());
+  }
+
+  /**
+   * A child between this node's 192.168.{self}.0/24 (or, for b, 192.168.{net}.0/24) and the other
+   * side's; {@code net} names b's subnet.
+   */
+  private static ChildConfig child(int self, int other, String name, int net, EspProposal esp) {
+    String ours = "192.168." + (self == 2 ? net : 1) + ".0/24";
+    String theirs = "192.168." + (other == 2 ? net : 1) + ".0/24";
+    return ChildConfig.builder(name)
+        .policyRef(42)
+        .localTs(TsRange.parse(ours))
+        .remoteTs(TsRange.parse(theirs))
+        .mode(IpsecMode.TUNNEL)
+        .proposals(esp)
+        .build();
   }
 
   /**
