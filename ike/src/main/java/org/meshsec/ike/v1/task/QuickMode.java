@@ -1,11 +1,13 @@
 package org.meshsec.ike.v1.task;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.meshsec.esp.IpsecMode;
 import org.meshsec.esp.SaLifetime;
 import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.crypto.DhGroup;
@@ -25,6 +27,7 @@ import org.meshsec.ike.v1.message.IdPayload;
 import org.meshsec.ike.v1.message.IsakmpHeader;
 import org.meshsec.ike.v1.message.IsakmpMessage;
 import org.meshsec.ike.v1.message.KePayload;
+import org.meshsec.ike.v1.message.NatOaPayload;
 import org.meshsec.ike.v1.message.NoncePayload;
 import org.meshsec.ike.v1.message.NotifyPayload;
 import org.meshsec.ike.v1.message.NotifyType;
@@ -32,6 +35,9 @@ import org.meshsec.ike.v1.message.ParseResult;
 import org.meshsec.ike.v1.message.Payload;
 import org.meshsec.ike.v1.message.ProtocolId;
 import org.meshsec.ike.v1.message.SaPayload;
+import org.meshsec.inet.InetText;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Quick Mode (RFC 2409 section 5.5): one ESP SA pair under an established ISAKMP SA, both variants.
@@ -80,12 +86,21 @@ import org.meshsec.ike.v1.message.SaPayload;
  * and {@link #process}; split by role, each half would need all of that state.
  *
  * <p>Failures are typed: NO-PROPOSAL-CHOSEN, INVALID-ID-INFORMATION, INVALID-KEY-INFORMATION,
- * INVALID-HASH-INFORMATION (HASH mismatch), PAYLOAD-MALFORMED. Not implemented: NAT-OA (RFC 3947
- * section 5.2, for transport-mode checksum fix-up), AH, IPComp, several proposals.
+ * INVALID-HASH-INFORMATION (HASH mismatch), PAYLOAD-MALFORMED. Not implemented: AH, IPComp, several
+ * proposals.
+ *
+ * <p><b>NAT-OA</b> (RFC 3947 section 5.2). In UDP-encapsulated transport mode both (1) and (2)
+ * carry NAT-OAi (the initiator's address) and NAT-OAr (the responder's), each side writing the
+ * outer addresses as it sees them (as strongSwan's {@code quick_mode.c} does), after the IDs and
+ * inside the HASH. The peer's original address from the received pair ({@link
+ * #peerOriginalAddress}) is what a transport-mode checksum fix-up (RFC 3948 section 3.1.2) would
+ * use; it is kept here and logged at DEBUG. meshsec's data path carries transport-mode packets
+ * whose inner addresses are the tunnel's own, so it needs no fix-up today.
  *
  * <p>Not thread-safe; runs on its ISAKMP SA's executor.
  */
 public final class QuickMode implements V1Task {
+  private static final Logger log = LoggerFactory.getLogger(QuickMode.class);
   private static final int NONCE_LENGTH = 32;
   private static final int ESP = ProtocolId.ESP.value();
 
@@ -114,6 +129,8 @@ public final class QuickMode implements V1Task {
   private long lifeSeconds;
   private long lifeKilobytes;
   private boolean installed;
+  private InetAddress natOaI;
+  private InetAddress natOaR;
 
   /**
    * @param initiator which side we are
@@ -232,6 +249,14 @@ public final class QuickMode implements V1Task {
     return lifeKilobytes;
   }
 
+  /**
+   * The peer's original address from its NAT-OA payloads (RFC 3947 section 5.2): the initiator's
+   * NAT-OAi on a responder, the responder's NAT-OAr on an initiator; null when none came.
+   */
+  public InetAddress peerOriginalAddress() {
+    return initiator ? natOaR : natOaI;
+  }
+
   /** Our side's negotiated selector, null before it is known. */
   public TsRange localTs() {
     return localTs;
@@ -273,6 +298,7 @@ public final class QuickMode implements V1Task {
       remoteTs = config.remoteTs().get(0);
       body.add(id(localTs));
       body.add(id(remoteTs));
+      addNatOa(body);
       hash =
           V1KeyDerivation.quickModeHash1(
               keys(sa).prf(), keys(sa).skeyidA(), messageId, encode(body));
@@ -314,6 +340,9 @@ public final class QuickMode implements V1Task {
         body.add(id(remoteTs));
         body.add(id(localTs));
       }
+      if (natOaI != null) {
+        addNatOa(body); // RFC 3947 section 5.2: only when the initiator proposed it
+      }
       if (offeredLife
           && (shorter(lifeSeconds, agreed.lifeSeconds())
               || shorter(lifeKilobytes, agreed.lifeKilobytes()))) {
@@ -352,6 +381,7 @@ public final class QuickMode implements V1Task {
       narrowIds(in);
       chooseTransform(require(in, SaPayload.class));
       readKe(in);
+      readNatOa(in);
       return TaskStatus.NEED_MORE;
     }
     if (initiator && s == 1) {
@@ -364,6 +394,7 @@ public final class QuickMode implements V1Task {
       processChosen(in);
       readKe(in);
       checkAnsweredIds(in);
+      readNatOa(in);
       install(sa);
       return TaskStatus.NEED_MORE;
     }
@@ -634,6 +665,30 @@ public final class QuickMode implements V1Task {
       }
     }
     installed = true;
+  }
+
+  /** NAT-OAi, NAT-OAr in UDP-encapsulated transport mode (RFC 3947 section 5.2). */
+  private void addNatOa(List<Payload> body) {
+    if (config.mode() != IpsecMode.TRANSPORT || !config.udpEncapsulation()) {
+      return;
+    }
+    body.add(NatOaPayload.of(initiator ? local.getAddress() : remote.getAddress()));
+    body.add(NatOaPayload.of(initiator ? remote.getAddress() : local.getAddress()));
+  }
+
+  /** The peer's NAT-OAi and NAT-OAr, if it sent them. */
+  private void readNatOa(IsakmpMessage in) {
+    List<NatOaPayload> oa = in.all(NatOaPayload.class);
+    if (oa.isEmpty()) {
+      return;
+    }
+    natOaI = oa.get(0).inetAddress();
+    natOaR = oa.size() > 1 ? oa.get(1).inetAddress() : null;
+    log.debug(
+        "Quick Mode {}: NAT-OA from the peer: initiator {}, responder {}",
+        String.format("%08x", messageId),
+        InetText.format(natOaI),
+        natOaR == null ? "-" : InetText.format(natOaR));
   }
 
   private static long min(long a, long b) {
