@@ -225,7 +225,9 @@ final class IsakmpSa {
     }
     int drops = tasks.drops();
     int duplicates = tasks.duplicates();
+    int errors = tasks.errorsSent();
     tasks.receive(datagram);
+    engine.stats().errorsSent.addAndGet(tasks.errorsSent() - errors);
     int dropped = tasks.drops() - drops;
     engine.stats().v1Dropped.addAndGet(dropped);
     engine.stats().v1Retransmissions.addAndGet(tasks.duplicates() - duplicates);

@@ -241,6 +241,16 @@ public final class V1TaskManager {
 
   /** Processes a received datagram of this ISAKMP SA (cookies already matched by the front). */
   public void receive(byte[] datagram) {
+    receiveOne(datagram);
+    if (!sa().initiator() && phase1Flow.lastSent == null && !phase1Flow.over) {
+      // A responder whose message (1) was dropped has sent nothing and so arms no timer: nothing
+      // would ever end it. The initiator's retransmission of (1) makes a new one.
+      phase1Flow.over = true;
+      listener.failed(true, "phase 1 message (1) dropped");
+    }
+  }
+
+  private void receiveOne(byte[] datagram) {
     ParseResult<Datagram> decoded = Datagram.decode(datagram);
     if (decoded instanceof ParseResult.Err<Datagram>) {
       drops++;
