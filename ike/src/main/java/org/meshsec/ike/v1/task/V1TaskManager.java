@@ -55,8 +55,8 @@ import org.meshsec.ike.v1.task.MainModeExchange.Outcome;
  * type (NO-PROPOSAL-CHOSEN, INVALID-ID-INFORMATION, INVALID-HASH-INFORMATION, ...) tells the peer
  * in an informational of its own ({@link ErrorNotify}), when the {@link #notifyGate} admits it (the
  * owner rate-limits per peer address). An error notification from the peer ends the negotiation it
- * is about at once: a pending phase 1 (protected or not, see {@link ErrorNotify}), or our pending
- * Quick Mode whose SPI it names (protected only); the reason is "peer sent TYPE".
+ * is about at once: a pending phase 1 (protected or not, see {@link ErrorNotify}), or the pending
+ * Quick Mode whose initiator's SPI it names (protected only); the reason is "peer sent TYPE".
  *
  * <p>Runs on its ISAKMP SA's executor and is not thread-safe; timers hand their work to that
  * executor.
@@ -381,7 +381,10 @@ public final class V1TaskManager {
             : ErrorNotify.aboutQuickMode(sa(), type, task.initiatorSpi()));
   }
 
-  /** An error notification after phase 1: it ends our pending Quick Mode with the SPI it names. */
+  /**
+   * An error notification after phase 1: it ends the pending Quick Mode whose initiator's SPI it
+   * names (ours, or the peer's when it refused our (2)).
+   */
   private void peerError(Informational.Event.Error e) {
     if (!e.protocol().equals(ProtocolId.ESP) || e.spi().length() != 4) {
       return;
@@ -389,7 +392,7 @@ public final class V1TaskManager {
     int spi = (int) e.spi().toLong();
     for (Flow f : quickModes.values()) {
       QuickMode t = f.quickMode.task();
-      if (!f.over && t != null && t.initiator() && t.initiatorSpi() == spi) {
+      if (!f.over && t != null && t.initiatorSpi() == spi) {
         f.timer.cancel();
         f.over = true;
         t.abort();

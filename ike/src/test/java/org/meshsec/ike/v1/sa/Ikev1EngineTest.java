@@ -341,6 +341,25 @@ class Ikev1EngineTest {
     assertTrue(b.engine.list().isEmpty());
   }
 
+  /**
+   * b refuses a's identity in Main Mode (5), when both hold the phase 1 keys: b's notification is
+   * encrypted with them (HASH(1) of RFC 2409 section 5.7) and a gives up at once.
+   */
+  @Test
+  void phase1RefusalAfterTheKeyExchangeIsNotifiedProtected() {
+    nodes(
+        EspProposal.parse("aes128gcm16"),
+        x -> x,
+        x -> x.remoteId(new PeerIdentity.IpAddress(address(9))));
+    initiate();
+    net.deliverAll();
+    assertTrue(a.engine.list().isEmpty(), a.engine.list().toString());
+    assertTrue(
+        a.events.contains("destroyed: phase 1 failed: peer sent INVALID-ID-INFORMATION"),
+        a.events.toString());
+    assertEquals(1, b.engine.stats().errorsSent.get());
+  }
+
   /** A Quick Mode b refuses ends at once on a, whose reserved SPI is released; the SAs stay. */
   @Test
   void quickModeNoProposalChosenIsNotifiedProtectedAndFailsTheChild() {
