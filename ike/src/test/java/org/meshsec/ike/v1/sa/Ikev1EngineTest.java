@@ -378,6 +378,25 @@ class Ikev1EngineTest {
     assertEquals(0, a.engine.stats().v1Dropped.get(), "the protected notification was read");
   }
 
+  /**
+   * Two Quick Modes b refuses in the same second: one notification only (one per second per peer
+   * address), so a forged or repeated failure cannot make b a reflector.
+   */
+  @Test
+  void errorNotificationsAreRateLimitedPerPeerAddress() {
+    EspProposal esp = EspProposal.parse("aes128gcm16");
+    EspProposal other = EspProposal.parse("aes256gcm16");
+    nodes(
+        esp,
+        x -> x.children(List.of(child(1, 2, "net", 2, esp), child(1, 2, "second", 20, esp))),
+        x -> x.children(List.of(child(2, 1, "net", 2, other), child(2, 1, "second", 20, other))));
+    initiate();
+    net.deliverAll();
+    assertEquals(1, b.engine.stats().errorsSent.get());
+    assertEquals(
+        1, a.events.stream().filter(e -> e.contains("peer sent NO-PROPOSAL-CHOSEN")).count());
+  }
+
   /** IDs outside b's selectors: INVALID-ID-INFORMATION, heard by a's initiate. */
   @Test
   void quickModeWithUnacceptableIdsIsRefusedWithInvalidIdInformation() {
