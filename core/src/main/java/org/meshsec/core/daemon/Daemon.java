@@ -72,10 +72,9 @@ import org.slf4j.LoggerFactory;
  *  close:  metrics endpoint -&gt; IKE quiesced and its SAs deleted with the peers (bounded wait;
  *          skipped on a stop for restart) -&gt; key log
  *          -&gt; SAD expiry timer -&gt; TUN reader and device (its routes go with it) -&gt; ip rules
-            .mssClamp(config.tun().mssClamp() ? config.tun().mtu() : 0)
-            .decryptWorkers(config.datapath().decryptWorkers());
-    // through the field, so that IKE started by a reload (the first [[peer]]) gets them too
-    b.ikeIn(this::toIke).unknownSpi(this::onUnknownSpi);
+ *          -&gt; link configuration -&gt; UDP sockets -&gt; decrypt pool and io_uring loops
+ *          -&gt; (stop for restart: the IKE port closed, then the ESP and IKE SAs to the state file)
+ *          -&gt; IKE engine and port -&gt; SAD flushed (keys wiped) -&gt; event loops
  * </pre>
  *
  * IKE is quiesced first ({@link IkeService#shutdown}): from that moment the engine creates no IKE
@@ -209,9 +208,10 @@ public final class Daemon implements AutoCloseable {
             .espOut(udp)
             .innerOut(this::toTun)
             .pathMtu(config.tun().underlayMtu())
- *          -&gt; link configuration -&gt; UDP sockets -&gt; decrypt pool and io_uring loops
- *          -&gt; (stop for restart: the IKE port closed, then the ESP and IKE SAs to the state file)
- *          -&gt; IKE engine and port -&gt; SAD flushed (keys wiped) -&gt; event loops
+            .mssClamp(config.tun().mssClamp() ? config.tun().mtu() : 0)
+            .decryptWorkers(config.datapath().decryptWorkers());
+    // through the field, so that IKE started by a reload (the first [[peer]]) gets them too
+    b.ikeIn(this::toIke).unknownSpi(this::onUnknownSpi);
     dataPath = b.build();
     sad.setDrains(dataPath::drainInbound, dataPath::drainOutbound);
     if (ike != null) {

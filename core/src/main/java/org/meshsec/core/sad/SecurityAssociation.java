@@ -526,6 +526,7 @@ public final class SecurityAssociation {
             sad.stats().increment(XfrmStat.IN_LARVAL_QUEUE_DROPS);
           }
           larvalQueue.add(esp);
+          sad.stats().increment(XfrmStat.IN_LARVAL_QUEUED);
           return false;
         }
         case DEAD -> {

@@ -1,10 +1,11 @@
 package org.meshsec.core.stats;
 
 /**
- * The data-path error and drop counters, modelled on Linux {@code /proc/net/xfrm_stat} (kernel
- * {@code Documentation/networking/xfrm_proc.rst}). Every counter counts <em>packets</em>, like the
- * Linux ones. The constant order is the order of {@link XfrmStats#snapshot()}; {@link #statName()}
- * is the name shown by the CLI and exported as a metric (the Linux name where there is one).
+ * The data-path error and drop counters (and one queueing counter), modelled on Linux {@code
+ * /proc/net/xfrm_stat} (kernel {@code Documentation/networking/xfrm_proc.rst}). Every counter
+ * counts <em>packets</em>, like the Linux ones. The constant order is the order of {@link
+ * XfrmStats#snapshot()}; {@link #statName()} is the name shown by the CLI and exported as a metric
+ * (the Linux name where there is one).
  *
  * <p>Who increments what: the SAD ({@link org.meshsec.core.sad.Sad} and {@link
  * org.meshsec.core.sad.SecurityAssociation}) counts the state-related counters it can see (no
@@ -77,6 +78,12 @@ public enum XfrmStat {
    * queued ones when the LARVAL SA is deleted or flushed. (meshsec; Linux has no such queue.)
    */
   IN_LARVAL_QUEUE_DROPS("XfrmInLarvalQueueDrops"),
+  /**
+   * Inbound packets queued on a LARVAL SA (ESP that overtook the key exchange's last message, e.g.
+   * IKEv1 Quick Mode (3), RFC 2409 section 5.5), cumulative: not a drop, each is delivered when the
+   * SA becomes MATURE or counted again in {@link #IN_LARVAL_QUEUE_DROPS}. (meshsec)
+   */
+  IN_LARVAL_QUEUED("XfrmInLarvalQueued"),
   /**
    * Outbound packets dropped from a pending acquire's queue: the oldest one when the queue is full,
    * or all queued ones on flush. (meshsec; Linux's policy queue drops silently.)

@@ -2,6 +2,7 @@ package org.meshsec.core.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -188,5 +189,47 @@ class Ikev1DaemonsTest {
     byte[] again = TwoDaemonsTest.udp("10.9.1.1", "10.9.0.1", 300);
     tunB.inject(again);
     assertArrayEquals(again, tunA.pollWrittenBytes(5, TimeUnit.SECONDS), "after initiate");
+  }
+
+  /**
+   * b accepts no ESP transform a offers: b's NO-PROPOSAL-CHOSEN (RFC 2408 section 3.14.1) ends a's
+   * Quick Mode at once, and {@code initiate} answers with it instead of waiting for its timeout.
+   */
+  @Test
+  void initiateAnswersWithThePeersRefusalOfTheQuickMode() throws Exception {
+    String v1 = "version = 1\nike = \"aes128-sha256-modp2048\"\nesp = \"%s\"";
+    b =
+        start(
+            "b",
+            DaemonPair.config(
+                IKE_PORT,
+                "b",
+                "127.3.1.2",
+                "a",
+                "127.3.1.1",
+                "10.9.1.0/24",
+                "10.9.0.0/24",
+                v1.formatted("aes256gcm16"),
+                ""),
+            new TunFake("fake-b", 1400));
+    a =
+        start(
+            "a",
+            DaemonPair.config(
+                IKE_PORT,
+                "a",
+                "127.3.1.1",
+                "b",
+                "127.3.1.2",
+                "10.9.0.0/24",
+                "10.9.1.0/24",
+                v1.formatted("aes128gcm16"),
+                ""),
+            new TunFake("fake-a", 1400));
+    long t0 = System.nanoTime();
+    ControlResponse r = IkeDaemonsTest.call(a, new ControlRequest.Initiate("b", 20_000L, false));
+    assertFalse(r.ok(), r.body());
+    assertTrue(r.body().contains("Child SA lan failed: peer sent NO-PROPOSAL-CHOSEN"), r.body());
+    assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(15), "no retransmission timeout");
   }
 }

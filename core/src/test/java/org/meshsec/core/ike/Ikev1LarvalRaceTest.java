@@ -189,6 +189,7 @@ class Ikev1LarvalRaceTest {
     assertEquals(SaState.MATURE, b.sad.findInbound(spi).state());
     assertEquals(List.of(1, 2, 3, 4, 5), opened(), "delivered, in order");
     assertEquals(0, b.sad.findInbound(spi).info().queued());
+    assertEquals(5, b.sad.stats().get(XfrmStat.IN_LARVAL_QUEUED), "cumulative, after the drain");
     assertEquals(0, b.sad.stats().get(XfrmStat.IN_LARVAL_QUEUE_DROPS));
     assertEquals(0, b.sad.stats().get(XfrmStat.IN_NO_STATES), "none found no SA");
 

@@ -39,6 +39,7 @@ class InboundLarvalTest extends SadTestBase {
     int spi = sad.getSpi(LOCAL, PEER);
     List<ByteBuf> bufs = deliver(spi, 1, 3);
     assertEquals(3, sad.findInbound(spi).info().queued());
+    assertEquals(3, stat(XfrmStat.IN_LARVAL_QUEUED));
     assertTrue(rec.drained.isEmpty());
     assertEquals(SadStatus.OK, sad.update(spec(Direction.IN, spi, 1, PEER)));
     SecurityAssociation sa = sad.findInbound(spi);
@@ -60,6 +61,7 @@ class InboundLarvalTest extends SadTestBase {
     int spi = sad.getSpi(LOCAL, PEER);
     List<ByteBuf> bufs = deliver(spi, 1, 5);
     assertEquals(3, stat(XfrmStat.IN_LARVAL_QUEUE_DROPS));
+    assertEquals(5, stat(XfrmStat.IN_LARVAL_QUEUED), "cumulative: the dropped ones were queued");
     assertAllReleased(bufs.subList(0, 3));
     sad.update(spec(Direction.IN, spi, 1, PEER));
     assertEquals(List.of(4, 5), rec.drained);

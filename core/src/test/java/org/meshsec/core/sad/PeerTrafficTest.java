@@ -47,6 +47,7 @@ class PeerTrafficTest {
         0,
         0,
         0,
+        0,
         -1,
         0);
   }

@@ -165,6 +165,13 @@ public record PeerConfig(
       return this;
     }
 
+    /** Replaces the children added so far with {@code cs}. */
+    public Builder children(List<ChildConfig> cs) {
+      children.clear();
+      children.addAll(cs);
+      return this;
+    }
+
     /** The IKE major version, 1 or 2 (the default). */
     public Builder version(int v) {
       this.version = v;

@@ -33,6 +33,13 @@ public interface IkeListener {
    */
   default void exchangeDone(IkeSaInfo info, String exchange) {}
 
+  /**
+   * A Child SA we initiated on {@code sa} could not be negotiated (IKEv1 Quick Mode: the peer
+   * refused it with {@code reason}, e.g. "peer sent NO-PROPOSAL-CHOSEN", or it timed out); the IKE
+   * SA stays.
+   */
+  default void childSaFailed(IkeSaInfo sa, String child, String reason) {}
+
   /** A listener that hears nothing. */
   IkeListener NONE = new IkeListener() {};
 }

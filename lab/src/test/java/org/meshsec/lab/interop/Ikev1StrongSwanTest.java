@@ -527,4 +527,30 @@ class Ikev1StrongSwanTest {
       }
     }
   }
+
+  /**
+   * meshsec answers Aggressive Mode (it must be enabled for the peer: RFC 2409 section 5.4 puts
+   * HASH_R in the clear, open to offline PSK guessing) from charon configured with {@code
+   * aggressive = yes}.
+   */
+  @Test
+  void aggressiveModePskStrongSwanInitiates() throws Exception {
+    String ike = "aes128-sha256-modp2048";
+    try (Topology net = Topology.create();
+        Charon right =
+            startCharon(net, charonConfig(ike, "aes128gcm16", StartAction.NONE, true), false);
+        NodeProcess left =
+            startMeshsec(net, meshsecConfig(ike, "aes128gcm16", "none", "aggressive = true"))) {
+      right.loadAll();
+      right.initiate(CHILD);
+      agree(
+          right,
+          left,
+          false,
+          "aggressive",
+          "AES_CBC-128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048",
+          "AES_GCM_16-128");
+      ping(net, left, 10);
+    }
+  }
 }

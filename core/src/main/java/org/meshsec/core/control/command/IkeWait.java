@@ -39,6 +39,9 @@ final class IkeWait implements IkeListener, AutoCloseable {
   /** The SA is gone, for {@code reason}; {@code last} is its final snapshot. */
   record Destroyed(IkeSaInfo last, String reason) implements Event {}
 
+  /** Child SA {@code child} we initiated on {@code sa} failed, for {@code reason}. */
+  record ChildFailed(IkeSaInfo sa, String child, String reason) implements Event {}
+
   private static final int CAPACITY = 256;
 
   private final IkeService ike;
@@ -91,6 +94,13 @@ final class IkeWait implements IkeListener, AutoCloseable {
   public void ikeSaDestroyed(IkeSaInfo last, String reason) {
     if (peer.equals(last.peer())) {
       offer(new Destroyed(last, reason));
+    }
+  }
+
+  @Override
+  public void childSaFailed(IkeSaInfo sa, String child, String reason) {
+    if (peer.equals(sa.peer())) {
+      offer(new ChildFailed(sa, child, reason));
     }
   }
 

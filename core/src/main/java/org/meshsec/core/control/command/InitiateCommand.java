@@ -16,9 +16,9 @@ import org.meshsec.ike.sa.IkeSaInfo;
 /**
  * {@code initiate PEER}: brings up the IKE SA with the peer and all its Child SAs, and waits for
  * the engine's events until the IKE SA is established with every configured Child SA (success), the
- * IKE SA we initiated is destroyed before it was established (failure, with the engine's reason),
- * or the timeout passes (failure; the negotiation goes on). Thread-safe: each call waits on its own
- * listener.
+ * IKE SA we initiated is destroyed before it was established or a Child SA we initiated failed
+ * (failure, with the engine's reason), or the timeout passes (failure; the negotiation goes on).
+ * Thread-safe: each call waits on its own listener.
  */
 public final class InitiateCommand implements Command<ControlRequest.Initiate> {
 
@@ -91,6 +91,20 @@ public final class InitiateCommand implements Command<ControlRequest.Initiate> {
                   + " not established within "
                   + timeout.toMillis() / 1000.0
                   + " s (negotiation goes on; see the log and ike list)");
+        }
+        if (e instanceof IkeWait.ChildFailed c) {
+          return answer(
+              false,
+              r.json(),
+              peer,
+              "IKE SA #"
+                  + c.sa().id()
+                  + " with "
+                  + peer
+                  + ": Child SA "
+                  + c.child()
+                  + " failed: "
+                  + c.reason());
         }
         if (e instanceof IkeWait.Destroyed x
             && x.last().originalInitiator()

@@ -66,6 +66,13 @@ final class Ikev1Front implements VersionProtocol.Side {
   private final CompletableFuture<Void> allGone = new CompletableFuture<>();
   private boolean shuttingDown;
 
+  /**
+   * Error notifications for failed exchanges (RFC 2408 section 5): at most one per second per peer
+   * address, so that forged or repeated failures (a responder SA per phase 1 message (1)) cannot
+   * make us a reflector.
+   */
+  private final LogRateLimiter notifyLimit;
+
   /** A responder SA before phase 1 completed: the source and its CKY-I. */
   private record HalfOpenKey(InetAddress source, long initiatorCookie) {}
 
@@ -73,6 +80,12 @@ final class Ikev1Front implements VersionProtocol.Side {
     this.engine = engine;
     this.front = front;
     this.halfOpen = front.halfOpen();
+    this.notifyLimit =
+        new LogRateLimiter(
+            Duration.ofSeconds(1),
+            1024,
+            engine.scheduler()::now,
+            line -> log.debug("IKEv1 error notifications {}", line));
     for (PeerConfig p : engine.peers(Ikev1Protocol.MAJOR_VERSION)) {
       List<String> problems = V1PeerConfigs.problems(p);
       if (!problems.isEmpty()) {
@@ -83,6 +96,10 @@ final class Ikev1Front implements VersionProtocol.Side {
 
   IkeEngine engine() {
     return engine;
+  }
+
+  LogRateLimiter notifyLimit() {
+    return notifyLimit;
   }
 
   LogRateLimiter badInputLog() {

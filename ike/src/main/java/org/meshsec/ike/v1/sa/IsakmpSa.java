@@ -217,8 +217,10 @@ final class IsakmpSa {
             engine.ipsec(),
             espEndpoint(local),
             espEndpoint(remote),
-            V1PeerConfigs.quickMode(
-                peer.children().get(0), local.getAddress(), remote.getAddress()));
+            peer.children().stream()
+                .map(c -> V1PeerConfigs.quickMode(c, local.getAddress(), remote.getAddress()))
+                .toList());
+    tasks.notifyGate(() -> front.notifyLimit().admit(this.remote.getAddress()));
     this.created = engine.scheduler().now();
     this.lastHeard = created;
     publish();
@@ -342,7 +344,9 @@ final class IsakmpSa {
     }
     int drops = tasks.drops();
     int duplicates = tasks.duplicates();
+    int errors = tasks.errorsSent();
     tasks.receive(datagram);
+    engine.stats().errorsSent.addAndGet(tasks.errorsSent() - errors);
     int dropped = tasks.drops() - drops;
     engine.stats().v1Dropped.addAndGet(dropped);
     engine.stats().v1Retransmissions.addAndGet(tasks.duplicates() - duplicates);
@@ -933,13 +937,21 @@ final class IsakmpSa {
     }
 
     @Override
-    public void quickModeFailed(long messageId, String reason) {
-      Integer target = replacing.remove(messageId);
+    public void quickModeFailed(QuickMode t, String reason) {
+      Integer target = replacing.remove(t.messageId());
       log.info(
-          "IKEv1 Quick Mode {} with {} failed: {}",
-          String.format("%08x", messageId),
+          "IKEv1 Quick Mode {} ({}) with {} failed: {}",
+          t.config().name(),
+          String.format("%08x", t.messageId()),
           peer.name(),
           reason);
+      if (t.initiator()) {
+        try {
+          engine.listener().childSaFailed(info, t.config().name(), reason);
+        } catch (RuntimeException e) {
+          log.warn("IKE listener failed", e);
+        }
+      }
       Pair p = target == null ? null : pairs.get(target);
       if (p != null && p.info().state() == ChildSaState.REKEYING) {
         pairs.put(target, p.withState(ChildSaState.INSTALLED));
@@ -949,6 +961,16 @@ final class IsakmpSa {
 
     @Override
     public void informational(Informational.Event event) {
+      if (event instanceof Informational.Event.Error e) {
+        // RFC 2408 section 3.14.1: the peer says why it refused; the negotiation ends with it.
+        log.warn(
+            "IKEv1 {} from {} at {} (ISAKMP SA {})",
+            e.type(),
+            peer.name(),
+            InetText.endpoint(remote),
+            id);
+        return;
+      }
       lastHeard = engine.scheduler().now();
       if (event instanceof Informational.Event.ChildDeleted d) {
         forget(d.inboundSpi());

@@ -64,6 +64,12 @@ public final class Informational {
     /** Our outstanding R-U-THERE {@code sequence} was acknowledged. */
     record DpdAck(long sequence) implements Event {}
 
+    /**
+     * An error notification (RFC 2408 section 3.14.1) about {@code protocol} / {@code spi}: an
+     * exchange of ours failed at the peer ({@link ErrorNotify}).
+     */
+    record Error(NotifyType type, ProtocolId protocol, Bytes spi) implements Event {}
+
     /** Anything else, or something ignored (stale ACK, replayed R-U-THERE, unknown SPI). */
     record Other(String what) implements Event {}
   }
@@ -239,6 +245,8 @@ public final class Informational {
           } else {
             events.add(new Event.Other("stale R-U-THERE-ACK " + n.dpdSequence()));
           }
+        } else if (t.isError()) {
+          events.add(new Event.Error(t, n.protocolId(), n.spi()));
         } else {
           events.add(new Event.Other("notification " + t));
         }

@@ -196,6 +196,11 @@ public final class MainModeExchange {
         return new Outcome.Dropped(e.getMessage());
       }
       finished = true;
+      if (lastBlock != null) {
+        // The exchange is over; the error notification we send about it (ErrorNotify) takes its
+        // IV from the last phase 1 block, the one the peer moved to when it sent this message.
+        sa.ivs().update(0, lastBlock);
+      }
       return new Outcome.Failed(e.getMessage(), e.notifyType());
     }
     messages++;

@@ -1,11 +1,13 @@
 package org.meshsec.ike.v1.task;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.meshsec.esp.IpsecMode;
 import org.meshsec.esp.SaLifetime;
 import org.meshsec.esp.SecretBytes;
 import org.meshsec.ike.crypto.DhGroup;
@@ -25,6 +27,7 @@ import org.meshsec.ike.v1.message.IdPayload;
 import org.meshsec.ike.v1.message.IsakmpHeader;
 import org.meshsec.ike.v1.message.IsakmpMessage;
 import org.meshsec.ike.v1.message.KePayload;
+import org.meshsec.ike.v1.message.NatOaPayload;
 import org.meshsec.ike.v1.message.NoncePayload;
 import org.meshsec.ike.v1.message.NotifyPayload;
 import org.meshsec.ike.v1.message.NotifyType;
@@ -32,6 +35,9 @@ import org.meshsec.ike.v1.message.ParseResult;
 import org.meshsec.ike.v1.message.Payload;
 import org.meshsec.ike.v1.message.ProtocolId;
 import org.meshsec.ike.v1.message.SaPayload;
+import org.meshsec.inet.InetText;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Quick Mode (RFC 2409 section 5.5): one ESP SA pair under an established ISAKMP SA, both variants.
@@ -70,7 +76,9 @@ import org.meshsec.ike.v1.message.SaPayload;
  * <p><b>Traffic selectors.</b> IDci / IDcr carry one selector each ({@link ClientIds}). The
  * responder narrows each to its policy ({@code TsRange.intersect}, as IKEv2 does, RFC 7296 section
  * 2.9) and answers with the narrowed IDs; the initiator accepts an answer only within what it sent.
- * Without IDs the selectors are the two outer addresses (RFC 2409 section 5.5).
+ * A responder with several children for the peer answers with the one whose selectors contain the
+ * offered IDs ({@link #responder}). Without IDs the selectors are the two outer addresses (RFC 2409
+ * section 5.5).
  *
  * <p><b>Why one class of about 600 lines</b> (an eighth of them this description): the three
  * messages share the HASH inputs, the chosen transform, the reserved SPI and the narrowed
@@ -78,17 +86,27 @@ import org.meshsec.ike.v1.message.SaPayload;
  * and {@link #process}; split by role, each half would need all of that state.
  *
  * <p>Failures are typed: NO-PROPOSAL-CHOSEN, INVALID-ID-INFORMATION, INVALID-KEY-INFORMATION,
- * INVALID-HASH-INFORMATION (HASH mismatch), PAYLOAD-MALFORMED. Not implemented: NAT-OA (RFC 3947
- * section 5.2, for transport-mode checksum fix-up), AH, IPComp, several proposals.
+ * INVALID-HASH-INFORMATION (HASH mismatch), PAYLOAD-MALFORMED. Not implemented: AH, IPComp, several
+ * proposals.
+ *
+ * <p><b>NAT-OA</b> (RFC 3947 section 5.2). In UDP-encapsulated transport mode both (1) and (2)
+ * carry NAT-OAi (the initiator's address) and NAT-OAr (the responder's), each side writing the
+ * outer addresses as it sees them (as strongSwan's {@code quick_mode.c} does), after the IDs and
+ * inside the HASH. The peer's original address from the received pair ({@link
+ * #peerOriginalAddress}) is what a transport-mode checksum fix-up (RFC 3948 section 3.1.2) would
+ * use; it is kept here and logged at DEBUG. meshsec's data path carries transport-mode packets
+ * whose inner addresses are the tunnel's own, so it needs no fix-up today.
  *
  * <p>Not thread-safe; runs on its ISAKMP SA's executor.
  */
 public final class QuickMode implements V1Task {
+  private static final Logger log = LoggerFactory.getLogger(QuickMode.class);
   private static final int NONCE_LENGTH = 32;
   private static final int ESP = ProtocolId.ESP.value();
 
   private final boolean initiator;
-  private final QuickModeConfig config;
+  private final List<QuickModeConfig> candidates;
+  private QuickModeConfig config;
   private final IpsecPort ipsec;
   private final InetSocketAddress local;
   private final InetSocketAddress remote;
@@ -112,6 +130,8 @@ public final class QuickMode implements V1Task {
   private long lifeSeconds;
   private long lifeKilobytes;
   private boolean installed;
+  private InetAddress natOaI;
+  private InetAddress natOaR;
 
   /**
    * @param initiator which side we are
@@ -128,11 +148,44 @@ public final class QuickMode implements V1Task {
       InetSocketAddress local,
       InetSocketAddress remote,
       long messageId) {
+    this(initiator, List.of(config), ipsec, local, remote, messageId);
+  }
+
+  /**
+   * A responder that answers with whichever of {@code candidates} (the peer's children, in
+   * configuration order) the initiator's IDs select; see "Traffic selectors" above.
+   *
+   * @param candidates the children that may answer, at least one
+   * @param ipsec the data plane
+   * @param local our outer address and UDP port
+   * @param remote the peer's outer address and UDP port
+   * @param messageId the exchange's Message ID
+   */
+  public static QuickMode responder(
+      List<QuickModeConfig> candidates,
+      IpsecPort ipsec,
+      InetSocketAddress local,
+      InetSocketAddress remote,
+      long messageId) {
+    return new QuickMode(false, candidates, ipsec, local, remote, messageId);
+  }
+
+  private QuickMode(
+      boolean initiator,
+      List<QuickModeConfig> candidates,
+      IpsecPort ipsec,
+      InetSocketAddress local,
+      InetSocketAddress remote,
+      long messageId) {
     if (messageId == 0 || messageId > 0xFFFF_FFFFL || messageId < 0) {
       throw new IllegalArgumentException("Quick Mode Message ID must be a non-zero 32-bit value");
     }
     this.initiator = initiator;
-    this.config = Objects.requireNonNull(config, "config");
+    this.candidates = List.copyOf(candidates);
+    if (this.candidates.isEmpty() || (initiator && this.candidates.size() != 1)) {
+      throw new IllegalArgumentException("an initiator has one configuration, a responder some");
+    }
+    this.config = this.candidates.get(0);
     this.ipsec = Objects.requireNonNull(ipsec, "ipsec");
     this.local = Objects.requireNonNull(local, "local");
     this.remote = Objects.requireNonNull(remote, "remote");
@@ -164,12 +217,20 @@ public final class QuickMode implements V1Task {
     return ourSpi;
   }
 
+  /**
+   * The SPI the initiator proposed (its inbound SPI), which error notifications about this exchange
+   * carry (RFC 2408 section 3.14, as strongSwan sends them); 0 before it is known.
+   */
+  public int initiatorSpi() {
+    return initiator ? ourSpi : peerSpi;
+  }
+
   /** The peer's SPI (our outbound SA), 0 before it is known. */
   public int outboundSpi() {
     return peerSpi;
   }
 
-  /** The configuration this side negotiates with. */
+  /** The configuration this side negotiates with (a responder's: the child its IDs chose). */
   public QuickModeConfig config() {
     return config;
   }
@@ -201,6 +262,14 @@ public final class QuickMode implements V1Task {
    */
   public byte[] lowestNonce() {
     return Nonces.lowest(niB, nrB);
+  }
+
+  /**
+   * The peer's original address from its NAT-OA payloads (RFC 3947 section 5.2): the initiator's
+   * NAT-OAi on a responder, the responder's NAT-OAr on an initiator; null when none came.
+   */
+  public InetAddress peerOriginalAddress() {
+    return initiator ? natOaR : natOaI;
   }
 
   /** Our side's negotiated selector, null before it is known. */
@@ -244,6 +313,7 @@ public final class QuickMode implements V1Task {
       remoteTs = config.remoteTs().get(0);
       body.add(id(localTs));
       body.add(id(remoteTs));
+      addNatOa(body);
       hash =
           V1KeyDerivation.quickModeHash1(
               keys(sa).prf(), keys(sa).skeyidA(), messageId, encode(body));
@@ -285,6 +355,9 @@ public final class QuickMode implements V1Task {
         body.add(id(remoteTs));
         body.add(id(localTs));
       }
+      if (natOaI != null) {
+        addNatOa(body); // RFC 3947 section 5.2: only when the initiator proposed it
+      }
       if (offeredLife
           && (shorter(lifeSeconds, agreed.lifeSeconds())
               || shorter(lifeKilobytes, agreed.lifeKilobytes()))) {
@@ -313,15 +386,17 @@ public final class QuickMode implements V1Task {
     int s = step++;
     Phase1Keys k = keys(sa);
     if (!initiator && s == 0) {
+      offeredSpi(in);
       niB = require(in, NoncePayload.class).encodeBody();
       verify(
           V1KeyDerivation.quickModeHash1(
               k.prf(), k.skeyidA(), messageId, in.encodePayloadsAfter(0)),
           received,
           "HASH(1)");
+      narrowIds(in);
       chooseTransform(require(in, SaPayload.class));
       readKe(in);
-      narrowIds(in);
+      readNatOa(in);
       return TaskStatus.NEED_MORE;
     }
     if (initiator && s == 1) {
@@ -334,6 +409,7 @@ public final class QuickMode implements V1Task {
       processChosen(in);
       readKe(in);
       checkAnsweredIds(in);
+      readNatOa(in);
       install(sa);
       return TaskStatus.NEED_MORE;
     }
@@ -463,7 +539,25 @@ public final class QuickMode implements V1Task {
     peerKe = ke.get().keyExchangeData().toByteArray();
   }
 
-  /** Responder, (1): IDci is the initiator's side (our remote), IDcr ours. */
+  /** Responder, (1): the initiator's SPI, known before anything is checked (for a notification). */
+  private void offeredSpi(IsakmpMessage in) {
+    Optional<SaPayload> offer = in.first(SaPayload.class);
+    if (offer.isPresent()) {
+      for (SaPayload.Proposal p : offer.get().proposals()) {
+        if (p.protocolId().equals(ProtocolId.ESP) && p.spi().length() == 4) {
+          peerSpi = (int) p.spi().toLong();
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * Responder, (1): IDci is the initiator's side (our remote), IDcr ours. The child that answers is
+   * the first of the candidates whose selectors contain both IDs; failing that, the first whose
+   * selectors overlap both, narrowed to the overlap (as IKEv2's narrowing does, RFC 7296 section
+   * 2.9); none: INVALID-ID-INFORMATION.
+   */
   private void narrowIds(IsakmpMessage in) throws V1Exception {
     List<IdPayload> ids = in.all(IdPayload.class);
     TsRange offeredI;
@@ -481,9 +575,28 @@ public final class QuickMode implements V1Task {
     } else {
       throw V1Exception.notify(NotifyType.INVALID_ID_INFORMATION, "one ID payload, not two");
     }
-    remoteTs = ClientIds.narrow(offeredI, config.remoteTs()).orElse(null);
-    localTs = ClientIds.narrow(offeredR, config.localTs()).orElse(null);
-    if (remoteTs == null || localTs == null) {
+    QuickModeConfig narrowed = null;
+    for (QuickModeConfig c : candidates) {
+      TsRange r = ClientIds.narrow(offeredI, c.remoteTs()).orElse(null);
+      TsRange l = ClientIds.narrow(offeredR, c.localTs()).orElse(null);
+      if (r == null || l == null) {
+        continue;
+      }
+      if (r.equals(offeredI) && l.equals(offeredR)) {
+        config = c;
+        remoteTs = r;
+        localTs = l;
+        return;
+      }
+      if (narrowed == null) {
+        narrowed = c;
+        remoteTs = r;
+        localTs = l;
+      }
+    }
+    if (narrowed != null) {
+      config = narrowed;
+    } else {
       throw V1Exception.notify(
           NotifyType.INVALID_ID_INFORMATION,
           "selectors " + offeredI + " === " + offeredR + " outside the policy");
@@ -567,6 +680,30 @@ public final class QuickMode implements V1Task {
       }
     }
     installed = true;
+  }
+
+  /** NAT-OAi, NAT-OAr in UDP-encapsulated transport mode (RFC 3947 section 5.2). */
+  private void addNatOa(List<Payload> body) {
+    if (config.mode() != IpsecMode.TRANSPORT || !config.udpEncapsulation()) {
+      return;
+    }
+    body.add(NatOaPayload.of(initiator ? local.getAddress() : remote.getAddress()));
+    body.add(NatOaPayload.of(initiator ? remote.getAddress() : local.getAddress()));
+  }
+
+  /** The peer's NAT-OAi and NAT-OAr, if it sent them. */
+  private void readNatOa(IsakmpMessage in) {
+    List<NatOaPayload> oa = in.all(NatOaPayload.class);
+    if (oa.isEmpty()) {
+      return;
+    }
+    natOaI = oa.get(0).inetAddress();
+    natOaR = oa.size() > 1 ? oa.get(1).inetAddress() : null;
+    log.debug(
+        "Quick Mode {}: NAT-OA from the peer: initiator {}, responder {}",
+        String.format("%08x", messageId),
+        InetText.format(natOaI),
+        natOaR == null ? "-" : InetText.format(natOaR));
   }
 
   private static long min(long a, long b) {

@@ -29,7 +29,7 @@ import org.meshsec.ike.v1.task.MainModeExchange.Outcome;
 public final class QuickModeExchange {
   private final Phase1State sa;
   private final boolean initiator;
-  private final QuickModeConfig config;
+  private final List<QuickModeConfig> configs;
   private final IpsecPort ipsec;
   private final InetSocketAddress local;
   private final InetSocketAddress remote;
@@ -40,13 +40,13 @@ public final class QuickModeExchange {
   private QuickModeExchange(
       Phase1State sa,
       boolean initiator,
-      QuickModeConfig config,
+      List<QuickModeConfig> configs,
       IpsecPort ipsec,
       InetSocketAddress local,
       InetSocketAddress remote) {
     this.sa = sa;
     this.initiator = initiator;
-    this.config = config;
+    this.configs = List.copyOf(configs);
     this.ipsec = ipsec;
     this.local = local;
     this.remote = remote;
@@ -59,7 +59,7 @@ public final class QuickModeExchange {
       IpsecPort ipsec,
       InetSocketAddress local,
       InetSocketAddress remote) {
-    QuickModeExchange x = new QuickModeExchange(sa, true, config, ipsec, local, remote);
+    QuickModeExchange x = new QuickModeExchange(sa, true, List.of(config), ipsec, local, remote);
     x.task = new QuickMode(true, config, ipsec, local, remote, Phase2Messages.newMessageId(sa));
     return x;
   }
@@ -71,7 +71,20 @@ public final class QuickModeExchange {
       IpsecPort ipsec,
       InetSocketAddress local,
       InetSocketAddress remote) {
-    return new QuickModeExchange(sa, false, config, ipsec, local, remote);
+    return responder(sa, List.of(config), ipsec, local, remote);
+  }
+
+  /**
+   * The responder side for a peer with several children: the initiator's IDs choose which of {@code
+   * configs} answers ({@link QuickMode#responder}).
+   */
+  public static QuickModeExchange responder(
+      Phase1State sa,
+      List<QuickModeConfig> configs,
+      IpsecPort ipsec,
+      InetSocketAddress local,
+      InetSocketAddress remote) {
+    return new QuickModeExchange(sa, false, configs, ipsec, local, remote);
   }
 
   /** The task, null on a responder before the first message. */
@@ -116,7 +129,7 @@ public final class QuickModeExchange {
           Optional.of(NotifyType.INVALID_EXCHANGE_TYPE));
     }
     if (task == null) {
-      task = new QuickMode(false, config, ipsec, local, remote, h.messageId());
+      task = QuickMode.responder(configs, ipsec, local, remote, h.messageId());
     } else if (h.messageId() != task.messageId()) {
       return new Outcome.Failed(
           "Message ID of another exchange", Optional.of(NotifyType.INVALID_MESSAGE_ID));

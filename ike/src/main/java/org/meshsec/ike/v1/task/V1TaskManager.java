@@ -7,9 +7,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import org.meshsec.ike.config.RetransmitPolicy;
 import org.meshsec.ike.port.Cancellable;
 import org.meshsec.ike.port.IpsecPort;
@@ -18,7 +21,9 @@ import org.meshsec.ike.v1.crypto.IvChain;
 import org.meshsec.ike.v1.message.Datagram;
 import org.meshsec.ike.v1.message.ExchangeType;
 import org.meshsec.ike.v1.message.IsakmpHeader;
+import org.meshsec.ike.v1.message.NotifyType;
 import org.meshsec.ike.v1.message.ParseResult;
+import org.meshsec.ike.v1.message.ProtocolId;
 import org.meshsec.ike.v1.task.MainModeExchange.Outcome;
 
 /**
@@ -46,6 +51,13 @@ import org.meshsec.ike.v1.task.MainModeExchange.Outcome;
  * compares the hash of the last received message the same way). Quick Mode flows are keyed by their
  * Message ID; at most {@link IvChain#MAX_EXCHANGES} are remembered.
  *
+ * <p><b>Failures</b> (RFC 2408 sections 3.14.1 and 5). An exchange that fails with a notification
+ * type (NO-PROPOSAL-CHOSEN, INVALID-ID-INFORMATION, INVALID-HASH-INFORMATION, ...) tells the peer
+ * in an informational of its own ({@link ErrorNotify}), when the {@link #notifyGate} admits it (the
+ * owner rate-limits per peer address). An error notification from the peer ends the negotiation it
+ * is about at once: a pending phase 1 (protected or not, see {@link ErrorNotify}), or the pending
+ * Quick Mode whose initiator's SPI it names (protected only); the reason is "peer sent TYPE".
+ *
  * <p>Runs on its ISAKMP SA's executor and is not thread-safe; timers hand their work to that
  * executor.
  */
@@ -69,10 +81,10 @@ public final class V1TaskManager {
     default void failed(boolean phase1, String reason) {}
 
     /**
-     * The Quick Mode with Message ID {@code messageId} failed or timed out; by default reported as
-     * {@link #failed failed(false, reason)}.
+     * The Quick Mode {@code task} failed or timed out; by default reported as {@link #failed
+     * failed(false, reason)}.
      */
-    default void quickModeFailed(long messageId, String reason) {
+    default void quickModeFailed(QuickMode task, String reason) {
       failed(false, reason);
     }
 
@@ -104,7 +116,7 @@ public final class V1TaskManager {
   private final IpsecPort ipsec;
   private final InetSocketAddress local;
   private final InetSocketAddress remote;
-  private final QuickModeConfig responderConfig;
+  private final List<QuickModeConfig> responderConfigs;
   private final Flow phase1Flow = new Flow();
   private final Map<Long, Flow> quickModes =
       new LinkedHashMap<>() {
@@ -116,6 +128,8 @@ public final class V1TaskManager {
   private Informational informational;
   private int duplicates;
   private int drops;
+  private int errorsSent;
+  private BooleanSupplier notifyGate = () -> true;
 
   /**
    * @param phase1 the phase 1 exchange (Main or Aggressive Mode, either side)
@@ -140,6 +154,34 @@ public final class V1TaskManager {
       InetSocketAddress local,
       InetSocketAddress remote,
       QuickModeConfig responderConfig) {
+    this(
+        phase1,
+        scheduler,
+        executor,
+        policy,
+        sender,
+        listener,
+        ipsec,
+        local,
+        remote,
+        List.of(responderConfig));
+  }
+
+  /**
+   * As above, for a peer with several children: the initiator's IDs choose which of {@code
+   * responderConfigs} answers a Quick Mode ({@link QuickMode#responder}).
+   */
+  public V1TaskManager(
+      MainModeExchange phase1,
+      Scheduler scheduler,
+      Executor executor,
+      RetransmitPolicy policy,
+      Sender sender,
+      Listener listener,
+      IpsecPort ipsec,
+      InetSocketAddress local,
+      InetSocketAddress remote,
+      List<QuickModeConfig> responderConfigs) {
     this.phase1 = Objects.requireNonNull(phase1, "phase1");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.executor = Objects.requireNonNull(executor, "executor");
@@ -149,7 +191,10 @@ public final class V1TaskManager {
     this.ipsec = Objects.requireNonNull(ipsec, "ipsec");
     this.local = Objects.requireNonNull(local, "local");
     this.remote = Objects.requireNonNull(remote, "remote");
-    this.responderConfig = Objects.requireNonNull(responderConfig, "responderConfig");
+    this.responderConfigs = List.copyOf(responderConfigs);
+    if (this.responderConfigs.isEmpty()) {
+      throw new IllegalArgumentException("no responder configuration");
+    }
   }
 
   /** The ISAKMP SA. */
@@ -170,6 +215,16 @@ public final class V1TaskManager {
   /** Datagrams dropped without effect (malformed, not for an exchange of this SA). */
   public int drops() {
     return drops;
+  }
+
+  /** Error notifications sent for failed exchanges. */
+  public int errorsSent() {
+    return errorsSent;
+  }
+
+  /** Asked before each error notification is sent; false suppresses it (a rate limit). */
+  public void notifyGate(BooleanSupplier gate) {
+    this.notifyGate = Objects.requireNonNull(gate, "gate");
   }
 
   /** Initiator: sends phase 1 message (1). */
@@ -194,6 +249,16 @@ public final class V1TaskManager {
 
   /** Processes a received datagram of this ISAKMP SA (cookies already matched by the front). */
   public void receive(byte[] datagram) {
+    receiveOne(datagram);
+    if (!sa().initiator() && phase1Flow.lastSent == null && !phase1Flow.over) {
+      // A responder whose message (1) was dropped has sent nothing and so arms no timer: nothing
+      // would ever end it. The initiator's retransmission of (1) makes a new one.
+      phase1Flow.over = true;
+      listener.failed(true, "phase 1 message (1) dropped");
+    }
+  }
+
+  private void receiveOne(byte[] datagram) {
     ParseResult<Datagram> decoded = Datagram.decode(datagram);
     if (decoded instanceof ParseResult.Err<Datagram>) {
       drops++;
@@ -214,13 +279,29 @@ public final class V1TaskManager {
       return;
     }
     if (!sa().established()) {
+      if (h.exchangeType().equals(ExchangeType.INFORMATIONAL) && !phase1Flow.over) {
+        Optional<ErrorNotify.Received> error = ErrorNotify.read(sa(), datagram);
+        if (error.isPresent()) {
+          ErrorNotify.Received e = error.get();
+          listener.informational(new Informational.Event.Error(e.type(), e.protocol(), e.spi()));
+          phase1Flow.timer.cancel();
+          phase1Flow.over = true;
+          listener.failed(true, "peer sent " + e.type());
+          return;
+        }
+      }
       drops++;
       return;
     }
     if (h.exchangeType().equals(ExchangeType.INFORMATIONAL)) {
       try {
         Informational.Received r = informational.receive(datagram);
-        r.events().forEach(listener::informational);
+        for (Informational.Event e : r.events()) {
+          listener.informational(e);
+          if (e instanceof Informational.Event.Error error) {
+            peerError(error);
+          }
+        }
         r.reply().ifPresent(sender::send);
       } catch (V1Exception e) {
         drops++;
@@ -234,7 +315,7 @@ public final class V1TaskManager {
     Flow f = quickModes.get(h.messageId());
     if (f == null) {
       f = new Flow();
-      f.quickMode = QuickModeExchange.responder(sa(), responderConfig, ipsec, local, remote);
+      f.quickMode = QuickModeExchange.responder(sa(), responderConfigs, ipsec, local, remote);
       f.messageId = h.messageId();
       quickModes.put(h.messageId(), f);
     } else if (isDuplicate(f, hash)) {
@@ -284,9 +365,44 @@ public final class V1TaskManager {
       if (over) {
         f.timer.cancel();
         f.over = true;
+        QuickMode task = isPhase1 ? null : f.quickMode.task();
+        failed.reply().ifPresent(t -> sendError(task, t));
         failed(f, isPhase1, failed.reason());
       } else {
         drops++;
+      }
+    }
+  }
+
+  /** Tells the peer why an exchange failed: about phase 1, or about {@code task}. */
+  private void sendError(QuickMode task, NotifyType type) {
+    if ((task != null && !sa().established()) || !notifyGate.getAsBoolean()) {
+      return;
+    }
+    errorsSent++;
+    sender.send(
+        task == null
+            ? ErrorNotify.aboutPhase1(sa(), type)
+            : ErrorNotify.aboutQuickMode(sa(), type, task.initiatorSpi()));
+  }
+
+  /**
+   * An error notification after phase 1: it ends the pending Quick Mode whose initiator's SPI it
+   * names (ours, or the peer's when it refused our (2)).
+   */
+  private void peerError(Informational.Event.Error e) {
+    if (!e.protocol().equals(ProtocolId.ESP) || e.spi().length() != 4) {
+      return;
+    }
+    int spi = (int) e.spi().toLong();
+    for (Flow f : quickModes.values()) {
+      QuickMode t = f.quickMode.task();
+      if (!f.over && t != null && t.initiatorSpi() == spi) {
+        f.timer.cancel();
+        f.over = true;
+        t.abort();
+        listener.quickModeFailed(t, "peer sent " + e.type());
+        return;
       }
     }
   }
@@ -307,7 +423,7 @@ public final class V1TaskManager {
     if (isPhase1) {
       listener.failed(true, reason);
     } else {
-      listener.quickModeFailed(f.messageId, reason);
+      listener.quickModeFailed(f.quickMode.task(), reason);
     }
   }
 

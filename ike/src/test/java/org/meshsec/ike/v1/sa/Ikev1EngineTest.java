@@ -10,7 +10,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -79,6 +82,11 @@ class Ikev1EngineTest {
                     @Override
                     public void ikeSaDestroyed(IkeSaInfo last, String reason) {
                       events.add("destroyed: " + reason);
+                    }
+
+                    @Override
+                    public void childSaFailed(IkeSaInfo sa, String child, String reason) {
+                      events.add("child " + child + " failed: " + reason);
                     }
                   })
               .build();
@@ -313,6 +321,235 @@ class Ikev1EngineTest {
     assertEquals(1, b.ipsec.installed().size(), "only the new pair: " + b.ipsec.log());
     assertNotEquals(oldInbound, b.ipsec.installed().get(0).sa().inboundSpi());
     assertTrue(b.events.contains("destroyed: peer sent INITIAL-CONTACT"), b.events.toString());
+  }
+
+  // ---------------------------------------------------------------- failures (RFC 2408 3.14.1)
+
+  /** b offers no phase 1 transform a proposed: b says so at once, unprotected, and a gives up. */
+  @Test
+  void phase1NoProposalChosenIsNotifiedAndEndsTheInitiatorAtOnce() {
+    nodes(
+        EspProposal.parse("aes128gcm16"),
+        x -> x,
+        x -> x.ikeProposals(IkeProposal.parse("aes256-sha384-modp3072")));
+    initiate();
+    net.deliverAll(); // (1) -> b, b's N(NO-PROPOSAL-CHOSEN) -> a: no timer ran
+    assertTrue(a.engine.list().isEmpty(), a.engine.list().toString());
+    assertTrue(
+        a.events.contains("destroyed: phase 1 failed: peer sent NO-PROPOSAL-CHOSEN"),
+        a.events.toString());
+    assertTrue(b.engine.list().isEmpty());
+  }
+
+  /**
+   * b refuses a's identity in Main Mode (5), when both hold the phase 1 keys: b's notification is
+   * encrypted with them (HASH(1) of RFC 2409 section 5.7) and a gives up at once.
+   */
+  @Test
+  void phase1RefusalAfterTheKeyExchangeIsNotifiedProtected() {
+    nodes(
+        EspProposal.parse("aes128gcm16"),
+        x -> x,
+        x -> x.remoteId(new PeerIdentity.IpAddress(address(9))));
+    initiate();
+    net.deliverAll();
+    assertTrue(a.engine.list().isEmpty(), a.engine.list().toString());
+    assertTrue(
+        a.events.contains("destroyed: phase 1 failed: peer sent INVALID-ID-INFORMATION"),
+        a.events.toString());
+    assertEquals(1, b.engine.stats().errorsSent.get());
+  }
+
+  /** A Quick Mode b refuses ends at once on a, whose reserved SPI is released; the SAs stay. */
+  @Test
+  void quickModeNoProposalChosenIsNotifiedProtectedAndFailsTheChild() {
+    nodes(
+        EspProposal.parse("aes128gcm16"),
+        x -> x,
+        x -> x.children(List.of(child(2, 1, "net", 2, EspProposal.parse("aes256gcm16")))));
+    initiate();
+    net.deliverAll();
+    assertTrue(
+        a.events.contains("child net failed: peer sent NO-PROPOSAL-CHOSEN"), a.events.toString());
+    assertEquals(IkeSaState.ESTABLISHED, a.onlySa().state());
+    assertEquals(IkeSaState.ESTABLISHED, b.onlySa().state());
+    assertTrue(a.ipsec.reserved().isEmpty(), "a's LARVAL SPI released");
+    assertTrue(a.ipsec.installed().isEmpty() && b.ipsec.installed().isEmpty());
+    assertEquals(0, a.engine.stats().v1Dropped.get(), "the protected notification was read");
+  }
+
+  /**
+   * Two Quick Modes b refuses in the same second: one notification only (one per second per peer
+   * address), so a forged or repeated failure cannot make b a reflector.
+   */
+  @Test
+  void errorNotificationsAreRateLimitedPerPeerAddress() {
+    EspProposal esp = EspProposal.parse("aes128gcm16");
+    EspProposal other = EspProposal.parse("aes256gcm16");
+    nodes(
+        esp,
+        x -> x.children(List.of(child(1, 2, "net", 2, esp), child(1, 2, "second", 20, esp))),
+        x -> x.children(List.of(child(2, 1, "net", 2, other), child(2, 1, "second", 20, other))));
+    initiate();
+    net.deliverAll();
+    assertEquals(1, b.engine.stats().errorsSent.get());
+    assertEquals(
+        1, a.events.stream().filter(e -> e.contains("peer sent NO-PROPOSAL-CHOSEN")).count());
+  }
+
+  /** IDs outside b's selectors: INVALID-ID-INFORMATION, heard by a's initiate. */
+  @Test
+  void quickModeWithUnacceptableIdsIsRefusedWithInvalidIdInformation() {
+    nodes(
+        EspProposal.parse("aes128gcm16"),
+        x -> x,
+        x -> x.children(List.of(child(2, 1, "net", 99, EspProposal.parse("aes128gcm16")))));
+    initiate();
+    net.deliverAll();
+    assertTrue(
+        a.events.contains("child net failed: peer sent INVALID-ID-INFORMATION"),
+        a.events.toString());
+  }
+
+  /**
+   * b has two children for a; a asks for the second one's selectors: b answers with that child, not
+   * with its first (which would refuse the IDs).
+   */
+  @Test
+  void responderAnswersWithTheChildWhoseSelectorsContainTheIds() {
+    EspProposal esp = EspProposal.parse("aes128gcm16");
+    nodes(
+        esp,
+        x -> x.children(List.of(child(1, 2, "second", 20, esp))),
+        x -> x.children(List.of(child(2, 1, "net", 2, esp), child(2, 1, "second", 20, esp))));
+    initiate();
+    net.deliverAll();
+    assertEquals(1, b.ipsec.installed().size(), b.events.toString());
+    assertEquals("second", b.onlySa().children().get(0).name());
+    assertEquals(
+        List.of(TsRange.parse("192.168.20.0/24")), b.ipsec.installed().get(0).sa().localTs());
+  }
+
+  // ---------------------------------------------------------------- receive-path fuzz
+
+  /**
+   * Seeded mutations of every datagram of a live exchange (phase 1, Quick Mode, informationals:
+   * INITIAL-CONTACT, R-U-THERE and its ACK) fed to the engines in virtual time, for Main Mode and
+   * for Aggressive Mode: no exception escapes (none counted as an internal error), the drop
+   * counters move, and afterwards the engines still negotiate a fresh ISAKMP SA with its pair. A
+   * fixed number of iterations, not a time budget: a loaded machine runs the same inputs.
+   */
+  @Test
+  void mutatedDatagramsNeverBreakTheEngine() {
+    DpdConfig dpd = new DpdConfig(Duration.ofSeconds(10), Duration.ofSeconds(30), DpdAction.CLEAR);
+    for (boolean aggressive : new boolean[] {false, true}) {
+      nodes(
+          EspProposal.parse("aes128gcm16"),
+          x -> x.aggressive(aggressive).dpd(dpd),
+          x -> x.aggressive(true).dpd(dpd));
+      List<LoopbackNetwork.Datagram> corpus = new ArrayList<>();
+      assertTrue(a.engine.initiate("b"));
+      clock.runPending();
+      record(corpus);
+      for (int i = 0; i < 24; i++) { // 12 s: R-U-THERE and R-U-THERE-ACK
+        clock.advance(Duration.ofMillis(500));
+        record(corpus);
+      }
+      assertTrue(corpus.size() >= 10, corpus.toString());
+      long before = dropCounters();
+
+      Random random = new Random(aggressive ? 0xA66 : 0x3A1);
+      for (int i = 0; i < 1500; i++) {
+        LoopbackNetwork.Datagram d = corpus.get(random.nextInt(corpus.size()));
+        byte[] bytes = mutate(d.bytes(), random);
+        Node to = d.to().getAddress().equals(a.address) ? a : b;
+        to.engine.receive(bytes, d.to(), d.from());
+        clock.runPending();
+        net.drop(x -> true);
+      }
+      assertTrue(dropCounters() - before > 500, "the fuzz reached the receive path");
+      run(Duration.ofSeconds(90)); // half-open SAs of mutated (1)s give up
+      assertEquals(
+          0, a.engine.stats().internalErrors.get() + b.engine.stats().internalErrors.get());
+
+      // Still working: a new ISAKMP SA with its pair comes up.
+      a.engine.terminate("b");
+      clock.runPending();
+      net.deliverAll();
+      run(Duration.ofSeconds(5));
+      assertTrue(a.engine.list().isEmpty() && b.engine.list().isEmpty(), b.engine.list() + "");
+      initiate();
+      net.deliverAll();
+      assertMirroredPair(aggressive ? "aggressive" : "main");
+    }
+  }
+
+  private long dropCounters() {
+    long n = 0;
+    for (Node x : List.of(a, b)) {
+      n +=
+          x.engine.stats().v1Dropped.get()
+              + x.engine.stats().malformed.get()
+              + x.engine.stats().unknownSpi.get()
+              + x.engine.stats().v1Retransmissions.get();
+    }
+    return n;
+  }
+
+  private void record(List<LoopbackNetwork.Datagram> corpus) {
+    while (net.pending() > 0) {
+      corpus.add(net.inFlight().get(0));
+      net.deliverNext();
+    }
+  }
+
+  private static byte[] mutate(byte[] original, Random r) {
+    byte[] b = original.clone();
+    switch (r.nextInt(6)) {
+      case 0 -> b[r.nextInt(b.length)] ^= (byte) (1 << r.nextInt(8));
+      case 1 -> {
+        for (int i = 0; i < 1 + r.nextInt(8); i++) {
+          b[r.nextInt(b.length)] = (byte) r.nextInt(256);
+        }
+      }
+      case 2 -> b = Arrays.copyOf(b, r.nextInt(b.length + 1));
+      case 3 -> {
+        int at = 28 + r.nextInt(Math.max(1, b.length - 28));
+        if (at < b.length) {
+          b[at] = (byte) r.nextInt(256); // payload headers and bodies after the ISAKMP header
+        }
+      }
+      case 4 -> {
+        byte[] longer = Arrays.copyOf(b, b.length + 1 + r.nextInt(64));
+        r.nextBytes(longer);
+        System.arraycopy(b, 0, longer, 0, Math.min(28, b.length));
+        b = longer;
+      }
+      default -> {
+        // a header field: next payload, version, exchange type, flags, Message ID, length
+        int at = new int[] {16, 17, 18, 19, 20, 24, 27}[r.nextInt(7)];
+        if (at < b.length) {
+          b[at] = (byte) r.nextInt(256);
+        }
+      }
+    }
+    return b;
+  }
+
+  /**
+   * A child between this node's 192.168.{self}.0/24 (or, for b, 192.168.{net}.0/24) and the other
+   * side's; {@code net} names b's subnet.
+   */
+  private static ChildConfig child(int self, int other, String name, int net, EspProposal esp) {
+    String ours = "192.168." + (self == 2 ? net : 1) + ".0/24";
+    String theirs = "192.168." + (other == 2 ? net : 1) + ".0/24";
+    return ChildConfig.builder(name)
+        .policyRef(42)
+        .localTs(TsRange.parse(ours))
+        .remoteTs(TsRange.parse(theirs))
+        .mode(IpsecMode.TUNNEL)
+        .proposals(esp)
+        .build();
   }
 
   /**
