@@ -52,6 +52,17 @@ public final class IkeListeners implements IkeListener {
   }
 
   @Override
+  public void childSaFailed(IkeSaInfo sa, String child, String reason) {
+    for (IkeListener l : listeners) {
+      try {
+        l.childSaFailed(sa, child, reason);
+      } catch (RuntimeException e) {
+        log.warn("an IKE listener failed", e);
+      }
+    }
+  }
+
+  @Override
   public void ikeSaDestroyed(IkeSaInfo last, String reason) {
     for (IkeListener l : listeners) {
       try {

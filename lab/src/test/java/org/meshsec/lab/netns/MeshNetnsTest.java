@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * "start"}. All three daemons start at the same moment, so every pair initiates both ways at once
  * (and some first IKE_SA_INITs are lost while a peer is still starting). Afterwards every pair of
  * nodes must hold exactly one IKE SA with one Child SA pair, the same SPIs on both ends, and pass
- * traffic. Needs root.
+ * traffic. A second run makes the pair a-b IKEv1 (Main Mode PSK; a starts it, b traps), so each of
+ * a and b runs both versions on the same ports. Needs root.
  *
  * <pre>
  *   a ul0 192.0.2.1/24 ---+
@@ -67,7 +68,11 @@ class MeshNetnsTest {
     return "192.0.2." + (index(node) + 1);
   }
 
-  static String config(String self) {
+  /**
+   * Node {@code self}'s configuration; with {@code mixed}, the pair a-b speaks IKEv1 (Main Mode
+   * PSK, started by a only, b traps) while the other pairs stay IKEv2.
+   */
+  static String config(String self, boolean mixed) {
     int n = index(self);
     StringBuilder routes = new StringBuilder();
     StringBuilder rest = new StringBuilder();
@@ -76,6 +81,7 @@ class MeshNetnsTest {
         continue;
       }
       int m = index(other);
+      boolean v1 = mixed && Set.of(self, other).equals(Set.of("a", "b"));
       routes.append(routes.length() == 0 ? "" : ", ").append("\"10.9.").append(m).append(".0/24\"");
       rest.append(
           """
@@ -85,7 +91,7 @@ class MeshNetnsTest {
           address = "%s"
           auth = "psk"
           psk = "mesh"
-          start_action = "start"
+          start_action = "%s"%s
 
           [[policy]]
           name = "to-%s"
@@ -95,7 +101,15 @@ class MeshNetnsTest {
           action = "protect"
           ike = "%s"
           """
-              .formatted(other, underlay(other), other, n, m, other));
+              .formatted(
+                  other,
+                  underlay(other),
+                  v1 && self.equals("b") ? "trap" : "start",
+                  v1 ? "\nversion = 1\nike = [\"aes128-sha256-modp2048\"]" : "",
+                  other,
+                  n,
+                  m,
+                  other));
     }
     return """
         [node]
@@ -183,6 +197,16 @@ class MeshNetnsTest {
 
   @Test
   void everyPairEndsWithOneIkeSaAndOneChildPair() throws Exception {
+    mesh(false);
+  }
+
+  /** The same with the pair a-b on IKEv1: both versions side by side on each node's ports. */
+  @Test
+  void aMeshMixingIkev1AndIkev2PairsEndsWithOneSaPerPair() throws Exception {
+    mesh(true);
+  }
+
+  private void mesh(boolean mixed) throws Exception {
     Path secrets = dir.resolve("secrets.toml");
     Files.writeString(secrets, "");
     Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
@@ -190,7 +214,7 @@ class MeshNetnsTest {
         secrets,
         "[keys]\nmesh = \"00112233445566778899aabbccddeeff0f1e2d3c4b5a69788796a5b4c3d2e1f0\"\n");
     for (String n : NODES) {
-      Files.writeString(dir.resolve(n + ".toml"), config(n));
+      Files.writeString(dir.resolve(n + ".toml"), config(n, mixed));
     }
     long t0 = System.nanoTime();
     try (Topology t = new Topology("msm")) {
@@ -269,8 +293,9 @@ class MeshNetnsTest {
           initiated += p.output().split("initiating IKE SA", -1).length - 1;
         }
         LOG.info(
-            "mesh of 3: daemons up {} ms, settled {} ms later, pings {} ms; {} IKE SAs initiated,"
+            "mesh of 3 (mixed: {}): daemons up {} ms, settled {} ms later, pings {} ms; {} IKE SAs initiated,"
                 + " {} duplicate reports",
+            mixed,
             ms(t0, tUp),
             ms(tUp, tSettled),
             ms(tSettled, System.nanoTime()),
