@@ -286,6 +286,14 @@ class MeshNetnsTest {
           }
         }
         assertEquals(null, problem(nodes), "still one IKE SA and one pair per pair of nodes");
+        if (mixed) {
+          for (String n : List.of("a", "b")) {
+            String list = ok(nodes.get(n).control(new ControlRequest.IkeList(true)));
+            assertTrue(
+                list.contains("\"version\":1") && list.contains("\"version\":2"),
+                n + " runs both versions: " + list);
+          }
+        }
         int redundant = 0;
         int initiated = 0;
         for (NodeProcess p : nodes.values()) {
