@@ -63,17 +63,29 @@ class Ipv4UnderlayTest extends TrafficTestBase {
 
     ExecResult stats = cli("stats");
     Map<String, Long> counters = new java.util.LinkedHashMap<>();
+    Pattern peerLine =
+        Pattern.compile(
+            "peer [\\w.:-]+ +\\d+ bytes / \\d+ packets in, \\d+ bytes / \\d+ packets out");
+    int peers = 0;
     for (String l : stats.stdout().lines().toList()) {
+      if (l.startsWith("peer ")) {
+        assertTrue(peerLine.matcher(l).matches(), "peer line: " + l);
+        peers++;
+        continue;
+      }
       Matcher m = Pattern.compile("(\\w+) +(\\d+)").matcher(l);
       assertTrue(m.matches(), "stats line: " + l);
       counters.put(m.group(1), Long.parseLong(m.group(2)));
     }
+    assertEquals(1, peers, "one peer's totals: " + stats.stdout());
     for (String c :
         List.of("XfrmInNoStates", "XfrmInStateSeqError", "XfrmOutPolBlock", "TunRxPackets")) {
       assertTrue(counters.containsKey(c), c + " missing: " + stats.stdout());
     }
     // The text and the JSON form report the same counters.
-    assertEquals(counters.keySet(), a.stats().keySet());
+    var json = new java.util.LinkedHashSet<>(a.stats().keySet());
+    assertTrue(json.remove("peers"), "the JSON form has the peers' totals too");
+    assertEquals(counters.keySet(), json);
   }
 
   private ExecResult cli(String... command) throws Exception {
