@@ -213,7 +213,7 @@ public final class Daemon implements AutoCloseable {
     // through the field, so that IKE started by a reload (the first [[peer]]) gets them too
     b.ikeIn(this::toIke).unknownSpi(this::onUnknownSpi);
     dataPath = b.build();
-    sad.setDrains(dataPath::drainInbound, dataPath::drainOutbound);
+    sad.setDrains(dataPath::drainInbound, dataPath::drainOutbound, dataPath::drainThread);
     if (ike != null) {
       sad.setListener(ike.router());
     }

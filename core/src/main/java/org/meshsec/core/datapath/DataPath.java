@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.meshsec.core.net.IpPrefix;
 import org.meshsec.core.offload.GroCoalescer;
@@ -83,6 +84,14 @@ public final class DataPath {
 
     /** Pushes queued datagrams to the socket (called at the end of a batch). */
     default void flush() {}
+
+    /**
+     * The executor whose thread hands datagrams for {@code peer} to the socket synchronously (other
+     * threads' sends are queued to it); null if every thread's sends are equal.
+     */
+    default Executor sendThread(InetAddress peer) {
+      return null;
+    }
   }
 
   /** Where decrypted inner packets go: the TUN device. Takes ownership of {@code ip}. */
@@ -344,6 +353,16 @@ public final class DataPath {
         }
       }
     }
+  }
+
+  /**
+   * Where {@link #drainOutbound} should run for {@code peer} (for {@link Sad#setDrains(
+   * org.meshsec.core.sad.LarvalDrain, org.meshsec.core.sad.LarvalDrain,
+   * java.util.function.Function)}): the UDP side's sending thread for that peer, so that drained
+   * packets reach the socket before the ones sent once the fast path opens.
+   */
+  public Executor drainThread(InetAddress peer) {
+    return espOut.sendThread(peer);
   }
 
   /** Flushes the UDP side; call after a batch of {@link #outbound} calls. */

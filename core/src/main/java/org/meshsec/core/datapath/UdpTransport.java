@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import org.meshsec.inet.InetText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -460,6 +461,25 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
       }
     }
     return fallback;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>With epoll, the event loop of the socket that a thread outside the loops sends through for
+   * {@code peer}'s family: run there, a send is written and flushed at once. With io_uring every
+   * send is asynchronous: null.
+   */
+  @Override
+  public Executor sendThread(InetAddress peer) {
+    if (ioUring) {
+      return null;
+    }
+    Channel ch = peer instanceof Inet4Address ? v4 : v6;
+    if (ch == null) {
+      ch = v6 != null ? v6 : v4;
+    }
+    return ch == null ? null : ch.eventLoop();
   }
 
   @Override

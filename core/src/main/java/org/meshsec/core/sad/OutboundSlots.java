@@ -6,6 +6,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
@@ -29,8 +31,9 @@ import org.slf4j.LoggerFactory;
  *                                  usable SA       -&gt; sa
  *                                  none            -&gt; new pending acquire, queued, ACQUIRE raised
  *                                                     (after the lock is released), null
- *  install(sa, drain), under the slot's lock: SA added, queued packets -&gt; drain in order, then
- *     the pending acquire is cleared (which opens the lock-free path)
+ *  install(sa, drain, on), under the slot's lock: SA added, queued packets -&gt; drain in order
+ *     (here, or in a task on {@code on} that takes the lock again), then the pending acquire is
+ *     cleared (which opens the lock-free path)
  * </pre>
  *
  * <p>The index is a {@link LongTable} from policy id to a small copy-on-write array of slots, so
@@ -67,6 +70,12 @@ final class OutboundSlots {
 
     /** The SA being installed while the queue is drained into it; null otherwise. */
     SecurityAssociation drainingInto;
+
+    /**
+     * The SA the queue is to drain into on the drain's own thread (see {@link #install}); null when
+     * no drain is scheduled. While set, packets keep queueing behind the pending acquire.
+     */
+    SecurityAssociation scheduledInto;
 
     PendingAcquire(Policy policy, long deadline) {
       this.policy = policy;
@@ -205,10 +214,20 @@ final class OutboundSlots {
    * Puts a new outbound SA into its slot and, if an acquire is pending there, drains the queued
    * packets into it through {@code drain}, in order, before the fast path can see the SA. Does
    * nothing if the SA is already DEAD.
+   *
+   * <p>With {@code on} null the drain runs here, on the calling thread. Otherwise it runs as a task
+   * on {@code on}, the thread on which the drain's sends reach the socket synchronously (a UDP
+   * event loop): sent from here (the key manager's thread) they would be handed to that loop as
+   * tasks, and a packet that a data-plane thread reads once the fast path opens could reach the
+   * wire before them. Until the task has run, new packets keep queueing behind the acquire, so the
+   * order is the order of arrival either way. When {@code on} refuses the task (shut down), the
+   * drain runs here.
    */
-  void install(SecurityAssociation sa, LarvalDrain drain) {
+  void install(SecurityAssociation sa, LarvalDrain drain, Executor on) {
+    Slot slot;
+    PendingAcquire scheduled = null;
     while (true) {
-      Slot slot = slotFor(sa.policyId(), sa.peer());
+      slot = slotFor(sa.policyId(), sa.peer());
       slot.lock.lock();
       try {
         if (slot.removed) {
@@ -219,28 +238,69 @@ final class OutboundSlots {
         }
         slot.sas = append(slot.sas, sa);
         PendingAcquire p = slot.pending;
-        if (p != null) {
-          p.drainingInto = sa;
-          try {
-            ByteBuf b;
-            while ((b = p.queue.poll()) != null) {
-              try {
-                drain.drain(sa, b);
-              } catch (RuntimeException e) {
-                log.warn("outbound LarvalDrain failed for {}", sa, e);
-              }
-            }
-          } finally {
-            p.drainingInto = null;
-            slot.pending = null; // opens the fast path: only after the drain
+        if (p != null && p.scheduledInto == null) {
+          if (on == null) {
+            drainNow(slot, p, sa, drain);
+          } else {
+            p.scheduledInto = sa;
+            scheduled = p;
           }
-          removeIfEmpty(slot); // the SA may have died during the drain
         }
-        return;
+        // (a drain already scheduled for another SA takes the best SA when it runs)
+        break;
       } finally {
         slot.lock.unlock();
       }
     }
+    if (scheduled != null) {
+      Slot s = slot;
+      PendingAcquire p = scheduled;
+      try {
+        on.execute(() -> drainScheduled(s, p, drain));
+      } catch (RejectedExecutionException e) {
+        drainScheduled(s, p, drain);
+      }
+    }
+  }
+
+  /** The scheduled drain of {@code p}: nothing if it was dropped meanwhile (flush). */
+  private void drainScheduled(Slot slot, PendingAcquire p, LarvalDrain drain) {
+    slot.lock.lock();
+    try {
+      if (slot.pending != p) {
+        return;
+      }
+      SecurityAssociation into = p.scheduledInto;
+      p.scheduledInto = null;
+      if (into == null || !into.state().usable()) {
+        into = slot.best(); // the SA died before the task ran: another one, if there is one
+      }
+      if (into == null) {
+        return; // the packets wait for the next SA, or the acquire's deadline
+      }
+      drainNow(slot, p, into, drain);
+    } finally {
+      slot.lock.unlock();
+    }
+  }
+
+  /** Caller holds {@code slot.lock}: queued packets into {@code sa}, then the fast path opens. */
+  private void drainNow(Slot slot, PendingAcquire p, SecurityAssociation sa, LarvalDrain drain) {
+    p.drainingInto = sa;
+    try {
+      ByteBuf b;
+      while ((b = p.queue.poll()) != null) {
+        try {
+          drain.drain(sa, b);
+        } catch (RuntimeException e) {
+          log.warn("outbound LarvalDrain failed for {}", sa, e);
+        }
+      }
+    } finally {
+      p.drainingInto = null;
+      slot.pending = null; // opens the fast path: only after the drain
+    }
+    removeIfEmpty(slot); // the SA may have died during the drain
   }
 
   /** Takes a (DEAD) SA out of its slot. Idempotent. */
@@ -291,7 +351,10 @@ final class OutboundSlots {
       slot.lock.lock();
       try {
         PendingAcquire p = slot.pending;
-        if (p != null && p.drainingInto == null && nowMillis >= p.deadline) {
+        if (p != null
+            && p.drainingInto == null
+            && p.scheduledInto == null
+            && nowMillis >= p.deadline) {
           stats.add(XfrmStat.ACQUIRE_TIMEOUTS, releaseAll(p));
           slot.pending = null;
           removeIfEmpty(slot);

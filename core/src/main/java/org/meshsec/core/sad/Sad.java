@@ -12,6 +12,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.meshsec.core.spd.Direction;
 import org.meshsec.core.spd.Policy;
@@ -53,7 +55,8 @@ import org.slf4j.LoggerFactory;
  *                                  usable SA       -&gt; sa
  *                                  none            -&gt; new pending acquire, queued, ACQUIRE event
  *  add(outbound spec) for (p, x): under the slot's lock: SA added, queued packets -&gt; outboundDrain
- *     in order, then the pending acquire is cleared (which opens the fast path)
+ *     in order (on the peer's drain thread when one is set), then the pending acquire is cleared
+ *     (which opens the fast path)
  *  expire(now):   LARVAL timeouts, pending-acquire timeouts, soft/hard time lifetimes
  * </pre>
  *
@@ -100,6 +103,7 @@ public final class Sad implements KeyEngine {
   private final EspTransform.Factory transforms;
   private volatile LarvalDrain inboundDrain;
   private volatile LarvalDrain outboundDrain;
+  private volatile Function<InetAddress, Executor> outboundDrainThread = peer -> null;
   private final int queueLimit;
   private final long acquireTimeoutMillis;
 
@@ -309,7 +313,7 @@ public final class Sad implements KeyEngine {
       sa.kill(XfrmStat.OUT_LARVAL_QUEUE_DROPS);
       return SadStatus.SPI_IN_USE;
     }
-    slots.install(sa, outboundDrain);
+    slots.install(sa, outboundDrain, outboundDrainThread.apply(spec.peer()));
     log.debug("added {}", sa);
     return SadStatus.OK;
   }
@@ -446,6 +450,18 @@ public final class Sad implements KeyEngine {
   public void setDrains(LarvalDrain inbound, LarvalDrain outbound) {
     this.inboundDrain = Objects.requireNonNull(inbound, "inbound");
     this.outboundDrain = Objects.requireNonNull(outbound, "outbound");
+  }
+
+  /**
+   * Like {@link #setDrains(LarvalDrain, LarvalDrain)}, and says on which thread the outbound drain
+   * for a peer runs: {@code outboundThread} gives the executor whose thread sends to that peer
+   * synchronously (null: the thread that adds the SA). Draining there keeps the queued packets
+   * ahead of the ones the fast path sends once it opens (see {@link OutboundSlots#install}).
+   */
+  public void setDrains(
+      LarvalDrain inbound, LarvalDrain outbound, Function<InetAddress, Executor> outboundThread) {
+    setDrains(inbound, outbound);
+    this.outboundDrainThread = Objects.requireNonNull(outboundThread, "outboundThread");
   }
 
   // ================================================================== timer

@@ -191,4 +191,95 @@ class OutboundAcquireTest extends SadTestBase {
     sad.flush();
     assertEquals(0, b.refCnt());
   }
+
+  /** Tasks handed to the drain thread, run when the test says. */
+  static final class ManualExecutor implements java.util.concurrent.Executor {
+    final java.util.ArrayDeque<Runnable> tasks = new java.util.ArrayDeque<>();
+    boolean refuse;
+
+    @Override
+    public void execute(Runnable task) {
+      if (refuse) {
+        throw new java.util.concurrent.RejectedExecutionException("shut down");
+      }
+      tasks.add(task);
+    }
+
+    void runAll() {
+      Runnable r;
+      while ((r = tasks.poll()) != null) {
+        r.run();
+      }
+    }
+  }
+
+  @Test
+  void onADrainThreadPacketsArrivingBeforeTheTaskRunsQueueBehindAndAllGoInOrder() {
+    ManualExecutor loop = new ManualExecutor();
+    sad.setDrains(rec, rec, peer -> peer.equals(PEER) ? loop : null);
+    List<ByteBuf> bufs = send(p1, PEER, 1, 3);
+    assertEquals(SadStatus.OK, sad.add(spec(Direction.OUT, 0x2000, 1, PEER)));
+    assertTrue(rec.drained.isEmpty(), "nothing drained on the adding thread");
+    assertEquals(1, loop.tasks.size());
+    bufs.addAll(send(p1, PEER, 4, 5)); // the fast path stays closed until the drain ran
+    assertEquals(1, rec.events(SadEvent.Acquire.class).size(), "no second ACQUIRE");
+    loop.runAll();
+    assertEquals(List.of(1, 2, 3, 4, 5), rec.drained);
+    SecurityAssociation sa = sad.findOutbound(1, PEER);
+    assertTrue(rec.drainedInto.stream().allMatch(s -> s == sa));
+    assertEquals(0, sad.pendingAcquireCount());
+    ByteBuf b = packet(6);
+    assertSame(sa, sad.outbound(p1, PEER, b), "fast path once drained");
+    b.release();
+    assertAllReleased(bufs);
+  }
+
+  @Test
+  void aScheduledDrainSurvivesTheAcquireDeadlineAndAFlushCancelsIt() {
+    ManualExecutor loop = new ManualExecutor();
+    sad.setDrains(rec, rec, peer -> loop);
+    send(p1, PEER, 1, 2);
+    sad.add(spec(Direction.OUT, 0x2000, 1, PEER));
+    clock.advance(Sad.DEFAULT_ACQUIRE_TIMEOUT.toMillis() + 1);
+    sad.tick();
+    assertEquals(0, stat(XfrmStat.ACQUIRE_TIMEOUTS), "a drain is on its way: not timed out");
+    loop.runAll();
+    assertEquals(List.of(1, 2), rec.drained);
+
+    List<ByteBuf> more = send(policy(2, PEER), PEER, 3, 4);
+    sad.add(spec(Direction.OUT, 0x2001, 2, PEER));
+    assertEquals(2, sad.flush(), "the flush removed both SAs");
+    assertAllReleased(more);
+    assertEquals(2, stat(XfrmStat.OUT_LARVAL_QUEUE_DROPS));
+    loop.runAll(); // finds the acquire gone: nothing more drained
+    assertEquals(List.of(1, 2), rec.drained);
+  }
+
+  @Test
+  void aScheduledDrainWhoseSaWasDeletedMeanwhileUsesAnotherOrKeepsWaiting() {
+    ManualExecutor loop = new ManualExecutor();
+    sad.setDrains(rec, rec, peer -> loop);
+    List<ByteBuf> bufs = send(p1, PEER, 1, 2);
+    sad.add(spec(Direction.OUT, 0x2000, 1, PEER));
+    sad.delete(Direction.OUT, 0x2000, PEER);
+    loop.runAll();
+    assertTrue(rec.drained.isEmpty());
+    assertEquals(2, sad.queuedOutbound(1, PEER), "still waiting for an SA");
+    sad.add(spec(Direction.OUT, 0x2001, 1, PEER));
+    loop.runAll();
+    assertEquals(List.of(1, 2), rec.drained);
+    assertSame(sad.findOutbound(1, PEER), rec.drainedInto.get(0));
+    assertAllReleased(bufs);
+  }
+
+  @Test
+  void aRefusingDrainThreadMeansTheDrainRunsOnTheAddingThread() {
+    ManualExecutor loop = new ManualExecutor();
+    loop.refuse = true;
+    sad.setDrains(rec, rec, peer -> loop);
+    send(p1, PEER, 1, 2);
+    sad.add(spec(Direction.OUT, 0x2000, 1, PEER));
+    assertEquals(List.of(1, 2), rec.drained);
+    assertEquals(0, sad.pendingAcquireCount());
+  }
 }
