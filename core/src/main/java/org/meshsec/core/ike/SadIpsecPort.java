@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *  getSpi  [GETSPI]          -&gt; KeyEngine.getSpi: a LARVAL inbound SA holds the SPI
  *  install [UPDATE + ADD]    -&gt; KeyEngine.update (inbound, LARVAL -&gt; MATURE, queued ESP drained)
- *                               + KeyEngine.add (outbound; drains the packets queued on the acquire)
+ *                               + KeyEngine.addHeld (outbound; drains the packets queued on the
+ *                               acquire; held behind the older SA for ChildSaInstall.outboundHold)
  *  delete  [DELETE]          -&gt; KeyEngine.delete, both directions
  *  deleteOutbound [DELETE]   -&gt; KeyEngine.delete of the outbound SA, before our Delete request
  *  inboundIdle               -&gt; the inbound SA's last authenticated packet (SaInfo.lastUseMillis)
@@ -128,7 +129,7 @@ public final class SadIpsecPort implements IpsecPort {
               0,
               soft,
               hard);
-      st = sad.add(o);
+      st = sad.addHeld(o, sa.outboundHold());
       if (st != SadStatus.OK) {
         sad.delete(Direction.IN, sa.inboundSpi(), null);
         refuse(sa, "outbound SA: " + st);

@@ -38,6 +38,14 @@ public interface KeyEngine {
   SadStatus add(SaSpec spec);
 
   /**
+   * {@link #add}, with the new outbound SA held behind an older usable one of its (policy id, peer)
+   * for {@code hold} (see {@link Sad#addHeld}). By default no hold.
+   */
+  default SadStatus addHeld(SaSpec spec, java.time.Duration hold) {
+    return add(spec);
+  }
+
+  /**
    * SADB_UPDATE: gives a LARVAL inbound SA (from {@link #getSpi}) its keys and attributes and makes
    * it MATURE; the ESP queued on it goes, in order, to the inbound {@link LarvalDrain} before any
    * new packet for that SPI is processed.

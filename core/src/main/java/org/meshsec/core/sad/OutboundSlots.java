@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The outbound half of the {@link Sad}'s LARVAL queueing: for each (policy id, peer) a slot that
  * holds the outbound SAs for that pair (two for a while during a rekey; the newest MATURE one is
- * used, else the newest DYING one) and the pending acquire, if any, with the packets queued behind
- * it (the ACQUIRE of RFC 2367 section 3.1.6, the queue Linux calls larval).
+ * used unless a hold keeps it back, else the newest DYING one) and the pending acquire, if any,
+ * with the packets queued behind it (the ACQUIRE of RFC 2367 section 3.1.6, the queue Linux calls
+ * larval).
  *
  * <pre>
  *  pick(p, x)                      no pending acquire and a usable SA -&gt; sa (lock-free)
@@ -103,20 +104,28 @@ final class OutboundSlots {
       this.peer = peer;
     }
 
-    /** The newest MATURE SA, else the newest DYING one, else null. Lock-free. */
-    SecurityAssociation best() {
+    /**
+     * The newest MATURE SA not held back, else the newest DYING one, else the newest held one (see
+     * {@link Sad#addHeld}), else null. Lock-free; reads {@code clock} only for a held SA.
+     */
+    SecurityAssociation best(LongSupplier clock) {
       SecurityAssociation[] a = sas;
       SecurityAssociation dying = null;
+      SecurityAssociation held = null;
       for (int i = a.length - 1; i >= 0; i--) {
         SaState s = a[i].state();
         if (s == SaState.MATURE) {
-          return a[i];
-        }
-        if (s == SaState.DYING && dying == null) {
+          if (!a[i].held(clock)) {
+            return a[i];
+          }
+          if (held == null) {
+            held = a[i];
+          }
+        } else if (s == SaState.DYING && dying == null) {
           dying = a[i];
         }
       }
-      return dying;
+      return dying != null ? dying : held;
     }
   }
 
@@ -147,7 +156,7 @@ final class OutboundSlots {
   SecurityAssociation pick(long policyId, InetAddress peer) {
     Slot slot = find(policyId, peer);
     if (slot != null && slot.pending == null) {
-      return slot.best();
+      return slot.best(now);
     }
     return null;
   }
@@ -158,7 +167,7 @@ final class OutboundSlots {
    */
   SecurityAssociation best(long policyId, InetAddress peer) {
     Slot slot = find(policyId, peer);
-    return slot == null ? null : slot.best();
+    return slot == null ? null : slot.best(now);
   }
 
   /**
@@ -182,7 +191,7 @@ final class OutboundSlots {
           enqueue(p, packet);
           return null;
         }
-        SecurityAssociation sa = slot.best();
+        SecurityAssociation sa = slot.best(now);
         if (sa != null) {
           return sa; // installed since our lock-free look
         }
@@ -273,7 +282,7 @@ final class OutboundSlots {
       SecurityAssociation into = p.scheduledInto;
       p.scheduledInto = null;
       if (into == null || !into.state().usable()) {
-        into = slot.best(); // the SA died before the task ran: another one, if there is one
+        into = slot.best(now); // the SA died before the task ran: another one, if there is one
       }
       if (into == null) {
         return; // the packets wait for the next SA, or the acquire's deadline

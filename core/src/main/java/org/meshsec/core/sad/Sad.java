@@ -261,7 +261,23 @@ public final class Sad implements KeyEngine {
 
   @Override
   public SadStatus add(SaSpec spec) {
-    return add(spec, null);
+    return add(spec, null, 0);
+  }
+
+  /**
+   * As {@link #add}, for an outbound SA that must not take the traffic for {@code hold} while an
+   * older SA of its slot is still usable: the initiator of an IKEv1 Quick Mode rekey installs its
+   * new outbound SA before the responder has installed the matching inbound one (RFC 2409 section
+   * 5.5: the responder installs on (3)), so for a moment ESP on it would find nothing there. The
+   * older SA keeps carrying the traffic until the hold ends (or stops being usable); with no older
+   * SA the new one is used at once.
+   */
+  @Override
+  public SadStatus addHeld(SaSpec spec, Duration hold) {
+    if (spec.direction() != Direction.OUT || hold.isZero() || hold.isNegative()) {
+      return add(spec);
+    }
+    return add(spec, null, Math.max(1, hold.toMillis()));
   }
 
   /**
@@ -271,10 +287,10 @@ public final class Sad implements KeyEngine {
    * safety margin to the outbound number.
    */
   public SadStatus restore(SaSpec spec, long sequence) {
-    return add(spec, sequence);
+    return add(spec, sequence, 0);
   }
 
-  private SadStatus add(SaSpec spec, Long resumeAt) {
+  private SadStatus add(SaSpec spec, Long resumeAt, long holdMillis) {
     long now = now();
     if (spec.direction() == Direction.IN) {
       SecurityAssociation existing = findInbound(spec.spi());
@@ -292,6 +308,9 @@ public final class Sad implements KeyEngine {
       return SadStatus.TRANSFORM_FAILED;
     }
     SecurityAssociation sa = SecurityAssociation.mature(this, spec, t, now);
+    if (holdMillis > 0) {
+      sa.holdUntil(now + holdMillis);
+    }
     if (spec.direction() == Direction.IN) {
       synchronized (inboundWriteLock) {
         long key = Integer.toUnsignedLong(spec.spi());

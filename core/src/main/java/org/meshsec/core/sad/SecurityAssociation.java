@@ -66,6 +66,12 @@ public final class SecurityAssociation {
   private volatile SaState state;
 
   /**
+   * Outbound: until this time (the SAD's clock) an older usable SA of the slot is preferred to this
+   * one (see {@link Sad#addHeld}); 0 once passed, or when there is no hold.
+   */
+  private volatile long holdUntil;
+
+  /**
    * Fast-path gate of {@link Sad#inbound}: true exactly when the SA is usable and nothing is queued
    * or being drained. Written under {@link #lock}.
    */
@@ -160,6 +166,24 @@ public final class SecurityAssociation {
   }
 
   /** The current state (a volatile read; may change right after). */
+  /** See {@link Sad#addHeld}; set before the SA is published. */
+  void holdUntil(long millis) {
+    this.holdUntil = millis;
+  }
+
+  /** Whether a hold (see {@link Sad#addHeld}) keeps this SA behind older ones at {@code now}. */
+  boolean held(java.util.function.LongSupplier now) {
+    long h = holdUntil;
+    if (h == 0) {
+      return false;
+    }
+    if (now.getAsLong() >= h) {
+      holdUntil = 0; // passed: later looks skip the clock
+      return false;
+    }
+    return true;
+  }
+
   public SaState state() {
     return state;
   }

@@ -282,4 +282,43 @@ class OutboundAcquireTest extends SadTestBase {
     assertEquals(List.of(1, 2), rec.drained);
     assertEquals(0, sad.pendingAcquireCount());
   }
+
+  @Test
+  void aHeldOutboundSaStaysBehindTheOlderOneUntilItsHoldEnds() {
+    sad.add(spec(Direction.OUT, 0x2000, 1, PEER));
+    assertEquals(
+        SadStatus.OK, sad.addHeld(spec(Direction.OUT, 0x2001, 1, PEER), Duration.ofMillis(800)));
+    ByteBuf b = packet(1);
+    assertEquals(0x2000, sad.outbound(p1, PEER, b).spi(), "the older SA during the hold");
+    clock.advance(799);
+    assertEquals(0x2000, sad.outbound(p1, PEER, b).spi());
+    clock.advance(1);
+    assertEquals(0x2001, sad.outbound(p1, PEER, b).spi(), "the new one once the hold ended");
+    b.release();
+  }
+
+  @Test
+  void aHeldOutboundSaIsUsedAtOnceWhenNothingOlderIsUsable() {
+    List<ByteBuf> bufs = send(p1, PEER, 1, 2);
+    sad.addHeld(spec(Direction.OUT, 0x2000, 1, PEER), Duration.ofSeconds(1));
+    assertEquals(List.of(1, 2), rec.drained, "the acquire's queue drains into it");
+    ByteBuf b = packet(3);
+    assertEquals(0x2000, sad.outbound(p1, PEER, b).spi(), "no older SA: no hold");
+
+    sad.add(spec(Direction.OUT, 0x2001, 2, PEER));
+    sad.addHeld(spec(Direction.OUT, 0x2002, 2, PEER), Duration.ofSeconds(1));
+    Policy p2 = policy(2, PEER);
+    assertEquals(0x2001, sad.outbound(p2, PEER, b).spi());
+    sad.delete(Direction.OUT, 0x2001, PEER);
+    assertEquals(0x2002, sad.outbound(p2, PEER, b).spi(), "the older one is gone: no hold");
+    b.release();
+    assertAllReleased(bufs);
+  }
+
+  @Test
+  void anInboundSpecIsNeverHeld() {
+    assertEquals(
+        SadStatus.OK, sad.addHeld(spec(Direction.IN, 0x3000, 1, PEER), Duration.ofSeconds(1)));
+    assertNotNull(sad.findInbound(0x3000));
+  }
 }

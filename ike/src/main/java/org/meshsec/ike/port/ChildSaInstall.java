@@ -1,6 +1,7 @@
 package org.meshsec.ike.port;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.meshsec.esp.EspSuite;
@@ -32,6 +33,10 @@ import org.meshsec.esp.SecretBytes;
  * @param remote the peer's outer address and UDP port (NAT-mapped, as IKE last saw it)
  * @param soft soft limits (SOFT expire: rekey)
  * @param hard hard limits (HARD expire: gone)
+ * @param outboundHold how long an older outbound SA for the same policy and peer keeps the traffic
+ *     before the new one takes it (zero: at once). The initiator of an IKEv1 Quick Mode installs
+ *     both directions on (2), before the responder installs its inbound SA on (3) (RFC 2409 section
+ *     5.5); on a rekey the old pair can carry the traffic meanwhile.
  */
 public record ChildSaInstall(
     long policyRef,
@@ -48,9 +53,47 @@ public record ChildSaInstall(
     InetSocketAddress local,
     InetSocketAddress remote,
     SaLifetime soft,
-    SaLifetime hard) {
+    SaLifetime hard,
+    Duration outboundHold) {
+
+  /** A pair whose outbound SA takes the traffic at once. */
+  public ChildSaInstall(
+      long policyRef,
+      String name,
+      int inboundSpi,
+      SecretBytes inboundKeys,
+      int outboundSpi,
+      SecretBytes outboundKeys,
+      EspSuite suite,
+      boolean esn,
+      IpsecMode mode,
+      List<TsRange> localTs,
+      List<TsRange> remoteTs,
+      InetSocketAddress local,
+      InetSocketAddress remote,
+      SaLifetime soft,
+      SaLifetime hard) {
+    this(
+        policyRef,
+        name,
+        inboundSpi,
+        inboundKeys,
+        outboundSpi,
+        outboundKeys,
+        suite,
+        esn,
+        mode,
+        localTs,
+        remoteTs,
+        local,
+        remote,
+        soft,
+        hard,
+        Duration.ZERO);
+  }
 
   public ChildSaInstall {
+    Objects.requireNonNull(outboundHold, "outboundHold");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(inboundKeys, "inboundKeys");
     Objects.requireNonNull(outboundKeys, "outboundKeys");

@@ -65,11 +65,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Quick Mode rekey.</b> On a soft expire or a rekey command a Quick Mode for the same child
  * starts; when its pair is installed, our side (the initiator of that Quick Mode) deletes the old
- * pair with D(ESP) (make-before-break). Collisions (both sides rekey the same thing at once) are
- * told by the order of events here ({@link EventOrder}): two pairs of the same child, or two ISAKMP
- * SAs with the same peer, whose exchanges each began before the other completed are rivals; the one
- * whose exchange carried the lowest nonce is redundant and is deleted (RFC 7296 section 2.8.1,
- * applied to IKEv1), its pairs moving to the survivor.
+ * pair with D(ESP) (make-before-break), once the new outbound SA's hold ({@code
+ * QuickMode#outboundHold}: the responder installs only on our (3)) has passed; the old pair carries
+ * the traffic until then. Collisions (both sides rekey the same thing at once) are told by the
+ * order of events here ({@link EventOrder}): two pairs of the same child, or two ISAKMP SAs with
+ * the same peer, whose exchanges each began before the other completed are rivals; the one whose
+ * exchange carried the lowest nonce is redundant and is deleted (RFC 7296 section 2.8.1, applied to
+ * IKEv1), its pairs moving to the survivor.
  *
  * <p>DPD (RFC 3706): after {@code dpd.delay} without a message from the peer or authenticated ESP
  * on one of the SA's pairs (section 5.1: traffic is proof of liveness), R-U-THERE, repeated every
@@ -151,6 +153,10 @@ final class IsakmpSa {
   private Instant dpdFirstSent;
   private Cancellable dpdTimer = Cancellable.NONE;
   private Cancellable rekeyTimer = Cancellable.NONE;
+
+  /** Inbound SPIs of replaced pairs still carrying traffic while their successor is held back. */
+  private final Set<Integer> retiring = new HashSet<>();
+
   private Cancellable lifeTimer = Cancellable.NONE;
   private Cancellable replacedTimer = Cancellable.NONE;
 
@@ -424,6 +430,8 @@ final class IsakmpSa {
     }
     if (kind == ExpireKind.SOFT) {
       rekeyPair(spi);
+    } else if (retiring.remove(spi)) {
+      deletePair(spi, "rekeyed (hard limit reached first)"); // the peer must hear it
     } else {
       Informational inf = tasks.informational();
       if (inf != null) {
@@ -462,9 +470,23 @@ final class IsakmpSa {
    * Each side that sees the collision deletes the same pair (the second Delete finds nothing); a
    * side that saw the two one after the other deletes nothing more.
    */
-  private void settle(Pair fresh, Integer replaced) {
+  private void settle(Pair fresh, Integer replaced, Duration hold) {
     if (replaced != null) {
-      deletePair(replaced, "rekeyed");
+      if (hold.isZero()) {
+        deletePair(replaced, "rekeyed");
+      } else {
+        // The old pair carries our traffic while the new outbound SA is held back (until the
+        // responder has surely installed its inbound SA on our (3)); it goes when the hold ends.
+        int old = replaced;
+        retiring.add(old);
+        schedule(
+            () -> {
+              if (retiring.remove(old)) {
+                deletePair(old, "rekeyed");
+              }
+            },
+            hold);
+      }
     }
     for (Pair other : List.copyOf(pairs.values())) {
       if (other.inboundSpi() == fresh.inboundSpi()
@@ -923,7 +945,7 @@ final class IsakmpSa {
         next.execute(() -> next.adopt(List.of(fresh)));
         return;
       }
-      settle(fresh, replaced);
+      settle(fresh, replaced, t.outboundHold());
       publish(t.initiator() ? "Quick Mode" : null);
     }
 

@@ -3,6 +3,7 @@ package org.meshsec.ike.v1.task;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -233,6 +234,27 @@ public final class QuickMode implements V1Task {
   /** The configuration this side negotiates with (a responder's: the child its IDs chose). */
   public QuickModeConfig config() {
     return config;
+  }
+
+  /** The longest {@link #outboundHold()}. */
+  public static final Duration MAX_OUTBOUND_HOLD = Duration.ofSeconds(1);
+
+  /**
+   * How long the initiator's new outbound SA stays behind an older one of the same policy (see
+   * {@code ChildSaInstall.outboundHold}): the responder installs its inbound SA only when (3)
+   * arrives (RFC 2409 section 5.5), so on a rekey the old pair carries the traffic for a moment.
+   * {@link #MAX_OUTBOUND_HOLD}, at most a twentieth of the lifetime (half the time between the soft
+   * limit at 90 % and the hard one); zero for the responder.
+   */
+  public Duration outboundHold() {
+    if (!initiator) {
+      return Duration.ZERO;
+    }
+    if (lifeSeconds <= 0) {
+      return MAX_OUTBOUND_HOLD;
+    }
+    long ms = Math.min(MAX_OUTBOUND_HOLD.toMillis(), lifeSeconds * 1000 / 20);
+    return Duration.ofMillis(ms);
   }
 
   /** Whether the pair is installed in the data plane. */
@@ -671,7 +693,8 @@ public final class QuickMode implements V1Task {
               local,
               remote,
               soft,
-              hard));
+              hard,
+              outboundHold()));
     } catch (RuntimeException e) {
       throw V1Exception.notify(NotifyType.NO_PROPOSAL_CHOSEN, "the data plane refused the pair");
     } finally {

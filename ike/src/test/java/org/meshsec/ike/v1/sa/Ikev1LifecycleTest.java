@@ -38,6 +38,7 @@ import org.meshsec.ike.sa.IkeSaInfo;
 import org.meshsec.ike.sa.IkeSaState;
 import org.meshsec.ike.task.Ikev2TaskFactory;
 import org.meshsec.ike.v1.message.ExchangeType;
+import org.meshsec.ike.v1.task.QuickMode;
 
 /**
  * The IKEv1 lifecycle in virtual time, two engines joined by a loopback network: phase 1
@@ -229,6 +230,7 @@ class Ikev1LifecycleTest {
     assertEquals(ExchangeType.QUICK_MODE.value(), exchange(qm1));
     assertEquals(after.initiatorSpi(), initiatorCookie(qm1), "Quick Mode under the new cookies");
     net.deliverAll();
+    run(QuickMode.MAX_OUTBOUND_HOLD); // the old pair goes when the new outbound SA's hold ends
     assertConverged();
     assertNotEquals(inA, a.inbound(), "rekeyed");
     assertEquals(after.id(), a.onlySa().id());
@@ -335,6 +337,20 @@ class Ikev1LifecycleTest {
       assertTrue(n.engine.rekeyChild(n == a ? "b" : "a", "net"));
       clock.runPending();
       net.deliverAll();
+      MemoryIpsec.Pair fresh = n.ipsec.history().get(n.ipsec.history().size() - 1);
+      assertEquals(
+          QuickMode.MAX_OUTBOUND_HOLD,
+          fresh.sa().outboundHold(),
+          "the initiator's new outbound SA is held behind the old one");
+      assertTrue(
+          n.ipsec.deletions().stream().noneMatch(d -> d.inboundSpi() == old),
+          "the old pair carries the traffic during the hold");
+      Node other = n == a ? b : a;
+      assertEquals(
+          Duration.ZERO,
+          other.ipsec.history().get(other.ipsec.history().size() - 1).sa().outboundHold(),
+          "the responder installs on (3): no hold");
+      run(QuickMode.MAX_OUTBOUND_HOLD);
       assertConverged();
       assertNotEquals(old, n.inbound(), "a new pair");
       assertEquals(sa, n.onlySa().id(), "on the same ISAKMP SA");
@@ -354,6 +370,7 @@ class Ikev1LifecycleTest {
     clock.runPending(); // both Quick Mode (1) in flight
     assertEquals(2, net.pending());
     net.deliverAll();
+    run(QuickMode.MAX_OUTBOUND_HOLD);
     assertConverged();
     assertNotEquals(oldA, a.inbound());
     assertEquals(3, a.ipsec.history().size(), "two new pairs were made, one deleted");
