@@ -8,6 +8,12 @@
 # key=value pairs, e.g. -v default -v decrypt_workers=2 -v udp_transport=io_uring; "default" (the
 # only variant when none is given) has no table. STREAMS is iperf3's -P (default 1).
 #
+# Each configuration gets two transfers on the same two daemons: the first ("cold") runs while the
+# JVMs' JIT compilers are still at work on the data path (on two cores they take several CPU
+# seconds from the nodes: `jstat -compiler` counts about 1,700 compilations and 6 s of compile time
+# in a node during the first 8 s transfer, about 100 during the second, almost none after), the
+# second ("warm") is the steady state a long-running daemon sees; CPU is measured over the warm one.
+#
 # Defaults: 10 s per transfer, suites aes128gcm16 and aes128-sha256, JDKs: the default java and
 # /usr/lib/jvm/temurin-25-jdk-amd64 if present. Needs root, iproute2 and iperf3, and a build
 # (mvn -DskipTests package). Everything it creates is removed on exit, also on Ctrl-C.
@@ -118,8 +124,8 @@ iperf() { # namespace-of-client target -> Mbit/s
 }
 
 hz=$(getconf CLK_TCK)
-echo "| JDK | suite | datapath | tunnel Mbit/s | bare veth Mbit/s | ratio | CPU node a | CPU node b |"
-echo "|---|---|---|---:|---:|---:|---:|---:|"
+echo "| JDK | suite | datapath | cold Mbit/s | tunnel Mbit/s | bare veth Mbit/s | ratio | CPU node a | CPU node b |"
+echo "|---|---|---|---:|---:|---:|---:|---:|---:|"
 for jdk in "${jdks[@]}"; do
   jv=$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.runtime.version/ {print $2}')
   for suite in "${suites[@]}"; do
@@ -141,6 +147,7 @@ for jdk in "${jdks[@]}"; do
     for i in $(seq 100); do [ -S "$work/a.sock" ] && [ -S "$work/b.sock" ] && break; sleep 0.1; done
     sleep 1
     pa=$(ip netns pids "$A" | head -1); pb=$(ip netns pids "$B" | head -1)
+    cold=$(iperf "$A" 10.9.1.1) # the JVMs' first transfer: JIT compilation runs beside it
     ca0=$(cpu_ticks "$pa"); cb0=$(cpu_ticks "$pb"); t0=$(date +%s.%N)
     tun=$(iperf "$A" 10.9.1.1)
     ca1=$(cpu_ticks "$pa"); cb1=$(cpu_ticks "$pb"); t1=$(date +%s.%N)
@@ -148,7 +155,7 @@ for jdk in "${jdks[@]}"; do
     cpa=$(python3 -c "print(f'{($ca1-$ca0)/$hz/($t1-$t0)*100:.0f}%')")
     cpb=$(python3 -c "print(f'{($cb1-$cb0)/$hz/($t1-$t0)*100:.0f}%')")
     ratio=$(python3 -c "print(f'{$tun/$bare:.3f}')")
-    echo "| $jv | $suite | $variant | $tun | $bare | $ratio | $cpa | $cpb |"
+    echo "| $jv | $suite | $variant | $cold | $tun | $bare | $ratio | $cpa | $cpb |"
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
     pids=()
