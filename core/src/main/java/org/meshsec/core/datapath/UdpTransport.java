@@ -117,6 +117,23 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
     int bytes;
     boolean closed; // a shorter datagram was added: it must be the last
 
+    /** Channels this thread wrote to since its last {@link #flush}: only those are flushed. */
+    Channel[] dirty = new Channel[2];
+
+    int dirtyCount;
+
+    void written(Channel c) {
+      for (int i = 0; i < dirtyCount; i++) {
+        if (dirty[i] == c) {
+          return;
+        }
+      }
+      if (dirtyCount == dirty.length) {
+        dirty = java.util.Arrays.copyOf(dirty, dirtyCount * 2);
+      }
+      dirty[dirtyCount++] = c;
+    }
+
     void reset() {
       ch = null;
       to = null;
@@ -496,12 +513,13 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
         peerPort == peerPortDefault
             ? endpoints.computeIfAbsent(peer, p -> new InetSocketAddress(p, peerPortDefault))
             : new InetSocketAddress(peer, peerPort);
+    Run r = runs.get();
     if (!(GSO && ch instanceof EpollDatagramChannel)
         && !(URING_GSO && ch instanceof IoUringDatagramChannel)) {
       gate.write(ch, new DatagramPacket(esp, to), 1);
+      r.written(ch);
       return;
     }
-    Run r = runs.get();
     int len = esp.readableBytes();
     if (r.count > 0
         && (r.ch != ch
@@ -556,6 +574,7 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
   /** Writes the run gathered so far: one datagram, or one UDP GSO send of several. */
   private void emit(Run r) {
     Channel ch = r.ch;
+    r.written(ch);
     if (r.count == 1) {
       gate.write(ch, new DatagramPacket(r.first, r.to), 1);
     } else if (r.count > 1
@@ -565,17 +584,27 @@ public final class UdpTransport implements DataPath.EspOut, AutoCloseable {
     r.reset();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Flushes the channels the calling thread wrote to since its last flush, and only those: a
+   * flush of another loop's channel from here is a task that wakes that loop (an eventfd write and
+   * a context switch) for nothing when that loop has nothing of ours queued.
+   */
   @Override
   public void flush() {
-    if (GSO || URING_GSO) {
-      Run r = runs.getIfExists();
-      if (r != null && r.count > 0) {
-        emit(r);
-      }
+    Run r = runs.getIfExists();
+    if (r == null) {
+      return;
     }
-    for (Channel ch : channels) {
-      ch.flush();
+    if (r.count > 0) {
+      emit(r);
     }
+    for (int i = 0; i < r.dirtyCount; i++) {
+      r.dirty[i].flush();
+      r.dirty[i] = null;
+    }
+    r.dirtyCount = 0;
   }
 
   /** The bound local addresses, for the status command. */

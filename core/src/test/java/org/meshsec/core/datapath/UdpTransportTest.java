@@ -193,6 +193,56 @@ class UdpTransportTest {
   }
 
   /**
+   * A thread that is not a UDP loop (IKE's, a test's) sends through the socket of {@link
+   * UdpTransport#sendThread}'s loop, and its own {@link UdpTransport#flush} pushes what it wrote
+   * (each thread flushes the channels it wrote to); the same from that loop itself.
+   */
+  @Test
+  void aForeignThreadsFlushPushesItsOwnWritesAndTheSendThreadIsALoopOfTheGroup() throws Exception {
+    IoEventLoopGroup two =
+        new MultiThreadIoEventLoopGroup(
+            2, Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    InetAddress lo = InetAddress.getLoopbackAddress();
+    UdpTransport tx = UdpTransport.bind(two, List.of(new InetSocketAddress(lo, 0)));
+    UdpTransport rx = UdpTransport.bind(group, List.of(new InetSocketAddress(lo, 0)));
+    try {
+      LinkedBlockingQueue<byte[]> got = new LinkedBlockingQueue<>();
+      rx.start(
+          (payload, from) -> {
+            got.add(ByteBufUtil.getBytes(payload));
+            payload.release();
+          });
+      int port = rx.localAddresses().get(0).getPort();
+      java.util.concurrent.Executor loop = tx.sendThread(lo);
+      assertNotNull(loop);
+      assertTrue(
+          java.util.stream.StreamSupport.stream(two.spliterator(), false).anyMatch(e -> e == loop),
+          "the send thread is one of the transport's loops");
+      ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(3);
+      b.writeBytes(new byte[] {1, 2, 3});
+      tx.send(b, lo, port); // from the test thread
+      tx.flush();
+      assertArrayEquals(new byte[] {1, 2, 3}, got.poll(5, TimeUnit.SECONDS));
+      ((io.netty.util.concurrent.EventExecutor) loop)
+          .submit(
+              () -> {
+                ByteBuf c = PooledByteBufAllocator.DEFAULT.directBuffer(3);
+                c.writeBytes(new byte[] {4, 5, 6});
+                tx.send(c, lo, port);
+                tx.flush();
+              })
+          .get(5, TimeUnit.SECONDS);
+      assertArrayEquals(new byte[] {4, 5, 6}, got.poll(5, TimeUnit.SECONDS));
+      tx.flush(); // nothing written since: nothing to do
+      assertTrue(got.isEmpty());
+    } finally {
+      tx.close();
+      rx.close();
+      two.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
    * {@code [datapath] udp_transport = "io_uring"}: two sockets per address on io_uring loops (the
    * port still refused to a second transport), a batch sent from a thread that is not a UDP loop
    * (as a TUN loop sends) arriving intact and in order, with UDP GSO where Netty's io_uring
