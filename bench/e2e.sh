@@ -6,7 +6,9 @@
 #
 # VARIANT adds a [datapath] table to both nodes (docs/configuration.md) as comma-separated
 # key=value pairs, e.g. -v default -v decrypt_workers=2 -v udp_transport=io_uring; "default" (the
-# only variant when none is given) has no table. STREAMS is iperf3's -P (default 1).
+# only variant when none is given) has no table. Keys starting with "tun." go to the [tun] table
+# (tun.queues=1,tun.offload=false) and keys starting with "jvm." become JVM system properties
+# (jvm.meshsec.udp.gso=false), so the data path's steps can be switched off one by one. STREAMS is iperf3's -P (default 1).
 #
 # Each configuration gets two transfers on the same two daemons: the first ("cold") runs while the
 # JVMs' JIT compilers are still at work on the data path (on two cores they take several CPU
@@ -77,6 +79,7 @@ address = "$2"
 name = "ms0"
 addresses = ["$4.1/24"]
 routes = ["$5.0/24"]
+$tunextra
 [listen]
 address = ["$2"]
 [[policy]]
@@ -102,16 +105,37 @@ key = "$9"
 CONF
 }
 
+toml_kv() { # key=value -> a TOML line (numbers and booleans bare, the rest quoted)
+  case "${1#*=}" in
+    true|false) echo "${1%%=*} = ${1#*=}" ;;
+    *[!0-9]*) echo "${1%%=*} = \"${1#*=}\"" ;;
+    *) echo "${1%%=*} = ${1#*=}" ;;
+  esac
+}
+
 datapath_toml() { # VARIANT -> a [datapath] table, or nothing for "default"
   [ "$1" = default ] && return 0
-  echo "[datapath]"
+  local kv head=0
+  for kv in ${1//,/ }; do
+    case "$kv" in tun.*|jvm.*) continue ;; esac
+    [ $head = 1 ] || { echo "[datapath]"; head=1; }
+    toml_kv "$kv"
+  done
+}
+
+tun_toml() { # VARIANT -> the lines its tun.* keys add to [tun]
   local kv
   for kv in ${1//,/ }; do
-    case "${kv#*=}" in
-      *[!0-9]*) echo "${kv%%=*} = \"${kv#*=}\"" ;;
-      *) echo "${kv%%=*} = ${kv#*=}" ;;
-    esac
+    case "$kv" in tun.*) toml_kv "${kv#tun.}" ;; esac
   done
+}
+
+jvm_opts() { # VARIANT -> -Dkey=value for its jvm.* keys
+  local kv out=""
+  for kv in ${1//,/ }; do
+    case "$kv" in jvm.*) out="$out -D${kv#jvm.}" ;; esac
+  done
+  echo "$out"
 }
 
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -133,13 +157,15 @@ for jdk in "${jdks[@]}"; do
     l=$(keylen "$suite")
     printf '[keys]\nab = "%s"\nba = "%s"\n' "$(key "$l")" "$(key "$l")" > "$work/secrets.toml"
     chmod 600 "$work/secrets.toml"
+    tunextra=$(tun_toml "$variant")
     { node_conf a 192.0.2.1 192.0.2.2 10.9.0 10.9.1 0x1001 0x1002 ab ba "$suite"
       datapath_toml "$variant"; } > "$work/a.toml"
     { node_conf b 192.0.2.2 192.0.2.1 10.9.1 10.9.0 0x1002 0x1001 ba ab "$suite"
       datapath_toml "$variant"; } > "$work/b.toml"
     for n in a b; do
       ns=$A; [ $n = b ] && ns=$B
-      MESHSEC_JAVA="$jdk/bin/java" MESHSEC_LOG_LEVEL=warn ip netns exec "$ns" \
+      MESHSEC_JAVA_OPTS="${MESHSEC_JAVA_OPTS:-} $(jvm_opts "$variant")" \
+        MESHSEC_JAVA="$jdk/bin/java" MESHSEC_LOG_LEVEL=warn ip netns exec "$ns" \
         "$here/core/target/meshsec/bin/meshsec" run --config "$work/$n.toml" --socket "$work/$n.sock" \
         >"$work/$n.log" 2>&1 &
       pids+=($!)
