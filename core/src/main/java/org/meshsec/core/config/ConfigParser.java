@@ -414,19 +414,6 @@ final class ConfigParser {
     }
     s.checkKeys(LISTEN_KEYS);
     boolean ok = true;
-    Optional<Path> keyLog = Optional.empty();
-    String kl = s.string("key_log");
-    if (kl != null) {
-      if (kl.isBlank()) {
-        s.error("key_log", "must not be empty (leave it out to log no keys)");
-      } else {
-        try {
-          keyLog = Optional.of(configFile.toAbsolutePath().getParent().resolve(kl).normalize());
-        } catch (InvalidPathException e) {
-          s.error("key_log", "\"" + kl + "\" is not a valid path: " + e.getReason());
-        }
-      }
-    }
     List<InetAddress> addresses = new ArrayList<>();
     List<TomlSection.Item> items = s.stringList("address");
     if (items == null) {
