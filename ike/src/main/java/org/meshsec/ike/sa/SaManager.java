@@ -16,6 +16,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.meshsec.ike.config.ChildConfig;
 import org.meshsec.ike.config.PeerConfig;
 import org.meshsec.ike.config.ReconnectBackoff;
@@ -149,34 +151,7 @@ public final class SaManager {
    * that does not answer within {@code timeout} (a long task on its executor) is left out.
    */
   List<IkeSaSecrets> secrets(Duration timeout) {
-    List<CompletableFuture<Optional<IkeSaSecrets>>> pending = new ArrayList<>();
-    for (IkeSa sa : bySpi.values().stream().distinct().toList()) {
-      CompletableFuture<Optional<IkeSaSecrets>> f = new CompletableFuture<>();
-      sa.executor()
-          .execute(
-              () -> {
-                try {
-                  f.complete(sa.secrets());
-                } catch (RuntimeException e) {
-                  f.completeExceptionally(e);
-                }
-              });
-      pending.add(f);
-    }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    List<IkeSaSecrets> out = new ArrayList<>();
-    for (CompletableFuture<Optional<IkeSaSecrets>> f : pending) {
-      try {
-        long left = Math.max(0, deadline - System.nanoTime());
-        f.get(left, TimeUnit.NANOSECONDS).ifPresent(out::add);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      } catch (ExecutionException | TimeoutException e) {
-        f.thenAccept(o -> o.ifPresent(IkeSaSecrets::close)); // wipe a late answer
-      }
-    }
-    return out;
+    return readEach(IkeSa::secrets, IkeSaSecrets::close, timeout);
   }
 
   /**
@@ -184,14 +159,24 @@ public final class SaManager {
    * taken on its SA's executor; an SA that does not answer within {@code timeout} is left out.
    */
   List<IkeSaSnapshot> exportForRestart(Duration timeout) {
-    List<CompletableFuture<Optional<IkeSaSnapshot>>> pending = new ArrayList<>();
+    return readEach(IkeSa::exportForRestart, IkeSaSnapshot::close, timeout);
+  }
+
+  /**
+   * {@code read} of every SA, run on the SA's executor (its state is confined there), the answers
+   * that arrive within {@code timeout} in total; a late answer is handed to {@code wipe} (they hold
+   * key material).
+   */
+  private <T> List<T> readEach(
+      Function<IkeSa, Optional<T>> read, Consumer<T> wipe, Duration timeout) {
+    List<CompletableFuture<Optional<T>>> pending = new ArrayList<>();
     for (IkeSa sa : bySpi.values().stream().distinct().toList()) {
-      CompletableFuture<Optional<IkeSaSnapshot>> f = new CompletableFuture<>();
+      CompletableFuture<Optional<T>> f = new CompletableFuture<>();
       sa.executor()
           .execute(
               () -> {
                 try {
-                  f.complete(sa.exportForRestart());
+                  f.complete(read.apply(sa));
                 } catch (RuntimeException e) {
                   f.completeExceptionally(e);
                 }
@@ -199,8 +184,8 @@ public final class SaManager {
       pending.add(f);
     }
     long deadline = System.nanoTime() + timeout.toNanos();
-    List<IkeSaSnapshot> out = new ArrayList<>();
-    for (CompletableFuture<Optional<IkeSaSnapshot>> f : pending) {
+    List<T> out = new ArrayList<>();
+    for (CompletableFuture<Optional<T>> f : pending) {
       try {
         long left = Math.max(0, deadline - System.nanoTime());
         f.get(left, TimeUnit.NANOSECONDS).ifPresent(out::add);
@@ -208,7 +193,7 @@ public final class SaManager {
         Thread.currentThread().interrupt();
         break;
       } catch (ExecutionException | TimeoutException e) {
-        f.thenAccept(o -> o.ifPresent(IkeSaSnapshot::close)); // wipe a late answer
+        f.thenAccept(o -> o.ifPresent(wipe)); // wipe a late answer
       }
     }
     return out;
