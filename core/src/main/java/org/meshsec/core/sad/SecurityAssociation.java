@@ -326,13 +326,7 @@ public final class SecurityAssociation {
     EspStatus status;
     lock.lock();
     try {
-      SaState s = state;
-      if (s == SaState.LARVAL) {
-        stats.increment(XfrmStat.IN_STATE_INVALID);
-        return EspStatus.CLOSED;
-      }
-      if (s == SaState.DEAD) {
-        stats.increment(XfrmStat.IN_STATE_EXPIRED);
+      if (notOpenableLocked()) {
         return EspStatus.CLOSED;
       }
       status = transform.open(buf, out);
@@ -365,13 +359,7 @@ public final class SecurityAssociation {
     }
     lock.lock();
     try {
-      SaState s = state;
-      if (s == SaState.LARVAL) {
-        sad.stats().increment(XfrmStat.IN_STATE_INVALID);
-        return EspStatus.CLOSED;
-      }
-      if (s == SaState.DEAD) {
-        sad.stats().increment(XfrmStat.IN_STATE_EXPIRED);
+      if (notOpenableLocked()) {
         return EspStatus.CLOSED;
       }
       EspStatus status = transform.openCheck(buf, out);
@@ -382,6 +370,22 @@ public final class SecurityAssociation {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Caller holds the lock: whether the SA cannot open packets, counted (LARVAL: InStateInvalid, it
+   * was reached without {@link Sad#inbound}; DEAD: InStateExpired).
+   */
+  private boolean notOpenableLocked() {
+    if (state == SaState.LARVAL) {
+      sad.stats().increment(XfrmStat.IN_STATE_INVALID);
+      return true;
+    }
+    if (state == SaState.DEAD) {
+      sad.stats().increment(XfrmStat.IN_STATE_EXPIRED);
+      return true;
+    }
+    return false;
   }
 
   /**
