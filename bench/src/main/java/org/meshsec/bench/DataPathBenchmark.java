@@ -2,27 +2,14 @@ package org.meshsec.bench;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.meshsec.core.datapath.DataPath;
-import org.meshsec.core.net.IpPrefix;
 import org.meshsec.core.packet.Checksums;
-import org.meshsec.core.sad.SaSpec;
-import org.meshsec.core.sad.Sad;
-import org.meshsec.core.sad.SadStatus;
-import org.meshsec.core.spd.Action;
-import org.meshsec.core.spd.Direction;
-import org.meshsec.core.spd.IpsecTemplate;
-import org.meshsec.core.spd.Policy;
-import org.meshsec.core.spd.Selector;
 import org.meshsec.core.spd.Spd;
-import org.meshsec.esp.EspSuite;
-import org.meshsec.esp.IpsecMode;
-import org.meshsec.esp.SaLifetime;
 import org.meshsec.tun.VirtioNetHdr;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -57,7 +44,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class DataPathBenchmark {
   static final int PAYLOAD = 64_000;
-  static final InetSocketAddress FROM_A = new InetSocketAddress(addr("192.0.2.1"), 4500);
+  static final InetSocketAddress FROM_A = new InetSocketAddress(BenchTunnel.A, 4500);
 
   @Param({"1398"})
   public int mss;
@@ -69,62 +56,17 @@ public class DataPathBenchmark {
   private final List<ByteBuf> wire = new ArrayList<>();
   private long delivered;
 
-  private static InetAddress addr(String s) {
-    try {
-      return InetAddress.getByName(s);
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalArgumentException(s, e);
-    }
-  }
-
-  private static SaSpec spec(
-      Direction dir, int spi, InetAddress self, InetAddress peer, Selector sel, long policy) {
-    byte[] key = new byte[EspSuite.AES128_GCM16.keyMaterialLength()];
-    new Random(spi).nextBytes(key);
-    return new SaSpec(
-        dir,
-        spi,
-        self,
-        4500,
-        peer,
-        4500,
-        IpsecMode.TUNNEL,
-        sel,
-        policy,
-        EspSuite.AES128_GCM16,
-        key,
-        false,
-        1024,
-        SaLifetime.NONE,
-        SaLifetime.NONE);
-  }
-
   @Setup(Level.Trial)
   public void setup() {
-    InetAddress ua = addr("192.0.2.1");
-    InetAddress ub = addr("192.0.2.2");
-    Selector sel = Selector.between(IpPrefix.parse("10.0.0.0/24"), IpPrefix.parse("10.0.1.0/24"));
-    Spd spdA = new Spd();
-    Policy pa =
-        spdA.add(
-            "p",
-            10,
-            Direction.OUT,
-            sel,
-            Action.PROTECT,
-            new IpsecTemplate(IpsecMode.TUNNEL, List.of(EspSuite.AES128_GCM16), ua, ub));
-    Sad sadA = Sad.builder().build();
-    Sad sadB = Sad.builder().build();
-    check(sadA.add(spec(Direction.OUT, 0x1000, ua, ub, sel, pa.id())));
-    check(sadB.add(spec(Direction.IN, 0x1000, ub, ua, sel, -1)));
+    BenchTunnel t = new BenchTunnel(1024);
     a =
-        DataPath.builder(spdA, sadA)
+        DataPath.builder(t.spdA, t.sadA)
             .allocator(alloc)
             .espOut((esp, peer, port) -> wire.add(esp))
             .innerOut(ByteBuf::release)
             .build();
     b =
-        DataPath.builder(new Spd(), sadB)
+        DataPath.builder(new Spd(), t.sadB)
             .allocator(alloc)
             .espOut((esp, peer, port) -> esp.release())
             .innerOut(
@@ -165,12 +107,6 @@ public class DataPathBenchmark {
         Checksums.fold(Checksums.pseudoHeaderSum(superPacket, ip, 6, length - ipHdr)));
     if (run() != (PAYLOAD + mss - 1) / mss) {
       throw new IllegalStateException("not every segment crossed: " + a.stats() + b.stats());
-    }
-  }
-
-  private static void check(SadStatus st) {
-    if (st != SadStatus.OK) {
-      throw new IllegalStateException(st.toString());
     }
   }
 

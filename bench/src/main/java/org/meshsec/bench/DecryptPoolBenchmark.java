@@ -3,7 +3,6 @@ package org.meshsec.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,20 +10,8 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.meshsec.core.datapath.DataPath;
-import org.meshsec.core.net.IpPrefix;
 import org.meshsec.core.packet.Checksums;
-import org.meshsec.core.sad.SaSpec;
-import org.meshsec.core.sad.Sad;
-import org.meshsec.core.sad.SadStatus;
-import org.meshsec.core.spd.Action;
-import org.meshsec.core.spd.Direction;
-import org.meshsec.core.spd.IpsecTemplate;
-import org.meshsec.core.spd.Policy;
-import org.meshsec.core.spd.Selector;
 import org.meshsec.core.spd.Spd;
-import org.meshsec.esp.EspSuite;
-import org.meshsec.esp.IpsecMode;
-import org.meshsec.esp.SaLifetime;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -60,7 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class DecryptPoolBenchmark {
-  static final InetSocketAddress FROM = new InetSocketAddress(addr("192.0.2.1"), 4500);
+  static final InetSocketAddress FROM = new InetSocketAddress(BenchTunnel.A, 4500);
 
   @Param({"1", "2"})
   public int workers;
@@ -77,56 +64,11 @@ public class DecryptPoolBenchmark {
   private DataPath b;
   private long expected;
 
-  private static InetAddress addr(String s) {
-    try {
-      return InetAddress.getByName(s);
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalArgumentException(s, e);
-    }
-  }
-
-  private static SaSpec spec(
-      Direction dir, InetAddress self, InetAddress peer, Selector sel, long policy) {
-    byte[] key = new byte[EspSuite.AES128_GCM16.keyMaterialLength()];
-    new Random(0x1000).nextBytes(key);
-    return new SaSpec(
-        dir,
-        0x1000,
-        self,
-        4500,
-        peer,
-        4500,
-        IpsecMode.TUNNEL,
-        sel,
-        policy,
-        EspSuite.AES128_GCM16,
-        key,
-        false,
-        0, // no replay window: the same packets are opened again and again
-        SaLifetime.NONE,
-        SaLifetime.NONE);
-  }
-
   @Setup(Level.Trial)
   public void setup() {
-    InetAddress ua = addr("192.0.2.1");
-    InetAddress ub = addr("192.0.2.2");
-    Selector sel = Selector.between(IpPrefix.parse("10.0.0.0/24"), IpPrefix.parse("10.0.1.0/24"));
-    Spd spdA = new Spd();
-    Policy pa =
-        spdA.add(
-            "p",
-            10,
-            Direction.OUT,
-            sel,
-            Action.PROTECT,
-            new IpsecTemplate(IpsecMode.TUNNEL, List.of(EspSuite.AES128_GCM16), ua, ub));
-    Sad sadA = Sad.builder().build();
-    Sad sadB = Sad.builder().build();
-    check(sadA.add(spec(Direction.OUT, ua, ub, sel, pa.id())));
-    check(sadB.add(spec(Direction.IN, ub, ua, sel, -1)));
+    BenchTunnel t = new BenchTunnel(0);
     DataPath a =
-        DataPath.builder(spdA, sadA)
+        DataPath.builder(t.spdA, t.sadA)
             .allocator(alloc)
             .espOut(
                 (esp, peer, port) -> {
@@ -136,7 +78,7 @@ public class DecryptPoolBenchmark {
             .innerOut(ByteBuf::release)
             .build();
     b =
-        DataPath.builder(new Spd(), sadB)
+        DataPath.builder(new Spd(), t.sadB)
             .allocator(alloc)
             .espOut((esp, peer, port) -> esp.release())
             .innerOut(
@@ -165,12 +107,6 @@ public class DecryptPoolBenchmark {
     }
     if (run() != batch) {
       throw new IllegalStateException("not every packet opened: " + b.stats());
-    }
-  }
-
-  private static void check(SadStatus s) {
-    if (s != SadStatus.OK) {
-      throw new IllegalStateException("SA add: " + s);
     }
   }
 
