@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,8 @@ class SadIpsecPortTest {
         new InetSocketAddress(US, 4500),
         new InetSocketAddress(PEER, 4500),
         SaLifetime.NONE,
-        SaLifetime.NONE);
+        SaLifetime.NONE,
+        Duration.ZERO);
   }
 
   @Test

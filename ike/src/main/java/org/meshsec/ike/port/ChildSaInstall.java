@@ -56,42 +56,6 @@ public record ChildSaInstall(
     SaLifetime hard,
     Duration outboundHold) {
 
-  /** A pair whose outbound SA takes the traffic at once. */
-  public ChildSaInstall(
-      long policyRef,
-      String name,
-      int inboundSpi,
-      SecretBytes inboundKeys,
-      int outboundSpi,
-      SecretBytes outboundKeys,
-      EspSuite suite,
-      boolean esn,
-      IpsecMode mode,
-      List<TsRange> localTs,
-      List<TsRange> remoteTs,
-      InetSocketAddress local,
-      InetSocketAddress remote,
-      SaLifetime soft,
-      SaLifetime hard) {
-    this(
-        policyRef,
-        name,
-        inboundSpi,
-        inboundKeys,
-        outboundSpi,
-        outboundKeys,
-        suite,
-        esn,
-        mode,
-        localTs,
-        remoteTs,
-        local,
-        remote,
-        soft,
-        hard,
-        Duration.ZERO);
-  }
-
   public ChildSaInstall {
     Objects.requireNonNull(outboundHold, "outboundHold");
     Objects.requireNonNull(name, "name");

@@ -817,7 +817,8 @@ public final class IkeSa {
                   new InetSocketAddress(local.getAddress(), engine.settings().nattPort()),
                   remote,
                   new SaLifetime(0, lt.rekeyBytes(), lt.rekeyPackets()),
-                  new SaLifetime(lt.lifeTime().toSeconds(), 0, 0)));
+                  new SaLifetime(lt.lifeTime().toSeconds(), 0, 0),
+                  Duration.ZERO)); // IKEv2: the responder installed both before answering
     } catch (RuntimeException e) {
       throw new IllegalStateException("the data plane refused Child SA " + child, e);
     } finally {
