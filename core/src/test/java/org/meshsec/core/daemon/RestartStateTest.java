@@ -184,76 +184,24 @@ class RestartStateTest {
       RestartState.IkeSa e = RestartState.ikeSa(s);
       for (RestartState.IkeSa bad :
           List.of(
-              withProposal(e, "aes128gcm16-nosuchprf-x25519"),
-              withKeymat(e, "zz"),
-              withSpiI(e, "not hex"))) {
+              with(e, e.spiI(), "aes128gcm16-nosuchprf-x25519", e.keymat()),
+              with(e, e.spiI(), e.proposal(), "zz"),
+              with(e, "not hex", e.proposal(), e.keymat()))) {
         assertThrows(IllegalArgumentException.class, () -> RestartState.snapshot(bad));
       }
     }
   }
 
-  private static RestartState.IkeSa withProposal(RestartState.IkeSa e, String p) {
+  /** {@code e} with another initiator SPI, proposal and key material (the fields spoiled here). */
+  private static RestartState.IkeSa with(
+      RestartState.IkeSa e, String spiI, String proposal, String keymat) {
     return new RestartState.IkeSa(
         e.peer(),
         e.originalInitiator(),
-        e.spiI(),
+        spiI,
         e.spiR(),
-        p,
-        e.keymat(),
-        e.nonceI(),
-        e.nonceR(),
-        e.nextRequestId(),
-        e.nextResponseId(),
-        e.peerIdType(),
-        e.peerIdData(),
-        e.local(),
-        e.localPort(),
-        e.remote(),
-        e.remotePort(),
-        e.natHere(),
-        e.natThere(),
-        e.peerFragmentation(),
-        e.ageMillis(),
-        e.rekeyInMillis(),
-        e.lifeLeftMillis(),
-        e.children());
-  }
-
-  private static RestartState.IkeSa withKeymat(RestartState.IkeSa e, String k) {
-    return new RestartState.IkeSa(
-        e.peer(),
-        e.originalInitiator(),
-        e.spiI(),
-        e.spiR(),
-        e.proposal(),
-        k,
-        e.nonceI(),
-        e.nonceR(),
-        e.nextRequestId(),
-        e.nextResponseId(),
-        e.peerIdType(),
-        e.peerIdData(),
-        e.local(),
-        e.localPort(),
-        e.remote(),
-        e.remotePort(),
-        e.natHere(),
-        e.natThere(),
-        e.peerFragmentation(),
-        e.ageMillis(),
-        e.rekeyInMillis(),
-        e.lifeLeftMillis(),
-        e.children());
-  }
-
-  private static RestartState.IkeSa withSpiI(RestartState.IkeSa e, String spi) {
-    return new RestartState.IkeSa(
-        e.peer(),
-        e.originalInitiator(),
-        spi,
-        e.spiR(),
-        e.proposal(),
-        e.keymat(),
+        proposal,
+        keymat,
         e.nonceI(),
         e.nonceR(),
         e.nextRequestId(),
