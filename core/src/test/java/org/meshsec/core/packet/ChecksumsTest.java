@@ -147,6 +147,55 @@ class ChecksumsTest {
     }
   }
 
+  /**
+   * The bulk path (native-order words through the buffer's memory, from 64 bytes on) against the
+   * reference on every kind of buffer the data path hands over: pooled direct, a slice of one, a
+   * composite (which takes the per-word path), and worst-case carries (all ones, 64 KB).
+   */
+  @Test
+  void bulkSumMatchesSlowReferenceOnPooledSlicedCompositeAndAllOnes() {
+    SplittableRandom rnd = new SplittableRandom(0x0B0C_1071L);
+    byte[] data = new byte[65_600];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) rnd.nextInt(256);
+    }
+    byte[] ones = new byte[65_535];
+    java.util.Arrays.fill(ones, (byte) 0xFF);
+    ByteBuf pooled = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(data.length);
+    pooled.writeBytes(data);
+    ByteBuf composite =
+        Unpooled.compositeBuffer()
+            .addComponent(true, Unpooled.copiedBuffer(data, 0, 1000))
+            .addComponent(true, Unpooled.directBuffer(2000).writeBytes(data, 1000, 2000));
+    ByteBuf allOnes = Unpooled.directBuffer(ones.length).writeBytes(ones);
+    try {
+      ByteBuf slice = pooled.slice(13, 5000);
+      int[][] cases = {{0, 64}, {1, 65}, {3, 1500}, {7, 9000}, {0, 65_535}, {5, 65_595}};
+      for (int[] c : cases) {
+        int expected = ~slowSum(data, c[0], c[1], 0) & 0xFFFF;
+        assertEquals(expected, Checksums.internetChecksum(pooled, c[0], c[1]), c[0] + "/" + c[1]);
+      }
+      for (int[] c : new int[][] {{0, 64}, {2, 4000}, {1, 4999}}) {
+        int expected = ~slowSum(data, 13 + c[0], c[1], 0) & 0xFFFF;
+        assertEquals(expected, Checksums.internetChecksum(slice, c[0], c[1]), "slice " + c[1]);
+      }
+      for (int[] c : new int[][] {{0, 3000}, {900, 200}, {10, 990}, {1000, 2000}}) {
+        int expected = ~slowSum(data, c[0], c[1], 0) & 0xFFFF;
+        assertEquals(expected, Checksums.internetChecksum(composite, c[0], c[1]), "composite");
+      }
+      assertEquals(
+          ~slowSum(ones, 0, ones.length, 0) & 0xFFFF,
+          Checksums.internetChecksum(allOnes, 0, ones.length));
+      // chained: an even first segment through the bulk path, then an odd tail
+      long chained = Checksums.add(Checksums.add(0, pooled, 0, 4096), pooled, 4096, 777);
+      assertEquals(~slowSum(data, 0, 4096 + 777, 0) & 0xFFFF, Checksums.finish(chained));
+    } finally {
+      pooled.release();
+      composite.release();
+      allOnes.release();
+    }
+  }
+
   @Test
   void ipv4HeaderWithOptionsMatchesReference() {
     byte[] pkt =
