@@ -1,6 +1,7 @@
 package org.meshsec.core.cli;
 
 import ch.qos.logback.classic.Level;
+import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -55,6 +56,20 @@ public final class RunCommand implements Callable<Integer> {
           "Control socket to create (default: $MESHSEC_SOCKET or /run/meshsec/meshsec.sock).")
   Path socket;
 
+  /**
+   * Netty's buffer leak detector samples one buffer in 128 by default and records a stack trace (a
+   * {@code Throwable}) for each: thousands per second on a busy data path, about 5 % of a packet
+   * loop's CPU (bench/RESULTS.md, "Leak detection and checksums"). The daemon turns it off unless
+   * the operator asks for a level with {@code -Dio.netty.leakDetection.level=...} (in {@code
+   * MESHSEC_JAVA_OPTS}); the test suites run it at {@code paranoid}.
+   */
+  static void leakDetectionOffUnlessAsked() {
+    if (System.getProperty("io.netty.leakDetection.level") == null
+        && System.getProperty("io.netty.leakDetectionLevel") == null) {
+      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+    }
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
@@ -66,6 +81,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     NodeConfig cfg = r.config();
     setLogLevel(cfg.node().logLevel().name());
+    leakDetectionOffUnlessAsked();
     Daemon daemon;
     try {
       // Before anything touches the network: a second instance must not disturb the first.
