@@ -17,7 +17,10 @@
 # (the one run when no -m is given). The A/B of docs/architecture.md ("Spreading the inbound path"):
 #   sudo bench/compare.sh -o veth,meshsec -m default -m decrypt_workers=2 -m udp_transport=io_uring
 #
-# NAME is one of veth, meshsec, strongswan, wireguard-go, openvpn (default: all). JDKs default to
+# NAME is one of veth, meshsec, strongswan, wireguard-go, openvpn, nulltun (default: all). nulltun
+# is bench/src/c/nulltun.c (built here with cc): a tunnel without encryption or policy, one epoll
+# loop, one system call per packet; its added round trip is the floor that wake-ups and system calls
+# set for any userspace tunnel on the machine. JDKs default to
 # the default java and /usr/lib/jvm/temurin-25-jdk-amd64 if present. Needs root and a build
 # (mvn -B -DskipTests package); installs iperf3, strongSwan, wireguard-go, wireguard-tools and
 # openvpn from Debian's packages when missing. Removes everything it made on exit, also on Ctrl-C.
@@ -28,7 +31,7 @@ secs=10
 reps=3
 jdks=()
 variants=()
-only="veth,meshsec,strongswan,wireguard-go,openvpn"
+only="veth,meshsec,strongswan,wireguard-go,openvpn,nulltun"
 while getopts "t:r:j:o:m:" o; do
   case "$o" in
     t) secs="$OPTARG" ;;
@@ -348,6 +351,31 @@ if want openvpn; then
     cat "$work"/ovpn-*.log >&2
   fi
   stop_all
+fi
+
+# ------------------------------------------------------------------ nulltun, the floor
+if want nulltun; then
+  if cc -O2 -o "$work/nulltun" "$here/bench/src/c/nulltun.c" 2>"$work/nulltun-cc.log"; then
+    i=1
+    for n in a b; do
+      ns=$A; self=192.0.2.1; pa=192.0.2.2; far=2; [ $n = b ] && ns=$B && self=192.0.2.2 && pa=192.0.2.1 && far=1
+      ip netns exec "$ns" "$work/nulltun" nt0 "$self" "$pa" 5555 >"$work/nulltun-$n.log" 2>&1 &
+      bg+=($!)
+      for _ in $(seq 50); do ip -n "$ns" link show nt0 >/dev/null 2>&1 && break; sleep 0.1; done
+      ip -n "$ns" addr add "10.12.0.$i/32" peer "10.12.0.$far/32" dev nt0
+      ip -n "$ns" link set nt0 up
+      i=$((i + 1))
+    done
+    if wait_ping 10.12.0.2 10; then
+      measure "nulltun (C, no crypto: the floor)" 10.12.0.2
+    else
+      cat "$work"/nulltun-*.log >&2
+    fi
+    stop_all
+  else
+    echo "nulltun: cannot build bench/src/c/nulltun.c (needs a C compiler):" >&2
+    cat "$work/nulltun-cc.log" >&2
+  fi
 fi
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)
