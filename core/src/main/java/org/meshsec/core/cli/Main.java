@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  *   meshsec version
  *   meshsec check-config FILE
  *   meshsec run --config FILE
- *   meshsec status | show | sa list | policy list | stats | reload
+ *   meshsec status | show | sa list | policy list | stats | reload | stop [--for-restart]
  *   meshsec ike list | initiate PEER | terminate PEER | rekey PEER
  *   meshsec mesh show --config FILE
  * </pre>
@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
       PolicyCommand.class,
       StatsCommand.class,
       ReloadCommand.class,
+      StopCommand.class,
       IkeCommand.class,
       InitiateCommand.class,
       TerminateCommand.class,

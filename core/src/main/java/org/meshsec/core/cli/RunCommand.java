@@ -10,8 +10,10 @@ import java.util.concurrent.CountDownLatch;
 import org.meshsec.core.config.ConfigLoader;
 import org.meshsec.core.config.ConfigResult;
 import org.meshsec.core.config.NodeConfig;
+import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlServer;
 import org.meshsec.core.control.command.DaemonControl;
+import org.meshsec.core.control.command.StopCommand;
 import org.meshsec.core.daemon.Daemon;
 import org.meshsec.core.daemon.SystemdNotifier;
 import org.slf4j.Logger;
@@ -24,13 +26,18 @@ import sun.misc.Signal;
 
 /**
  * {@code meshsec run --config FILE}: runs the daemon in the foreground (as systemd runs it) until
- * SIGTERM or SIGINT. SIGHUP reloads the configuration (as {@code meshsec reload} does). SIGUSR2 is
- * a stop for restart: the ESP SAs go to the state file {@code meshsec.state} beside the control
- * socket, which the next {@code run} resumes (see {@code Daemon#stopForRestart}). With {@code
- * Type=notify}, systemd hears READY=1 once the data path is up, status lines, watchdog pings,
- * RELOADING=1 around a reload and STOPPING=1 at shutdown ({@link SystemdNotifier}).
+ * SIGTERM, SIGINT or {@code meshsec stop}. SIGHUP reloads the configuration (as {@code meshsec
+ * reload} does). {@code meshsec stop --for-restart} is a stop for restart: the ESP and IKE SAs go
+ * to the state file {@code meshsec.state} beside the control socket, which the next {@code run}
+ * resumes (see {@code Daemon#stopForRestart}). That stop is a control command and not a signal:
+ * HotSpot on Linux keeps SIGUSR1 for itself and suspends threads with SIGUSR2 (for JFR's sampler,
+ * among others), so a Java handler on either would stop the daemon whenever it is profiled. With
+ * {@code Type=notify}, systemd hears READY=1 once the data path is up, status lines, watchdog
+ * pings, RELOADING=1 around a reload and STOPPING=1 at shutdown ({@link SystemdNotifier}).
  */
-@Command(name = "run", description = "Run the daemon in the foreground until SIGTERM/SIGINT.")
+@Command(
+    name = "run",
+    description = "Run the daemon in the foreground until SIGTERM/SIGINT or `meshsec stop`.")
 public final class RunCommand implements Callable<Integer> {
   /**
    * The logger, held apart so that building the command tree (which every CLI call does) does not
@@ -96,16 +103,7 @@ public final class RunCommand implements Callable<Integer> {
         new ControlServer(
             socket != null ? socket : ControlOptions.defaultSocket(),
             DaemonControl.commands(daemon));
-    try {
-      control.start();
-    } catch (IOException e) {
-      daemon.close();
-      err.println("meshsec: cannot create control socket: " + e.getMessage());
-      err.flush();
-      return ExitCode.RUNTIME.code();
-    }
     SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
-    daemon.notifyVia(systemd);
     CountDownLatch stop = new CountDownLatch(1);
     Runnable shutdown =
         () -> {
@@ -118,15 +116,20 @@ public final class RunCommand implements Callable<Integer> {
           daemon.close();
           stop.countDown();
         };
-    Signal.handle(new Signal("TERM"), s -> new Thread(shutdown, "meshsec-stop").start());
-    Signal.handle(new Signal("INT"), s -> new Thread(shutdown, "meshsec-stop").start());
-    // SIGUSR2: stop for restart (hand the SAs to the next process through the state file)
-    Signal.handle(
-        new Signal("USR2"),
-        s -> {
-          daemon.stopForRestart();
-          new Thread(shutdown, "meshsec-stop").start();
-        });
+    Runnable stopAsync = () -> new Thread(shutdown, "meshsec-stop").start();
+    // `meshsec stop [--for-restart]`: the stop needs this process's shutdown, so it is served here
+    control.commands().register(ControlRequest.Stop.class, new StopCommand(daemon, stopAsync));
+    try {
+      control.start();
+    } catch (IOException e) {
+      daemon.close();
+      err.println("meshsec: cannot create control socket: " + e.getMessage());
+      err.flush();
+      return ExitCode.RUNTIME.code();
+    }
+    daemon.notifyVia(systemd);
+    Signal.handle(new Signal("TERM"), s -> stopAsync.run());
+    Signal.handle(new Signal("INT"), s -> stopAsync.run());
     Signal.handle(
         new Signal("HUP"),
         s ->

@@ -35,4 +35,15 @@ public interface Command<R extends ControlRequest> {
   default ControlResponse run(R request, Progress progress) throws InterruptedException {
     return run(request);
   }
+
+  /**
+   * What to do once the answer {@code response} to {@code request} is out: written to the client
+   * (or the client gone) when the request came through the {@link ControlServer}, returned when it
+   * was a {@link CommandRegistry#call} in process. A command whose effect would cut its own answer
+   * off ({@code stop}, which closes the control server) acts here; by default there is nothing to
+   * do (null). Called once, on the thread that ran the command, and must not block.
+   */
+  default Runnable afterAnswer(R request, ControlResponse response) {
+    return null;
+  }
 }

@@ -49,22 +49,49 @@ public final class CommandRegistry {
 
   /**
    * Runs a typed request in process, its steps reported to {@code progress} when the request asks
-   * for them ({@link ControlRequest#progress()}), as the server does.
+   * for them ({@link ControlRequest#progress()}), as the server does; what the command does once
+   * its answer is out ({@link Command#afterAnswer}) is done before this returns.
    */
   public ControlResponse call(ControlRequest request, Progress progress)
       throws InterruptedException {
+    return outcome(request, progress).answered();
+  }
+
+  /**
+   * A request's answer and what to do once it is out ({@link Command#afterAnswer}; null: nothing).
+   */
+  record Outcome(ControlResponse response, Runnable afterAnswer) {
+    /** Does what follows the answer (a failure is logged), then returns the answer. */
+    ControlResponse answered() {
+      if (afterAnswer != null) {
+        try {
+          afterAnswer.run();
+        } catch (RuntimeException e) {
+          log.warn("control command: the action after the answer failed", e);
+        }
+      }
+      return response;
+    }
+  }
+
+  private Outcome outcome(ControlRequest request, Progress progress) throws InterruptedException {
     @SuppressWarnings("unchecked")
     Command<ControlRequest> c = (Command<ControlRequest>) commands.get(request.getClass());
     if (c == null) {
-      return ControlResponse.error(
-          "command '" + request.command() + "' is not served here; commands: " + names());
+      return new Outcome(
+          ControlResponse.error(
+              "command '" + request.command() + "' is not served here; commands: " + names()),
+          null);
     }
     try {
-      return c.run(request, request.progress() ? progress : Progress.NONE);
+      ControlResponse r = c.run(request, request.progress() ? progress : Progress.NONE);
+      return new Outcome(r, c.afterAnswer(request, r));
     } catch (RuntimeException e) {
       log.warn("control command {} failed", request.command(), e);
-      return ControlResponse.error(
-          request.command() + " failed: " + e.getClass().getSimpleName() + " (see the log)");
+      return new Outcome(
+          ControlResponse.error(
+              request.command() + " failed: " + e.getClass().getSimpleName() + " (see the log)"),
+          null);
     }
   }
 
@@ -78,16 +105,24 @@ public final class CommandRegistry {
    * the request asks for them ({@link ControlRequest#progress()}).
    */
   public ControlResponse handle(String line, Progress progress) throws InterruptedException {
+    return exchange(line, progress).answered();
+  }
+
+  /**
+   * Like {@link #handle(String, Progress)}, but leaves what follows the answer to the caller: the
+   * server does it once the answer is written.
+   */
+  Outcome exchange(String line, Progress progress) throws InterruptedException {
     ControlRequest request;
     try {
       request = ControlJson.mapper().readValue(line, ControlRequest.class);
     } catch (JsonProcessingException e) {
-      return ControlResponse.error(describe(e));
+      return new Outcome(ControlResponse.error(describe(e)), null);
     }
     if (request == null) {
-      return ControlResponse.error("empty request; commands: " + names());
+      return new Outcome(ControlResponse.error("empty request; commands: " + names()), null);
     }
-    return call(request, progress);
+    return outcome(request, progress);
   }
 
   /** A client-facing description of why a request line was refused (no stack trace). */

@@ -42,7 +42,8 @@ import java.util.List;
   @JsonSubTypes.Type(ControlRequest.Rekey.class),
   @JsonSubTypes.Type(ControlRequest.ExportKeys.class),
   @JsonSubTypes.Type(ControlRequest.Diagnose.class),
-  @JsonSubTypes.Type(ControlRequest.Show.class)
+  @JsonSubTypes.Type(ControlRequest.Show.class),
+  @JsonSubTypes.Type(ControlRequest.Stop.class)
 })
 public sealed interface ControlRequest {
 
@@ -196,6 +197,14 @@ public sealed interface ControlRequest {
   /** {@code show}: each configured peer's state, traffic and next rekey. */
   @JsonTypeName("show")
   record Show(boolean json) implements ControlRequest {}
+
+  /**
+   * {@code stop}: stop the daemon as SIGTERM does, after answering; with {@code forRestart}, a stop
+   * for restart (the SAs go to the hot-restart state file for the next process, and the IKE SAs are
+   * not deleted with the peers).
+   */
+  @JsonTypeName("stop")
+  record Stop(boolean forRestart, boolean json) implements ControlRequest {}
 
   private static void checkPeer(String peer) {
     if (peer == null || peer.isBlank()) {

@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  *   {"ok":true,"text":"IKE SA #1 with b established, Child SAs [lan]\n"}
  * </pre>
  *
- * The last line is always the response (it has {@code ok}). A client that has not sent its whole
+ * The last line is always the response (it has {@code ok}). What a command does once its answer is
+ * out ({@link Command#afterAnswer}: {@code stop}, which closes this server) runs after the
+ * connection is closed, so that it cannot cut the answer off. A client that has not sent its whole
  * request line within the request timeout (5 s by default), or that does not take a line within the
  * write timeout, is disconnected; a command whose client is gone runs on without reporting, so a
  * client that stops reading holds one control thread for at most the write timeout per line and
@@ -244,6 +246,7 @@ public final class ControlServer implements AutoCloseable {
   }
 
   private void serve(SocketChannel ch) {
+    CommandRegistry.Outcome outcome = null;
     try (ch) {
       String line;
       ScheduledFuture<?> guard = closeAfter(ch, options.requestTimeout());
@@ -265,7 +268,8 @@ public final class ControlServer implements AutoCloseable {
                 "request over " + MAX_REQUEST + " bytes or not terminated by a newline");
       } else {
         try {
-          response = commands.handle(line, new ProgressLines(ch));
+          outcome = commands.exchange(line, new ProgressLines(ch));
+          response = outcome.response();
         } catch (InterruptedException e) {
           interrupted = true; // restored after the answer: an interrupt would close the channel
           response = ControlResponse.error("the daemon is shutting down");
@@ -289,6 +293,10 @@ public final class ControlServer implements AutoCloseable {
       log.debug("control connection failed: {}", e.toString());
     } catch (RuntimeException e) {
       log.warn("control connection failed", e);
+    } finally {
+      if (outcome != null) {
+        outcome.answered(); // the answer is out, or the client gone: the command ran either way
+      }
     }
   }
 

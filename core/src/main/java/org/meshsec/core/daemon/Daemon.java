@@ -638,6 +638,11 @@ public final class Daemon implements AutoCloseable {
     return config.source();
   }
 
+  /** The hot-restart state file ({@link Options#stateFile}), or null when there is none. */
+  public Path stateFile() {
+    return options.stateFile();
+  }
+
   /**
    * Makes the next {@link #close()} a stop for restart: the IKE SAs are not deleted with the peers,
    * and the ESP SAs are written to the state file ({@link Options#stateFile}) for the next process

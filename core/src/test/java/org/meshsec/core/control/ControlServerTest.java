@@ -160,8 +160,14 @@ class ControlServerTest {
             "rekey",
             "sa-export-keys",
             "diagnose",
-            "show"),
+            "show",
+            "stop"),
         ControlRequest.names());
+    assertEquals(
+        "{\"command\":\"stop\",\"forRestart\":true,\"json\":false}",
+        ControlJson.mapper()
+            .writerFor(ControlRequest.class)
+            .writeValueAsString(new ControlRequest.Stop(true, false)));
     assertEquals(
         "{\"ok\":false,\"text\":\"nope\"}", ControlJson.write(ControlResponse.error("nope")));
   }

@@ -47,7 +47,9 @@ class SystemdUnitTest {
           "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK",
           "SystemCallErrorNumber=EPERM",
           "RuntimeDirectory=meshsec",
-          "RuntimeDirectoryMode=0700"
+          "RuntimeDirectoryMode=0700",
+          // the hot-restart state file outlives the stop that writes it
+          "RuntimeDirectoryPreserve=yes"
         }) {
       assertTrue(unit.lines().anyMatch(line::equals), "missing: " + line);
     }

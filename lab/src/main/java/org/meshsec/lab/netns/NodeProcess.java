@@ -100,15 +100,21 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   /**
-   * SIGUSR2: a stop for restart (the daemon writes its hot-restart state file and exits without
-   * deleting its SAs with the peers). Waits for the exit; returns the exit code.
+   * A stop for restart, as {@code meshsec stop --for-restart} asks it through the control socket:
+   * the daemon writes its hot-restart state file and exits without deleting its SAs with the peers.
+   * Waits for the exit; returns the exit code.
+   *
+   * @throws IOException when the daemon refuses the stop or does not exit within {@code timeout}
    */
   public int stopForRestart(Duration timeout) throws IOException, InterruptedException {
-    new ProcessBuilder("kill", "-USR2", Long.toString(process.pid())).start().waitFor();
+    ControlResponse r = control(new ControlRequest.Stop(true, false));
+    if (!r.ok()) {
+      throw new IOException("meshsec refused to stop for restart: " + r.body());
+    }
     if (!process
         .process()
         .waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-      throw new IOException("meshsec did not exit after SIGUSR2 within " + timeout);
+      throw new IOException("meshsec did not exit after stop --for-restart within " + timeout);
     }
     return process.process().exitValue();
   }

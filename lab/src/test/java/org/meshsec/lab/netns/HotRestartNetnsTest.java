@@ -28,14 +28,14 @@ import org.meshsec.tun.exec.ExecResult;
 
 /**
  * Hot restart of the ESP SAs and the IKE SA: a paced TCP transfer runs from a to b while b is
- * stopped for restart (SIGUSR2: the state file is written beside its control socket) and started
- * again; the new process resumes both ESP SAs and the IKE SA from the file (and deletes it), the
- * transfer completes intact (TCP retransmits what was lost while no process ran), and a capture of
- * the underlay shows no IKE packet from before the stop to the end of the transfer. Afterwards the
- * resumed IKE SA is rekeyed with {@code meshsec rekey} (its Child SA moves to the new IKE SA and
- * carries traffic) and deleted with {@code meshsec terminate}, which the peer honours. A kill -9
- * (no state file) is covered by the existing recovery paths. Needs root (skipped without, failed
- * when CI=true).
+ * stopped for restart ({@code meshsec stop --for-restart} through its control socket: the state
+ * file is written beside it) and started again; the new process resumes both ESP SAs and the IKE SA
+ * from the file (and deletes it), the transfer completes intact (TCP retransmits what was lost
+ * while no process ran), and a capture of the underlay shows no IKE packet from before the stop to
+ * the end of the transfer. Afterwards the resumed IKE SA is rekeyed with {@code meshsec rekey} (its
+ * Child SA moves to the new IKE SA and carries traffic) and deleted with {@code meshsec terminate},
+ * which the peer honours. A kill -9 (no state file) is covered by the existing recovery paths.
+ * Needs root (skipped without, failed when CI=true).
  */
 @Tag("netns")
 class HotRestartNetnsTest {

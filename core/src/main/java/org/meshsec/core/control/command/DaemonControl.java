@@ -8,7 +8,8 @@ import org.meshsec.core.daemon.Daemon;
  * The control commands of a running {@link Daemon}, one class per {@link ControlRequest} type and
  * one CLI subcommand per command: {@code status}, {@code sa-list}, {@code policy-list}, {@code
  * stats}, {@code reload}, and for IKE {@code ike-list}, {@code initiate}, {@code terminate}, {@code
- * rekey}.
+ * rekey}. The {@code stop} command ({@link StopCommand}) is not among them: it needs the process's
+ * own shutdown, so the process that owns it registers it ({@code org.meshsec.core.cli.RunCommand}).
  */
 public final class DaemonControl {
   private DaemonControl() {}
