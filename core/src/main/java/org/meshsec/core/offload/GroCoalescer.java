@@ -408,18 +408,26 @@ public final class GroCoalescer {
     sink.accept(copy);
   }
 
+  /** Whether two byte ranges are equal; the widest reads first (8, 4, 2, then 1 bytes). */
   private static boolean equal(ByteBuf a, int ai, ByteBuf b, int bi, int length) {
     int i = 0;
-    for (; i + 4 <= length; i += 4) {
+    for (; i + 8 <= length; i += 8) {
+      if (a.getLong(ai + i) != b.getLong(bi + i)) {
+        return false;
+      }
+    }
+    if (i + 4 <= length) {
       if (a.getInt(ai + i) != b.getInt(bi + i)) {
         return false;
       }
+      i += 4;
     }
-    for (; i < length; i++) {
-      if (a.getByte(ai + i) != b.getByte(bi + i)) {
+    if (i + 2 <= length) {
+      if (a.getShort(ai + i) != b.getShort(bi + i)) {
         return false;
       }
+      i += 2;
     }
-    return true;
+    return i == length || a.getByte(ai + i) == b.getByte(bi + i);
   }
 }

@@ -117,6 +117,48 @@ class GroCoalescerTest {
     assertEquals(1, gro.merged());
   }
 
+  /**
+   * Every header byte that must be the same across a run (RFC 9293 and RFC 791/8200 fields other
+   * than length, IPv4 id, checksums, sequence number and PSH/FIN/CWR): a second segment that
+   * differs in any one of them, with valid checksums, is not merged.
+   */
+  @Test
+  void aSegmentDifferingInAnyFixedHeaderByteIsNotMerged() {
+    for (int version : new int[] {4, 6}) {
+      int ipLen = version == 4 ? 20 : 40;
+      // the offsets allowed to differ: IPv4 total length, id, header checksum; IPv6 payload
+      // length; TCP sequence number, flags, checksum
+      java.util.Set<Integer> free =
+          version == 4
+              ? new java.util.HashSet<>(java.util.List.of(2, 3, 4, 5, 10, 11))
+              : new java.util.HashSet<>(java.util.List.of(4, 5));
+      for (int o : new int[] {4, 5, 6, 7, 13, 16, 17}) {
+        free.add(ipLen + o);
+      }
+      int headers = ipLen + 32; // TCP header with 12 bytes of options
+      for (int at = 0; at < headers; at++) {
+        if (free.contains(at) || (version == 6 && at == 0)) {
+          continue; // byte 0 of IPv6 is the version: another value is not IPv6 TCP at all
+        }
+        List<ByteBuf> s = segments(spec(version, 600, 1800, 40 + at));
+        ByteBuf q = s.get(1);
+        int ip = q.readerIndex();
+        q.setByte(ip + at, q.getByte(ip + at) ^ (at == 0 ? 0x01 : 0x40));
+        if (version == 4) {
+          org.meshsec.core.packet.Checksums.setIpv4HeaderChecksum(q, ip);
+        }
+        org.meshsec.core.packet.Checksums.setTransportChecksum(
+            q, ip, ip + ipLen, q.readableBytes() - ipLen, 6);
+        long mergedBefore = gro.merged();
+        s.forEach(this::add);
+        gro.flush(emitted::add);
+        assertEquals(mergedBefore, gro.merged(), "IPv" + version + " byte " + at);
+        emitted.forEach(ByteBuf::release);
+        emitted.clear();
+      }
+    }
+  }
+
   @Test
   void aSegmentWithABadChecksumIsPassedOnAsItIs() {
     List<ByteBuf> s = segments(spec(6, 800, 2400, 4));
