@@ -4,8 +4,8 @@
 # userspace ESP, AES-128-GCM), wireguard-go and OpenVPN (AES-128-GCM, DCO off), each as a new user
 # would configure it from Debian's packages. For each: TCP with iperf3, one stream and four
 # streams, median of REPS runs of SECONDS each; CPU of the tunnel processes per node over the
-# single-stream runs; idle ping round trip (after a warm-up), and what the tunnel adds to the
-# veth's. Prints one
+# single-stream runs; idle ping round trip (after the transfers and a warm-up), and what the
+# tunnel adds to the veth's. Prints one
 # markdown table (and the raw runs on stderr). Only ratios within one run mean anything: the
 # machines here are shared and vary from day to day.
 #
@@ -134,9 +134,6 @@ rows=()
 # measure NAME TARGET: prints a table row; the tunnel's processes must be running.
 measure() {
   local name="$1" target="$2" one=() four=() i a0 b0 a1 b1 t0 t1 cpa="" cpb="" rtt added
-  rtt=$(rtt_us "$target")
-  [ -z "$veth_rtt" ] && veth_rtt="$rtt"
-  added=$((rtt - veth_rtt))
   local ta=0 tb=0 tt=0
   for i in $(seq "$reps"); do
     a0=$(ns_ticks "$A"); b0=$(ns_ticks "$B"); t0=$(date +%s.%N)
@@ -146,6 +143,11 @@ measure() {
     tt=$(python3 -c "print($tt + $t1 - $t0)")
     four+=("$(iperf "$target" 4)")
   done
+  # The idle round trip after the transfers: the state of a node that has carried traffic (a JVM
+  # node's small-packet path is then compiled, as in a long-running daemon).
+  rtt=$(rtt_us "$target")
+  [ -z "$veth_rtt" ] && veth_rtt="$rtt"
+  added=$((rtt - veth_rtt))
   echo "$name: 1 stream ${one[*]} Mbit/s; 4 streams ${four[*]} Mbit/s; rtt ${rtt} us" >&2
   local m1 m4
   m1=$(median "${one[@]}"); m4=$(median "${four[@]}")
