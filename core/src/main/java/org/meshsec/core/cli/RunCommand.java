@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.meshsec.core.config.ConfigLoader;
 import org.meshsec.core.config.ConfigResult;
 import org.meshsec.core.config.NodeConfig;
@@ -105,9 +106,11 @@ public final class RunCommand implements Callable<Integer> {
             DaemonControl.commands(daemon));
     SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
     CountDownLatch stop = new CountDownLatch(1);
+    AtomicBoolean stopping = new AtomicBoolean();
     Runnable shutdown =
         () -> {
-          if (stop.getCount() == 0) {
+          // once: a second SIGTERM or `meshsec stop` while the first is under way does nothing
+          if (!stopping.compareAndSet(false, true)) {
             return;
           }
           systemd.stopping();
