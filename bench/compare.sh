@@ -5,7 +5,9 @@
 # would configure it from Debian's packages. For each: TCP with iperf3, one stream and four
 # streams, median of REPS runs of SECONDS each; CPU of the tunnel processes per node over the
 # single-stream runs; idle ping round trip (after the transfers and a warm-up), and what the
-# tunnel adds to the veth's. Prints one
+# tunnel adds to the veth's. With veth among the NAMEs, each single-stream transfer through a
+# tunnel follows one over the bare veth, and "1 stream / veth beside" is the median of those
+# pairs' ratios (the host's speed drifts within minutes). Prints one
 # markdown table (and the raw runs on stderr). Only ratios within one run mean anything: the
 # machines here are shared and vary from day to day.
 #
@@ -134,8 +136,14 @@ rows=()
 # measure NAME TARGET: prints a table row; the tunnel's processes must be running.
 measure() {
   local name="$1" target="$2" one=() four=() i a0 b0 a1 b1 t0 t1 cpa="" cpb="" rtt added
-  local ta=0 tb=0 tt=0
+  local ta=0 tb=0 tt=0 beside=() pairs=()
   for i in $(seq "$reps"); do
+    if [ "$name" != "bare veth" ] && want veth; then
+      # The bare veth once more, just before this transfer (the underlay addresses bypass the
+      # tunnel): the host's speed drifts within minutes, so a ratio to a veth measured beside it
+      # is steadier than one to the veth measured at the start.
+      beside+=("$(iperf 192.0.2.2 1)")
+    fi
     a0=$(ns_ticks "$A"); b0=$(ns_ticks "$B"); t0=$(date +%s.%N)
     one+=("$(iperf "$target" 1)")
     a1=$(ns_ticks "$A"); b1=$(ns_ticks "$B"); t1=$(date +%s.%N)
@@ -148,7 +156,7 @@ measure() {
   rtt=$(rtt_us "$target")
   [ -z "$veth_rtt" ] && veth_rtt="$rtt"
   added=$((rtt - veth_rtt))
-  echo "$name: 1 stream ${one[*]} Mbit/s; 4 streams ${four[*]} Mbit/s; rtt ${rtt} us" >&2
+  echo "$name: 1 stream ${one[*]} Mbit/s; 4 streams ${four[*]} Mbit/s; rtt ${rtt} us${beside[*]:+; veth beside ${beside[*]} Mbit/s}" >&2
   local m1 m4
   m1=$(median "${one[@]}"); m4=$(median "${four[@]}")
   if [ "$name" = "bare veth" ]; then
@@ -157,13 +165,20 @@ measure() {
     cpa=$(python3 -c "print(f'{$ta/$hz/$tt*100:.0f}%')")
     cpb=$(python3 -c "print(f'{$tb/$hz/$tt*100:.0f}%')")
   fi
-  local ratio per
+  local ratio per paired="-"
   ratio=$(python3 -c "print(f'{$m1/${veth1:-$m1}:.3f}')")
+  [ "$name" = "bare veth" ] && paired="1.000"
+  if [ "${#beside[@]}" -gt 0 ]; then
+    for i in $(seq 0 $((reps - 1))); do
+      pairs+=("$(python3 -c "print(${one[$i]}/${beside[$i]} if ${beside[$i]} > 0 else 0)")")
+    done
+    paired=$(python3 -c 'import statistics,sys; print(f"{statistics.median(map(float, sys.argv[1:])):.3f}")' "${pairs[@]}")
+  fi
   # CPU seconds of both nodes per gigabit carried (single stream), the per-packet cost figure.
   if [ "$cpa" = "-" ]; then per="-"; else
     per=$(python3 -c "print(f'{($ta+$tb)/$hz/($m1*$tt/1000):.2f}' if $m1 > 0 else '-')")
   fi
-  rows+=("| $name | $m1 | $m4 | $ratio | $cpa | $cpb | $per | $rtt | $added |")
+  rows+=("| $name | $m1 | $m4 | $ratio | $paired | $cpa | $cpb | $per | $rtt | $added |")
 }
 
 hexkey() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
@@ -383,6 +398,6 @@ fi
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "TCP from namespace A to B, iperf3 ${secs} s, median of ${reps}; $(nproc) cores; load average at the end: $load; $(date -u '+%F %H:%M UTC')"
 echo
-echo "| tunnel | 1 stream Mbit/s | 4 streams Mbit/s | 1 stream / veth | CPU node A | CPU node B | CPU s per Gbit | idle RTT us | added RTT us |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| tunnel | 1 stream Mbit/s | 4 streams Mbit/s | 1 stream / veth | 1 stream / veth beside | CPU node A | CPU node B | CPU s per Gbit | idle RTT us | added RTT us |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for r in "${rows[@]}"; do echo "$r"; done

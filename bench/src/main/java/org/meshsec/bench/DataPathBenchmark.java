@@ -58,6 +58,7 @@ public class DataPathBenchmark {
 
   @Setup(Level.Trial)
   public void setup() {
+    DaemonBuffers.require();
     BenchTunnel t = new BenchTunnel(1024);
     a =
         DataPath.builder(t.spdA, t.sadA)

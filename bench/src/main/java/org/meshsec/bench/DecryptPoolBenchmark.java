@@ -66,6 +66,7 @@ public class DecryptPoolBenchmark {
 
   @Setup(Level.Trial)
   public void setup() {
+    DaemonBuffers.require();
     BenchTunnel t = new BenchTunnel(0);
     DataPath a =
         DataPath.builder(t.spdA, t.sadA)

@@ -87,6 +87,7 @@ public class EspBenchmark {
 
   @Setup(Level.Trial)
   public void setup() {
+    DaemonBuffers.require();
     EspSuite s = EspSuite.parse(suite);
     if (s == null) {
       throw new IllegalArgumentException("unknown suite " + suite);

@@ -78,6 +78,7 @@ public class OffloadBenchmark {
 
   @Setup(Level.Trial)
   public void setup() {
+    DaemonBuffers.require();
     PooledByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     int ipHdr = version == 4 ? 20 : 40;
     int tcpHdr = 32;
