@@ -38,6 +38,7 @@ public final class SystemdNotifier implements AutoCloseable {
   private final long watchdogMicros;
   private ScheduledFuture<?> pings;
   private boolean pingsStopped;
+  private boolean stopped;
   private String lastStatus;
 
   SystemdNotifier(String socket, long watchdogMicros) {
@@ -75,37 +76,51 @@ public final class SystemdNotifier implements AutoCloseable {
     return Duration.ofNanos(watchdogMicros * 1000 / 2);
   }
 
-  /** READY=1 with the status line. */
+  /**
+   * READY=1 with the status line; nothing once {@link #stopping} was sent (a stop that arrived
+   * while the daemon was starting: systemd must not hear READY=1 after STOPPING=1).
+   */
   public synchronized void ready(String status) {
+    if (stopped) {
+      return;
+    }
     lastStatus = status;
     send("READY=1\nSTATUS=" + status);
   }
 
   /** RELOADING=1 with the time the reload began. */
   public synchronized void reloading() {
+    if (stopped) {
+      return;
+    }
     send("RELOADING=1\nMONOTONIC_USEC=" + System.nanoTime() / 1000);
   }
 
   /** STATUS=..., when it differs from the last one sent. */
   public synchronized void status(String status) {
-    if (!status.equals(lastStatus)) {
+    if (!stopped && !status.equals(lastStatus)) {
       lastStatus = status;
       send("STATUS=" + status);
     }
   }
 
-  /** STOPPING=1; the watchdog stops. */
+  /** STOPPING=1 (once); the watchdog stops, and nothing else is sent from now on. */
   public synchronized void stopping() {
     close();
+    if (stopped) {
+      return;
+    }
+    stopped = true;
     send("STOPPING=1");
   }
 
   /**
    * Starts WATCHDOG=1 pings on {@code loop} (the daemon's event loop, whose stall must stop them),
-   * each followed by the status line when it changed. Does nothing without a watchdog.
+   * each followed by the status line when it changed. Does nothing without a watchdog, or once
+   * {@link #close} or {@link #stopping} ran (the loop may be shut down by then).
    */
   public synchronized void startWatchdog(ScheduledExecutorService loop, Supplier<String> status) {
-    if (watchdogMicros == 0 || pings != null) {
+    if (watchdogMicros == 0 || pings != null || pingsStopped) {
       return;
     }
     long every = Math.max(1, watchdogMicros / 2);

@@ -45,6 +45,29 @@ class SystemdNotifierTest {
     }
   }
 
+  /**
+   * A stop while the daemon starts (SIGTERM or `meshsec stop` before RunCommand reached READY=1):
+   * systemd hears STOPPING=1 and nothing after it, and no watchdog starts on the closing loop.
+   */
+  @Test
+  void nothingFollowsStopping(@TempDir Path dir) throws Exception {
+    DefaultEventLoop loop = new DefaultEventLoop();
+    try (FakeNotifySocket systemd = new FakeNotifySocket(dir.resolve("notify"))) {
+      SystemdNotifier n =
+          SystemdNotifier.of(
+              Map.of("NOTIFY_SOCKET", systemd.path.toString(), "WATCHDOG_USEC", "100000"), 1);
+      n.stopping();
+      n.ready("1/1 peers up, 2 SAs");
+      n.reloading();
+      n.status("0/1 peers up, 0 SAs");
+      n.startWatchdog(loop, () -> "0/1 peers up, 0 SAs");
+      n.stopping();
+      assertEquals(List.of("STOPPING=1"), systemd.receiveFor(Duration.ofMillis(500)));
+    } finally {
+      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void withoutNotifySocketNothingHappens() {
     SystemdNotifier n = SystemdNotifier.of(Map.of("WATCHDOG_USEC", "100000"), 1);
