@@ -66,7 +66,9 @@ class Ikev1RekeyDaemonsTest {
     ControlResponse k = IkeDaemonsTest.call(a, new ControlRequest.Rekey("b", 10_000L, false));
     assertTrue(k.ok(), k.body());
     assertTrue(k.body().contains("rekeyed: [#" + before + "] replaced by [#"), k.body());
-    IkeDaemonsTest.await("one ISAKMP SA on b", () -> b.ike().list().size() == 1);
+    // The old ISAKMP SA hands its pairs to the new one on the new one's executor, so the list may
+    // show the new SA a moment before its Child SA: wait for both.
+    awaitOneWithPair(b);
     assertNotEquals(before, IkeDaemonsTest.only(a).id());
     assertEquals(espA, matureSpis(a), "the ESP SAs of a stayed");
     assertEquals(espB, matureSpis(b), "the ESP SAs of b stayed");
@@ -76,9 +78,27 @@ class Ikev1RekeyDaemonsTest {
     // b rekeys too: a answers a new Main Mode from its peer and keeps the pair.
     ControlResponse kb = IkeDaemonsTest.call(b, new ControlRequest.Rekey("a", 10_000L, false));
     assertTrue(kb.ok(), kb.body());
-    IkeDaemonsTest.await("one ISAKMP SA on a", () -> a.ike().list().size() == 1);
+    awaitOneWithPair(a);
     assertEquals(espA, matureSpis(a));
     List<?> children = IkeDaemonsTest.only(a).children();
     assertEquals(1, children.size(), children.toString());
+  }
+
+  /**
+   * Waits until the node lists one ISAKMP SA holding one pair; on a timeout, says what it lists.
+   */
+  private static void awaitOneWithPair(Daemon d) throws InterruptedException {
+    try {
+      IkeDaemonsTest.await(
+          "one ISAKMP SA with the pair",
+          () -> {
+            var list = d.ike().list();
+            return list.size() == 1 && list.get(0).children().size() == 1;
+          });
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          e.getMessage() + "; ike list: " + d.ike().list() + "; SAD: " + d.dataPath().sad().dump(),
+          e);
+    }
   }
 }

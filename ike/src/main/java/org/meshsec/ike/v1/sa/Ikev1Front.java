@@ -344,6 +344,31 @@ final class Ikev1Front implements VersionProtocol.Side {
     return best;
   }
 
+  /**
+   * The newest ISAKMP SA with {@code sa}'s peer that was created after it and is still in phase 1,
+   * or null. A responder sends its last Main Mode message before its own SA is established, so the
+   * peer may delete the SA it replaces before this side has finished: its pairs then go to the new
+   * SA, which takes them over once phase 1 completes (or deletes them if it fails).
+   */
+  IsakmpSa newestInPhase1(IsakmpSa sa) {
+    IsakmpSa best = null;
+    for (IsakmpSa other : byCookie.values()) {
+      if (other != sa
+          && other.peer().name().equals(sa.peer().name())
+          && other.state() == IkeSaState.CONNECTING
+          && other.createdOrder() > sa.createdOrder()
+          && (best == null || other.createdOrder() > best.createdOrder())) {
+        best = other;
+      }
+    }
+    return best;
+  }
+
+  /** The ISAKMP SAs, in no order (a snapshot). */
+  List<IsakmpSa> sas() {
+    return List.copyOf(byCookie.values());
+  }
+
   /** INITIAL-CONTACT (RFC 2407 section 4.6.3.3): SAs with the peer older than {@code sa} go. */
   void initialContact(IsakmpSa sa) {
     for (IsakmpSa other : byCookie.values()) {

@@ -1009,6 +1009,11 @@ final class IsakmpSa {
             && replacement.state() == IkeSaState.CONNECTING) {
           heir = replacement; // the peer completed our new Main Mode first and deleted this one
         }
+        if (heir == null && !pairs.isEmpty()) {
+          // the peer's new Main Mode, which this side answered with its last message just before
+          // this SA's Delete overtook the completion of its own phase 1 (Ikev1Front#newestInPhase1)
+          heir = front.newestInPhase1(IsakmpSa.this);
+        }
         if (heir != null) {
           List<Pair> moving = takePairs();
           log.info(

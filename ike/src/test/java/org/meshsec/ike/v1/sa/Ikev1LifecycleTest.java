@@ -11,6 +11,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
@@ -33,9 +34,11 @@ import org.meshsec.ike.port.ManualScheduler;
 import org.meshsec.ike.port.MemoryIpsec;
 import org.meshsec.ike.port.TsRange;
 import org.meshsec.ike.sa.IkeEngine;
+import org.meshsec.ike.sa.IkeFront;
 import org.meshsec.ike.sa.IkeListener;
 import org.meshsec.ike.sa.IkeSaInfo;
 import org.meshsec.ike.sa.IkeSaState;
+import org.meshsec.ike.sa.VersionProtocol;
 import org.meshsec.ike.task.Ikev2TaskFactory;
 import org.meshsec.ike.v1.message.ExchangeType;
 import org.meshsec.ike.v1.task.QuickMode;
@@ -62,13 +65,28 @@ class Ikev1LifecycleTest {
     final IkeEngine engine;
     final List<String> events = new CopyOnWriteArrayList<>();
 
+    /** The engine's IKEv1 side, for the tests that act on one ISAKMP SA directly. */
+    Ikev1Front v1;
+
     Node(int octet, long seed, PeerConfig peer) {
       address = address(octet);
       ipsec = new MemoryIpsec(0x01000000 * octet + 0x100).clock(clock::now);
       engine =
           IkeEngine.builder()
               .tasks(new Ikev2TaskFactory())
-              .protocol(new Ikev1Protocol())
+              .protocol(
+                  new VersionProtocol() {
+                    @Override
+                    public int majorVersion() {
+                      return Ikev1Protocol.MAJOR_VERSION;
+                    }
+
+                    @Override
+                    public Side attach(IkeEngine engine, IkeFront front) {
+                      v1 = (Ikev1Front) new Ikev1Protocol().attach(engine, front);
+                      return v1;
+                    }
+                  })
               .settings(EngineSettings.DEFAULT)
               .peer(peer)
               .network(net)
@@ -289,6 +307,40 @@ class Ikev1LifecycleTest {
     assertConverged();
     assertEquals(inA, a.inbound());
     assertFalse(a.onlySa().originalInitiator(), "a is the responder of the new SA");
+  }
+
+  /**
+   * A responder sends its last Main Mode message, (6), before its own new SA is established, so the
+   * peer's Delete of the SA it replaces can overtake the end of phase 1 on this side. Here b
+   * re-authenticates; the Delete of the old ISAKMP SA reaches a while a's new SA still waits for
+   * (5). The pair waits for the new SA instead of going with the old one (which left it on b only).
+   */
+  @Test
+  void aDeleteOvertakingTheEndOfThePeersNewMainModeKeepsThePair() {
+    up();
+    int inA = a.inbound();
+    assertTrue(b.engine.rekey("a"));
+    clock.runPending();
+    for (int i = 1; i <= 4; i++) {
+      assertTrue(net.deliverNext() != null, "(" + i + ")");
+    }
+    List<LoopbackNetwork.Datagram> five = net.inFlight();
+    assertEquals(1, five.size(), "(5) in flight: " + five);
+    net.drop(d -> true);
+    // What b does once (6) is in: its old SA hands its pair to the new one and sends its Delete.
+    List<IsakmpSa> onB = b.v1.sas();
+    assertEquals(2, onB.size(), onB.toString());
+    IsakmpSa oldB = onB.stream().min(Comparator.comparingLong(IsakmpSa::createdOrder)).get();
+    IsakmpSa newB = onB.stream().max(Comparator.comparingLong(IsakmpSa::createdOrder)).get();
+    oldB.execute(() -> oldB.release(newB, true));
+    clock.runPending();
+    assertTrue(net.deliverAll() >= 1, "b's Delete reaches a before (5)");
+    assertEquals(inA, a.inbound(), "a keeps the pair for its new ISAKMP SA");
+
+    net.deliver(five.get(0)); // (5): a sends (6) and completes
+    run(IsakmpSa.REPLACED_GRACE.plusSeconds(1));
+    assertConverged();
+    assertEquals(inA, a.inbound());
   }
 
   @Test
