@@ -147,22 +147,35 @@ public sealed interface ControlRequest {
     }
   }
 
-  /** {@code rekey}: rekey the IKE SA(s) with {@code peer} and wait until they are replaced. */
+  /**
+   * {@code rekey}: rekey the IKE SA(s) with {@code peer} and wait until they are replaced; with
+   * {@code child}, only the Child SA(s) of that name (RFC 7296 section 1.3.3; an IKEv1 peer's by a
+   * new Quick Mode), the IKE SA staying as it is.
+   */
   @JsonTypeName("rekey")
   record Rekey(
       String peer,
       Long timeoutMillis,
       boolean json,
-      @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean progress)
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean progress,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String child)
       implements ControlRequest {
     public Rekey {
       checkPeer(peer);
       checkTimeout(timeoutMillis);
+      if (child != null) {
+        checkName("child", child, "Child SA");
+      }
     }
 
     /** A request without progress lines. */
     public Rekey(String peer, Long timeoutMillis, boolean json) {
-      this(peer, timeoutMillis, json, false);
+      this(peer, timeoutMillis, json, false, null);
+    }
+
+    /** A rekey of the IKE SA(s). */
+    public Rekey(String peer, Long timeoutMillis, boolean json, boolean progress) {
+      this(peer, timeoutMillis, json, progress, null);
     }
   }
 
@@ -210,9 +223,15 @@ public sealed interface ControlRequest {
     if (peer == null || peer.isBlank()) {
       throw new BadRequestException("peer: a [[peer]] name is required");
     }
-    if (peer.length() > MAX_NAME || peer.chars().anyMatch(Character::isISOControl)) {
+    checkName("peer", peer, "[[peer]]");
+  }
+
+  private static void checkName(String field, String name, String what) {
+    if (name.isBlank()
+        || name.length() > MAX_NAME
+        || name.chars().anyMatch(Character::isISOControl)) {
       throw new BadRequestException(
-          "peer: not a [[peer]] name (at most " + MAX_NAME + " printable characters)");
+          field + ": not a " + what + " name (at most " + MAX_NAME + " printable characters)");
     }
   }
 

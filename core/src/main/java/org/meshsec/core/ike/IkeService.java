@@ -82,6 +82,14 @@ public final class IkeService {
     return engine.rekey(peer);
   }
 
+  /**
+   * Rekeys the Child SA(s) named {@code child} with the peer, leaving the IKE SA as it is; false if
+   * there is no IKE SA with the peer.
+   */
+  public boolean rekeyChild(String peer, String child) {
+    return engine.rekeyChild(peer, child);
+  }
+
   /** The established IKE SA with the peer whose configured children are all installed, if any. */
   public Optional<IkeSaInfo> established(String peer) {
     List<String> wanted = config.peer(peer).map(IkePeer::policies).orElse(List.of());

@@ -143,6 +143,25 @@ class ControlServerTest {
     assertEquals(
         new ControlRequest.Initiate("b", 15000L, false),
         ControlJson.mapper().readValue(wire, ControlRequest.class));
+    // rekey names a Child SA only when asked to: an older daemon still reads an IKE SA rekey
+    assertEquals(
+        "{\"command\":\"rekey\",\"peer\":\"b\",\"timeoutMillis\":null,\"json\":false}",
+        ControlJson.mapper()
+            .writerFor(ControlRequest.class)
+            .writeValueAsString(new ControlRequest.Rekey("b", null, false)));
+    String child =
+        ControlJson.mapper()
+            .writerFor(ControlRequest.class)
+            .writeValueAsString(new ControlRequest.Rekey("b", 5000L, false, true, "lan"));
+    assertEquals(
+        "{\"command\":\"rekey\",\"peer\":\"b\",\"timeoutMillis\":5000,\"json\":false,"
+            + "\"progress\":true,\"child\":\"lan\"}",
+        child);
+    assertEquals(
+        new ControlRequest.Rekey("b", 5000L, false, true, "lan"),
+        ControlJson.mapper().readValue(child, ControlRequest.class));
+    assertThrows(
+        BadRequestException.class, () -> new ControlRequest.Rekey("b", null, false, false, " "));
     assertEquals(
         new ControlRequest.SaList(true),
         ControlJson.mapper()

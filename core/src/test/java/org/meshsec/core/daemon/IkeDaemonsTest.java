@@ -3,6 +3,7 @@ package org.meshsec.core.daemon;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -352,6 +353,42 @@ class IkeDaemonsTest {
     assertTrue(t.ok(), t.body());
     assertEquals("IKE SA(s) with b deleted\n", t.body());
     assertTrue(a.ike().list().isEmpty(), a.ike().list().toString());
+  }
+
+  /**
+   * rekey --child replaces the named Child SA's pair and answers with both SPIs, while the IKE SA
+   * stays the same; traffic crosses the new pair; an unknown Child SA name is refused.
+   */
+  @Test
+  void rekeyOfOneChildSaKeepsTheIkeSa() throws Exception {
+    startBoth("", "");
+    assertTrue(call(a, new ControlRequest.Initiate("b", 10_000L, false)).ok());
+    IkeSaInfo ikeSa = only(a);
+    int oldSpi = ikeSa.children().get(0).inboundSpi();
+
+    ControlResponse k = call(a, new ControlRequest.Rekey("b", 10_000L, false, false, "lan"));
+    assertTrue(k.ok(), k.body());
+    assertTrue(
+        k.body()
+            .startsWith(
+                "Child SA lan with b rekeyed: SPI(s) in ["
+                    + String.format("0x%08x", oldSpi)
+                    + "] replaced by [0x"),
+        k.body());
+    assertEquals(ikeSa.id(), only(a).id(), "the same IKE SA: " + a.ike().list());
+    await(
+        "the old pair deleted",
+        () -> a.dataPath().sad().dump().stream().noneMatch(s -> s.spi() == oldSpi));
+    int newSpi = only(a).children().get(0).inboundSpi();
+    assertNotEquals(oldSpi, newSpi);
+    assertTrue(k.body().contains(String.format("0x%08x", newSpi)), k.body());
+    byte[] p = TwoDaemonsTest.udp("10.9.0.1", "10.9.1.1", 100);
+    tunA.inject(p);
+    assertArrayEquals(p, tunB.pollWrittenBytes(5, TimeUnit.SECONDS), "through the new pair");
+
+    ControlResponse none = call(a, new ControlRequest.Rekey("b", 10_000L, false, false, "wan"));
+    assertFalse(none.ok(), none.body());
+    assertEquals("no installed Child SA wan with b\n", none.body());
   }
 
   /**

@@ -84,6 +84,26 @@ class Ikev1RekeyDaemonsTest {
     assertEquals(1, children.size(), children.toString());
   }
 
+  /** rekey --child on an IKEv1 peer: a new Quick Mode replaces the pair, the ISAKMP SA stays. */
+  @Test
+  void rekeyOfTheChildSaIsANewQuickMode() throws Exception {
+    b = start("b", "127.3.2.2", "a", "127.3.2.1", "10.9.1.0/24", "10.9.0.0/24");
+    a = start("a", "127.3.2.1", "b", "127.3.2.2", "10.9.0.0/24", "10.9.1.0/24");
+    assertTrue(IkeDaemonsTest.call(a, new ControlRequest.Initiate("b", 10_000L, false)).ok());
+    awaitOneWithPair(a);
+    long isakmp = IkeDaemonsTest.only(a).id();
+    int oldSpi = IkeDaemonsTest.only(a).children().get(0).inboundSpi();
+
+    ControlResponse k =
+        IkeDaemonsTest.call(a, new ControlRequest.Rekey("b", 10_000L, false, false, "lan"));
+    assertTrue(k.ok(), k.body());
+    String old = String.format("0x%08x", oldSpi);
+    assertTrue(k.body().startsWith("Child SA lan with b rekeyed: SPI(s) in [" + old), k.body());
+    awaitOneWithPair(a);
+    assertEquals(isakmp, IkeDaemonsTest.only(a).id(), "the same ISAKMP SA");
+    assertNotEquals(oldSpi, IkeDaemonsTest.only(a).children().get(0).inboundSpi());
+  }
+
   /**
    * Waits until the node lists one ISAKMP SA holding one pair; on a timeout, says what it lists.
    */

@@ -12,6 +12,8 @@ import org.meshsec.core.control.ControlResponse;
 import org.meshsec.core.control.Progress;
 import org.meshsec.core.daemon.Daemon;
 import org.meshsec.core.ike.IkeService;
+import org.meshsec.ike.sa.ChildSaInfo;
+import org.meshsec.ike.sa.ChildSaState;
 import org.meshsec.ike.sa.IkeSaInfo;
 import org.meshsec.ike.sa.IkeSaState;
 
@@ -19,8 +21,9 @@ import org.meshsec.ike.sa.IkeSaState;
  * {@code rekey PEER}: rekeys the established IKE SA(s) with the peer (CREATE_CHILD_SA, RFC 7296
  * section 2.18) and waits for the engine's events until each of them is replaced (state REKEYED or
  * DELETING, or destroyed with a new SA established), one of them fails (back to ESTABLISHED after
- * REKEYING, or destroyed with no successor: failure with the reason), or the timeout passes.
- * Thread-safe: each call waits on its own listener.
+ * REKEYING, or destroyed with no successor: failure with the reason), or the timeout passes. {@code
+ * rekey PEER --child NAME} rekeys only that Child SA (see {@link #rekeyChild}). Thread-safe: each
+ * call waits on its own listener.
  */
 public final class RekeyCommand implements Command<ControlRequest.Rekey> {
 
@@ -51,6 +54,9 @@ public final class RekeyCommand implements Command<ControlRequest.Rekey> {
     }
     Duration timeout =
         r.timeoutMillis() == null ? DEFAULT_WAIT : Duration.ofMillis(r.timeoutMillis());
+    if (r.child() != null) {
+      return rekeyChild(ike, r, timeout);
+    }
     try (IkeWait events = IkeWait.on(ike, peer)) {
       ProgressText steps = new ProgressText(progress, ike.list());
       Set<Long> old = new HashSet<>();
@@ -133,6 +139,84 @@ public final class RekeyCommand implements Command<ControlRequest.Rekey> {
               + " replaced by "
               + successors(ike, peer, old).stream().map(id -> "#" + id).toList());
     }
+  }
+
+  /**
+   * {@code rekey PEER --child NAME}: asks for a rekey of the Child SA(s) of that name and waits
+   * until a pair with a new inbound SPI is installed under the peer's IKE SA (the old pair is
+   * deleted by the exchange, make-before-break), the IKE SA is gone, or the timeout passes. It
+   * polls the engine's snapshots: Child SA changes are not IKE SA events.
+   */
+  private ControlResponse rekeyChild(IkeService ike, ControlRequest.Rekey r, Duration timeout)
+      throws InterruptedException {
+    String peer = r.peer();
+    String child = r.child();
+    Set<Integer> old = new HashSet<>();
+    for (IkeSaInfo s : ike.list()) {
+      if (peer.equals(s.peer()) && s.state().isUsable()) {
+        for (ChildSaInfo c : s.children()) {
+          if (c.name().equals(child)) {
+            old.add(c.inboundSpi());
+          }
+        }
+      }
+    }
+    String what = "Child SA " + child + " with " + peer;
+    if (old.isEmpty()) {
+      return answer(false, r.json(), peer, "no installed " + what);
+    }
+    if (!ike.rekeyChild(peer, child)) {
+      return answer(false, r.json(), peer, "no established IKE SA with " + peer);
+    }
+    if (timeout.isZero()) {
+      return answer(true, r.json(), peer, "rekeying " + what);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      List<IkeSaInfo> now =
+          ike.list().stream().filter(s -> peer.equals(s.peer()) && s.state().isUsable()).toList();
+      if (now.isEmpty()) {
+        return answer(
+            false, r.json(), peer, "the IKE SA with " + peer + " went away during the rekey");
+      }
+      List<Integer> fresh =
+          now.stream()
+              .flatMap(s -> s.children().stream())
+              .filter(
+                  c ->
+                      c.name().equals(child)
+                          && c.state() == ChildSaState.INSTALLED
+                          && !old.contains(c.inboundSpi()))
+              .map(ChildSaInfo::inboundSpi)
+              .sorted()
+              .toList();
+      if (!fresh.isEmpty()) {
+        return answer(
+            true,
+            r.json(),
+            peer,
+            what + " rekeyed: SPI(s) in " + spis(old) + " replaced by " + spis(fresh));
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return answer(
+            false,
+            r.json(),
+            peer,
+            what
+                + " not rekeyed within "
+                + timeout.toMillis() / 1000.0
+                + " s (see the log and ike list)");
+      }
+      Thread.sleep(Math.max(1, Math.min(CHILD_POLL.toMillis(), left / 1_000_000)));
+    }
+  }
+
+  /** How often {@link #rekeyChild} looks at the engine's snapshots. */
+  private static final Duration CHILD_POLL = Duration.ofMillis(20);
+
+  private static String spis(java.util.Collection<Integer> spis) {
+    return spis.stream().sorted().map(s -> String.format("0x%08x", s)).toList().toString();
   }
 
   /** The established IKE SAs with the peer that are not among {@code old}, by id. */
