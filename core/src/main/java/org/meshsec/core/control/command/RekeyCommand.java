@@ -3,9 +3,11 @@ package org.meshsec.core.control.command;
 import static org.meshsec.core.control.command.Replies.answer;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.meshsec.core.control.Command;
 import org.meshsec.core.control.ControlRequest;
 import org.meshsec.core.control.ControlResponse;
@@ -60,10 +62,8 @@ public final class RekeyCommand implements Command<ControlRequest.Rekey> {
     try (IkeWait events = IkeWait.on(ike, peer)) {
       ProgressText steps = new ProgressText(progress, ike.list());
       Set<Long> old = new HashSet<>();
-      for (IkeSaInfo s : ike.list()) {
-        if (peer.equals(s.peer()) && s.state().isUsable()) {
-          old.add(s.id());
-        }
+      for (IkeSaInfo s : usable(ike, peer)) {
+        old.add(s.id());
       }
       if (!ike.rekey(peer)) {
         return answer(false, r.json(), peer, "no established IKE SA with " + peer);
@@ -151,16 +151,7 @@ public final class RekeyCommand implements Command<ControlRequest.Rekey> {
       throws InterruptedException {
     String peer = r.peer();
     String child = r.child();
-    Set<Integer> old = new HashSet<>();
-    for (IkeSaInfo s : ike.list()) {
-      if (peer.equals(s.peer()) && s.state().isUsable()) {
-        for (ChildSaInfo c : s.children()) {
-          if (c.name().equals(child)) {
-            old.add(c.inboundSpi());
-          }
-        }
-      }
-    }
+    Set<Integer> old = new HashSet<>(inboundSpis(usable(ike, peer), child, c -> true));
     String what = "Child SA " + child + " with " + peer;
     if (old.isEmpty()) {
       return answer(false, r.json(), peer, "no installed " + what);
@@ -173,23 +164,16 @@ public final class RekeyCommand implements Command<ControlRequest.Rekey> {
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      List<IkeSaInfo> now =
-          ike.list().stream().filter(s -> peer.equals(s.peer()) && s.state().isUsable()).toList();
+      List<IkeSaInfo> now = usable(ike, peer);
       if (now.isEmpty()) {
         return answer(
             false, r.json(), peer, "the IKE SA with " + peer + " went away during the rekey");
       }
       List<Integer> fresh =
-          now.stream()
-              .flatMap(s -> s.children().stream())
-              .filter(
-                  c ->
-                      c.name().equals(child)
-                          && c.state() == ChildSaState.INSTALLED
-                          && !old.contains(c.inboundSpi()))
-              .map(ChildSaInfo::inboundSpi)
-              .sorted()
-              .toList();
+          inboundSpis(
+              now,
+              child,
+              c -> c.state() == ChildSaState.INSTALLED && !old.contains(c.inboundSpi()));
       if (!fresh.isEmpty()) {
         return answer(
             true,
@@ -215,14 +199,33 @@ public final class RekeyCommand implements Command<ControlRequest.Rekey> {
   /** How often {@link #rekeyChild} looks at the engine's snapshots. */
   private static final Duration CHILD_POLL = Duration.ofMillis(20);
 
-  private static String spis(java.util.Collection<Integer> spis) {
+  private static String spis(Collection<Integer> spis) {
     return spis.stream().sorted().map(s -> String.format("0x%08x", s)).toList().toString();
+  }
+
+  /** The usable (established or rekeying) IKE SAs with the peer. */
+  private static List<IkeSaInfo> usable(IkeService ike, String peer) {
+    return ike.list().stream().filter(s -> peer.equals(s.peer()) && s.state().isUsable()).toList();
+  }
+
+  /**
+   * The inbound SPIs of the Child SAs named {@code child} under {@code sas} that {@code which}
+   * picks, sorted.
+   */
+  private static List<Integer> inboundSpis(
+      List<IkeSaInfo> sas, String child, Predicate<ChildSaInfo> which) {
+    return sas.stream()
+        .flatMap(s -> s.children().stream())
+        .filter(c -> c.name().equals(child) && which.test(c))
+        .map(ChildSaInfo::inboundSpi)
+        .sorted()
+        .toList();
   }
 
   /** The established IKE SAs with the peer that are not among {@code old}, by id. */
   private static List<Long> successors(IkeService ike, String peer, Set<Long> old) {
-    return ike.list().stream()
-        .filter(s -> peer.equals(s.peer()) && s.state().isUsable() && !old.contains(s.id()))
+    return usable(ike, peer).stream()
+        .filter(s -> !old.contains(s.id()))
         .map(IkeSaInfo::id)
         .sorted()
         .toList();

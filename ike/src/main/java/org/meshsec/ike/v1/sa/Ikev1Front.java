@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 import org.meshsec.ike.config.ChildConfig;
 import org.meshsec.ike.config.PeerConfig;
 import org.meshsec.ike.port.ExpireKind;
@@ -332,16 +334,7 @@ final class Ikev1Front implements VersionProtocol.Side {
 
   /** Another usable ISAKMP SA with {@code sa}'s peer, the newest; null if none. */
   IsakmpSa heir(IsakmpSa sa) {
-    IsakmpSa best = null;
-    for (IsakmpSa other : byCookie.values()) {
-      if (other != sa
-          && other.peer().name().equals(sa.peer().name())
-          && other.state().isUsable()
-          && (best == null || other.establishedOrder() > best.establishedOrder())) {
-        best = other;
-      }
-    }
-    return best;
+    return newest(sa, other -> other.state().isUsable(), IsakmpSa::establishedOrder);
   }
 
   /**
@@ -351,13 +344,23 @@ final class Ikev1Front implements VersionProtocol.Side {
    * SA, which takes them over once phase 1 completes (or deletes them if it fails).
    */
   IsakmpSa newestInPhase1(IsakmpSa sa) {
+    return newest(
+        sa,
+        other -> other.state() == IkeSaState.CONNECTING && other.createdOrder() > sa.createdOrder(),
+        IsakmpSa::createdOrder);
+  }
+
+  /**
+   * Of the other ISAKMP SAs with {@code sa}'s peer that {@code which} picks, the highest {@code
+   * order}; null if none.
+   */
+  private IsakmpSa newest(IsakmpSa sa, Predicate<IsakmpSa> which, ToLongFunction<IsakmpSa> order) {
     IsakmpSa best = null;
     for (IsakmpSa other : byCookie.values()) {
       if (other != sa
           && other.peer().name().equals(sa.peer().name())
-          && other.state() == IkeSaState.CONNECTING
-          && other.createdOrder() > sa.createdOrder()
-          && (best == null || other.createdOrder() > best.createdOrder())) {
+          && which.test(other)
+          && (best == null || order.applyAsLong(other) > order.applyAsLong(best))) {
         best = other;
       }
     }
