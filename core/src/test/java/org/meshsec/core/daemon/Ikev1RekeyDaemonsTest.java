@@ -69,6 +69,7 @@ class Ikev1RekeyDaemonsTest {
     // The old ISAKMP SA hands its pairs to the new one on the new one's executor, so the list may
     // show the new SA a moment before its Child SA: wait for both.
     awaitOneWithPair(b);
+    awaitOneWithPair(a); // the REKEYED SA is destroyed on its own executor after the answer
     assertNotEquals(before, IkeDaemonsTest.only(a).id());
     assertEquals(espA, matureSpis(a), "the ESP SAs of a stayed");
     assertEquals(espB, matureSpis(b), "the ESP SAs of b stayed");
