@@ -96,7 +96,8 @@ class InstallScriptTest {
     return new Result(p.exitValue(), out);
   }
 
-  private static Path repoRoot() {
+  /** The checkout this test runs in: the directory above the working directory with packaging/. */
+  static Path repoRoot() {
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
       if (Files.isRegularFile(p.resolve("packaging/install.sh"))) {
         return p;

@@ -71,7 +71,7 @@ class LauncherTest {
     Files.createDirectories(dist.resolve("bin"));
     Files.createDirectories(dist.resolve("lib"));
     Path launcher = dist.resolve("bin/meshsec");
-    Files.copy(repoRoot().resolve("core/src/main/dist/bin/meshsec"), launcher);
+    Files.copy(InstallScriptTest.repoRoot().resolve("core/src/main/dist/bin/meshsec"), launcher);
     Path jdk = tmp.resolve("jdk");
     Files.createDirectories(jdk.resolve("bin"));
     Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"25.0.3\"\n");
@@ -92,14 +92,5 @@ class LauncherTest {
     assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the launcher did not exit");
     assertEquals(0, p.exitValue(), out);
     return out.lines().toList();
-  }
-
-  private static Path repoRoot() {
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isRegularFile(p.resolve("core/src/main/dist/bin/meshsec"))) {
-        return p;
-      }
-    }
-    throw new AssertionError("core/src/main/dist/bin/meshsec not found above " + Path.of(""));
   }
 }
